@@ -1,0 +1,42 @@
+#pragma once
+
+#include "falcon/oauth2/Error.h"
+
+#include <Poco/JSON/Object.h>
+
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace Falcon {
+namespace OAuth2 {
+
+/// Response headers in the order and spelling they arrived in.
+using HeaderList = std::vector<std::pair<std::string, std::string>>;
+
+/// The value of the first header called `name` (compared case-insensitively), or "".
+std::string findHeader(const HeaderList& headers, const std::string& name);
+
+/// FalconPy's uniform return `{status_code, headers, body}`, plus our error object on failure.
+struct ApiResult
+{
+	int statusCode = 0;
+	HeaderList headers;
+	std::string body;            ///< the body exactly as the API sent it
+	std::optional<Error> error;  ///< set on every failure, never on success
+	bool fromCache = false;      ///< a token result served from the session's cache
+
+	bool ok() const { return !error.has_value(); }
+	std::string header(const std::string& name) const { return findHeader(headers, name); }
+
+	/// `{status_code, headers, body, error?}`; a JSON body is embedded as parsed JSON, anything
+	/// else as a string.
+	Poco::JSON::Object::Ptr toJSON() const;
+
+	/// FalconPy's shape for failures that never got an API reply (transport failures and the
+	/// SDK's own refusals): `{"errors": [{"message": m, "code": status}], "resources": []}`.
+	static ApiResult synthetic(int statusCode, Error error);
+};
+
+} } // namespace Falcon::OAuth2

@@ -1,0 +1,21 @@
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+
+namespace Falcon {
+namespace OAuth2 {
+
+/// The useful part of a 201 from the token route.
+struct IssuedToken
+{
+	std::string accessToken;
+	std::chrono::seconds expiresIn{0};
+
+	/// Reads `{"access_token": "...", "expires_in": N, ...}`; empty when the body is not JSON,
+	/// lacks a non-empty string token, or has no positive numeric lifetime.
+	static std::optional<IssuedToken> fromBody(const std::string& body);
+};
+
+} } // namespace Falcon::OAuth2

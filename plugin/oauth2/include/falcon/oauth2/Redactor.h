@@ -1,0 +1,40 @@
+#pragma once
+
+#include <deque>
+#include <mutex>
+#include <string>
+#include <vector>
+
+namespace Falcon {
+namespace OAuth2 {
+
+/// Knows every secret value a session has handled (client secret, Basic credentials, proxy
+/// password, tokens) and replaces each of them with "***" in any text, in the spellings the
+/// value takes on the wire: as is, form-encoded, percent-encoded and JSON-escaped. Everything
+/// the client logs or puts in an error message passes through `redact` first.
+class Redactor
+{
+public:
+	static constexpr const char* MASK = "***";
+
+	/// Remembers a value for the life of the session (client secret, Basic value, proxy password).
+	void addSecret(const std::string& value);
+
+	/// Remembers a token; only the most recent `TOKEN_MEMORY` tokens are kept, so that a
+	/// long-running session does not grow without bound.
+	void addToken(const std::string& value);
+
+	std::string redact(const std::string& text) const;
+
+	static constexpr std::size_t TOKEN_MEMORY = 256;
+
+private:
+	static std::vector<std::string> spellings(const std::string& value);
+	void add(std::vector<std::string>& into, const std::string& value);
+
+	mutable std::mutex _mutex;
+	std::vector<std::string> _secrets;
+	std::deque<std::vector<std::string>> _tokens;
+};
+
+} } // namespace Falcon::OAuth2

@@ -1,0 +1,34 @@
+#pragma once
+
+#include "falcon/oauth2/ApiResult.h"
+#include "falcon/oauth2/Error.h"
+
+#include <optional>
+#include <string>
+
+namespace Falcon {
+namespace OAuth2 {
+
+enum class Route
+{
+	Token,
+	Revoke
+};
+
+/// Reads an API reply the way the contract defines it: which statuses are success on each
+/// route, what kind of failure the rest are, the trace ID and the retry-after hint.
+class ReplyClassifier
+{
+public:
+	/// Empty for success (201 with a JSON token on the token route, 200 on revoke); otherwise
+	/// the error, with the API's own error message where the body carries one.
+	static std::optional<Error> classify(Route route, const ApiResult& reply);
+
+	/// `X-Cs-Traceid`, or `meta.trace_id` of a JSON body.
+	static std::string traceId(const ApiResult& reply);
+
+	/// The first `errors[].message` of a JSON body, or "".
+	static std::string apiMessage(const std::string& body);
+};
+
+} } // namespace Falcon::OAuth2

@@ -1,0 +1,72 @@
+#pragma once
+
+#include "falcon/oauth2/ApiResult.h"
+
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <string>
+
+namespace Falcon {
+namespace OAuth2 {
+
+/// A session's token state: the cached token, when it was issued, and the last refused login.
+///
+/// - A token is stale when `now - issued >= expires_in - renewal window`.
+/// - Single flight: when the token is stale, exactly one caller mints; callers arriving
+///   meanwhile wait for that flight and share its result (success or failure).
+/// - A refused login (400/401/403, region error) is remembered and served to callers for a
+///   backoff period that doubles on each further refusal, so bad credentials never hammer the
+///   token route. A 429 is remembered until its retry-after time.
+class TokenCache
+{
+public:
+	using Clock = std::chrono::steady_clock;
+	using Milliseconds = std::chrono::milliseconds;
+	using Mint = std::function<ApiResult()>;
+
+	TokenCache(std::chrono::seconds renewalWindow, Milliseconds backoffInitial, Milliseconds backoffMax,
+		std::function<Clock::time_point()> now = &Clock::now);
+
+	/// The cached token's result (marked `fromCache`) while it is fresh; otherwise the result of
+	/// `mint`, called by one caller at a time. `force` skips the cached token but not the login
+	/// backoff. Waiting for another caller's flight ends at `deadline` with a timeout error.
+	ApiResult get(bool force, Clock::time_point deadline, const Mint& mint);
+
+	/// Forgets the cached token if it is `token` (after a successful revoke).
+	void forget(const std::string& token);
+
+	/// The cached token while fresh.
+	std::optional<std::string> accessToken() const;
+
+	std::chrono::seconds renewalWindow() const { return _renewalWindow; }
+
+private:
+	bool fresh(Clock::time_point now) const;
+	void remember(const ApiResult& result, Clock::time_point now);
+	ApiResult servedFailure(Clock::time_point now) const;
+
+	const std::chrono::seconds _renewalWindow;
+	const Milliseconds _backoffInitial;
+	const Milliseconds _backoffMax;
+	const std::function<Clock::time_point()> _now;
+
+	mutable std::mutex _mutex;
+	std::condition_variable _flightDone;
+	bool _inFlight = false;
+	unsigned long _flights = 0;
+	ApiResult _lastFlight;
+
+	std::optional<ApiResult> _token;
+	std::string _accessToken;
+	Clock::time_point _issuedAt;
+	std::chrono::seconds _expiresIn{0};
+
+	std::optional<ApiResult> _failure;
+	Clock::time_point _failureUntil;
+	Milliseconds _nextBackoff;
+};
+
+} } // namespace Falcon::OAuth2

@@ -1,0 +1,96 @@
+#pragma once
+
+#include "falcon/oauth2/ApiResult.h"
+#include "falcon/oauth2/Endpoint.h"
+#include "falcon/oauth2/Error.h"
+#include "falcon/oauth2/ProxySettings.h"
+
+#include <Poco/Logger.h>
+#include <Poco/Net/Context.h>
+#include <Poco/Net/HTTPClientSession.h>
+
+#include <chrono>
+#include <memory>
+#include <string>
+
+namespace Falcon {
+namespace OAuth2 {
+
+class Redactor;
+
+using Deadline = std::chrono::steady_clock::time_point;
+
+struct TransportSettings
+{
+	std::string caBundle;
+	bool verifyTls = true;
+	ProxySettings proxy;              ///< used for every origin when enabled
+	bool proxyFromEnvironment = true; ///< otherwise, HTTPS_PROXY/NO_PROXY per origin
+	std::chrono::milliseconds connectTimeout{10000};
+	std::chrono::milliseconds readTimeout{30000};
+	std::size_t maxResponseBytes = 1024 * 1024;
+};
+
+/// A POST as it goes on the wire.
+struct WireRequest
+{
+	HeaderList headers;
+	std::string body;
+	std::string contentType = "application/x-www-form-urlencoded";
+};
+
+/// A reply as it came off the wire.
+struct WireReply
+{
+	int status = 0;
+	HeaderList headers;
+	std::string body;
+};
+
+/// A transport failure, classified. The message is already redacted.
+class TransportError : public Poco::Exception
+{
+public:
+	TransportError(ErrorKind kind, const std::string& message);
+	ErrorKind kind() const { return _kind; }
+	const char* name() const noexcept override { return "TransportError"; }
+	const char* className() const noexcept override { return "Falcon::OAuth2::TransportError"; }
+	Poco::Exception* clone() const override { return new TransportError(*this); }
+	void rethrow() const override { throw *this; }
+
+private:
+	ErrorKind _kind;
+};
+
+/// One keep-alive HTTP(S) connection, reused across calls while the origin stays the same. Owns
+/// its own TLS Context (never Poco's SSLManager), honours a proxy, bounds connect and read
+/// times by the call's deadline and caps the reply size. Not thread-safe: the client serialises
+/// calls.
+class Transport
+{
+public:
+	Transport(TransportSettings settings, Poco::Logger& logger, Redactor& redactor);
+	~Transport();
+
+	/// POSTs to `target`; throws TransportError on any failure to get a complete reply.
+	WireReply post(const Endpoint& target, const WireRequest& request, Deadline deadline);
+
+	/// TCP connections opened so far (a reused keep-alive connection is not counted again).
+	unsigned connectionsOpened() const { return _connectionsOpened; }
+
+private:
+	void useOrigin(const Endpoint& target);
+	WireReply exchange(const Endpoint& target, const WireRequest& request, Deadline deadline);
+	std::string readBody(std::istream& in, Deadline deadline);
+	Poco::Net::Context::Ptr tlsContext();
+
+	TransportSettings _settings;
+	Poco::Logger& _logger;
+	Redactor& _redactor;
+	Poco::Net::Context::Ptr _context;
+	std::unique_ptr<Poco::Net::HTTPClientSession> _session;
+	Endpoint _origin;
+	unsigned _connectionsOpened = 0;
+};
+
+} } // namespace Falcon::OAuth2

@@ -1,0 +1,28 @@
+#include "falcon/oauth2/Error.h"
+
+#include <typeinfo>
+
+namespace Falcon {
+namespace OAuth2 {
+
+const char* toString(ErrorKind kind)
+{
+	switch (kind)
+	{
+	case ErrorKind::InvalidInput: return "invalid_input";
+	case ErrorKind::AuthFailed: return "auth_failed";
+	case ErrorKind::Forbidden: return "forbidden";
+	case ErrorKind::RateLimited: return "rate_limited";
+	case ErrorKind::RegionMismatch: return "region_mismatch";
+	case ErrorKind::Network: return "network";
+	case ErrorKind::Tls: return "tls";
+	case ErrorKind::Timeout: return "timeout";
+	case ErrorKind::ServerError: return "server_error";
+	case ErrorKind::Protocol: return "protocol";
+	}
+	return "protocol";
+}
+
+POCO_IMPLEMENT_EXCEPTION(InvalidInputException, Poco::InvalidArgumentException, "Invalid input")
+
+} } // namespace Falcon::OAuth2

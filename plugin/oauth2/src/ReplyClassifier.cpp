@@ -1,0 +1,116 @@
+#include "falcon/oauth2/ReplyClassifier.h"
+
+#include "falcon/oauth2/IssuedToken.h"
+#include "falcon/oauth2/RetryPolicy.h"
+
+#include <Poco/JSON/Parser.h>
+#include <Poco/String.h>
+
+namespace Falcon {
+namespace OAuth2 {
+
+namespace {
+
+Poco::JSON::Object::Ptr parseObject(const std::string& body)
+{
+	try
+	{
+		Poco::JSON::Parser parser;
+		return parser.parse(body).extract<Poco::JSON::Object::Ptr>();
+	}
+	catch (const std::exception&)
+	{
+		return nullptr;
+	}
+}
+
+const char* routeName(Route route)
+{
+	return route == Route::Token ? "/oauth2/token" : "/oauth2/revoke";
+}
+
+} // namespace
+
+std::string ReplyClassifier::apiMessage(const std::string& body)
+{
+	try
+	{
+		const auto object = parseObject(body);
+		if (!object) return {};
+		const auto errors = object->getArray("errors");
+		if (!errors || errors->size() == 0) return {};
+		const auto first = errors->getObject(0);
+		if (!first || !first->has("message")) return {};
+		return first->get("message").toString();
+	}
+	catch (const std::exception&)
+	{
+		return {};
+	}
+}
+
+std::string ReplyClassifier::traceId(const ApiResult& reply)
+{
+	std::string id = reply.header("X-Cs-Traceid");
+	if (!id.empty()) return id;
+	try
+	{
+		const auto object = parseObject(reply.body);
+		const auto meta = object ? object->getObject("meta") : nullptr;
+		if (meta && meta->has("trace_id")) return meta->get("trace_id").toString();
+	}
+	catch (const std::exception&)
+	{
+	}
+	return {};
+}
+
+std::optional<Error> ReplyClassifier::classify(Route route, const ApiResult& reply)
+{
+	const int status = reply.statusCode;
+	Error error;
+	error.traceId = traceId(reply);
+	const std::string said = apiMessage(reply.body);
+	const std::string what = std::string(routeName(route)) + " answered " + std::to_string(status) + (said.empty() ? "" : ": " + said);
+	error.message = what;
+
+	if (status >= 200 && status < 300)
+	{
+		if (route == Route::Revoke || IssuedToken::fromBody(reply.body)) return std::nullopt;
+		error.kind = ErrorKind::RegionMismatch;
+		error.message = "Region autodiscovery failure: /oauth2/token answered " + std::to_string(status)
+			+ " without a token; the credentials probably belong to another cloud (gov clouds must be set explicitly)";
+		return error;
+	}
+	switch (status)
+	{
+	case 400:
+		error.kind = ErrorKind::InvalidInput;
+		break;
+	case 401:
+		error.kind = ErrorKind::AuthFailed;
+		break;
+	case 403:
+		error.kind = Poco::toLower(said).find("invalid client") != std::string::npos ? ErrorKind::AuthFailed : ErrorKind::Forbidden;
+		break;
+	case 429:
+		error.kind = ErrorKind::RateLimited;
+		error.retryable = true;
+		if (auto wait = RetryPolicy::parseRetryAfter(reply.header("X-Ratelimit-Retryafter")))
+			error.retryAfterSeconds = std::chrono::duration<double>(*wait).count();
+		break;
+	default:
+		if (status >= 500 && status <= 599)
+		{
+			error.kind = ErrorKind::ServerError;
+			error.retryable = true;
+		}
+		else
+		{
+			error.kind = ErrorKind::Protocol;
+		}
+	}
+	return error;
+}
+
+} } // namespace Falcon::OAuth2

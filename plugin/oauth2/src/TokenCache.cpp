@@ -1,0 +1,147 @@
+#include "falcon/oauth2/TokenCache.h"
+
+#include "falcon/oauth2/IssuedToken.h"
+
+#include <Poco/NumberFormatter.h>
+
+#include <algorithm>
+#include <cmath>
+
+namespace Falcon {
+namespace OAuth2 {
+
+TokenCache::TokenCache(std::chrono::seconds renewalWindow, Milliseconds backoffInitial, Milliseconds backoffMax,
+	std::function<Clock::time_point()> now):
+	_renewalWindow(renewalWindow),
+	_backoffInitial(backoffInitial),
+	_backoffMax(backoffMax),
+	_now(std::move(now)),
+	_nextBackoff(backoffInitial)
+{
+}
+
+bool TokenCache::fresh(Clock::time_point now) const
+{
+	return _token && now - _issuedAt < _expiresIn - _renewalWindow;
+}
+
+ApiResult TokenCache::servedFailure(Clock::time_point now) const
+{
+	ApiResult result = *_failure;
+	result.fromCache = true;
+	const double wait = std::ceil(std::chrono::duration<double>(_failureUntil - now).count() * 1000) / 1000;
+	result.error->retryAfterSeconds = wait;
+	result.error->message += " (served from the last attempt; the token route is not asked again for "
+		+ Poco::NumberFormatter::format(wait, 3) + " s)";
+	return result;
+}
+
+void TokenCache::remember(const ApiResult& result, Clock::time_point now)
+{
+	if (result.ok())
+	{
+		if (auto issued = IssuedToken::fromBody(result.body))
+		{
+			_token = result;
+			_accessToken = issued->accessToken;
+			_issuedAt = now;
+			_expiresIn = issued->expiresIn;
+		}
+		_failure.reset();
+		_nextBackoff = _backoffInitial;
+		return;
+	}
+	switch (result.error->kind)
+	{
+	case ErrorKind::InvalidInput:
+	case ErrorKind::AuthFailed:
+	case ErrorKind::Forbidden:
+	case ErrorKind::RegionMismatch:
+		// The same credentials will be refused again: stay quiet for a while, longer each time.
+		_failure = result;
+		_failureUntil = now + _nextBackoff;
+		_nextBackoff = std::min(_nextBackoff * 2, _backoffMax);
+		break;
+	case ErrorKind::RateLimited:
+		if (result.error->retryAfterSeconds && *result.error->retryAfterSeconds > 0)
+		{
+			_failure = result;
+			_failureUntil = now + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(*result.error->retryAfterSeconds));
+		}
+		break;
+	default:
+		break; // transient: the next caller may try at once
+	}
+}
+
+ApiResult TokenCache::get(bool force, Clock::time_point deadline, const Mint& mint)
+{
+	std::unique_lock<std::mutex> lock(_mutex);
+	for (;;)
+	{
+		const auto now = _now();
+		if (!force && fresh(now))
+		{
+			ApiResult cached = *_token;
+			cached.fromCache = true;
+			return cached;
+		}
+		if (_failure && now < _failureUntil) return servedFailure(now);
+		if (!_inFlight) break;
+
+		const unsigned long flight = _flights;
+		const bool finished = _flightDone.wait_until(lock, deadline, [&] { return _flights != flight; });
+		if (!finished)
+		{
+			return ApiResult::synthetic(500, Error{ErrorKind::Timeout,
+				"the call's deadline passed while waiting for another caller's token request", true, std::nullopt, {}});
+		}
+		if (!force)
+		{
+			// Share the flight we waited for, whatever its outcome.
+			ApiResult shared = _lastFlight;
+			shared.fromCache = shared.ok();
+			return shared;
+		}
+	}
+
+	_inFlight = true;
+	lock.unlock();
+	ApiResult result;
+	try
+	{
+		result = mint();
+	}
+	catch (...)
+	{
+		// `mint` reports failures as results; this is a last line so waiters are never stranded.
+		// The exception's text is not used: it could carry anything.
+		result = ApiResult::synthetic(500, Error{ErrorKind::Protocol, "token request failed unexpectedly", false, std::nullopt, {}});
+	}
+	lock.lock();
+	remember(result, _now());
+	_lastFlight = result;
+	++_flights;
+	_inFlight = false;
+	_flightDone.notify_all();
+	return result;
+}
+
+void TokenCache::forget(const std::string& token)
+{
+	std::lock_guard<std::mutex> lock(_mutex);
+	if (_token && _accessToken == token)
+	{
+		_token.reset();
+		_accessToken.clear();
+	}
+}
+
+std::optional<std::string> TokenCache::accessToken() const
+{
+	std::lock_guard<std::mutex> lock(_mutex);
+	if (fresh(_now())) return _accessToken;
+	return std::nullopt;
+}
+
+} } // namespace Falcon::OAuth2

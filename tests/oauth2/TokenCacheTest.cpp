@@ -1,0 +1,247 @@
+#include "SuiteDriver.h"
+
+#include "falcon/oauth2/TokenCache.h"
+
+#include <cppunit/extensions/HelperMacros.h>
+
+#include <atomic>
+#include <thread>
+
+using namespace Falcon::OAuth2;
+using namespace std::chrono;
+
+namespace {
+
+/// A clock the test moves by hand.
+struct ManualClock
+{
+	TokenCache::Clock::time_point now = TokenCache::Clock::time_point(hours(1));
+	std::function<TokenCache::Clock::time_point()> function()
+	{
+		return [this] { return now; };
+	}
+};
+
+ApiResult issued(const std::string& token, int expiresIn = 1799)
+{
+	ApiResult result;
+	result.statusCode = 201;
+	result.body = "{\"access_token\":\"" + token + "\",\"expires_in\":" + std::to_string(expiresIn) + ",\"token_type\":\"bearer\"}";
+	return result;
+}
+
+ApiResult refused(ErrorKind kind, int status, std::optional<double> retryAfter = std::nullopt)
+{
+	ApiResult result;
+	result.statusCode = status;
+	result.body = "{\"errors\":[{\"code\":403,\"message\":\"access denied, invalid client\"}]}";
+	result.error = Error{kind, "refused", kind == ErrorKind::RateLimited, retryAfter, {}};
+	return result;
+}
+
+const auto FAR = TokenCache::Clock::now() + hours(1);
+
+} // namespace
+
+class TokenCacheTest: public CppUnit::TestFixture
+{
+	CPPUNIT_TEST_SUITE(TokenCacheTest);
+	CPPUNIT_TEST(testCachedUntilRenewalWindow);
+	CPPUNIT_TEST(testCustomRenewalWindowIsKept);
+	CPPUNIT_TEST(testForceMintsAgain);
+	CPPUNIT_TEST(testSingleFlight);
+	CPPUNIT_TEST(testWaitersShareAFailure);
+	CPPUNIT_TEST(testWaitEndsAtDeadline);
+	CPPUNIT_TEST(testRefusedLoginBacksOff);
+	CPPUNIT_TEST(testRateLimitIsRemembered);
+	CPPUNIT_TEST(testTransientFailuresAreNotRemembered);
+	CPPUNIT_TEST(testForget);
+	CPPUNIT_TEST_SUITE_END();
+
+public:
+	void testCachedUntilRenewalWindow()
+	{
+		ManualClock clock;
+		TokenCache cache(seconds(120), milliseconds(1000), milliseconds(8000), clock.function());
+		int mints = 0;
+		auto mint = [&] { ++mints; return issued("t" + std::to_string(mints)); };
+
+		ApiResult first = cache.get(false, FAR, mint);
+		CPPUNIT_ASSERT(!first.fromCache);
+		clock.now += seconds(1799 - 120 - 1);
+		ApiResult second = cache.get(false, FAR, mint);
+		CPPUNIT_ASSERT(second.fromCache);
+		CPPUNIT_ASSERT_EQUAL(first.body, second.body);
+		CPPUNIT_ASSERT_EQUAL(1, mints);
+		CPPUNIT_ASSERT_EQUAL(std::string("t1"), *cache.accessToken());
+
+		clock.now += seconds(1); // now - issued == expires_in - window: stale
+		CPPUNIT_ASSERT(!cache.accessToken());
+		ApiResult third = cache.get(false, FAR, mint);
+		CPPUNIT_ASSERT(!third.fromCache);
+		CPPUNIT_ASSERT_EQUAL(2, mints);
+	}
+
+	void testCustomRenewalWindowIsKept()
+	{
+		ManualClock clock;
+		TokenCache cache(seconds(600), milliseconds(1000), milliseconds(8000), clock.function());
+		int mints = 0;
+		auto mint = [&] { ++mints; return issued("t"); };
+		for (int login = 0; login < 3; ++login)
+		{
+			cache.get(false, FAR, mint);
+			clock.now += seconds(1799 - 600 - 1);
+			CPPUNIT_ASSERT(cache.get(false, FAR, mint).fromCache);
+			clock.now += seconds(1);
+			CPPUNIT_ASSERT(!cache.accessToken());
+			CPPUNIT_ASSERT_EQUAL(600L, static_cast<long>(cache.renewalWindow().count()));
+		}
+		CPPUNIT_ASSERT_EQUAL(3, mints);
+	}
+
+	void testForceMintsAgain()
+	{
+		ManualClock clock;
+		TokenCache cache(seconds(120), milliseconds(1000), milliseconds(8000), clock.function());
+		int mints = 0;
+		auto mint = [&] { ++mints; return issued("t" + std::to_string(mints)); };
+		cache.get(false, FAR, mint);
+		ApiResult forced = cache.get(true, FAR, mint);
+		CPPUNIT_ASSERT(!forced.fromCache);
+		CPPUNIT_ASSERT_EQUAL(2, mints);
+		CPPUNIT_ASSERT_EQUAL(std::string("t2"), *cache.accessToken());
+	}
+
+	void testSingleFlight()
+	{
+		TokenCache cache(seconds(120), milliseconds(1000), milliseconds(8000));
+		std::atomic<int> mints{0};
+		auto mint = [&] {
+			++mints;
+			std::this_thread::sleep_for(milliseconds(200));
+			return issued("shared");
+		};
+		std::vector<std::thread> threads;
+		std::atomic<int> gotToken{0};
+		for (int i = 0; i < 32; ++i)
+		{
+			threads.emplace_back([&] {
+				if (cache.get(false, TokenCache::Clock::now() + seconds(10), mint).ok()) ++gotToken;
+			});
+		}
+		for (auto& thread : threads) thread.join();
+		CPPUNIT_ASSERT_EQUAL(1, mints.load());
+		CPPUNIT_ASSERT_EQUAL(32, gotToken.load());
+	}
+
+	void testWaitersShareAFailure()
+	{
+		TokenCache cache(seconds(120), milliseconds(1000), milliseconds(8000));
+		std::atomic<int> mints{0};
+		auto mint = [&] {
+			++mints;
+			std::this_thread::sleep_for(milliseconds(200));
+			return refused(ErrorKind::Network, 500);
+		};
+		std::vector<std::thread> threads;
+		std::atomic<int> failed{0};
+		for (int i = 0; i < 8; ++i)
+		{
+			threads.emplace_back([&] {
+				if (!cache.get(false, TokenCache::Clock::now() + seconds(10), mint).ok()) ++failed;
+			});
+		}
+		for (auto& thread : threads) thread.join();
+		CPPUNIT_ASSERT_EQUAL(1, mints.load());
+		CPPUNIT_ASSERT_EQUAL(8, failed.load());
+	}
+
+	void testWaitEndsAtDeadline()
+	{
+		TokenCache cache(seconds(120), milliseconds(1000), milliseconds(8000));
+		std::thread slow([&] { cache.get(false, FAR, [] { std::this_thread::sleep_for(milliseconds(800)); return issued("late"); }); });
+		std::this_thread::sleep_for(milliseconds(100));
+		ApiResult waited = cache.get(false, TokenCache::Clock::now() + milliseconds(100), [] { return issued("never"); });
+		slow.join();
+		CPPUNIT_ASSERT(!waited.ok());
+		CPPUNIT_ASSERT_EQUAL(std::string("timeout"), std::string(toString(waited.error->kind)));
+	}
+
+	void testRefusedLoginBacksOff()
+	{
+		ManualClock clock;
+		TokenCache cache(seconds(120), milliseconds(1000), milliseconds(3000), clock.function());
+		int mints = 0;
+		auto mint = [&] { ++mints; return refused(ErrorKind::AuthFailed, 403); };
+
+		CPPUNIT_ASSERT(!cache.get(false, FAR, mint).fromCache);
+		for (int i = 0; i < 10; ++i)
+		{
+			ApiResult served = cache.get(i % 2 == 0, FAR, mint); // force does not bypass the backoff
+			CPPUNIT_ASSERT(served.fromCache);
+			CPPUNIT_ASSERT_EQUAL(403, served.statusCode);
+			CPPUNIT_ASSERT(served.error->retryAfterSeconds && *served.error->retryAfterSeconds > 0);
+		}
+		CPPUNIT_ASSERT_EQUAL(1, mints);
+		clock.now += milliseconds(1000);
+		cache.get(false, FAR, mint);
+		CPPUNIT_ASSERT_EQUAL(2, mints);
+		clock.now += milliseconds(1999); // the second refusal doubled the quiet period
+		cache.get(false, FAR, mint);
+		CPPUNIT_ASSERT_EQUAL(2, mints);
+		clock.now += milliseconds(1);
+		cache.get(false, FAR, mint);
+		CPPUNIT_ASSERT_EQUAL(3, mints);
+		clock.now += milliseconds(3000); // capped at the maximum
+		cache.get(false, FAR, mint);
+		CPPUNIT_ASSERT_EQUAL(4, mints);
+
+		// Success clears the failure and resets the backoff.
+		clock.now += milliseconds(3000);
+		ApiResult ok = cache.get(false, FAR, [&] { ++mints; return issued("good"); });
+		CPPUNIT_ASSERT(ok.ok());
+		ApiResult forced = cache.get(true, FAR, mint);
+		CPPUNIT_ASSERT(!forced.fromCache);
+		clock.now += milliseconds(1000);
+		cache.get(true, FAR, mint);
+		CPPUNIT_ASSERT_EQUAL(7, mints);
+	}
+
+	void testRateLimitIsRemembered()
+	{
+		ManualClock clock;
+		TokenCache cache(seconds(120), milliseconds(1000), milliseconds(3000), clock.function());
+		int mints = 0;
+		auto mint = [&] { ++mints; return refused(ErrorKind::RateLimited, 429, 5.0); };
+		cache.get(false, FAR, mint);
+		clock.now += milliseconds(4900);
+		CPPUNIT_ASSERT(cache.get(false, FAR, mint).fromCache);
+		CPPUNIT_ASSERT_EQUAL(1, mints);
+		clock.now += milliseconds(100);
+		cache.get(false, FAR, mint);
+		CPPUNIT_ASSERT_EQUAL(2, mints);
+	}
+
+	void testTransientFailuresAreNotRemembered()
+	{
+		ManualClock clock;
+		TokenCache cache(seconds(120), milliseconds(1000), milliseconds(3000), clock.function());
+		int mints = 0;
+		for (ErrorKind kind : {ErrorKind::Network, ErrorKind::Timeout, ErrorKind::ServerError, ErrorKind::Tls})
+			cache.get(false, FAR, [&] { ++mints; return refused(kind, 500); });
+		CPPUNIT_ASSERT_EQUAL(4, mints);
+	}
+
+	void testForget()
+	{
+		TokenCache cache(seconds(120), milliseconds(1000), milliseconds(3000));
+		cache.get(false, FAR, [] { return issued("mine"); });
+		cache.forget("someone-elses");
+		CPPUNIT_ASSERT_EQUAL(std::string("mine"), *cache.accessToken());
+		cache.forget("mine");
+		CPPUNIT_ASSERT(!cache.accessToken());
+	}
+};
+
+FALCON_REGISTER_SUITE(TokenCacheTest);

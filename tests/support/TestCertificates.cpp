@@ -1,0 +1,132 @@
+#include "TestCertificates.h"
+
+#include <Poco/File.h>
+#include <Poco/Path.h>
+
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+#include <openssl/x509v3.h>
+
+#include <memory>
+#include <stdexcept>
+
+namespace Falcon {
+namespace Testing {
+
+namespace {
+
+struct KeyDeleter { void operator()(EVP_PKEY* key) const { EVP_PKEY_free(key); } };
+struct CertDeleter { void operator()(X509* cert) const { X509_free(cert); } };
+using Key = std::unique_ptr<EVP_PKEY, KeyDeleter>;
+using Cert = std::unique_ptr<X509, CertDeleter>;
+
+void check(bool ok, const char* what)
+{
+	if (!ok) throw std::runtime_error(std::string("TestCertificates: ") + what + " failed");
+}
+
+Key newKey()
+{
+	Key key(EVP_EC_gen("P-256"));
+	check(key != nullptr, "EC key generation");
+	return key;
+}
+
+void addExtension(X509* cert, X509* issuer, int nid, const std::string& value)
+{
+	X509V3_CTX context;
+	X509V3_set_ctx_nodb(&context);
+	X509V3_set_ctx(&context, issuer, cert, nullptr, nullptr, 0);
+	X509_EXTENSION* extension = X509V3_EXT_conf_nid(nullptr, &context, nid, value.c_str());
+	check(extension != nullptr, "X509 extension");
+	X509_add_ext(cert, extension, -1);
+	X509_EXTENSION_free(extension);
+}
+
+Cert newCertificate(long serial, const std::string& commonName, EVP_PKEY* key)
+{
+	Cert cert(X509_new());
+	check(cert != nullptr, "X509_new");
+	X509_set_version(cert.get(), 2);
+	ASN1_INTEGER_set(X509_get_serialNumber(cert.get()), serial);
+	X509_gmtime_adj(X509_getm_notBefore(cert.get()), -3600);
+	X509_gmtime_adj(X509_getm_notAfter(cert.get()), 3600L * 24 * 365);
+	X509_NAME* name = X509_get_subject_name(cert.get());
+	X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8, reinterpret_cast<const unsigned char*>(commonName.c_str()), -1, -1, 0);
+	X509_set_pubkey(cert.get(), key);
+	return cert;
+}
+
+template <typename Writer>
+void writePem(const std::string& path, Writer write)
+{
+	FILE* file = std::fopen(path.c_str(), "w");
+	check(file != nullptr, "opening a PEM file");
+	const bool ok = write(file);
+	std::fclose(file);
+	check(ok, "writing a PEM file");
+}
+
+Key readKey(const std::string& path)
+{
+	FILE* file = std::fopen(path.c_str(), "r");
+	check(file != nullptr, "opening the CA key");
+	Key key(PEM_read_PrivateKey(file, nullptr, nullptr, nullptr));
+	std::fclose(file);
+	check(key != nullptr, "reading the CA key");
+	return key;
+}
+
+Cert readCert(const std::string& path)
+{
+	FILE* file = std::fopen(path.c_str(), "r");
+	check(file != nullptr, "opening the CA certificate");
+	Cert cert(PEM_read_X509(file, nullptr, nullptr, nullptr));
+	std::fclose(file);
+	check(cert != nullptr, "reading the CA certificate");
+	return cert;
+}
+
+} // namespace
+
+TestCertificates::TestCertificates(const std::string& directory, const std::string& caName):
+	_directory(directory),
+	_caFile(Poco::Path(directory, "ca.pem").toString()),
+	_caKeyFile(Poco::Path(directory, "ca.key").toString())
+{
+	Poco::File(directory).createDirectories();
+	Key key = newKey();
+	Cert cert = newCertificate(_serial++, caName, key.get());
+	X509_set_issuer_name(cert.get(), X509_get_subject_name(cert.get()));
+	addExtension(cert.get(), cert.get(), NID_basic_constraints, "critical,CA:TRUE");
+	addExtension(cert.get(), cert.get(), NID_key_usage, "critical,keyCertSign,cRLSign");
+	addExtension(cert.get(), cert.get(), NID_subject_key_identifier, "hash");
+	check(X509_sign(cert.get(), key.get(), EVP_sha256()) > 0, "signing the CA");
+	writePem(_caFile, [&](FILE* f) { return PEM_write_X509(f, cert.get()) == 1; });
+	writePem(_caKeyFile, [&](FILE* f) { return PEM_write_PrivateKey(f, key.get(), nullptr, nullptr, 0, nullptr, nullptr) == 1; });
+}
+
+TestCertificates::Issued TestCertificates::issue(const std::string& fileStem, const std::vector<std::string>& dnsNames, const std::vector<std::string>& ipAddresses)
+{
+	Key caKey = readKey(_caKeyFile);
+	Cert caCert = readCert(_caFile);
+	Key key = newKey();
+	const std::string commonName = dnsNames.empty() ? (ipAddresses.empty() ? fileStem : ipAddresses.front()) : dnsNames.front();
+	Cert cert = newCertificate(_serial++ + static_cast<long>(std::hash<std::string>()(fileStem) & 0xFFFFFF), commonName, key.get());
+	X509_set_issuer_name(cert.get(), X509_get_subject_name(caCert.get()));
+	std::string altNames;
+	for (const auto& dns : dnsNames) altNames += (altNames.empty() ? "" : ",") + std::string("DNS:") + dns;
+	for (const auto& ip : ipAddresses) altNames += (altNames.empty() ? "" : ",") + std::string("IP:") + ip;
+	if (!altNames.empty()) addExtension(cert.get(), caCert.get(), NID_subject_alt_name, altNames);
+	addExtension(cert.get(), caCert.get(), NID_basic_constraints, "CA:FALSE");
+	addExtension(cert.get(), caCert.get(), NID_ext_key_usage, "serverAuth");
+	check(X509_sign(cert.get(), caKey.get(), EVP_sha256()) > 0, "signing a server certificate");
+
+	Issued issued{Poco::Path(_directory, fileStem + ".pem").toString(), Poco::Path(_directory, fileStem + ".key").toString()};
+	writePem(issued.certificateFile, [&](FILE* f) { return PEM_write_X509(f, cert.get()) == 1; });
+	writePem(issued.keyFile, [&](FILE* f) { return PEM_write_PrivateKey(f, key.get(), nullptr, nullptr, 0, nullptr, nullptr) == 1; });
+	return issued;
+}
+
+} } // namespace Falcon::Testing
