@@ -170,11 +170,13 @@ private:
 		request.body = _pending.substr(end + 4, length);
 		_pending.erase(0, end + 4 + length);
 		request.connection = _id;
+		request.received = std::chrono::system_clock::now();
 		return true;
 	}
 
 	bool answer(const ScriptedReply& reply)
 	{
+		if (reply.hangUp) return false;
 		if (reply.silent)
 		{
 			std::unique_lock<std::mutex> lock(_state->mutex);

@@ -25,6 +25,7 @@ struct RecordedRequest
 	std::string target;
 	Headers headers;         ///< in wire order and spelling
 	std::string body;
+	std::chrono::system_clock::time_point received; ///< when the whole request had arrived
 
 	std::string header(const std::string& name) const;
 };
@@ -37,6 +38,7 @@ struct ScriptedReply
 	std::string body;
 	std::chrono::milliseconds delay{0}; ///< before anything is written
 	bool silent = false;         ///< never answer (until the server stops)
+	bool hangUp = false;         ///< close the connection without answering
 	bool close = false;          ///< close the connection after this reply
 	std::string raw;             ///< when set, written instead of a formatted reply
 

@@ -139,7 +139,6 @@ ApiResult OAuth2Client::mint(Deadline deadline)
 		ApiResult result = post(TOKEN_ROUTE, request, deadline);
 		if (result.ok())
 		{
-			if (auto issued = IssuedToken::fromBody(result.body)) _redactor.addToken(issued->accessToken);
 			discoverRegion(result);
 			return result;
 		}
@@ -196,6 +195,8 @@ ApiResult OAuth2Client::post(const std::string& route, const WireRequest& reques
 		}
 	}
 	if (result.error) result.error->message = _redactor.redact(result.error->message);
+	// Any token in the reply is a secret from here on, before a single line is logged.
+	if (auto issued = IssuedToken::fromBody(result.body)) _redactor.addToken(issued->accessToken);
 	logExchange(route, request, result, Clock::now() - started);
 	return result;
 }

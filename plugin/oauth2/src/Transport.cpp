@@ -1,10 +1,10 @@
 #include "falcon/oauth2/Transport.h"
 
+#include "falcon/oauth2/Connector.h"
 #include "falcon/oauth2/Redactor.h"
 
 #include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/HTTPResponse.h>
-#include <Poco/Net/HTTPSClientSession.h>
 #include <Poco/Net/NetException.h>
 #include <Poco/Net/SSLException.h>
 
@@ -15,22 +15,12 @@ namespace OAuth2 {
 
 using Clock = std::chrono::steady_clock;
 
-TransportError::TransportError(ErrorKind kind, const std::string& message):
+TransportError::TransportError(ErrorKind kind, const std::string& message, bool beforeReply):
 	Poco::Exception(message),
-	_kind(kind)
+	_kind(kind),
+	_beforeReply(beforeReply)
 {
 }
-
-namespace {
-
-Poco::Timespan boundedBy(std::chrono::milliseconds limit, Deadline deadline)
-{
-	const auto remaining = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
-	const auto bound = std::max(std::chrono::milliseconds(1), std::min(limit, remaining));
-	return Poco::Timespan(static_cast<Poco::Timespan::TimeDiff>(bound.count()) * 1000);
-}
-
-} // namespace
 
 Transport::Transport(TransportSettings settings, Poco::Logger& logger, Redactor& redactor):
 	_settings(std::move(settings)),
@@ -60,45 +50,64 @@ Poco::Net::Context::Ptr Transport::tlsContext()
 		}
 		catch (const Poco::Exception& e)
 		{
-			throw TransportError(ErrorKind::Tls, _redactor.redact("cannot set up TLS: " + e.displayText()));
+			throw TransportError(ErrorKind::Tls, _redactor.redact("cannot set up TLS: " + e.displayText()), true);
 		}
 	}
 	return _context;
 }
 
-void Transport::useOrigin(const Endpoint& target)
+ProxySettings Transport::proxyFor(const Endpoint& target) const
 {
-	if (_session && _origin.sameOrigin(target)) return;
-	ProxySettings proxy = _settings.proxy;
-	if (!proxy.enabled() && _settings.proxyFromEnvironment)
+	if (_settings.proxy.enabled() || !_settings.proxyFromEnvironment) return _settings.proxy;
+	try
 	{
-		try
-		{
-			proxy = ProxySettings::fromEnvironment(target.host);
-		}
-		catch (const InvalidInputException& e)
-		{
-			throw TransportError(ErrorKind::InvalidInput, e.message());
-		}
+		return ProxySettings::fromEnvironment(target.host);
 	}
-	if (target.secure())
-		_session = std::make_unique<Poco::Net::HTTPSClientSession>(target.host, target.port, tlsContext());
-	else
-		_session = std::make_unique<Poco::Net::HTTPClientSession>(target.host, target.port);
+	catch (const InvalidInputException& e)
+	{
+		throw TransportError(ErrorKind::InvalidInput, e.message(), true);
+	}
+}
+
+void Transport::connect(const Endpoint& target, Deadline deadline)
+{
+	const ProxySettings proxy = proxyFor(target);
+	_redactor.addSecret(proxy.password);
+	Poco::Net::StreamSocket socket = Connector::open(target, proxy, target.secure() ? tlsContext() : nullptr, _settings.connectTimeout, deadline);
+	// The session only frames HTTP on our socket; with no host of its own it never reconnects
+	// behind our back (which would escape the deadline).
+	_session = std::make_unique<Poco::Net::HTTPClientSession>(socket);
 	_session->setKeepAlive(true);
-	if (proxy.enabled())
-	{
-		_redactor.addSecret(proxy.password);
-		_session->setProxy(proxy.host, proxy.port);
-		if (!proxy.username.empty()) _session->setProxyCredentials(proxy.username, proxy.password);
-	}
 	_origin = target;
+	++_connectionsOpened;
+}
+
+void Transport::drop()
+{
+	if (!_session) return;
+	try
+	{
+		_session->abort();
+	}
+	catch (const Poco::Exception&)
+	{
+		// Already gone: nothing left to close.
+	}
+	_session.reset();
+}
+
+std::chrono::milliseconds Transport::setReadBudget(Deadline deadline)
+{
+	const Poco::Timespan budget = Connector::budget(_settings.readTimeout, deadline);
+	_session->socket().setReceiveTimeout(budget);
+	_session->socket().setSendTimeout(budget);
+	return std::chrono::milliseconds(budget.totalMilliseconds());
 }
 
 WireReply Transport::post(const Endpoint& target, const WireRequest& request, Deadline deadline)
 {
-	useOrigin(target);
-	const bool reused = _session->connected();
+	if (_session && !_origin.sameOrigin(target)) drop();
+	const bool reused = _session != nullptr;
 	try
 	{
 		return exchange(target, request, deadline);
@@ -107,29 +116,27 @@ WireReply Transport::post(const Endpoint& target, const WireRequest& request, De
 	{
 		// A keep-alive connection the server has since closed fails before any reply arrives;
 		// that is not the call's failure, so try once more on a fresh connection.
-		if (!reused || e.kind() != ErrorKind::Network || Clock::now() >= deadline) throw;
-		_logger.debug("kept-alive connection was closed by the server; reconnecting");
-		_session->reset();
+		if (!reused || !e.beforeReply() || e.kind() == ErrorKind::Timeout || Clock::now() >= deadline) throw;
+		_logger.debug("the kept-alive connection was closed by the server; reconnecting");
 		return exchange(target, request, deadline);
 	}
 }
 
 WireReply Transport::exchange(const Endpoint& target, const WireRequest& request, Deadline deadline)
 {
-	if (Clock::now() >= deadline) throw TransportError(ErrorKind::Timeout, "the call's deadline passed before the request was sent");
-	if (!_session->connected()) ++_connectionsOpened;
-	const Poco::Timespan readTimeout = boundedBy(_settings.readTimeout, deadline);
-	_session->setTimeout(boundedBy(_settings.connectTimeout, deadline), readTimeout, readTimeout);
-	if (_session->connected())
-	{
-		_session->socket().setReceiveTimeout(readTimeout);
-		_session->socket().setSendTimeout(readTimeout);
-	}
-
 	const std::string where = target.str();
 	bool replied = false;
+	Clock::time_point waitingSince = Clock::time_point::max();
+	std::chrono::milliseconds waitedFor{0};
+	auto fail = [&](ErrorKind kind, const std::string& message) {
+		drop();
+		return TransportError(kind, _redactor.redact(message), !replied);
+	};
 	try
 	{
+		if (!_session) connect(target, deadline);
+		const auto readBudget = setReadBudget(deadline);
+
 		Poco::Net::HTTPRequest httpRequest(Poco::Net::HTTPRequest::HTTP_POST, target.path.empty() ? "/" : target.path, Poco::Net::HTTPMessage::HTTP_1_1);
 		httpRequest.setHost(target.host, target.port);
 		for (const auto& header : request.headers) httpRequest.add(header.first, header.second);
@@ -142,6 +149,8 @@ WireReply Transport::exchange(const Endpoint& target, const WireRequest& request
 		out << request.body << std::flush;
 
 		Poco::Net::HTTPResponse httpResponse;
+		waitingSince = Clock::now();
+		waitedFor = readBudget;
 		std::istream& in = _session->receiveResponse(httpResponse);
 		in.exceptions(std::ios::badbit);
 		replied = true;
@@ -150,48 +159,50 @@ WireReply Transport::exchange(const Endpoint& target, const WireRequest& request
 		for (const auto& header : httpResponse) reply.headers.emplace_back(header.first, header.second);
 		if (httpResponse.hasContentLength() && httpResponse.getContentLength64() > static_cast<Poco::Int64>(_settings.maxResponseBytes))
 		{
-			_session->reset();
-			throw TransportError(ErrorKind::Protocol, "reply from " + where + " announces " + std::to_string(httpResponse.getContentLength64())
+			throw fail(ErrorKind::Protocol, "reply from " + where + " announces " + std::to_string(httpResponse.getContentLength64())
 				+ " bytes, more than the limit of " + std::to_string(_settings.maxResponseBytes) + " bytes");
 		}
 		reply.body = readBody(in, deadline);
 		if (httpResponse.hasContentLength() && static_cast<Poco::Int64>(reply.body.size()) < httpResponse.getContentLength64())
 		{
-			_session->reset();
-			throw TransportError(ErrorKind::Protocol, "reply from " + where + " was cut short: got " + std::to_string(reply.body.size())
+			throw fail(ErrorKind::Protocol, "reply from " + where + " was cut short: got " + std::to_string(reply.body.size())
 				+ " of " + std::to_string(httpResponse.getContentLength64()) + " bytes");
 		}
+		if (!httpResponse.getKeepAlive()) drop();
 		return reply;
 	}
 	catch (const TransportError&)
 	{
+		drop();
 		throw;
 	}
 	catch (const Poco::TimeoutException& e)
 	{
-		_session->reset();
-		throw TransportError(ErrorKind::Timeout, _redactor.redact("timed out talking to " + where + ": " + e.displayText()));
+		throw fail(ErrorKind::Timeout, "timed out talking to " + where + ": " + e.displayText());
 	}
 	catch (const Poco::Net::SSLException& e)
 	{
-		_session->reset();
-		throw TransportError(ErrorKind::Tls, _redactor.redact("TLS failure with " + where + ": " + e.displayText()));
+		throw fail(ErrorKind::Tls, "TLS failure with " + where + ": " + e.displayText());
+	}
+	catch (const Poco::Net::NoMessageException& e)
+	{
+		// A TLS read that times out surfaces from Poco as "no message": tell the two apart by
+		// how long we waited.
+		if (Clock::now() >= waitingSince + waitedFor - std::chrono::milliseconds(10))
+			throw fail(ErrorKind::Timeout, "no reply from " + where + " within " + std::to_string(waitedFor.count()) + " ms");
+		throw fail(ErrorKind::Network, "no reply from " + where + ": " + e.displayText());
 	}
 	catch (const Poco::Net::MessageException& e)
 	{
-		_session->reset();
-		const ErrorKind kind = replied || dynamic_cast<const Poco::Net::NoMessageException*>(&e) == nullptr ? ErrorKind::Protocol : ErrorKind::Network;
-		throw TransportError(kind, _redactor.redact("bad reply from " + where + ": " + e.displayText()));
+		throw fail(ErrorKind::Protocol, "bad reply from " + where + ": " + e.displayText());
 	}
 	catch (const Poco::Exception& e)
 	{
-		_session->reset();
-		throw TransportError(ErrorKind::Network, _redactor.redact("cannot talk to " + where + ": " + e.displayText()));
+		throw fail(ErrorKind::Network, "cannot talk to " + where + ": " + e.displayText());
 	}
 	catch (const std::exception& e)
 	{
-		_session->reset();
-		throw TransportError(ErrorKind::Network, _redactor.redact("cannot talk to " + where + ": " + e.what()));
+		throw fail(ErrorKind::Network, "cannot talk to " + where + ": " + e.what());
 	}
 }
 
@@ -201,20 +212,12 @@ std::string Transport::readBody(std::istream& in, Deadline deadline)
 	char buffer[16 * 1024];
 	while (in)
 	{
-		_session->socket().setReceiveTimeout(boundedBy(_settings.readTimeout, deadline));
+		setReadBudget(deadline);
 		in.read(buffer, sizeof(buffer));
 		const auto got = static_cast<std::size_t>(in.gcount());
 		if (body.size() + got > _settings.maxResponseBytes)
-		{
-			_session->reset();
 			throw TransportError(ErrorKind::Protocol, "reply larger than the limit of " + std::to_string(_settings.maxResponseBytes) + " bytes");
-		}
 		body.append(buffer, got);
-		if (Clock::now() >= deadline && in)
-		{
-			_session->reset();
-			throw TransportError(ErrorKind::Timeout, "the call's deadline passed while the reply was still arriving");
-		}
 	}
 	return body;
 }

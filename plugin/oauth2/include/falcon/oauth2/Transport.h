@@ -51,8 +51,10 @@ struct WireReply
 class TransportError : public Poco::Exception
 {
 public:
-	TransportError(ErrorKind kind, const std::string& message);
+	TransportError(ErrorKind kind, const std::string& message, bool beforeReply = false);
 	ErrorKind kind() const { return _kind; }
+	/// Nothing of a reply had arrived: on a reused connection, the server may just have closed it.
+	bool beforeReply() const { return _beforeReply; }
 	const char* name() const noexcept override { return "TransportError"; }
 	const char* className() const noexcept override { return "Falcon::OAuth2::TransportError"; }
 	Poco::Exception* clone() const override { return new TransportError(*this); }
@@ -60,12 +62,13 @@ public:
 
 private:
 	ErrorKind _kind;
+	bool _beforeReply;
 };
 
 /// One keep-alive HTTP(S) connection, reused across calls while the origin stays the same. Owns
-/// its own TLS Context (never Poco's SSLManager), honours a proxy, bounds connect and read
-/// times by the call's deadline and caps the reply size. Not thread-safe: the client serialises
-/// calls.
+/// its own TLS Context (never Poco's SSLManager), opens connections through Connector (proxy,
+/// TLS, deadline), bounds every read by the call's deadline and caps the reply size. Not
+/// thread-safe: the client serialises calls.
 class Transport
 {
 public:
@@ -79,10 +82,13 @@ public:
 	unsigned connectionsOpened() const { return _connectionsOpened; }
 
 private:
-	void useOrigin(const Endpoint& target);
+	void connect(const Endpoint& target, Deadline deadline);
+	void drop();
+	std::chrono::milliseconds setReadBudget(Deadline deadline);
 	WireReply exchange(const Endpoint& target, const WireRequest& request, Deadline deadline);
 	std::string readBody(std::istream& in, Deadline deadline);
 	Poco::Net::Context::Ptr tlsContext();
+	ProxySettings proxyFor(const Endpoint& target) const;
 
 	TransportSettings _settings;
 	Poco::Logger& _logger;

@@ -1,0 +1,42 @@
+#pragma once
+
+#include "falcon/oauth2/Endpoint.h"
+#include "falcon/oauth2/ProxySettings.h"
+
+#include <Poco/Net/Context.h>
+#include <Poco/Net/StreamSocket.h>
+
+#include <chrono>
+#include <string>
+
+namespace Falcon {
+namespace OAuth2 {
+
+using Deadline = std::chrono::steady_clock::time_point;
+
+/// Opens the connection a request travels on, every step bounded by the call's deadline: the
+/// TCP connect, an optional CONNECT tunnel through a proxy, and the TLS handshake (run
+/// non-blocking, so that no step can wait longer than the time that is left) followed by
+/// certificate and host name verification.
+///
+/// Owning this instead of letting Poco's HTTPClientSession reconnect on its own is what makes a
+/// call's deadline hold: Poco applies its timeouts per blocking step, and a handshake takes
+/// several.
+class Connector
+{
+public:
+	/// Throws Poco exceptions (TimeoutException, SSLException, NetException...) on failure;
+	/// the transport classifies them.
+	static Poco::Net::StreamSocket open(const Endpoint& origin, const ProxySettings& proxy, Poco::Net::Context::Ptr tls,
+		std::chrono::milliseconds connectTimeout, Deadline deadline);
+
+	/// What is left of `limit` before `deadline`, at least 1 ms; throws TimeoutException when
+	/// the deadline has passed.
+	static Poco::Timespan budget(std::chrono::milliseconds limit, Deadline deadline);
+
+private:
+	static void tunnel(Poco::Net::StreamSocket& socket, const Endpoint& origin, const ProxySettings& proxy, Deadline deadline);
+	static Poco::Net::StreamSocket handshake(Poco::Net::StreamSocket& socket, const std::string& host, Poco::Net::Context::Ptr tls, Deadline deadline);
+};
+
+} } // namespace Falcon::OAuth2
