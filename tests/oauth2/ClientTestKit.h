@@ -1,7 +1,7 @@
 #pragma once
 
 #include "ScriptedServer.h"
-#include "TestCertificates.h"
+#include "CertificateAuthority.h"
 #include "TestDirectory.h"
 
 #include "falcon/oauth2/ClientConfig.h"
@@ -26,9 +26,9 @@ inline std::string nextTestToken()
 }
 
 /// A certificate for the loopback addresses this suite listens on (127.0.0.1 and 127.0.0.2).
-inline const TestCertificates::Issued& loopbackCertificate()
+inline const CertificateAuthority::Issued& loopbackCertificate()
 {
-	static const TestCertificates::Issued issued = testPki().issue("loopback", {"localhost"}, {"127.0.0.1", "127.0.0.2", "::1"});
+	static const CertificateAuthority::Issued issued = testPki().issue("loopback", {"localhost"}, {"127.0.0.1", "127.0.0.2", "::1"});
 	return issued;
 }
 

@@ -220,7 +220,7 @@ private:
 	std::shared_ptr<ScriptedServer::State> _state;
 };
 
-Poco::Net::ServerSocket listen(const TestCertificates::Issued* tls, const std::string& address)
+Poco::Net::ServerSocket listen(const CertificateAuthority::Issued* tls, const std::string& address)
 {
 	const Poco::Net::SocketAddress loopback(address, 0);
 	if (!loopback.host().isLoopback()) throw Poco::InvalidArgumentException("test servers bind loopback addresses only");
@@ -235,7 +235,7 @@ Poco::Net::ServerSocket listen(const TestCertificates::Issued* tls, const std::s
 
 } // namespace
 
-ScriptedServer::ScriptedServer(Handler handler, const TestCertificates::Issued* tls, const std::string& address):
+ScriptedServer::ScriptedServer(Handler handler, const CertificateAuthority::Issued* tls, const std::string& address):
 	_state(std::make_shared<State>()),
 	_tls(tls != nullptr),
 	_address(address)

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "TestCertificates.h"
+#include "CertificateAuthority.h"
 
 #include <Poco/Net/TCPServer.h>
 
@@ -14,6 +14,7 @@
 namespace Falcon {
 namespace Testing {
 
+using Emulator::CertificateAuthority;
 using Headers = std::vector<std::pair<std::string, std::string>>;
 
 /// A request exactly as it arrived on the wire, and where it came from.
@@ -54,7 +55,7 @@ public:
 	using Handler = std::function<ScriptedReply(const RecordedRequest&)>;
 
 	/// `tls` null: plain HTTP. `address` must be a loopback address.
-	ScriptedServer(Handler handler, const TestCertificates::Issued* tls, const std::string& address = "127.0.0.1");
+	ScriptedServer(Handler handler, const CertificateAuthority::Issued* tls, const std::string& address = "127.0.0.1");
 	~ScriptedServer();
 
 	ScriptedServer(const ScriptedServer&) = delete;

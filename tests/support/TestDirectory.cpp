@@ -1,6 +1,6 @@
 #include "TestDirectory.h"
 
-#include "TestCertificates.h"
+#include "CertificateAuthority.h"
 
 #include <Poco/File.h>
 #include <Poco/Path.h>
@@ -20,15 +20,15 @@ const std::string& testDirectory()
 	return directory;
 }
 
-TestCertificates& testPki()
+CertificateAuthority& testPki()
 {
-	static TestCertificates pki(Poco::Path(testDirectory(), "pki").toString());
+	static CertificateAuthority pki(Poco::Path(testDirectory(), "pki").toString());
 	return pki;
 }
 
-TestCertificates& foreignPki()
+CertificateAuthority& foreignPki()
 {
-	static TestCertificates pki(Poco::Path(testDirectory(), "foreign-pki").toString(), "Unrelated CA");
+	static CertificateAuthority pki(Poco::Path(testDirectory(), "foreign-pki").toString(), "Unrelated CA");
 	return pki;
 }
 

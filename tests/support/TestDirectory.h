@@ -3,17 +3,21 @@
 #include <string>
 
 namespace Falcon {
+namespace Emulator {
+class CertificateAuthority;
+}
+
 namespace Testing {
 
-class TestCertificates;
+using Emulator::CertificateAuthority;
 
 /// A scratch directory for this test process, removed at exit.
 const std::string& testDirectory();
 
 /// The process-wide test PKI (created on first use, in testDirectory()/pki).
-TestCertificates& testPki();
+CertificateAuthority& testPki();
 
 /// A second, unrelated CA: certificates it issues must be refused by clients trusting testPki().
-TestCertificates& foreignPki();
+CertificateAuthority& foreignPki();
 
 } } // namespace Falcon::Testing

@@ -162,9 +162,12 @@ WireReply Transport::exchange(const Endpoint& target, const WireRequest& request
 			throw fail(ErrorKind::Protocol, "reply from " + where + " announces " + std::to_string(httpResponse.getContentLength64())
 				+ " bytes, more than the limit of " + std::to_string(_settings.maxResponseBytes) + " bytes");
 		}
-		reply.body = readBody(in, deadline);
+		bool stalled = false;
+		reply.body = readBody(in, deadline, stalled);
 		if (httpResponse.hasContentLength() && static_cast<Poco::Int64>(reply.body.size()) < httpResponse.getContentLength64())
 		{
+			// As with the headers, a read that timed out looks like an early end of the body.
+			if (stalled) throw fail(ErrorKind::Timeout, "the reply from " + where + " stalled mid-body");
 			throw fail(ErrorKind::Protocol, "reply from " + where + " was cut short: got " + std::to_string(reply.body.size())
 				+ " of " + std::to_string(httpResponse.getContentLength64()) + " bytes");
 		}
@@ -206,14 +209,16 @@ WireReply Transport::exchange(const Endpoint& target, const WireRequest& request
 	}
 }
 
-std::string Transport::readBody(std::istream& in, Deadline deadline)
+std::string Transport::readBody(std::istream& in, Deadline deadline, bool& stalled)
 {
 	std::string body;
 	char buffer[16 * 1024];
 	while (in)
 	{
-		setReadBudget(deadline);
+		const auto budget = setReadBudget(deadline);
+		const auto started = Clock::now();
 		in.read(buffer, sizeof(buffer));
+		stalled = Clock::now() >= started + budget - std::chrono::milliseconds(10);
 		const auto got = static_cast<std::size_t>(in.gcount());
 		if (body.size() + got > _settings.maxResponseBytes)
 			throw TransportError(ErrorKind::Protocol, "reply larger than the limit of " + std::to_string(_settings.maxResponseBytes) + " bytes");

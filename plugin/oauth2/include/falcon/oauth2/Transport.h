@@ -86,7 +86,7 @@ private:
 	void drop();
 	std::chrono::milliseconds setReadBudget(Deadline deadline);
 	WireReply exchange(const Endpoint& target, const WireRequest& request, Deadline deadline);
-	std::string readBody(std::istream& in, Deadline deadline);
+	std::string readBody(std::istream& in, Deadline deadline, bool& stalled);
 	Poco::Net::Context::Ptr tlsContext();
 	ProxySettings proxyFor(const Endpoint& target) const;
 

@@ -1,18 +1,21 @@
-#include "TestCertificates.h"
+#include "CertificateAuthority.h"
 
 #include <Poco/File.h>
 #include <Poco/Path.h>
 
 #include <openssl/evp.h>
 #include <openssl/pem.h>
+#include <openssl/rand.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
+
+#include <sys/stat.h>
 
 #include <memory>
 #include <stdexcept>
 
 namespace Falcon {
-namespace Testing {
+namespace Emulator {
 
 namespace {
 
@@ -23,7 +26,7 @@ using Cert = std::unique_ptr<X509, CertDeleter>;
 
 void check(bool ok, const char* what)
 {
-	if (!ok) throw std::runtime_error(std::string("TestCertificates: ") + what + " failed");
+	if (!ok) throw std::runtime_error(std::string("CertificateAuthority: ") + what + " failed");
 }
 
 Key newKey()
@@ -44,12 +47,16 @@ void addExtension(X509* cert, X509* issuer, int nid, const std::string& value)
 	X509_EXTENSION_free(extension);
 }
 
-Cert newCertificate(long serial, const std::string& commonName, EVP_PKEY* key)
+Cert newCertificate(const std::string& commonName, EVP_PKEY* key)
 {
 	Cert cert(X509_new());
 	check(cert != nullptr, "X509_new");
 	X509_set_version(cert.get(), 2);
-	ASN1_INTEGER_set(X509_get_serialNumber(cert.get()), serial);
+	// Random serials: certificates from different runs of a reused CA never collide.
+	BIGNUM* serial = BN_new();
+	check(serial != nullptr && BN_rand(serial, 63, BN_RAND_TOP_ANY, BN_RAND_BOTTOM_ANY) == 1, "serial number");
+	BN_to_ASN1_INTEGER(serial, X509_get_serialNumber(cert.get()));
+	BN_free(serial);
 	X509_gmtime_adj(X509_getm_notBefore(cert.get()), -3600);
 	X509_gmtime_adj(X509_getm_notAfter(cert.get()), 3600L * 24 * 365);
 	X509_NAME* name = X509_get_subject_name(cert.get());
@@ -90,14 +97,15 @@ Cert readCert(const std::string& path)
 
 } // namespace
 
-TestCertificates::TestCertificates(const std::string& directory, const std::string& caName):
+CertificateAuthority::CertificateAuthority(const std::string& directory, const std::string& caName, bool reuse):
 	_directory(directory),
 	_caFile(Poco::Path(directory, "ca.pem").toString()),
 	_caKeyFile(Poco::Path(directory, "ca.key").toString())
 {
 	Poco::File(directory).createDirectories();
+	if (reuse && Poco::File(_caFile).exists() && Poco::File(_caKeyFile).exists()) return;
 	Key key = newKey();
-	Cert cert = newCertificate(_serial++, caName, key.get());
+	Cert cert = newCertificate(caName, key.get());
 	X509_set_issuer_name(cert.get(), X509_get_subject_name(cert.get()));
 	addExtension(cert.get(), cert.get(), NID_basic_constraints, "critical,CA:TRUE");
 	addExtension(cert.get(), cert.get(), NID_key_usage, "critical,keyCertSign,cRLSign");
@@ -105,15 +113,16 @@ TestCertificates::TestCertificates(const std::string& directory, const std::stri
 	check(X509_sign(cert.get(), key.get(), EVP_sha256()) > 0, "signing the CA");
 	writePem(_caFile, [&](FILE* f) { return PEM_write_X509(f, cert.get()) == 1; });
 	writePem(_caKeyFile, [&](FILE* f) { return PEM_write_PrivateKey(f, key.get(), nullptr, nullptr, 0, nullptr, nullptr) == 1; });
+	::chmod(_caKeyFile.c_str(), 0600); // the CA key can mint certificates clients trust
 }
 
-TestCertificates::Issued TestCertificates::issue(const std::string& fileStem, const std::vector<std::string>& dnsNames, const std::vector<std::string>& ipAddresses)
+CertificateAuthority::Issued CertificateAuthority::issue(const std::string& fileStem, const std::vector<std::string>& dnsNames, const std::vector<std::string>& ipAddresses)
 {
 	Key caKey = readKey(_caKeyFile);
 	Cert caCert = readCert(_caFile);
 	Key key = newKey();
 	const std::string commonName = dnsNames.empty() ? (ipAddresses.empty() ? fileStem : ipAddresses.front()) : dnsNames.front();
-	Cert cert = newCertificate(_serial++ + static_cast<long>(std::hash<std::string>()(fileStem) & 0xFFFFFF), commonName, key.get());
+	Cert cert = newCertificate(commonName, key.get());
 	X509_set_issuer_name(cert.get(), X509_get_subject_name(caCert.get()));
 	std::string altNames;
 	for (const auto& dns : dnsNames) altNames += (altNames.empty() ? "" : ",") + std::string("DNS:") + dns;
@@ -129,4 +138,4 @@ TestCertificates::Issued TestCertificates::issue(const std::string& fileStem, co
 	return issued;
 }
 
-} } // namespace Falcon::Testing
+} } // namespace Falcon::Emulator

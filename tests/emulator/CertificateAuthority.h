@@ -4,11 +4,12 @@
 #include <vector>
 
 namespace Falcon {
-namespace Testing {
+namespace Emulator {
 
-/// A throw-away PKI for TLS tests: a CA and server certificates issued by it, written as PEM
-/// files into a directory (the way cpp-httplib's tests make their fixtures, but in-process).
-class TestCertificates
+/// A small PKI for loopback TLS: a CA and server certificates issued by it, written as PEM files
+/// into a directory. The emulator makes one on first start (and reuses it afterwards); tests
+/// make throw-away ones, the way cpp-httplib's tests make their fixtures, but in-process.
+class CertificateAuthority
 {
 public:
 	struct Issued
@@ -17,8 +18,9 @@ public:
 		std::string keyFile;
 	};
 
-	/// Creates `directory` if needed and a fresh CA called `caName` in it.
-	explicit TestCertificates(const std::string& directory, const std::string& caName = "Falcon Test CA");
+	/// Creates `directory` if needed and a fresh CA called `caName` in it; with `reuse`, a CA
+	/// already there (ca.pem and ca.key) is kept.
+	explicit CertificateAuthority(const std::string& directory, const std::string& caName = "Falcon Test CA", bool reuse = false);
 
 	const std::string& caFile() const { return _caFile; }
 
@@ -35,7 +37,6 @@ private:
 	std::string _directory;
 	std::string _caFile;
 	std::string _caKeyFile;
-	long _serial = 1;
 };
 
-} } // namespace Falcon::Testing
+} } // namespace Falcon::Emulator

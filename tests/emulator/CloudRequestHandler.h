@@ -1,0 +1,56 @@
+#pragma once
+
+#include "FalconEmulator.h"
+
+#include <Poco/Net/HTTPRequestHandler.h>
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace Falcon {
+namespace Emulator {
+
+/// Answers one request to one cloud's listener: the OAuth2 routes and the probe route as the
+/// real cloud does (contract sections 1-4), plus the emulator's own /emulator/ control routes.
+class CloudRequestHandler: public Poco::Net::HTTPRequestHandler
+{
+public:
+	CloudRequestHandler(std::shared_ptr<EmulatorState> state, std::string cloud);
+
+	void handleRequest(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) override;
+
+private:
+	struct Reply
+	{
+		int status = 200;
+		std::vector<std::pair<std::string, std::string>> headers;
+		std::string body;
+		std::string contentType = "application/json";
+	};
+	using Form = std::vector<std::pair<std::string, std::string>>;
+
+	Reply token(const Poco::Net::HTTPServerRequest& request, const std::string& body, LoggedRequest& entry);
+	Reply revoke(const Poco::Net::HTTPServerRequest& request, const std::string& body, LoggedRequest& entry);
+	Reply probe(const Poco::Net::HTTPServerRequest& request);
+	Reply control(const Poco::Net::HTTPServerRequest& request, const std::string& path, const std::string& body);
+
+	Reply meta(int status, const std::string& message, std::vector<std::pair<std::string, std::string>> headers = {}) const;
+	Reply rateLimited(const RateLimiter::Decision& decision) const;
+	Reply faulted(const Fault& fault, Reply normal) const;
+	void deliver(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response, const Reply& reply, const std::optional<Fault>& fault);
+
+	static std::optional<Form> parseForm(const std::string& body);
+	static std::string field(const Form& form, const std::string& name);
+	static Form masked(const Form& form);
+
+	std::shared_ptr<EmulatorState> _state;
+	std::string _cloud;
+	std::string _traceId;
+	std::chrono::steady_clock::time_point _started;
+};
+
+} } // namespace Falcon::Emulator

@@ -1,0 +1,124 @@
+#include "FaultPlan.h"
+
+#include <Poco/Exception.h>
+#include <Poco/NumberParser.h>
+
+namespace Falcon {
+namespace Emulator {
+
+namespace {
+
+struct Named
+{
+	const char* name;
+	Fault::Kind kind;
+	bool takesDelay;
+};
+
+const Named NAMES[] = {
+	{"delay-headers", Fault::Kind::DelayHeaders, true},
+	{"delay-body", Fault::Kind::DelayBody, true},
+	{"reset", Fault::Kind::Reset, false},
+	{"truncate", Fault::Kind::Truncate, false},
+	{"malformed-json", Fault::Kind::MalformedJson, false},
+	{"empty-200", Fault::Kind::Empty200, false},
+	{"oversized", Fault::Kind::Oversized, false},
+	{"wrong-content-type", Fault::Kind::WrongContentType, false},
+};
+
+const char* ROUTES[] = {"token", "revoke", "probe", "*"};
+
+} // namespace
+
+Fault Fault::parse(const std::string& text)
+{
+	Fault fault;
+	const auto colon = text.find(':');
+	const std::string name = text.substr(0, colon);
+	int status = 0;
+	if (Poco::NumberParser::tryParse(name, status))
+	{
+		if (status != 429 && status != 500 && status != 502 && status != 503)
+			throw Poco::SyntaxException("fault: status " + name + " is not one of 429, 500, 502, 503");
+		fault.kind = Kind::Status;
+		fault.status = status;
+		return fault;
+	}
+	for (const Named& named : NAMES)
+	{
+		if (name != named.name) continue;
+		fault.kind = named.kind;
+		if (named.takesDelay)
+		{
+			unsigned milliseconds = 0;
+			if (colon == std::string::npos || !Poco::NumberParser::tryParseUnsigned(text.substr(colon + 1), milliseconds))
+				throw Poco::SyntaxException("fault: " + name + " needs a delay in milliseconds, e.g. " + name + ":2000");
+			fault.delay = std::chrono::milliseconds(milliseconds);
+		}
+		else if (colon != std::string::npos)
+		{
+			throw Poco::SyntaxException("fault: " + name + " takes no argument");
+		}
+		return fault;
+	}
+	throw Poco::SyntaxException("fault: unknown fault '" + name + "' (429, 500, 502, 503, delay-headers:MS, delay-body:MS, reset, truncate, malformed-json, empty-200, oversized, wrong-content-type)");
+}
+
+std::string Fault::name() const
+{
+	if (kind == Kind::Status) return std::to_string(status);
+	for (const Named& named : NAMES)
+	{
+		if (named.kind == kind) return named.takesDelay ? std::string(named.name) + ":" + std::to_string(delay.count()) : named.name;
+	}
+	return "?";
+}
+
+void FaultPlan::add(const std::string& route, const Fault& fault, int times)
+{
+	bool known = false;
+	for (const char* name : ROUTES) known = known || route == name;
+	if (!known) throw Poco::SyntaxException("fault: unknown route '" + route + "' (token, revoke, probe or *)");
+	if (times == 0 || times < ALWAYS) throw Poco::SyntaxException("fault: the count must be positive");
+	std::lock_guard<std::mutex> lock(_mutex);
+	_byRoute[route].push_back(Scripted{fault, times});
+}
+
+void FaultPlan::add(const std::string& spec)
+{
+	const auto equals = spec.find('=');
+	if (equals == std::string::npos) throw Poco::SyntaxException("fault: expected ROUTE=FAULT[xN], got '" + spec + "'");
+	std::string fault = spec.substr(equals + 1);
+	int times = ALWAYS;
+	const auto x = fault.rfind('x');
+	if (x != std::string::npos && x + 1 < fault.size() && fault.find_first_not_of("0123456789", x + 1) == std::string::npos)
+	{
+		times = static_cast<int>(Poco::NumberParser::parse(fault.substr(x + 1)));
+		fault.erase(x);
+	}
+	add(spec.substr(0, equals), Fault::parse(fault), times);
+}
+
+std::optional<Fault> FaultPlan::take(std::deque<Scripted>& queue)
+{
+	if (queue.empty()) return std::nullopt;
+	Scripted& front = queue.front();
+	const Fault fault = front.fault;
+	if (front.remaining != ALWAYS && --front.remaining == 0) queue.pop_front();
+	return fault;
+}
+
+std::optional<Fault> FaultPlan::next(const std::string& route)
+{
+	std::lock_guard<std::mutex> lock(_mutex);
+	if (auto fault = take(_byRoute[route])) return fault;
+	return take(_byRoute["*"]);
+}
+
+void FaultPlan::clear()
+{
+	std::lock_guard<std::mutex> lock(_mutex);
+	_byRoute.clear();
+}
+
+} } // namespace Falcon::Emulator

@@ -1,0 +1,69 @@
+#pragma once
+
+#include <chrono>
+#include <deque>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+
+namespace Falcon {
+namespace Emulator {
+
+/// One way to misbehave on a request.
+struct Fault
+{
+	enum class Kind
+	{
+		Status,           ///< answer with `status` (429, 500, 502, 503) and a meta-only body
+		DelayHeaders,     ///< wait `delay` before anything is written
+		DelayBody,        ///< write the headers and half the body, wait `delay`, write the rest
+		Reset,            ///< reset the connection (RST) instead of answering
+		Truncate,         ///< announce the full body, send half, close
+		MalformedJson,    ///< 201 with a body that is not JSON
+		Empty200,         ///< 200 with an empty body
+		Oversized,        ///< 201 with a 2 MiB body
+		WrongContentType  ///< the reply as text/html
+	};
+
+	Kind kind = Kind::Status;
+	int status = 0;
+	std::chrono::milliseconds delay{0};
+
+	/// `503`, `delay-headers:3000`, `reset`, `truncate`, `malformed-json`, `empty-200`,
+	/// `oversized`, `wrong-content-type`, `delay-body:500`. Throws Poco::SyntaxException.
+	static Fault parse(const std::string& text);
+	std::string name() const;
+};
+
+/// Faults scripted per route: the next N requests (or every request) of a route misbehave.
+/// Routes are "token", "revoke", "probe" or "*" (any of them).
+class FaultPlan
+{
+public:
+	static constexpr int ALWAYS = -1;
+
+	void add(const std::string& route, const Fault& fault, int times = ALWAYS);
+
+	/// `ROUTE=FAULT[xN]`, e.g. `token=503x2`, `revoke=reset`, `*=delay-headers:2000x1`.
+	void add(const std::string& spec);
+
+	/// The fault for this request of `route`, consuming one use of it.
+	std::optional<Fault> next(const std::string& route);
+
+	void clear();
+
+private:
+	struct Scripted
+	{
+		Fault fault;
+		int remaining;
+	};
+
+	std::optional<Fault> take(std::deque<Scripted>& queue);
+
+	std::mutex _mutex;
+	std::map<std::string, std::deque<Scripted>> _byRoute;
+};
+
+} } // namespace Falcon::Emulator

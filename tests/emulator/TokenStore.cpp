@@ -1,0 +1,67 @@
+#include "TokenStore.h"
+
+#include <random>
+
+namespace Falcon {
+namespace Emulator {
+
+namespace {
+
+std::string randomToken()
+{
+	static const char ALPHABET[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+	thread_local std::mt19937_64 random{std::random_device{}()};
+	std::string token;
+	token.reserve(96);
+	for (int word = 0; word < 16; ++word)
+	{
+		std::uint64_t bits = random();
+		for (int i = 0; i < 6; ++i, bits >>= 6) token += ALPHABET[bits & 63];
+	}
+	return token;
+}
+
+} // namespace
+
+std::string TokenStore::issue(const std::string& clientId, const std::string& memberCid, const std::string& cloud, std::chrono::seconds lifetime)
+{
+	const auto now = Clock::now();
+	std::string token = randomToken();
+	std::lock_guard<std::mutex> lock(_mutex);
+	if (++_issued % 1024 == 0) purgeExpired(now);
+	_tokens[token] = Entry{clientId, memberCid, cloud, now + lifetime, false};
+	return token;
+}
+
+TokenStore::State TokenStore::check(const std::string& token, const std::string& cloud) const
+{
+	std::lock_guard<std::mutex> lock(_mutex);
+	const auto it = _tokens.find(token);
+	if (it == _tokens.end() || it->second.cloud != cloud) return State::Unknown;
+	if (it->second.revoked) return State::Revoked;
+	if (Clock::now() >= it->second.expiresAt) return State::Expired;
+	return State::Valid;
+}
+
+bool TokenStore::revoke(const std::string& token)
+{
+	std::lock_guard<std::mutex> lock(_mutex);
+	const auto it = _tokens.find(token);
+	if (it == _tokens.end()) return false;
+	it->second.revoked = true;
+	return true;
+}
+
+std::size_t TokenStore::size() const
+{
+	std::lock_guard<std::mutex> lock(_mutex);
+	return _tokens.size();
+}
+
+void TokenStore::purgeExpired(Clock::time_point now)
+{
+	for (auto it = _tokens.begin(); it != _tokens.end();)
+		it = now >= it->second.expiresAt ? _tokens.erase(it) : std::next(it);
+}
+
+} } // namespace Falcon::Emulator

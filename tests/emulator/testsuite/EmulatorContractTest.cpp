@@ -1,0 +1,317 @@
+#include "EmulatorTestKit.h"
+#include "SuiteDriver.h"
+#include "TestDirectory.h"
+
+#include <Poco/JSON/Parser.h>
+
+#include <cppunit/extensions/HelperMacros.h>
+
+#include <thread>
+
+using namespace Falcon::Emulator;
+using namespace Falcon::Testing;
+
+namespace {
+
+Poco::JSON::Object::Ptr json(const std::string& body)
+{
+	Poco::JSON::Parser parser;
+	return parser.parse(body).extract<Poco::JSON::Object::Ptr>();
+}
+
+/// Checks the real cloud's meta-only reply: meta {query_time, trace_id, powered_by}, errors, and
+/// no resources key.
+void assertMetaOnly(const RawReply& reply, int status, const std::string& message)
+{
+	const std::string label = std::to_string(status) + " " + message + ": " + reply.body;
+	CPPUNIT_ASSERT_EQUAL_MESSAGE(label, status, reply.status);
+	CPPUNIT_ASSERT_EQUAL_MESSAGE(label, std::string("application/json"), reply.header("Content-Type"));
+	const auto body = json(reply.body);
+	const auto meta = body->getObject("meta");
+	CPPUNIT_ASSERT_MESSAGE(label, meta && meta->has("query_time") && meta->has("trace_id") && meta->has("powered_by"));
+	CPPUNIT_ASSERT_EQUAL_MESSAGE(label, reply.header("X-Cs-Traceid"), meta->getValue<std::string>("trace_id"));
+	CPPUNIT_ASSERT_MESSAGE(label, !body->has("resources"));
+	const auto errors = body->getArray("errors");
+	if (message.empty())
+	{
+		CPPUNIT_ASSERT_EQUAL_MESSAGE(label, std::size_t(0), errors->size());
+		return;
+	}
+	CPPUNIT_ASSERT_EQUAL_MESSAGE(label, std::size_t(1), errors->size());
+	CPPUNIT_ASSERT_EQUAL_MESSAGE(label, status, errors->getObject(0)->getValue<int>("code"));
+	CPPUNIT_ASSERT_EQUAL_MESSAGE(label, message, errors->getObject(0)->getValue<std::string>("message"));
+}
+
+} // namespace
+
+/// The emulator against the contract, driven by a plain Poco client over real TLS.
+class EmulatorContractTest: public CppUnit::TestFixture
+{
+	CPPUNIT_TEST_SUITE(EmulatorContractTest);
+	CPPUNIT_TEST(testTokenIssued);
+	CPPUNIT_TEST(testTokensAreRandom);
+	CPPUNIT_TEST(testWrongSecret);
+	CPPUNIT_TEST(testMemberCid);
+	CPPUNIT_TEST(testIpAllowList);
+	CPPUNIT_TEST(testWrongCloudRedirects);
+	CPPUNIT_TEST(testGovCredentialsOnCommercialCloud);
+	CPPUNIT_TEST(testCommercialCredentialsOnGovCloud);
+	CPPUNIT_TEST(testRevokeAndProbe);
+	CPPUNIT_TEST(testRevokeRefusals);
+	CPPUNIT_TEST(testExpiry);
+	CPPUNIT_TEST(testRateLimitInSeconds);
+	CPPUNIT_TEST(testRateLimitInMilliseconds);
+	CPPUNIT_TEST(testBadRequests);
+	CPPUNIT_TEST(testRequestLogIsRedacted);
+	CPPUNIT_TEST(testKeepAlive);
+	CPPUNIT_TEST(testPlainHttp);
+	CPPUNIT_TEST(testTlsDirectoryIsReused);
+	CPPUNIT_TEST_SUITE_END();
+
+	std::unique_ptr<FalconEmulator> _emulator;
+
+	RawClient client(const std::string& cloud = "us-1")
+	{
+		return RawClient(_emulator->baseUrl(cloud), _emulator->caFile());
+	}
+
+	void restart(EmulatorOptions options)
+	{
+		_emulator.reset();
+		_emulator = std::make_unique<FalconEmulator>(std::move(options));
+		_emulator->start();
+	}
+
+public:
+	void setUp() override
+	{
+		restart(emulatorOptions());
+	}
+
+	void tearDown() override
+	{
+		_emulator.reset();
+	}
+
+	void testTokenIssued()
+	{
+		const RawReply reply = client().token(US1_CLIENT, US1_SECRET);
+		CPPUNIT_ASSERT_EQUAL(201, reply.status);
+		CPPUNIT_ASSERT_EQUAL(std::string("application/json"), reply.header("Content-Type"));
+		for (const char* name : {"X-Cs-Region", "X-Cs-Traceid", "X-Ratelimit-Limit", "X-Ratelimit-Remaining"})
+		{
+			bool exact = false;
+			for (const auto& header : reply.headers) exact = exact || header.first == name;
+			CPPUNIT_ASSERT_MESSAGE(std::string("header spelled as on the wire: ") + name, exact);
+		}
+		CPPUNIT_ASSERT_EQUAL(std::string("us-1"), reply.header("X-Cs-Region"));
+		CPPUNIT_ASSERT_EQUAL(std::string("300"), reply.header("X-Ratelimit-Limit"));
+		CPPUNIT_ASSERT_EQUAL(std::string("299"), reply.header("X-Ratelimit-Remaining"));
+		const auto body = json(reply.body);
+		CPPUNIT_ASSERT_EQUAL(1799, body->getValue<int>("expires_in"));
+		CPPUNIT_ASSERT_EQUAL(std::string("bearer"), body->getValue<std::string>("token_type"));
+		CPPUNIT_ASSERT(!body->has("resources"));
+		CPPUNIT_ASSERT_EQUAL(1ul, _emulator->log().counters().tokensIssued);
+	}
+
+	void testTokensAreRandom()
+	{
+		RawClient raw = client();
+		const std::string first = accessTokenIn(raw.token(US1_CLIENT, US1_SECRET).body);
+		const std::string second = accessTokenIn(raw.token(US1_CLIENT, US1_SECRET).body);
+		CPPUNIT_ASSERT(first.size() >= 64);
+		CPPUNIT_ASSERT(first != second);
+		CPPUNIT_ASSERT(first.find(US1_CLIENT) == std::string::npos);
+	}
+
+	void testWrongSecret()
+	{
+		assertMetaOnly(client().token(US1_CLIENT, "wrong"), 403, "access denied, invalid client");
+		assertMetaOnly(client().token("nobody", "wrong"), 403, "access denied, invalid client");
+	}
+
+	void testMemberCid()
+	{
+		CPPUNIT_ASSERT_EQUAL(201, client().token(US1_CLIENT, US1_SECRET, CHILD_CID).status);
+		assertMetaOnly(client().token(US1_CLIENT, US1_SECRET, "ffffffffffffffffffffffffffffffff"), 400,
+			"Failed to generate access token for clientID=" + US1_CLIENT);
+	}
+
+	void testIpAllowList()
+	{
+		assertMetaOnly(client().token(FENCED_CLIENT, FENCED_SECRET), 403, "access denied, authorization failed");
+	}
+
+	void testWrongCloudRedirects()
+	{
+		const RawReply reply = client("us-1").token(US2_CLIENT, US2_SECRET);
+		CPPUNIT_ASSERT_EQUAL(308, reply.status);
+		CPPUNIT_ASSERT_EQUAL(_emulator->baseUrl("us-2") + "/oauth2/token", reply.header("Location"));
+		CPPUNIT_ASSERT_EQUAL(std::string("us-2"), reply.header("X-Cs-Region"));
+		CPPUNIT_ASSERT(reply.body.empty());
+		const RawReply home = client("us-2").token(US2_CLIENT, US2_SECRET);
+		CPPUNIT_ASSERT_EQUAL(201, home.status);
+		CPPUNIT_ASSERT_EQUAL(std::string("us-2"), home.header("X-Cs-Region"));
+	}
+
+	void testGovCredentialsOnCommercialCloud()
+	{
+		const RawReply reply = client("us-1").token(GOV_CLIENT, GOV_SECRET);
+		CPPUNIT_ASSERT_EQUAL(201, reply.status);
+		CPPUNIT_ASSERT(reply.body.empty());
+		CPPUNIT_ASSERT(!reply.has("X-Cs-Region"));
+		CPPUNIT_ASSERT_EQUAL(201, client("us-gov-1").token(GOV_CLIENT, GOV_SECRET).status);
+	}
+
+	void testCommercialCredentialsOnGovCloud()
+	{
+		assertMetaOnly(client("us-gov-1").token(US1_CLIENT, US1_SECRET), 403, "access denied, invalid client");
+	}
+
+	void testRevokeAndProbe()
+	{
+		RawClient raw = client();
+		const std::string token = accessTokenIn(raw.token(US1_CLIENT, US1_SECRET).body);
+		assertMetaOnly(raw.probe("not-a-token"), 401, "access denied, invalid bearer token");
+		const RawReply before = raw.probe(token);
+		CPPUNIT_ASSERT_EQUAL(200, before.status);
+		CPPUNIT_ASSERT(json(before.body)->has("resources"));
+		const RawReply revoked = raw.revoke(token, US1_CLIENT, US1_SECRET);
+		assertMetaOnly(revoked, 200, "");
+		CPPUNIT_ASSERT(!revoked.has("X-Cs-Region"));
+		assertMetaOnly(raw.probe(token), 401, "access denied, invalid bearer token");
+		// A token is only good in the cloud that issued it.
+		const std::string us2Token = accessTokenIn(client("us-2").token(US2_CLIENT, US2_SECRET).body);
+		CPPUNIT_ASSERT_EQUAL(401, raw.probe(us2Token).status);
+		CPPUNIT_ASSERT_EQUAL(1ul, _emulator->log().counters().revocations);
+	}
+
+	void testRevokeRefusals()
+	{
+		RawClient raw = client();
+		assertMetaOnly(raw.revoke("t", US1_CLIENT, "wrong"), 403, "access denied, invalid client");
+		assertMetaOnly(raw.send("POST", "/oauth2/revoke", "token=t"), 403, "access denied, invalid client");
+		assertMetaOnly(raw.revoke("", US1_CLIENT, US1_SECRET), 400, "token is required");
+		// The scheme is case-insensitive, as on the real cloud.
+		assertMetaOnly(raw.send("POST", "/oauth2/revoke", "token=t", {{"Authorization", "Basic " + basicCredentials(US1_CLIENT, US1_SECRET)}}), 200, "");
+	}
+
+	void testExpiry()
+	{
+		EmulatorOptions options = emulatorOptions();
+		options.expiresIn = std::chrono::seconds(1);
+		restart(options);
+		RawClient raw = client();
+		const RawReply issued = raw.token(US1_CLIENT, US1_SECRET);
+		CPPUNIT_ASSERT_EQUAL(1, json(issued.body)->getValue<int>("expires_in"));
+		const std::string token = accessTokenIn(issued.body);
+		CPPUNIT_ASSERT_EQUAL(200, raw.probe(token).status);
+		std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+		assertMetaOnly(raw.probe(token), 401, "access denied, invalid bearer token");
+	}
+
+	void testRateLimitInSeconds()
+	{
+		EmulatorOptions options = emulatorOptions();
+		options.rateLimit = 3;
+		restart(options);
+		RawClient raw = client();
+		for (int i = 2; i >= 0; --i) CPPUNIT_ASSERT_EQUAL(std::to_string(i), raw.token(US1_CLIENT, US1_SECRET).header("X-Ratelimit-Remaining"));
+		const RawReply limited = raw.token(US1_CLIENT, US1_SECRET);
+		assertMetaOnly(limited, 429, "API rate limit exceeded.");
+		const std::string retryAfter = limited.header("X-Ratelimit-Retryafter");
+		CPPUNIT_ASSERT_EQUAL(std::size_t(10), retryAfter.size());
+		const auto now = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+		const long long at = std::stoll(retryAfter);
+		CPPUNIT_ASSERT(at > now && at <= now + 61);
+		CPPUNIT_ASSERT_EQUAL(std::string("0"), limited.header("X-Ratelimit-Remaining"));
+		CPPUNIT_ASSERT_EQUAL(1ul, _emulator->log().counters().rateLimited);
+	}
+
+	void testRateLimitInMilliseconds()
+	{
+		EmulatorOptions options = emulatorOptions();
+		options.rateLimit = 1;
+		options.retryAfterMilliseconds = true;
+		restart(options);
+		RawClient raw = client();
+		raw.token(US1_CLIENT, US1_SECRET);
+		const RawReply limited = raw.token(US1_CLIENT, US1_SECRET);
+		CPPUNIT_ASSERT_EQUAL(429, limited.status);
+		CPPUNIT_ASSERT_EQUAL(std::size_t(13), limited.header("X-Ratelimit-Retryafter").size());
+	}
+
+	void testBadRequests()
+	{
+		RawClient raw = client();
+		assertMetaOnly(raw.send("POST", "/oauth2/token", "client_id=%zz&client_secret=x"), 400, "malformed form body");
+		assertMetaOnly(raw.send("POST", "/oauth2/token", "client_id=only"), 400, "client_id and client_secret are required");
+		assertMetaOnly(raw.send("POST", "/oauth2/token", "{\"client_id\":\"x\"}", {}, "application/json"), 400,
+			"the request body must be application/x-www-form-urlencoded");
+		assertMetaOnly(raw.send("GET", "/oauth2/token"), 405, "Method Not Allowed");
+		assertMetaOnly(raw.send("DELETE", "/oauth2/revoke"), 405, "Method Not Allowed");
+		assertMetaOnly(raw.send("POST", "/sensors/queries/sensors/v1"), 405, "Method Not Allowed");
+		assertMetaOnly(raw.send("GET", "/no/such/route"), 404, "Not Found");
+		RawClient fresh = client();
+		assertMetaOnly(fresh.send("POST", "/oauth2/token", std::string(100 * 1024, 'a')), 400, "request body too large");
+		// Still serving after all of that.
+		CPPUNIT_ASSERT_EQUAL(201, client().token(US1_CLIENT, US1_SECRET).status);
+	}
+
+	void testRequestLogIsRedacted()
+	{
+		RawClient raw = client();
+		const std::string token = accessTokenIn(raw.token(US1_CLIENT, US1_SECRET).body);
+		raw.revoke(token, US1_CLIENT, US1_SECRET);
+		raw.probe(token);
+		const auto entries = _emulator->log().entries();
+		CPPUNIT_ASSERT_EQUAL(std::size_t(3), entries.size());
+		CPPUNIT_ASSERT_EQUAL(std::string("/oauth2/token"), entries[0].path);
+		CPPUNIT_ASSERT_EQUAL(std::string("127.0.0.1"), entries[0].source);
+		CPPUNIT_ASSERT_EQUAL(201, entries[0].status);
+		std::ostringstream everything;
+		_emulator->log().toJSON()->stringify(everything);
+		const std::string text = everything.str();
+		CPPUNIT_ASSERT(text.find("\"client_id\":\"" + US1_CLIENT + "\"") != std::string::npos);
+		CPPUNIT_ASSERT(text.find("\"client_secret\":\"***\"") != std::string::npos);
+		CPPUNIT_ASSERT(text.find("\"Authorization\":\"basic ***\"") != std::string::npos);
+		CPPUNIT_ASSERT(text.find("\"Authorization\":\"Bearer ***\"") != std::string::npos);
+		for (const std::string& secret : {US1_SECRET, token, basicCredentials(US1_CLIENT, US1_SECRET)})
+			CPPUNIT_ASSERT_MESSAGE("a secret is in the request log", text.find(secret) == std::string::npos);
+		const RawReply stats = raw.send("GET", "/emulator/stats");
+		CPPUNIT_ASSERT_EQUAL(std::string("{\"token_requests\":1,\"tokens_issued\":1,\"revocations\":1,\"rate_limited\":0,\"probes\":1,\"faults\":0}"), stats.body);
+	}
+
+	void testKeepAlive()
+	{
+		RawClient raw = client();
+		for (int i = 0; i < 5; ++i) CPPUNIT_ASSERT_EQUAL(201, raw.token(US1_CLIENT, US1_SECRET).status);
+		CPPUNIT_ASSERT_EQUAL(1u, raw.connectionsOpened());
+	}
+
+	void testPlainHttp()
+	{
+		EmulatorOptions options = emulatorOptions();
+		options.tls = false;
+		restart(options);
+		CPPUNIT_ASSERT(_emulator->caFile().empty());
+		CPPUNIT_ASSERT_EQUAL(std::string("http://127.0.0.1:"), _emulator->baseUrl("us-1").substr(0, 17));
+		CPPUNIT_ASSERT_EQUAL(201, client().token(US1_CLIENT, US1_SECRET).status);
+	}
+
+	void testTlsDirectoryIsReused()
+	{
+		EmulatorOptions options = emulatorOptions();
+		options.tlsDirectory = testDirectory() + "/emulator-tls";
+		restart(options);
+		const std::string ca = _emulator->caFile();
+		RawClient first = client();
+		CPPUNIT_ASSERT_EQUAL(201, first.token(US1_CLIENT, US1_SECRET).status);
+		restart(options);
+		CPPUNIT_ASSERT_EQUAL(ca, _emulator->caFile());
+		// A client holding the CA from the first start still trusts the second.
+		CPPUNIT_ASSERT_EQUAL(201, RawClient(_emulator->baseUrl("us-1"), ca).token(US1_CLIENT, US1_SECRET).status);
+	}
+};
+
+FALCON_REGISTER_SUITE(EmulatorContractTest);

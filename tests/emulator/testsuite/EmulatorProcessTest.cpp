@@ -1,0 +1,131 @@
+#include "EmulatorTestKit.h"
+#include "SuiteDriver.h"
+#include "TestDirectory.h"
+
+#include <Poco/File.h>
+#include <Poco/FileStream.h>
+#include <Poco/JSON/Parser.h>
+#include <Poco/Pipe.h>
+#include <Poco/PipeStream.h>
+#include <Poco/Process.h>
+#include <Poco/StreamCopier.h>
+
+#include <cppunit/extensions/HelperMacros.h>
+
+#include <csignal>
+#include <thread>
+
+using namespace Falcon::Testing;
+using namespace std::chrono;
+
+namespace {
+
+struct Finished
+{
+	int status = -1;
+	std::string out;
+	std::string err;
+};
+
+/// Runs the falcon-emulator binary to completion (it must stop by itself or be stopped by `stop`).
+Finished run(const std::vector<std::string>& arguments, const std::function<void(Poco::ProcessHandle&)>& whileRunning = {})
+{
+	Poco::Pipe outPipe, errPipe;
+	Poco::ProcessHandle handle = Poco::Process::launch(FALCON_EMULATOR_BINARY, arguments, nullptr, &outPipe, &errPipe);
+	Finished finished;
+	std::thread drainErr([&] { Poco::PipeInputStream in(errPipe); Poco::StreamCopier::copyToString(in, finished.err); });
+	std::thread work([&] { if (whileRunning) whileRunning(handle); });
+	Poco::PipeInputStream out(outPipe);
+	Poco::StreamCopier::copyToString(out, finished.out);
+	work.join();
+	drainErr.join();
+	finished.status = handle.wait();
+	return finished;
+}
+
+std::string writeFile(const std::string& name, const std::string& content)
+{
+	const std::string path = testDirectory() + "/" + name;
+	Poco::FileOutputStream out(path);
+	out << content;
+	return path;
+}
+
+} // namespace
+
+/// The falcon-emulator binary: help, refusals, start-up report, serving, and clean shutdown.
+class EmulatorProcessTest: public CppUnit::TestFixture
+{
+	CPPUNIT_TEST_SUITE(EmulatorProcessTest);
+	CPPUNIT_TEST(testHelp);
+	CPPUNIT_TEST(testBadArguments);
+	CPPUNIT_TEST(testBadClientsFile);
+	CPPUNIT_TEST(testServesAndStopsOnSigterm);
+	CPPUNIT_TEST_SUITE_END();
+
+public:
+	void testHelp()
+	{
+		const Finished finished = run({"--help"});
+		CPPUNIT_ASSERT_EQUAL(0, finished.status);
+		for (const char* option : {"--clients", "--clouds", "--port", "--plain", "--fault", "--expires-in", "--rate-limit", "--retry-after-ms", "--ready-file"})
+			CPPUNIT_ASSERT_MESSAGE(option, finished.out.find(option) != std::string::npos);
+	}
+
+	void testBadArguments()
+	{
+		Finished finished = run({"--port=99999"});
+		CPPUNIT_ASSERT_EQUAL(64, finished.status);
+		CPPUNIT_ASSERT(finished.err.find("--port: expected a whole number from 0 to 65535, got '99999'") != std::string::npos);
+		finished = run({"--clouds=us-1,mars-9"});
+		CPPUNIT_ASSERT_EQUAL(64, finished.status);
+		CPPUNIT_ASSERT(finished.err.find("unknown cloud 'mars-9'") != std::string::npos);
+		finished = run({"--fault=token=418"});
+		CPPUNIT_ASSERT_EQUAL(64, finished.status);
+		CPPUNIT_ASSERT(finished.err.find("status 418") != std::string::npos);
+		finished = run({"--no-such-option"});
+		CPPUNIT_ASSERT_EQUAL(64, finished.status);
+	}
+
+	void testBadClientsFile()
+	{
+		const std::string path = writeFile("bad-clients.json", "{\"clients\": [{\"client_id\": \"x\"}]}");
+		const Finished finished = run({"--clients=" + path});
+		CPPUNIT_ASSERT_EQUAL(64, finished.status);
+		CPPUNIT_ASSERT(finished.err.find("clients[0].client_secret: a non-empty string is required") != std::string::npos);
+		const Finished missing = run({"--clients=/nonexistent.json"});
+		CPPUNIT_ASSERT_EQUAL(64, missing.status);
+		CPPUNIT_ASSERT(missing.err.find("/nonexistent.json") != std::string::npos);
+	}
+
+	void testServesAndStopsOnSigterm()
+	{
+		const std::string clients = writeFile("clients.json",
+			"{\"clients\": [{\"client_id\": \"" + US1_CLIENT + "\", \"client_secret\": \"" + US1_SECRET + "\", \"cloud\": \"us-1\"}]}");
+		const std::string ready = testDirectory() + "/ready.json";
+		int tokenStatus = 0;
+		const Finished finished = run({"--clients=" + clients, "--clouds=us-1,us-2", "--ready-file=" + ready, "--tls-dir=" + testDirectory() + "/process-tls"},
+			[&](Poco::ProcessHandle& handle) {
+				const auto until = steady_clock::now() + seconds(20);
+				while (!Poco::File(ready).exists() && steady_clock::now() < until) std::this_thread::sleep_for(milliseconds(20));
+				if (Poco::File(ready).exists())
+				{
+					Poco::FileInputStream in(ready);
+					Poco::JSON::Parser parser;
+					const auto info = parser.parse(in).extract<Poco::JSON::Object::Ptr>();
+					RawClient client(info->getObject("clouds")->getValue<std::string>("us-1"), info->getValue<std::string>("ca_file"));
+					tokenStatus = client.token(US1_CLIENT, US1_SECRET).status;
+				}
+				::kill(handle.id(), SIGTERM);
+			});
+		CPPUNIT_ASSERT_EQUAL(201, tokenStatus);
+		CPPUNIT_ASSERT_EQUAL(0, finished.status);
+		CPPUNIT_ASSERT(finished.out.find("falcon-emulator: us-1 https://127.0.0.1:") != std::string::npos);
+		CPPUNIT_ASSERT(finished.out.find("falcon-emulator: us-2 https://127.0.0.1:") != std::string::npos);
+		CPPUNIT_ASSERT(finished.out.find("falcon-emulator: CA file ") != std::string::npos);
+		CPPUNIT_ASSERT(finished.out.find("stopped after 1 token request(s)") != std::string::npos);
+		CPPUNIT_ASSERT(finished.out.find(US1_SECRET) == std::string::npos);
+	}
+};
+
+FALCON_REGISTER_SUITE(EmulatorProcessTest);
