@@ -154,7 +154,7 @@ CloudRequestHandler::Form CloudRequestHandler::masked(const Form& form)
 
 CloudRequestHandler::Reply CloudRequestHandler::token(const Poco::Net::HTTPServerRequest& request, const std::string& body, LoggedRequest& entry)
 {
-	const auto decision = _state->limiter.admit(entry.source);
+	const auto decision = _state->limiter.admit(_cloud + " " + entry.source); // each cloud counts on its own
 	if (!decision.allowed) return rateLimited(decision);
 	const std::vector<std::pair<std::string, std::string>> limits{
 		{"X-Ratelimit-Limit", std::to_string(decision.limit)}, {"X-Ratelimit-Remaining", std::to_string(decision.remaining)}};
@@ -397,17 +397,22 @@ void CloudRequestHandler::handleRequest(Poco::Net::HTTPServerRequest& request, P
 	}
 	entry.path = path;
 
-	// Read the body, but never more than the limit: the real cloud refuses oversized bodies.
+	// Keep no more of the body than the limit (the real cloud refuses oversized bodies), but read
+	// on to its end, up to a bound: closing on unread data would reset the connection before the
+	// client could read the refusal.
 	std::string body;
 	bool oversized = false;
 	{
 		std::istream& in = request.stream();
 		char buffer[8192];
-		while (in && !oversized)
+		std::size_t total = 0;
+		while (in && total < 16 * 1024 * 1024)
 		{
 			in.read(buffer, sizeof(buffer));
-			body.append(buffer, static_cast<std::size_t>(in.gcount()));
-			oversized = body.size() > _state->options.maxRequestBytes;
+			const auto got = static_cast<std::size_t>(in.gcount());
+			total += got;
+			oversized = total > _state->options.maxRequestBytes;
+			if (!oversized) body.append(buffer, got);
 		}
 	}
 

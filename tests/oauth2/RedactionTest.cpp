@@ -3,11 +3,11 @@
 #include "LogCapture.h"
 #include "SuiteDriver.h"
 
+#include "falcon/oauth2/BasicCredentials.h"
 #include "falcon/oauth2/FormBody.h"
 #include "falcon/oauth2/IssuedToken.h"
 #include "falcon/oauth2/OAuth2Client.h"
 
-#include <Poco/Base64Encoder.h>
 #include <Poco/URI.h>
 
 #include <cppunit/extensions/HelperMacros.h>
@@ -19,16 +19,6 @@ using namespace Falcon::Testing;
 using namespace std::chrono;
 
 namespace {
-
-std::string base64(const std::string& text)
-{
-	std::ostringstream out;
-	Poco::Base64Encoder encoder(out);
-	encoder.rdbuf()->setLineLength(0);
-	encoder << text;
-	encoder.close();
-	return out.str();
-}
 
 std::string jsonEscaped(const std::string& text)
 {
@@ -183,7 +173,7 @@ public:
 	{
 		_secrets.add(TEST_CLIENT_SECRET);
 		_secrets.add(TEST_PROXY_PASSWORD);
-		_secrets.add(base64(TEST_CLIENT_ID + ":" + TEST_CLIENT_SECRET));
+		_secrets.add(basicCredentials(TEST_CLIENT_ID, TEST_CLIENT_SECRET));
 		std::string logged;
 		{
 			LogCapture capture("falcon.oauth2", Poco::Message::PRIO_TRACE);

@@ -18,6 +18,24 @@ ScriptedReply redirectTo(const std::string& location, const std::string& region 
 	return reply;
 }
 
+/// Two clouds on loopback: us-2 on 127.0.0.2 issuing tokens, us-1 on 127.0.0.1 sending every
+/// request there with a 308, and a region table naming both, so the client uses cloud names.
+struct TwoClouds
+{
+	ScriptedServer us2{falconLike("us-2"), &loopbackCertificate(), "127.0.0.2"};
+	ScriptedServer us1{[this](const RecordedRequest& request) { return redirectTo(us2.baseUrl() + request.target); }, &loopbackCertificate()};
+	RegionTable table{{{"us-1", {}, us1.baseUrl(), true}, {"us-2", {}, us2.baseUrl(), true}}};
+
+	ClientConfig config() const
+	{
+		ClientConfig config = configFor(us1);
+		config.baseUrl.clear();
+		config.cloud = "us-1";
+		config.regions = &table;
+		return config;
+	}
+};
+
 } // namespace
 
 /// 308 handling and region autodiscovery. Two loopback servers stand in for two clouds: us-1 on
@@ -56,19 +74,13 @@ public:
 
 	void testRedirectToAFalconHostIsFollowedWithBasic()
 	{
-		ScriptedServer us2(falconLike("us-2"), &loopbackCertificate(), "127.0.0.2");
-		ScriptedServer us1([&](const RecordedRequest& request) { return redirectTo(us2.baseUrl() + request.target); }, &loopbackCertificate());
-		const RegionTable table({{"us-1", {}, us1.baseUrl(), true}, {"us-2", {}, us2.baseUrl(), true}});
-		ClientConfig config = configFor(us1);
-		config.baseUrl.clear();
-		config.cloud = "us-1";
-		config.regions = &table;
-		OAuth2Client client(config);
+		TwoClouds clouds;
+		OAuth2Client client(clouds.config());
 		RevokeOptions revoke;
 		revoke.token = "token-to-revoke";
 		CPPUNIT_ASSERT(client.revoke(revoke).ok());
-		CPPUNIT_ASSERT_EQUAL(us1.requests().at(0).header("Authorization"), us2.requests().at(0).header("Authorization"));
-		CPPUNIT_ASSERT(us2.requests().at(0).header("Authorization").find("basic ") == 0);
+		CPPUNIT_ASSERT_EQUAL(clouds.us1.requests().at(0).header("Authorization"), clouds.us2.requests().at(0).header("Authorization"));
+		CPPUNIT_ASSERT(clouds.us2.requests().at(0).header("Authorization").find("basic ") == 0);
 	}
 
 	void testForeignHostIsRefused()
@@ -128,20 +140,14 @@ public:
 
 	void testAutodiscoverySwitchesCanonicalUrl()
 	{
-		ScriptedServer us2(falconLike("us-2"), &loopbackCertificate(), "127.0.0.2");
-		ScriptedServer us1([&](const RecordedRequest& request) { return redirectTo(us2.baseUrl() + request.target); }, &loopbackCertificate());
-		const RegionTable table({{"us-1", {}, us1.baseUrl(), true}, {"us-2", {}, us2.baseUrl(), true}});
-		ClientConfig config = configFor(us1);
-		config.baseUrl.clear();
-		config.cloud = "us-1";
-		config.regions = &table;
-		OAuth2Client client(config);
+		TwoClouds clouds;
+		OAuth2Client client(clouds.config());
 		const ApiResult first = client.token();
 		CPPUNIT_ASSERT(first.ok());
-		CPPUNIT_ASSERT_EQUAL(us2.baseUrl(), client.baseUrl());
+		CPPUNIT_ASSERT_EQUAL(clouds.us2.baseUrl(), client.baseUrl());
 		CPPUNIT_ASSERT(client.token({true, std::nullopt}).ok());
-		CPPUNIT_ASSERT_EQUAL(std::size_t(1), us1.requests().size());
-		CPPUNIT_ASSERT_EQUAL(std::size_t(2), us2.requests().size());
+		CPPUNIT_ASSERT_EQUAL(std::size_t(1), clouds.us1.requests().size());
+		CPPUNIT_ASSERT_EQUAL(std::size_t(2), clouds.us2.requests().size());
 	}
 
 	void testAutodiscoveryIsCaseInsensitive()

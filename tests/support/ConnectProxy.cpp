@@ -1,6 +1,7 @@
 #include "ConnectProxy.h"
 
-#include <Poco/Base64Encoder.h>
+#include "falcon/oauth2/BasicCredentials.h"
+
 #include <Poco/Net/NetException.h>
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/Net/StreamSocket.h>
@@ -27,16 +28,6 @@ struct ConnectProxy::State
 };
 
 namespace {
-
-std::string basic(const std::string& username, const std::string& password)
-{
-	std::ostringstream out;
-	Poco::Base64Encoder encoder(out);
-	encoder.rdbuf()->setLineLength(0);
-	encoder << username << ':' << password;
-	encoder.close();
-	return "Basic " + out.str();
-}
 
 class ProxyConnection: public Poco::Net::TCPServerConnection
 {
@@ -156,7 +147,7 @@ private:
 ConnectProxy::ConnectProxy(const std::string& username, const std::string& password):
 	_state(std::make_shared<State>())
 {
-	if (!username.empty()) _state->expectedAuthorization = basic(username, password);
+	if (!username.empty()) _state->expectedAuthorization = "Basic " + OAuth2::basicCredentials(username, password);
 	_server = std::make_unique<Poco::Net::TCPServer>(new ProxyConnectionFactory(_state),
 		Poco::Net::ServerSocket(Poco::Net::SocketAddress("127.0.0.1", 0), 64));
 	_server->start();

@@ -1,5 +1,7 @@
 #include "ScriptedServer.h"
 
+#include "falcon/oauth2/ApiResult.h"
+
 #include <Poco/Net/Context.h>
 #include <Poco/Net/SecureServerSocket.h>
 #include <Poco/Net/ServerSocket.h>
@@ -18,11 +20,7 @@ namespace Testing {
 
 std::string RecordedRequest::header(const std::string& name) const
 {
-	for (const auto& h : headers)
-	{
-		if (Poco::icompare(h.first, name) == 0) return h.second;
-	}
-	return {};
+	return OAuth2::findHeader(headers, name);
 }
 
 ScriptedReply ScriptedReply::json(int status, const std::string& body, Headers headers)

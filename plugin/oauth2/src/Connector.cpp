@@ -1,6 +1,7 @@
 #include "falcon/oauth2/Connector.h"
 
-#include <Poco/Base64Encoder.h>
+#include "falcon/oauth2/BasicCredentials.h"
+
 #include <Poco/Net/HTTPResponse.h>
 #include <Poco/Net/NetException.h>
 #include <Poco/Net/SecureStreamSocket.h>
@@ -39,15 +40,7 @@ void Connector::tunnel(Poco::Net::StreamSocket& socket, const Endpoint& origin, 
 {
 	const std::string authority = (origin.host.find(':') != std::string::npos ? "[" + origin.host + "]" : origin.host) + ":" + std::to_string(origin.port);
 	std::string request = "CONNECT " + authority + " HTTP/1.1\r\nHost: " + authority + "\r\n";
-	if (!proxy.username.empty())
-	{
-		std::ostringstream credentials;
-		Poco::Base64Encoder encoder(credentials);
-		encoder.rdbuf()->setLineLength(0);
-		encoder << proxy.username << ':' << proxy.password;
-		encoder.close();
-		request += "Proxy-Authorization: Basic " + credentials.str() + "\r\n";
-	}
+	if (!proxy.username.empty()) request += "Proxy-Authorization: Basic " + basicCredentials(proxy.username, proxy.password) + "\r\n";
 	request += "\r\n";
 	socket.setSendTimeout(budget(std::chrono::milliseconds::max(), deadline));
 	socket.setReceiveTimeout(budget(std::chrono::milliseconds::max(), deadline));

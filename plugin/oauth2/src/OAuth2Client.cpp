@@ -1,10 +1,10 @@
 #include "falcon/oauth2/OAuth2Client.h"
 
+#include "falcon/oauth2/BasicCredentials.h"
 #include "falcon/oauth2/IssuedToken.h"
 #include "falcon/oauth2/ReplyClassifier.h"
 #include "falcon/oauth2/Version.h"
 
-#include <Poco/Base64Encoder.h>
 #include <Poco/NumberFormatter.h>
 
 #include <sstream>
@@ -25,16 +25,6 @@ const ClientConfig& validated(const ClientConfig& config)
 {
 	config.validate();
 	return config;
-}
-
-std::string base64(const std::string& text)
-{
-	std::ostringstream out;
-	Poco::Base64Encoder encoder(out);
-	encoder.rdbuf()->setLineLength(0);
-	encoder << text;
-	encoder.close();
-	return out.str();
 }
 
 TransportSettings transportSettings(const ClientConfig& config)
@@ -78,7 +68,7 @@ OAuth2Client::OAuth2Client(const ClientConfig& config, Poco::Logger& logger):
 	_logger(logger),
 	_retryPolicy(config.maxRetries, config.retryBaseDelay, config.retryMaxDelay),
 	_tokenCache(ClientConfig::clampRenewalWindow(config.renewalWindow), config.loginBackoffInitial, config.loginBackoffMax),
-	_basicCredentials(base64(config.clientId + ":" + config.clientSecret)),
+	_basicCredentials(basicCredentials(config.clientId, config.clientSecret)),
 	_base(Endpoint::parse(config.effectiveBaseUrl(), config.baseUrl.empty() ? "cloud" : "base_url")),
 	_transport(transportSettings(config), logger, _redactor)
 {

@@ -13,7 +13,7 @@ using namespace Falcon::Testing;
 using namespace std::chrono;
 
 /// The plugin's OAuth2 client against the emulator, end to end over TLS.
-class EmulatorClientTest: public CppUnit::TestFixture
+class EmulatorClientTest: public EmulatorFixture
 {
 	CPPUNIT_TEST_SUITE(EmulatorClientTest);
 	CPPUNIT_TEST(testTokenRevokeAndProbe);
@@ -25,8 +25,6 @@ class EmulatorClientTest: public CppUnit::TestFixture
 	CPPUNIT_TEST(testRetryRecoversFromTransientFaults);
 	CPPUNIT_TEST(testEachFault);
 	CPPUNIT_TEST_SUITE_END();
-
-	std::unique_ptr<FalconEmulator> _emulator;
 
 	ClientConfig config(const std::string& clientId = US1_CLIENT, const std::string& secret = US1_SECRET)
 	{
@@ -43,28 +41,12 @@ class EmulatorClientTest: public CppUnit::TestFixture
 		return config;
 	}
 
-	RawClient raw(const std::string& cloud = "us-1")
-	{
-		return RawClient(_emulator->baseUrl(cloud), _emulator->caFile());
-	}
-
 	static std::string kindOf(const ApiResult& result)
 	{
 		return result.error ? toString(result.error->kind) : "ok";
 	}
 
 public:
-	void setUp() override
-	{
-		_emulator = std::make_unique<FalconEmulator>(emulatorOptions());
-		_emulator->start();
-	}
-
-	void tearDown() override
-	{
-		_emulator.reset();
-	}
-
 	void testTokenRevokeAndProbe()
 	{
 		OAuth2Client client(config());
@@ -91,11 +73,9 @@ public:
 
 	void testExpiredTokenIsRefreshed()
 	{
-		_emulator.reset();
 		EmulatorOptions options = emulatorOptions();
 		options.expiresIn = seconds(121); // stale one second after issue with the 120 s window
-		_emulator = std::make_unique<FalconEmulator>(options);
-		_emulator->start();
+		restart(options);
 		OAuth2Client client(config());
 		client.token();
 		CPPUNIT_ASSERT(client.token().fromCache);

@@ -45,7 +45,7 @@ void assertMetaOnly(const RawReply& reply, int status, const std::string& messag
 } // namespace
 
 /// The emulator against the contract, driven by a plain Poco client over real TLS.
-class EmulatorContractTest: public CppUnit::TestFixture
+class EmulatorContractTest: public EmulatorFixture
 {
 	CPPUNIT_TEST_SUITE(EmulatorContractTest);
 	CPPUNIT_TEST(testTokenIssued);
@@ -68,31 +68,12 @@ class EmulatorContractTest: public CppUnit::TestFixture
 	CPPUNIT_TEST(testTlsDirectoryIsReused);
 	CPPUNIT_TEST_SUITE_END();
 
-	std::unique_ptr<FalconEmulator> _emulator;
-
 	RawClient client(const std::string& cloud = "us-1")
 	{
-		return RawClient(_emulator->baseUrl(cloud), _emulator->caFile());
-	}
-
-	void restart(EmulatorOptions options)
-	{
-		_emulator.reset();
-		_emulator = std::make_unique<FalconEmulator>(std::move(options));
-		_emulator->start();
+		return raw(cloud);
 	}
 
 public:
-	void setUp() override
-	{
-		restart(emulatorOptions());
-	}
-
-	void tearDown() override
-	{
-		_emulator.reset();
-	}
-
 	void testTokenIssued()
 	{
 		const RawReply reply = client().token(US1_CLIENT, US1_SECRET);

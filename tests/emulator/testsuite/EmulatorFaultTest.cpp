@@ -8,7 +8,7 @@ using namespace Falcon::Testing;
 using namespace std::chrono;
 
 /// Every injectable fault, seen from a plain client, and the "next N requests" form.
-class EmulatorFaultTest: public CppUnit::TestFixture
+class EmulatorFaultTest: public EmulatorFixture
 {
 	CPPUNIT_TEST_SUITE(EmulatorFaultTest);
 	CPPUNIT_TEST(testStatusFaultsForNextRequests);
@@ -26,11 +26,9 @@ class EmulatorFaultTest: public CppUnit::TestFixture
 	CPPUNIT_TEST(testBadSpecs);
 	CPPUNIT_TEST_SUITE_END();
 
-	std::unique_ptr<FalconEmulator> _emulator;
-
 	RawClient client(milliseconds timeout = milliseconds(5000))
 	{
-		return RawClient(_emulator->baseUrl("us-1"), _emulator->caFile(), timeout);
+		return raw("us-1", timeout);
 	}
 
 	RawReply tokenWithFault(const std::string& spec)
@@ -40,17 +38,6 @@ class EmulatorFaultTest: public CppUnit::TestFixture
 	}
 
 public:
-	void setUp() override
-	{
-		_emulator = std::make_unique<FalconEmulator>(emulatorOptions());
-		_emulator->start();
-	}
-
-	void tearDown() override
-	{
-		_emulator.reset();
-	}
-
 	void testStatusFaultsForNextRequests()
 	{
 		_emulator->faults().add("token=503x2");

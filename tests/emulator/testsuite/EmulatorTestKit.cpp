@@ -1,9 +1,10 @@
 #include "EmulatorTestKit.h"
 
+#include "falcon/oauth2/ApiResult.h"
+#include "falcon/oauth2/BasicCredentials.h"
 #include "falcon/oauth2/FormBody.h"
 #include "falcon/oauth2/IssuedToken.h"
 
-#include <Poco/Base64Encoder.h>
 #include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/HTTPResponse.h>
 #include <Poco/Net/HTTPSClientSession.h>
@@ -18,11 +19,7 @@ namespace Testing {
 
 std::string RawReply::header(const std::string& name) const
 {
-	for (const auto& h : headers)
-	{
-		if (Poco::icompare(h.first, name) == 0) return h.second;
-	}
-	return {};
+	return OAuth2::findHeader(headers, name);
 }
 
 bool RawReply::has(const std::string& name) const
@@ -113,14 +110,5 @@ std::string accessTokenIn(const std::string& body)
 	return issued ? issued->accessToken : std::string();
 }
 
-std::string basicCredentials(const std::string& clientId, const std::string& secret)
-{
-	std::ostringstream out;
-	Poco::Base64Encoder encoder(out);
-	encoder.rdbuf()->setLineLength(0);
-	encoder << clientId << ':' << secret;
-	encoder.close();
-	return out.str();
-}
 
 } } // namespace Falcon::Testing

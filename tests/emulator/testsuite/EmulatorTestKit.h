@@ -2,8 +2,12 @@
 
 #include "FalconEmulator.h"
 
+#include "falcon/oauth2/BasicCredentials.h"
+
 #include <Poco/Net/Context.h>
 #include <Poco/Net/HTTPClientSession.h>
+
+#include <cppunit/TestFixture.h>
 
 #include <memory>
 #include <string>
@@ -70,8 +74,32 @@ private:
 	unsigned _connections = 0;
 };
 
+/// Starts a fresh emulator (emulatorOptions()) for every test, and stops it after.
+class EmulatorFixture: public CppUnit::TestFixture
+{
+public:
+	void setUp() override { restart(emulatorOptions()); }
+	void tearDown() override { _emulator.reset(); }
+
+protected:
+	void restart(Emulator::EmulatorOptions options)
+	{
+		_emulator.reset();
+		_emulator = std::make_unique<Emulator::FalconEmulator>(std::move(options));
+		_emulator->start();
+	}
+
+	/// A plain client of one of the emulator's clouds.
+	RawClient raw(const std::string& cloud = "us-1", std::chrono::milliseconds timeout = std::chrono::milliseconds(5000)) const
+	{
+		return RawClient(_emulator->baseUrl(cloud), _emulator->caFile(), timeout);
+	}
+
+	std::unique_ptr<Emulator::FalconEmulator> _emulator;
+};
+
 /// The access token of a 201 body, or "".
 std::string accessTokenIn(const std::string& body);
-std::string basicCredentials(const std::string& clientId, const std::string& secret);
+using OAuth2::basicCredentials;
 
 } } // namespace Falcon::Testing
