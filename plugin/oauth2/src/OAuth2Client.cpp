@@ -114,10 +114,21 @@ WireRequest OAuth2Client::formRequest(const FormBody& form) const
 ApiResult OAuth2Client::token(const TokenOptions& options)
 {
 	const Deadline deadline = deadlineOf(options.deadline);
-	return _tokenCache.get(options.force, deadline, [&] { return mint(deadline); });
+	return _tokenCache.get(options.force, deadline, [&] { return mint(deadline, options.cancelled); });
 }
 
-ApiResult OAuth2Client::mint(Deadline deadline)
+bool OAuth2Client::waitUnlessCancelled(std::chrono::milliseconds delay, const std::atomic<bool>* cancelled)
+{
+	const auto until = Clock::now() + delay;
+	while (Clock::now() < until)
+	{
+		if (cancelled && cancelled->load()) return false;
+		std::this_thread::sleep_for(std::min<Clock::duration>(until - Clock::now(), std::chrono::milliseconds(50)));
+	}
+	return !(cancelled && cancelled->load());
+}
+
+ApiResult OAuth2Client::mint(Deadline deadline, const std::atomic<bool>* cancelled)
 {
 	FormBody form;
 	form.add("client_id", _config.clientId).add("client_secret", _config.clientSecret);
@@ -126,6 +137,7 @@ ApiResult OAuth2Client::mint(Deadline deadline)
 
 	for (unsigned attempt = 1;; ++attempt)
 	{
+		if (cancelled && cancelled->load()) return failure(Error{ErrorKind::Timeout, "the call was cancelled", true, std::nullopt, {}});
 		ApiResult result = post(TOKEN_ROUTE, request, deadline);
 		if (result.ok())
 		{
@@ -142,12 +154,13 @@ ApiResult OAuth2Client::mint(Deadline deadline)
 		}
 		_logger.warning(_redactor.redact(result.error->message) + "; retry " + std::to_string(attempt) + " of "
 			+ std::to_string(_retryPolicy.maxRetries()) + " in " + formatSeconds(delay) + " s");
-		std::this_thread::sleep_for(delay);
+		if (!waitUnlessCancelled(delay, cancelled)) return result;
 	}
 }
 
 ApiResult OAuth2Client::revoke(const RevokeOptions& options)
 {
+	if (options.cancelled && options.cancelled->load()) return failure(Error{ErrorKind::Timeout, "the call was cancelled", true, std::nullopt, {}});
 	if (auto problem = checkCallValue("token", options.token, true)) return failure(*problem);
 	if (auto problem = checkCallValue("client_id", options.clientId, false)) return failure(*problem);
 	_redactor.addToken(options.token);

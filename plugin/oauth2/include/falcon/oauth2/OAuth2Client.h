@@ -11,6 +11,7 @@
 
 #include <Poco/Logger.h>
 
+#include <atomic>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -22,6 +23,7 @@ struct TokenOptions
 {
 	bool force = false;               ///< mint a new token even if the cached one is fresh
 	std::optional<Deadline> deadline; ///< default: now + callTimeout
+	const std::atomic<bool>* cancelled = nullptr; ///< when set and true, no further attempt starts
 };
 
 struct RevokeOptions
@@ -29,6 +31,7 @@ struct RevokeOptions
 	std::string token;                ///< required
 	std::string clientId;             ///< optional: "the client the token was issued to"
 	std::optional<Deadline> deadline;
+	const std::atomic<bool>* cancelled = nullptr;
 };
 
 /// A session with the Falcon OAuth2 API for one (base URL, client id, member CID): one
@@ -57,7 +60,8 @@ public:
 	unsigned connectionsOpened() const;
 
 private:
-	ApiResult mint(Deadline deadline);
+	ApiResult mint(Deadline deadline, const std::atomic<bool>* cancelled);
+	static bool waitUnlessCancelled(std::chrono::milliseconds delay, const std::atomic<bool>* cancelled);
 	ApiResult post(const std::string& route, const WireRequest& request, Deadline deadline);
 	ApiResult postFollowingRedirects(const std::string& route, const WireRequest& request, Deadline deadline);
 	std::optional<Error> refuseRedirect(const std::string& route, const Endpoint& from, const std::string& location, Endpoint& to) const;

@@ -1,0 +1,38 @@
+#include "AccessTokenAction.h"
+
+#include "ConnectionSettings.h"
+
+namespace Falcon {
+namespace Actions {
+
+std::string AccessTokenAction::description() const
+{
+	return "Get an OAuth2 access token for the Falcon API (POST /oauth2/token). Returns the session's cached "
+		"token while it is valid; force: true mints a new one.";
+}
+
+Plugin::ActionResult AccessTokenAction::run(const Poco::JSON::Object::Ptr& input, const Plugin::ActionContext& context) const
+{
+	OAuth2::ClientConfig config = clientConfigFrom(context.connection());
+	// Uber style: credentials in `data` replace the connection's for this call.
+	const auto data = input->getObject("data");
+	if (data && data->has("client_id")) config.clientId = text(data, "client_id");
+	if (data && data->has("client_secret")) config.clientSecret = text(data, "client_secret");
+	if (data && data->has("member_cid")) config.memberCid = text(data, "member_cid");
+	if (input->has("member_cid")) config.memberCid = text(input, "member_cid");
+
+	OAuth2::TokenOptions options;
+	options.force = input->has("force") && input->getValue<bool>("force");
+	options.deadline = context.deadline();
+	options.cancelled = context.cancellationFlag();
+	return resultOf(session(config, context)->token(options));
+}
+
+Plugin::ActionResult AccessTokenAction::resultOf(const OAuth2::ApiResult& result) const
+{
+	Poco::JSON::Object::Ptr output = result.toJSON();
+	output->set("cached", result.fromCache);
+	return Plugin::ActionResult(output);
+}
+
+} } // namespace Falcon::Actions

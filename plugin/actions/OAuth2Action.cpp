@@ -1,0 +1,81 @@
+#include "OAuth2Action.h"
+
+#include "ConnectionSettings.h"
+#include "SchemaCatalog.h"
+#include "SessionRegistry.h"
+
+namespace Falcon {
+namespace Actions {
+
+std::string OAuth2Action::inputSchema() const
+{
+	return SchemaCatalog::instance().text(operationId() + ".input.schema.json");
+}
+
+std::string OAuth2Action::outputSchema() const
+{
+	return SchemaCatalog::instance().text(operationId() + ".output.schema.json");
+}
+
+Plugin::ActionResult OAuth2Action::refusal(int status, OAuth2::ErrorKind kind, const std::string& message)
+{
+	return Plugin::ActionResult(OAuth2::ApiResult::synthetic(status, OAuth2::Error{kind, message, false, std::nullopt, {}}).toJSON());
+}
+
+Plugin::ActionResult OAuth2Action::refuse(int status, OAuth2::ErrorKind kind, const std::string& message) const
+{
+	return resultOf(OAuth2::ApiResult::synthetic(status, OAuth2::Error{kind, message, false, std::nullopt, {}}));
+}
+
+std::string OAuth2Action::text(const Poco::JSON::Object::Ptr& object, const std::string& field)
+{
+	return object && object->has(field) ? object->getValue<std::string>(field) : std::string();
+}
+
+Plugin::ActionResult OAuth2Action::resultOf(const OAuth2::ApiResult& result) const
+{
+	return Plugin::ActionResult(result.toJSON());
+}
+
+std::shared_ptr<OAuth2::OAuth2Client> OAuth2Action::session(const OAuth2::ClientConfig& config, const Plugin::ActionContext& context)
+{
+	return SessionRegistry::instance().session(config, context.logger());
+}
+
+Plugin::ActionResult OAuth2Action::invoke(const Poco::JSON::Object::Ptr& input, const Plugin::ActionContext& context) const noexcept
+{
+	try
+	{
+		// Whatever door the call came through, nothing is sent before both objects pass their schemas.
+		const SchemaCatalog& schemas = SchemaCatalog::instance();
+		std::vector<std::string> problems = schemas.check("connection.schema.json", context.connection() ? Poco::Dynamic::Var(context.connection()) : Poco::Dynamic::Var(), "connection");
+		const auto inputProblems = schemas.check(operationId() + ".input.schema.json", input ? Poco::Dynamic::Var(input) : Poco::Dynamic::Var(), "input");
+		problems.insert(problems.end(), inputProblems.begin(), inputProblems.end());
+		if (!problems.empty())
+		{
+			std::string message;
+			for (const auto& problem : problems) message += (message.empty() ? "" : "; ") + problem;
+			return refuse(400, OAuth2::ErrorKind::InvalidInput, message);
+		}
+		return run(input, context);
+	}
+	catch (const OAuth2::InvalidInputException& e)
+	{
+		// Messages from configuration checks name the field and never carry a secret.
+		return refuse(400, OAuth2::ErrorKind::InvalidInput, e.message());
+	}
+	catch (...)
+	{
+		// Anything else is ours; its text is not trusted to be free of secrets.
+		try
+		{
+			return refuse(500, OAuth2::ErrorKind::Protocol, "the " + operationId() + " action failed unexpectedly");
+		}
+		catch (...)
+		{
+			return Plugin::ActionResult(nullptr);
+		}
+	}
+}
+
+} } // namespace Falcon::Actions

@@ -1,0 +1,142 @@
+// The plain C interface (falcon/plugin/falcon_plugin.h). JSON in, JSON out; nothing escapes as
+// an exception; every string returned is malloc'ed here and freed here.
+
+#include "ActionCatalog.h"
+#include "OAuth2Action.h"
+#include "SchemaCatalog.h"
+
+#include "falcon/plugin/falcon_plugin.h"
+
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Parser.h>
+
+#include <cstdlib>
+#include <cstring>
+#include <sstream>
+
+using namespace Falcon;
+
+namespace {
+
+char* copyOut(const std::string& text)
+{
+	char* copy = static_cast<char*>(std::malloc(text.size() + 1));
+	if (copy) std::memcpy(copy, text.c_str(), text.size() + 1);
+	return copy;
+}
+
+Poco::JSON::Object::Ptr parseObject(const char* text, const std::string& what)
+{
+	if (!text) throw OAuth2::InvalidInputException(what + ": missing (NULL)");
+	try
+	{
+		Poco::JSON::Parser parser;
+		const Poco::Dynamic::Var value = parser.parse(text);
+		if (value.type() != typeid(Poco::JSON::Object::Ptr)) throw OAuth2::InvalidInputException(what + ": must be a JSON object");
+		return value.extract<Poco::JSON::Object::Ptr>();
+	}
+	catch (const OAuth2::InvalidInputException&)
+	{
+		throw;
+	}
+	catch (const Poco::Exception&)
+	{
+		// The parser's message may quote the text, and the text may hold a secret.
+		throw OAuth2::InvalidInputException(what + ": not valid JSON");
+	}
+}
+
+Poco::JSON::Object::Ptr schemaObject(const std::string& text)
+{
+	Poco::JSON::Parser parser(new Poco::JSON::ParseHandler(true));
+	return parser.parse(text).extract<Poco::JSON::Object::Ptr>();
+}
+
+std::string describe()
+{
+	const auto& schemas = Actions::SchemaCatalog::instance();
+	Poco::JSON::Object description(Poco::JSON_PRESERVE_KEY_ORDER);
+	description.set("plugin", schemaObject(schemas.text("plugin.json")));
+	description.set("connection_schema", schemaObject(schemas.text("connection.schema.json")));
+	Poco::JSON::Array::Ptr actions = new Poco::JSON::Array;
+	for (const Plugin::Action* action : Actions::allActions())
+	{
+		Poco::JSON::Object::Ptr entry = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+		entry->set("operation_id", action->operationId());
+		entry->set("alias", action->alias());
+		entry->set("description", action->description());
+		entry->set("input_schema", schemaObject(action->inputSchema()));
+		entry->set("output_schema", schemaObject(action->outputSchema()));
+		actions->add(entry);
+	}
+	description.set("actions", actions);
+	std::ostringstream out;
+	description.stringify(out);
+	return out.str();
+}
+
+Plugin::ActionResult invoke(const char* name, const char* inputJson, const char* connectionJson)
+{
+	const Plugin::Action* action = name ? Actions::findAction(name) : nullptr;
+	if (!action) return Actions::OAuth2Action::refusal(418, OAuth2::ErrorKind::InvalidInput, "Invalid API operation specified.");
+	const auto input = parseObject(inputJson, "input");
+	const auto connection = parseObject(connectionJson, "connection");
+	double callTimeout = 60;
+	if (connection->has("call_timeout_s") && connection->get("call_timeout_s").isNumeric())
+		callTimeout = connection->getValue<double>("call_timeout_s");
+	const auto deadline = Plugin::ActionContext::Clock::now()
+		+ std::chrono::duration_cast<Plugin::ActionContext::Clock::duration>(std::chrono::duration<double>(std::min(std::max(callTimeout, 0.001), 3600.0)));
+	const Plugin::ActionContext context(connection, Poco::Logger::get("falcon.plugin"), deadline);
+	return action->invoke(input, context);
+}
+
+} // namespace
+
+extern "C" {
+
+int falcon_plugin_api_version(void)
+{
+	return FALCON_PLUGIN_API_VERSION;
+}
+
+char* falcon_plugin_describe(void)
+{
+	try
+	{
+		return copyOut(describe());
+	}
+	catch (...)
+	{
+		return copyOut("{\"error\":\"the plugin could not describe itself\"}");
+	}
+}
+
+char* falcon_plugin_invoke(const char* action, const char* input_json, const char* connection_json)
+{
+	try
+	{
+		return copyOut(invoke(action, input_json, connection_json).toJSON());
+	}
+	catch (const OAuth2::InvalidInputException& e)
+	{
+		return copyOut(Actions::OAuth2Action::refusal(400, OAuth2::ErrorKind::InvalidInput, e.message()).toJSON());
+	}
+	catch (...)
+	{
+		try
+		{
+			return copyOut(Actions::OAuth2Action::refusal(500, OAuth2::ErrorKind::Protocol, "the plugin failed unexpectedly").toJSON());
+		}
+		catch (...)
+		{
+			return nullptr;
+		}
+	}
+}
+
+void falcon_plugin_free(char* text)
+{
+	std::free(text);
+}
+
+} // extern "C"

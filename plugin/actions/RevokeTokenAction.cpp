@@ -1,0 +1,28 @@
+#include "RevokeTokenAction.h"
+
+#include "ConnectionSettings.h"
+
+namespace Falcon {
+namespace Actions {
+
+std::string RevokeTokenAction::description() const
+{
+	return "Revoke an OAuth2 access token (POST /oauth2/revoke). After this the token is refused by every "
+		"Falcon API call.";
+}
+
+Plugin::ActionResult RevokeTokenAction::run(const Poco::JSON::Object::Ptr& input, const Plugin::ActionContext& context) const
+{
+	// Keyword style carries token and client_id on the call; Uber style in `data` (the schema
+	// allows exactly one of the two).
+	const auto data = input->getObject("data");
+	const Poco::JSON::Object::Ptr fields = data ? data : input;
+	OAuth2::RevokeOptions options;
+	options.token = text(fields, "token");
+	options.clientId = text(fields, "client_id");
+	options.deadline = context.deadline();
+	options.cancelled = context.cancellationFlag();
+	return resultOf(session(clientConfigFrom(context.connection()), context)->revoke(options));
+}
+
+} } // namespace Falcon::Actions

@@ -1,0 +1,55 @@
+#include "SessionRegistry.h"
+
+#include <Poco/DigestEngine.h>
+#include <Poco/SHA2Engine.h>
+
+namespace Falcon {
+namespace Actions {
+
+SessionRegistry& SessionRegistry::instance()
+{
+	static SessionRegistry registry;
+	return registry;
+}
+
+std::string SessionRegistry::fingerprintOf(const OAuth2::ClientConfig& config)
+{
+	// A digest, so that the registry keeps no second copy of the secret.
+	Poco::SHA2Engine digest(Poco::SHA2Engine::SHA_256);
+	for (const std::string& part : {config.clientSecret, config.proxy, config.caBundle, config.userAgent,
+		std::string(config.verifyTls ? "verify" : "no-verify"), config.cloud})
+	{
+		digest.update(part);
+		digest.update('\0');
+	}
+	for (long long number : {static_cast<long long>(config.connectTimeout.count()), static_cast<long long>(config.readTimeout.count()),
+		static_cast<long long>(config.callTimeout.count()), static_cast<long long>(config.renewalWindow.count()),
+		static_cast<long long>(config.maxRetries), static_cast<long long>(config.maxResponseBytes)})
+	{
+		digest.update(std::to_string(number));
+		digest.update('\0');
+	}
+	return Poco::DigestEngine::digestToHex(digest.digest());
+}
+
+std::shared_ptr<OAuth2::OAuth2Client> SessionRegistry::session(const OAuth2::ClientConfig& config, Poco::Logger& logger)
+{
+	const std::string key = config.effectiveBaseUrl() + '\n' + config.clientId + '\n' + config.memberCid;
+	const std::string fingerprint = fingerprintOf(config);
+	std::lock_guard<std::mutex> lock(_mutex);
+	auto it = _sessions.find(key);
+	if (it != _sessions.end() && it->second.fingerprint == fingerprint) return it->second.client;
+	// Made under the lock: two first callers must not build two sessions. Construction only
+	// validates; it sends nothing.
+	auto client = std::make_shared<OAuth2::OAuth2Client>(config, logger);
+	_sessions[key] = Entry{fingerprint, client};
+	return client;
+}
+
+std::size_t SessionRegistry::size() const
+{
+	std::lock_guard<std::mutex> lock(_mutex);
+	return _sessions.size();
+}
+
+} } // namespace Falcon::Actions

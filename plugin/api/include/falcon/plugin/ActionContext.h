@@ -1,0 +1,43 @@
+#pragma once
+
+#include "falcon/plugin/Export.h"
+
+#include <Poco/JSON/Object.h>
+#include <Poco/Logger.h>
+
+#include <atomic>
+#include <chrono>
+#include <memory>
+
+namespace Falcon {
+namespace Plugin {
+
+/// What a host hands to every invocation.
+class FALCON_PLUGIN_EXPORT ActionContext
+{
+public:
+	using Clock = std::chrono::steady_clock;
+
+	/// `connection`: the connection settings (see schema/connection.schema.json), secrets
+	/// included; the plugin never logs them.
+	ActionContext(Poco::JSON::Object::Ptr connection, Poco::Logger& logger, Clock::time_point deadline,
+		std::shared_ptr<const std::atomic<bool>> cancelled = nullptr);
+	virtual ~ActionContext();
+
+	const Poco::JSON::Object::Ptr& connection() const { return _connection; }
+	Poco::Logger& logger() const { return _logger; }
+	Clock::time_point deadline() const { return _deadline; }
+
+	/// True once the host asked the call to stop (for example on SIGINT). Checked between
+	/// retries; a call in flight still ends by its deadline.
+	bool cancelled() const { return _cancelled && _cancelled->load(); }
+	const std::atomic<bool>* cancellationFlag() const { return _cancelled.get(); }
+
+private:
+	Poco::JSON::Object::Ptr _connection;
+	Poco::Logger& _logger;
+	Clock::time_point _deadline;
+	std::shared_ptr<const std::atomic<bool>> _cancelled;
+};
+
+} } // namespace Falcon::Plugin

@@ -1,0 +1,33 @@
+#pragma once
+
+#include "falcon/plugin/Export.h"
+
+#include <Poco/JSON/Object.h>
+
+#include <string>
+
+namespace Falcon {
+namespace Plugin {
+
+/// The outcome of an invocation: FalconPy's {status_code, headers, body} (plus `cached` for the
+/// token action) and, on failure, the `error` object of schema/error.schema.json.
+class FALCON_PLUGIN_EXPORT ActionResult
+{
+public:
+	explicit ActionResult(Poco::JSON::Object::Ptr output);
+	virtual ~ActionResult();
+
+	/// No `error` in the output: the API call succeeded.
+	bool ok() const;
+	int statusCode() const;
+	/// The error's kind ("auth_failed", ...), or "" on success.
+	std::string errorKind() const;
+
+	const Poco::JSON::Object::Ptr& output() const { return _output; }
+	std::string toJSON(unsigned indent = 0) const;
+
+private:
+	Poco::JSON::Object::Ptr _output;
+};
+
+} } // namespace Falcon::Plugin

@@ -1,0 +1,97 @@
+#include "falcon/plugin/SchemaValidator.h"
+
+#include <Poco/Exception.h>
+#include <Poco/JSON/Parser.h>
+
+#include <valijson/adapters/poco_json_adapter.hpp>
+#include <valijson/schema.hpp>
+#include <valijson/schema_parser.hpp>
+#include <valijson/validation_results.hpp>
+#include <valijson/validator.hpp>
+
+#include <algorithm>
+
+namespace Falcon {
+namespace Plugin {
+
+struct SchemaValidator::Compiled
+{
+	valijson::Schema schema;
+};
+
+namespace {
+
+Poco::Dynamic::Var parse(const std::string& text, const std::string& what)
+{
+	try
+	{
+		Poco::JSON::Parser parser;
+		return parser.parse(text);
+	}
+	catch (const Poco::Exception& e)
+	{
+		throw Poco::DataFormatException(what + " is not valid JSON: " + e.message());
+	}
+}
+
+/// valijson names a path "<root>", "[data]", "[client_id]", "[0]"; we write "input.data.client_id".
+std::string pathOf(const std::vector<std::string>& context, const std::string& root)
+{
+	std::string path = root;
+	for (std::size_t i = 1; i < context.size(); ++i)
+	{
+		std::string part = context[i];
+		if (part.size() >= 2 && part.front() == '[' && part.back() == ']') part = part.substr(1, part.size() - 2);
+		const bool index = !part.empty() && std::all_of(part.begin(), part.end(), [](char c) { return c >= '0' && c <= '9'; });
+		path += index ? "[" + part + "]" : "." + part;
+	}
+	return path;
+}
+
+} // namespace
+
+SchemaValidator::SchemaValidator(const std::string& schemaText, const Resolver& resolver):
+	_compiled(std::make_unique<Compiled>())
+{
+	const Poco::Dynamic::Var document = parse(schemaText, "the schema");
+	valijson::SchemaParser parser(valijson::SchemaParser::kDraft7);
+	valijson::adapters::PocoJsonAdapter adapter(document);
+	auto fetch = [&resolver](const std::string& uri) -> const Poco::Dynamic::Var* {
+		const std::string text = resolver ? resolver(uri) : std::string();
+		if (text.empty()) throw Poco::DataFormatException("the schema refers to an unknown document: " + uri);
+		return new Poco::Dynamic::Var(parse(text, uri));
+	};
+	auto release = [](const Poco::Dynamic::Var* document) { delete document; };
+	try
+	{
+		parser.populateSchema(adapter, _compiled->schema, fetch, release);
+	}
+	catch (const Poco::Exception&)
+	{
+		throw;
+	}
+	catch (const std::exception& e)
+	{
+		throw Poco::DataFormatException(std::string("the schema is not usable: ") + e.what());
+	}
+}
+
+SchemaValidator::~SchemaValidator() = default;
+
+std::vector<std::string> SchemaValidator::validate(const Poco::Dynamic::Var& value, const std::string& root) const
+{
+	valijson::Validator validator;
+	valijson::ValidationResults results;
+	valijson::adapters::PocoJsonAdapter adapter(value);
+	std::vector<std::string> problems;
+	if (validator.validate(_compiled->schema, adapter, &results)) return problems;
+	valijson::ValidationResults::Error error;
+	while (results.popError(error))
+	{
+		std::string problem = pathOf(error.context, root) + ": " + error.description;
+		if (std::find(problems.begin(), problems.end(), problem) == problems.end()) problems.push_back(std::move(problem));
+	}
+	return problems;
+}
+
+} } // namespace Falcon::Plugin

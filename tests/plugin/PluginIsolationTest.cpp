@@ -1,0 +1,151 @@
+#include "PluginTestKit.h"
+#include "SuiteDriver.h"
+#include "TestDirectory.h"
+
+#include "falcon/plugin/PluginLoader.h"
+
+#include <Poco/File.h>
+#include <Poco/Pipe.h>
+#include <Poco/PipeStream.h>
+#include <Poco/Process.h>
+
+#include <cppunit/extensions/HelperMacros.h>
+
+#include <set>
+#include <sstream>
+#include <thread>
+
+using namespace Falcon::Plugin;
+using namespace Falcon::Testing;
+
+namespace {
+
+std::string capture(const std::string& command, const std::vector<std::string>& arguments, int& status)
+{
+	Poco::Pipe outPipe;
+	Poco::ProcessHandle handle = Poco::Process::launch(command, arguments, nullptr, &outPipe, nullptr);
+	Poco::PipeInputStream in(outPipe);
+	std::string out;
+	Poco::StreamCopier::copyToString(in, out);
+	status = handle.wait();
+	return out;
+}
+
+ActionResult invokeToken(const PluginLoader& plugin, const Poco::JSON::Object::Ptr& connection, const std::string& input = "{}")
+{
+	const ActionContext context(connection, Poco::Logger::get("test.host"), ActionContext::Clock::now() + std::chrono::seconds(10));
+	return plugin.find("token")->invoke(jsonObject(input), context);
+}
+
+} // namespace
+
+/// What a host can rely on about the module as a binary: version checks, exports, two copies
+/// side by side, one shared session for many threads.
+class PluginIsolationTest: public CppUnit::TestFixture
+{
+	CPPUNIT_TEST_SUITE(PluginIsolationTest);
+	CPPUNIT_TEST(testVersionMismatchIsRefused);
+	CPPUNIT_TEST(testNotAPluginIsRefused);
+	CPPUNIT_TEST(testOnlyTheContractIsExported);
+	CPPUNIT_TEST(testTwoCopiesSideBySide);
+	CPPUNIT_TEST(testThirtyTwoThreadsOneTokenRequest);
+	CPPUNIT_TEST_SUITE_END();
+
+public:
+	void testVersionMismatchIsRefused()
+	{
+		CPPUNIT_ASSERT_EQUAL(999, PluginLoader::apiVersionOf(FALCON_MISMATCHED_MODULE));
+		PluginLoader loader;
+		try
+		{
+			loader.load(FALCON_MISMATCHED_MODULE);
+			CPPUNIT_FAIL("a module with another API version was loaded");
+		}
+		catch (const PluginLoadException& e)
+		{
+			CPPUNIT_ASSERT(e.message().find("implements plugin API version 999, but this host speaks version 1") != std::string::npos);
+		}
+		CPPUNIT_ASSERT(!loader.loaded());
+		// The loader is still usable for the right module.
+		loader.load(FALCON_PLUGIN_MODULE);
+		CPPUNIT_ASSERT_EQUAL(std::size_t(2), loader.actions().size());
+	}
+
+	void testNotAPluginIsRefused()
+	{
+		PluginLoader loader;
+		CPPUNIT_ASSERT_THROW(loader.load("/nonexistent/libplugin.so"), PluginLoadException);
+		try
+		{
+			loader.load(FALCON_PLUGIN_API_LIBRARY);
+			CPPUNIT_FAIL("a library without the version symbol was loaded");
+		}
+		catch (const PluginLoadException& e)
+		{
+			CPPUNIT_ASSERT(e.message().find("is not a Falcon plugin (it has no falcon_plugin_api_version symbol)") != std::string::npos);
+		}
+		const std::string text = testDirectory() + "/not-a-module.so";
+		Poco::FileOutputStream(text) << "just text";
+		CPPUNIT_ASSERT_THROW(loader.load(text), PluginLoadException);
+	}
+
+	void testOnlyTheContractIsExported()
+	{
+		int status = 0;
+		const std::string symbols = capture("nm", {"-D", "--defined-only", FALCON_PLUGIN_MODULE}, status);
+		CPPUNIT_ASSERT_EQUAL(0, status);
+		std::set<std::string> names;
+		std::istringstream lines(symbols);
+		for (std::string address, type, name; lines >> address >> type >> name;) names.insert(name);
+		const std::set<std::string> expected{"falcon_plugin_api_version", "falcon_plugin_describe", "falcon_plugin_free",
+			"falcon_plugin_invoke", "pocoBuildManifest"};
+		CPPUNIT_ASSERT_EQUAL_MESSAGE(symbols, expected.size(), names.size());
+		CPPUNIT_ASSERT(names == expected);
+	}
+
+	void testTwoCopiesSideBySide()
+	{
+		const std::string copyDirectory = testDirectory() + "/second-copy";
+		Poco::File(copyDirectory).createDirectories();
+		const std::string copy = copyDirectory + "/libfalcon-oauth2-plugin.so";
+		Poco::File(FALCON_PLUGIN_MODULE).copyTo(copy);
+
+		auto emulator = startEmulator();
+		const auto connection = connectionFor(*emulator);
+		PluginLoader first, second;
+		first.load(FALCON_PLUGIN_MODULE);
+		second.load(copy);
+		CPPUNIT_ASSERT(invokeToken(first, connection).ok());
+		CPPUNIT_ASSERT(invokeToken(second, connection).ok());
+		// Each copy keeps its own sessions: one token request each, then both serve from cache.
+		CPPUNIT_ASSERT(invokeToken(first, connection).output()->getValue<bool>("cached"));
+		CPPUNIT_ASSERT(invokeToken(second, connection).output()->getValue<bool>("cached"));
+		CPPUNIT_ASSERT_EQUAL(2ul, emulator->log().counters().tokenRequests);
+		first.unload();
+		CPPUNIT_ASSERT(invokeToken(second, connection, "{\"force\": true}").ok());
+	}
+
+	void testThirtyTwoThreadsOneTokenRequest()
+	{
+		auto emulator = startEmulator();
+		emulator->faults().add("token=delay-headers:200x1"); // keep the first flight in the air
+		const auto connection = connectionFor(*emulator);
+		PluginLoader plugin;
+		plugin.load(FALCON_PLUGIN_MODULE);
+		std::vector<std::thread> threads;
+		std::vector<std::string> tokens(32);
+		for (std::size_t i = 0; i < tokens.size(); ++i)
+		{
+			threads.emplace_back([&, i] {
+				const ActionResult result = invokeToken(plugin, connection);
+				if (result.ok()) tokens[i] = result.output()->getObject("body")->getValue<std::string>("access_token");
+			});
+		}
+		for (auto& thread : threads) thread.join();
+		CPPUNIT_ASSERT_EQUAL(1ul, emulator->log().counters().tokenRequests);
+		CPPUNIT_ASSERT_EQUAL(std::size_t(1), std::set<std::string>(tokens.begin(), tokens.end()).size());
+		CPPUNIT_ASSERT(!tokens.front().empty());
+	}
+};
+
+FALCON_REGISTER_SUITE(PluginIsolationTest);
