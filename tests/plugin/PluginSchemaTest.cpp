@@ -1,0 +1,124 @@
+#include "PluginTestKit.h"
+#include "SuiteDriver.h"
+
+#include <Poco/RegularExpression.h>
+
+#include <cppunit/extensions/HelperMacros.h>
+
+#include <dlfcn.h>
+
+using namespace Falcon::Testing;
+
+/// The schemas themselves: valid schemas, embedded as they are, and every README example
+/// passing them.
+class PluginSchemaTest: public CppUnit::TestFixture
+{
+	CPPUNIT_TEST_SUITE(PluginSchemaTest);
+	CPPUNIT_TEST(testEverySchemaCompiles);
+	CPPUNIT_TEST(testDescribeCarriesTheFiles);
+	CPPUNIT_TEST(testReadmeExamplesValidate);
+	CPPUNIT_TEST(testSecretsAreMarked);
+	CPPUNIT_TEST(testValidatorReportsPathsNotValues);
+	CPPUNIT_TEST_SUITE_END();
+
+	static std::string restringified(const Poco::Dynamic::Var& value)
+	{
+		std::ostringstream out;
+		Poco::JSON::Stringifier::condense(value, out);
+		return out.str();
+	}
+
+	static Poco::Dynamic::Var ordered(const std::string& text)
+	{
+		Poco::JSON::Parser parser(new Poco::JSON::ParseHandler(true));
+		return parser.parse(text);
+	}
+
+public:
+	void testEverySchemaCompiles()
+	{
+		for (const char* name : {"connection.schema.json", "error.schema.json", "oauth2AccessToken.input.schema.json",
+			"oauth2AccessToken.output.schema.json", "oauth2RevokeToken.input.schema.json", "oauth2RevokeToken.output.schema.json"})
+			CPPUNIT_ASSERT_NO_THROW_MESSAGE(name, schemaValidator(name));
+		const auto plugin = jsonObject(schemaFile("plugin.json"));
+		CPPUNIT_ASSERT_EQUAL(1, plugin->getValue<int>("api_version"));
+		CPPUNIT_ASSERT_EQUAL(std::size_t(2), plugin->getArray("actions")->size());
+	}
+
+	void testDescribeCarriesTheFiles()
+	{
+		void* module = dlopen(FALCON_PLUGIN_MODULE, RTLD_NOW | RTLD_LOCAL);
+		CPPUNIT_ASSERT(module != nullptr);
+		using Describe = char* (*)();
+		using Free = void (*)(char*);
+		Describe describe;
+		Free release;
+		*reinterpret_cast<void**>(&describe) = dlsym(module, "falcon_plugin_describe");
+		*reinterpret_cast<void**>(&release) = dlsym(module, "falcon_plugin_free");
+		char* text = describe();
+		Poco::JSON::Parser parser(new Poco::JSON::ParseHandler(true));
+		const auto description = parser.parse(text).extract<Poco::JSON::Object::Ptr>();
+		release(text);
+		dlclose(module);
+		CPPUNIT_ASSERT_EQUAL(restringified(ordered(schemaFile("plugin.json"))), restringified(description->get("plugin")));
+		CPPUNIT_ASSERT_EQUAL(restringified(ordered(schemaFile("connection.schema.json"))), restringified(description->get("connection_schema")));
+		const auto actions = description->getArray("actions");
+		for (std::size_t i = 0; i < actions->size(); ++i)
+		{
+			const auto action = actions->getObject(static_cast<unsigned>(i));
+			const std::string id = action->getValue<std::string>("operation_id");
+			CPPUNIT_ASSERT_EQUAL(restringified(ordered(schemaFile(id + ".input.schema.json"))), restringified(action->get("input_schema")));
+			CPPUNIT_ASSERT_EQUAL(restringified(ordered(schemaFile(id + ".output.schema.json"))), restringified(action->get("output_schema")));
+		}
+	}
+
+	void testReadmeExamplesValidate()
+	{
+		const std::string readme = readFile(FALCON_README);
+		Poco::RegularExpression example("<!-- validates: ([A-Za-z0-9.]+) -->\\s*```json\\n(.*?)```", Poco::RegularExpression::RE_DOTALL);
+		std::string::size_type offset = 0;
+		Poco::RegularExpression::MatchVec match;
+		int checked = 0;
+		while (example.match(readme, offset, match) > 0)
+		{
+			const std::string schema = readme.substr(match[1].offset, match[1].length);
+			const std::string text = readme.substr(match[2].offset, match[2].length);
+			const auto problems = schemaValidator(schema)->validate(Poco::JSON::Parser().parse(text), "example");
+			CPPUNIT_ASSERT_EQUAL_MESSAGE(schema + ": " + text + (problems.empty() ? "" : problems.front()), std::size_t(0), problems.size());
+			offset = match[0].offset + match[0].length;
+			++checked;
+		}
+		CPPUNIT_ASSERT_EQUAL(7, checked);
+	}
+
+	void testSecretsAreMarked()
+	{
+		const auto connection = jsonObject(schemaFile("connection.schema.json"))->getObject("properties");
+		for (const char* secret : {"client_secret", "proxy"})
+		{
+			CPPUNIT_ASSERT(connection->getObject(secret)->getValue<bool>("x-secret"));
+			CPPUNIT_ASSERT(connection->getObject(secret)->getValue<bool>("writeOnly"));
+		}
+		CPPUNIT_ASSERT(!connection->getObject("client_id")->has("x-secret"));
+		const auto body = jsonObject(schemaFile("oauth2AccessToken.output.schema.json"))->getObject("properties")->getObject("body");
+		CPPUNIT_ASSERT(body->getObject("properties")->getObject("access_token")->getValue<bool>("x-secret"));
+		CPPUNIT_ASSERT(jsonObject(schemaFile("oauth2RevokeToken.input.schema.json"))->getObject("properties")->getObject("token")->getValue<bool>("x-secret"));
+	}
+
+	void testValidatorReportsPathsNotValues()
+	{
+		const auto problems = schemaValidator("connection.schema.json")->validate(
+			jsonObject("{\"client_id\": \"x\", \"client_secret\": 12345678, \"cloud\": \"secret-cloud-name\", \"max_retries\": 99}"), "connection");
+		std::string all;
+		for (const auto& problem : problems) all += problem + "\n";
+		CPPUNIT_ASSERT_MESSAGE(all, all.find("connection.client_secret: ") != std::string::npos);
+		CPPUNIT_ASSERT_MESSAGE(all, all.find("connection.cloud: ") != std::string::npos);
+		CPPUNIT_ASSERT_MESSAGE(all, all.find("connection.max_retries: ") != std::string::npos);
+		CPPUNIT_ASSERT_MESSAGE(all, all.find("12345678") == std::string::npos);
+		CPPUNIT_ASSERT_MESSAGE(all, all.find("secret-cloud-name") == std::string::npos);
+		CPPUNIT_ASSERT_THROW(Falcon::Plugin::SchemaValidator("{not json"), Poco::DataFormatException);
+		CPPUNIT_ASSERT_THROW(Falcon::Plugin::SchemaValidator("{\"$id\": \"here.json\", \"properties\": {\"a\": {\"$ref\": \"nowhere.json\"}}}"), Poco::DataFormatException);
+	}
+};
+
+FALCON_REGISTER_SUITE(PluginSchemaTest);

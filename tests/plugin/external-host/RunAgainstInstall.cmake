@@ -1,0 +1,37 @@
+# cmake -DBUILD_DIR=... -DWORK_DIR=... -DHOST_SOURCE=... -P RunAgainstInstall.cmake
+# Installs the build into a scratch prefix, builds the external host against that prefix only,
+# runs it, and checks what it printed.
+file(REMOVE_RECURSE ${WORK_DIR})
+execute_process(COMMAND ${CMAKE_COMMAND} --install ${BUILD_DIR} --prefix ${WORK_DIR}/prefix
+  RESULT_VARIABLE status OUTPUT_QUIET)
+if(status)
+  message(FATAL_ERROR "cmake --install failed: ${status}")
+endif()
+foreach(installed include/falcon/plugin/Action.h include/falcon/plugin/falcon_plugin.h
+        lib/libfalcon-plugin-api.so lib/falcon-plugins/libfalcon-oauth2-plugin.so
+        share/falcon-oauth2-plugin/schema/connection.schema.json lib/cmake/FalconPluginApi/FalconPluginApiConfig.cmake)
+  if(NOT EXISTS ${WORK_DIR}/prefix/${installed})
+    message(FATAL_ERROR "not installed: ${installed}")
+  endif()
+endforeach()
+execute_process(COMMAND ${CMAKE_COMMAND} -S ${HOST_SOURCE} -B ${WORK_DIR}/build -DCMAKE_PREFIX_PATH=${WORK_DIR}/prefix
+  RESULT_VARIABLE status OUTPUT_VARIABLE out ERROR_VARIABLE err)
+if(status)
+  message(FATAL_ERROR "configuring the external host failed:\n${out}\n${err}")
+endif()
+execute_process(COMMAND ${CMAKE_COMMAND} --build ${WORK_DIR}/build RESULT_VARIABLE status OUTPUT_VARIABLE out ERROR_VARIABLE err)
+if(status)
+  message(FATAL_ERROR "building the external host failed:\n${out}\n${err}")
+endif()
+execute_process(COMMAND ${WORK_DIR}/build/external-host RESULT_VARIABLE status OUTPUT_VARIABLE out ERROR_VARIABLE err)
+message(STATUS "external-host printed:\n${out}${err}")
+if(status)
+  message(FATAL_ERROR "the external host failed: ${status}")
+endif()
+foreach(expected "oauth2AccessToken token schema-ok" "oauth2RevokeToken revoke schema-ok" "token 400 invalid_input")
+  string(FIND "${out}" "${expected}" found)
+  if(found EQUAL -1)
+    message(FATAL_ERROR "the external host did not print '${expected}'")
+  endif()
+endforeach()
+message(STATUS "1 passed, 0 failed")
