@@ -3,6 +3,7 @@
 #include "falcon/plugin/falcon_plugin.h"
 
 #include <Poco/File.h>
+#include <Poco/JSON/Parser.h>
 #include <Poco/SharedLibrary.h>
 
 namespace Falcon {
@@ -72,12 +73,40 @@ void PluginLoader::load(const std::string& path)
 		throw PluginLoadException(path + " has no manifest of Falcon actions");
 	}
 	for (const auto* meta : *manifest) _actions.emplace_back(meta->create());
+	try
+	{
+		_description = describe(path);
+	}
+	catch (const Poco::Exception& e)
+	{
+		unload();
+		throw PluginLoadException(path + " cannot describe itself: " + e.message());
+	}
+}
+
+Poco::JSON::Object::Ptr PluginLoader::describe(const std::string& path)
+{
+	// The module is mapped already (by the class loader); this only finds its C entry points.
+	Poco::SharedLibrary library(path);
+	using Describe = char* (*)();
+	using Free = void (*)(char*);
+	if (!library.hasSymbol("falcon_plugin_describe") || !library.hasSymbol("falcon_plugin_free"))
+		throw PluginLoadException("no falcon_plugin_describe/falcon_plugin_free");
+	const auto describe = reinterpret_cast<Describe>(library.getSymbol("falcon_plugin_describe"));
+	const auto release = reinterpret_cast<Free>(library.getSymbol("falcon_plugin_free"));
+	char* text = describe();
+	std::string json = text ? text : "";
+	release(text);
+	library.unload();
+	Poco::JSON::Parser parser(new Poco::JSON::ParseHandler(true));
+	return parser.parse(json).extract<Poco::JSON::Object::Ptr>();
 }
 
 void PluginLoader::unload()
 {
 	if (!loaded()) return;
 	_actions.clear();
+	_description = nullptr;
 	_classLoader.unloadLibrary(_path);
 	_path.clear();
 }

@@ -5,6 +5,7 @@
 
 #include <Poco/ClassLoader.h>
 #include <Poco/Exception.h>
+#include <Poco/JSON/Object.h>
 
 #include <memory>
 #include <string>
@@ -44,13 +45,20 @@ public:
 	/// By operation ID or PEP8 alias; null when the module has no such action.
 	const Action* find(const std::string& name) const;
 
+	/// The module's own description through its C interface (falcon_plugin_describe): "plugin"
+	/// (plugin.json), "connection_schema" and "actions". Read once, on load.
+	const Poco::JSON::Object::Ptr& description() const { return _description; }
+
 	/// The API version a module file implements, read through its plain symbol without loading
 	/// its classes; throws PluginLoadException when the symbol is missing.
 	static int apiVersionOf(const std::string& path);
 
 private:
+	static Poco::JSON::Object::Ptr describe(const std::string& path);
+
 	Poco::ClassLoader<Action> _classLoader;
 	std::vector<std::unique_ptr<Action>> _actions;
+	Poco::JSON::Object::Ptr _description;
 	std::string _path;
 };
 

@@ -1,0 +1,61 @@
+#pragma once
+
+#include "HostConfiguration.h"
+
+#include "falcon/plugin/PluginLoader.h"
+
+#include <Poco/Util/Application.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace Falcon {
+namespace Host {
+
+/// falcon-host: loads the plugin, validates, runs single actions.
+///
+///   falcon-host [OPTIONS] list | describe ACTION | describe --connection | run ACTION |
+///               test-connection | config
+class FalconHost: public Poco::Util::Application
+{
+protected:
+	void defineOptions(Poco::Util::OptionSet& options) override;
+	void handleOption(const std::string& name, const std::string& value) override;
+	int main(const std::vector<std::string>& arguments) override;
+
+private:
+	int dispatch(const std::vector<std::string>& arguments);
+	int list();
+	int describe(const std::vector<std::string>& arguments);
+	int runAction(const std::vector<std::string>& arguments);
+	int testConnection();
+	int showConfig();
+	int help(const std::string& command);
+
+	void loadPlugins();
+	void setUpLogging();
+	Poco::JSON::Object::Ptr validatedConnection();
+	const Plugin::Action& action(const std::string& name) const;
+	Poco::JSON::Object::Ptr readInput() const;
+	void print(const Poco::Dynamic::Var& value) const;
+	Plugin::ActionResult invoke(const Plugin::Action& action, const Poco::JSON::Object::Ptr& input, const Poco::JSON::Object::Ptr& connection);
+
+	HostConfiguration _configuration;
+	std::vector<std::unique_ptr<Plugin::PluginLoader>> _plugins;
+	std::string _pluginPath;
+	std::string _configFile;
+	std::string _secretFile;
+	bool _secretFromStdin = false;
+	std::string _inputText;
+	std::string _inputFile;
+	bool _haveInput = false;
+	std::string _output; ///< "pretty", "compact", or "" (by terminal)
+	bool _help = false;
+	bool _debug = false;
+	bool _quiet = false;
+	bool _connectionSchema = false;
+	std::vector<std::pair<std::string, std::string>> _flags;
+};
+
+} } // namespace Falcon::Host

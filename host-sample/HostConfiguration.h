@@ -1,0 +1,64 @@
+#pragma once
+
+#include <Poco/JSON/Object.h>
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace Falcon {
+namespace Host {
+
+/// The connection, layered once: built-in defaults < config file < environment < flags.
+/// Secrets are only taken from the environment, a private file or stdin, never from argv.
+class HostConfiguration
+{
+public:
+	/// Where a value came from, for `falcon-host config`.
+	enum class Layer
+	{
+		Default,
+		File,
+		Environment,
+		Flag,
+		SecretFile,
+		Stdin
+	};
+
+	/// The connection fields the layers may set (the keys of connection.schema.json).
+	static const std::vector<std::string>& fields();
+	static bool isSecretField(const std::string& field);
+
+	/// Reads `[falcon]` keys of an INI file, or the `falcon` object of a JSON file (by suffix).
+	/// A file holding a secret must not be readable by group or others.
+	void loadFile(const std::string& path);
+	/// FALCON_CLIENT_ID, FALCON_CLIENT_SECRET, FALCON_MEMBER_CID, FALCON_CLOUD, FALCON_BASE_URL,
+	/// FALCON_CA_BUNDLE, HTTPS_PROXY (https_proxy).
+	void loadEnvironment();
+	/// A flag value; refuses secrets, saying why and what to use instead.
+	void setFlag(const std::string& field, const std::string& value);
+	/// The client secret from a file that only its owner can read (trailing newline dropped).
+	void loadSecretFile(const std::string& path);
+	/// The client secret from the first line of stdin.
+	void loadSecretFromStdin();
+
+	/// The connection object, typed as the schema wants (numbers, booleans).
+	Poco::JSON::Object::Ptr connection() const;
+
+	/// Every value with its layer, secrets shown as "***".
+	Poco::JSON::Object::Ptr describe() const;
+
+	static const char* layerName(Layer layer);
+
+private:
+	void set(const std::string& field, const std::string& value, Layer layer);
+
+	struct Value
+	{
+		std::string text;
+		Layer layer;
+	};
+	std::map<std::string, Value> _values;
+};
+
+} } // namespace Falcon::Host

@@ -1,0 +1,386 @@
+#include "FalconEmulator.h"
+#include "SuiteDriver.h"
+#include "TestDirectory.h"
+
+#include <Poco/Environment.h>
+#include <Poco/File.h>
+#include <Poco/FileStream.h>
+#include <Poco/JSON/Parser.h>
+#include <Poco/Pipe.h>
+#include <Poco/PipeStream.h>
+#include <Poco/Process.h>
+#include <Poco/StreamCopier.h>
+
+#include <cppunit/extensions/HelperMacros.h>
+
+#include <sys/stat.h>
+
+#include <thread>
+
+using namespace Falcon::Testing;
+using namespace std::chrono;
+
+namespace {
+
+const std::string CLIENT = "hostclient0123456789abcdef012345";
+const std::string SECRET = "host/Secret+value=1";
+
+struct Run
+{
+	int status = -1;
+	std::string out;
+	std::string err;
+	milliseconds took{0};
+
+	Poco::JSON::Object::Ptr json() const
+	{
+		Poco::JSON::Parser parser;
+		return parser.parse(out).extract<Poco::JSON::Object::Ptr>();
+	}
+};
+
+std::string writeFile(const std::string& name, const std::string& content, mode_t mode)
+{
+	const std::string path = testDirectory() + "/" + name;
+	{
+		Poco::FileOutputStream out(path);
+		out << content;
+	}
+	::chmod(path.c_str(), mode);
+	return path;
+}
+
+} // namespace
+
+/// falcon-host as a user runs it: the real binary in a subprocess, against the emulator.
+class HostCliTest: public CppUnit::TestFixture
+{
+	CPPUNIT_TEST_SUITE(HostCliTest);
+	CPPUNIT_TEST(testHelp);
+	CPPUNIT_TEST(testList);
+	CPPUNIT_TEST(testDescribe);
+	CPPUNIT_TEST(testRunTokenAndRevoke);
+	CPPUNIT_TEST(testApiFailureExitsOne);
+	CPPUNIT_TEST(testUnreachableCloudExitsOneWithinTimeout);
+	CPPUNIT_TEST(testLayers);
+	CPPUNIT_TEST(testSecretsOnArgvAreRefused);
+	CPPUNIT_TEST(testSecretFile);
+	CPPUNIT_TEST(testSecretFromStdin);
+	CPPUNIT_TEST(testValidationErrorsNameTheField);
+	CPPUNIT_TEST(testMalformedInput);
+	CPPUNIT_TEST(testDebugRunLeaksNoSecret);
+	CPPUNIT_TEST(testOutputFormats);
+	CPPUNIT_TEST(testTestConnection);
+	CPPUNIT_TEST(testPluginOption);
+	CPPUNIT_TEST_SUITE_END();
+
+	std::unique_ptr<Falcon::Emulator::FalconEmulator> _emulator;
+
+	/// The connection of the emulator, through the environment as a user would give it.
+	Poco::Process::Env environment(bool withSecret = true) const
+	{
+		Poco::Process::Env env;
+		env["FALCON_BASE_URL"] = _emulator->baseUrl("us-1");
+		env["FALCON_CA_BUNDLE"] = _emulator->caFile();
+		env["FALCON_CLIENT_ID"] = CLIENT;
+		if (withSecret) env["FALCON_CLIENT_SECRET"] = SECRET;
+		return env;
+	}
+
+	static Run host(const std::vector<std::string>& arguments, const Poco::Process::Env& env, const std::string& stdinText = "")
+	{
+		Poco::Pipe inPipe, outPipe, errPipe;
+		const auto started = steady_clock::now();
+		Poco::ProcessHandle handle = Poco::Process::launch(FALCON_HOST_BINARY, arguments, testDirectory(), &inPipe, &outPipe, &errPipe, env);
+		{
+			Poco::PipeOutputStream in(inPipe);
+			in << stdinText;
+		}
+		inPipe.close();
+		Run run;
+		std::thread drainErr([&] { Poco::PipeInputStream err(errPipe); Poco::StreamCopier::copyToString(err, run.err); });
+		Poco::PipeInputStream out(outPipe);
+		Poco::StreamCopier::copyToString(out, run.out);
+		drainErr.join();
+		run.status = handle.wait();
+		run.took = duration_cast<milliseconds>(steady_clock::now() - started);
+		return run;
+	}
+
+	static std::string label(const Run& run)
+	{
+		return "status " + std::to_string(run.status) + "\nstdout: " + run.out + "\nstderr: " + run.err;
+	}
+
+public:
+	void setUp() override
+	{
+		// The suite's own environment must not leak into the runs.
+		for (const char* name : {"FALCON_CLIENT_ID", "FALCON_CLIENT_SECRET", "FALCON_MEMBER_CID", "FALCON_CLOUD", "FALCON_BASE_URL",
+			"FALCON_CA_BUNDLE", "HTTPS_PROXY", "https_proxy"})
+			::unsetenv(name);
+		Falcon::Emulator::EmulatorOptions options;
+		options.clouds = {"us-1", "us-2"};
+		options.clients.add({CLIENT, SECRET, "us-1", {}, {}});
+		_emulator = std::make_unique<Falcon::Emulator::FalconEmulator>(options);
+		_emulator->start();
+	}
+
+	void tearDown() override
+	{
+		_emulator.reset();
+	}
+
+	void testHelp()
+	{
+		const Run help = host({"--help"}, {});
+		CPPUNIT_ASSERT_EQUAL_MESSAGE(label(help), 0, help.status);
+		for (const char* text : {"list", "describe ACTION", "run ACTION", "test-connection", "--client-secret-file", "--plugin", "Exit status"})
+			CPPUNIT_ASSERT_MESSAGE(text, help.out.find(text) != std::string::npos);
+		for (const char* command : {"list", "describe", "run", "test-connection", "config"})
+		{
+			const Run one = host({"--help", command}, {});
+			CPPUNIT_ASSERT_EQUAL_MESSAGE(label(one), 0, one.status);
+			CPPUNIT_ASSERT_MESSAGE(label(one), one.out.find(std::string("falcon-host ") + command) == 0);
+		}
+		CPPUNIT_ASSERT_EQUAL(2, host({"--help", "frobnicate"}, {}).status);
+		CPPUNIT_ASSERT_EQUAL(2, host({"frobnicate"}, {}).status);
+		CPPUNIT_ASSERT_EQUAL(2, host({"--no-such-flag", "list"}, {}).status);
+	}
+
+	void testList()
+	{
+		const Run list = host({"list"}, {});
+		CPPUNIT_ASSERT_EQUAL_MESSAGE(label(list), 0, list.status);
+		CPPUNIT_ASSERT(list.out.find("CrowdStrike Falcon OAuth2 0.1.0 (plugin API 1)") != std::string::npos);
+		CPPUNIT_ASSERT(list.out.find("oauth2AccessToken  token  Get an OAuth2 access token") != std::string::npos);
+		CPPUNIT_ASSERT(list.out.find("oauth2RevokeToken  revoke  Revoke") != std::string::npos);
+	}
+
+	void testDescribe()
+	{
+		const Run token = host({"describe", "token"}, {});
+		CPPUNIT_ASSERT_EQUAL_MESSAGE(label(token), 0, token.status);
+		CPPUNIT_ASSERT_EQUAL(std::string("oauth2AccessToken"), token.json()->getValue<std::string>("operation_id"));
+		CPPUNIT_ASSERT(token.json()->getObject("input_schema")->getObject("properties")->has("force"));
+		CPPUNIT_ASSERT(token.json()->getObject("output_schema")->getObject("properties")->has("cached"));
+		const Run connection = host({"describe", "--connection"}, {});
+		CPPUNIT_ASSERT_EQUAL_MESSAGE(label(connection), 0, connection.status);
+		CPPUNIT_ASSERT(connection.json()->getObject("properties")->getObject("client_secret")->getValue<bool>("x-secret"));
+		const Run unknown = host({"describe", "oauth2Nope"}, {});
+		CPPUNIT_ASSERT_EQUAL(2, unknown.status);
+		CPPUNIT_ASSERT(unknown.err.find("unknown action 'oauth2Nope'; the plugin offers oauth2AccessToken (token), oauth2RevokeToken (revoke)") != std::string::npos);
+		CPPUNIT_ASSERT_EQUAL(2, host({"describe"}, {}).status);
+	}
+
+	void testRunTokenAndRevoke()
+	{
+		const Run token = host({"run", "oauth2AccessToken", "--input", "{}"}, environment());
+		CPPUNIT_ASSERT_EQUAL_MESSAGE(label(token), 0, token.status);
+		CPPUNIT_ASSERT_EQUAL(201, token.json()->getValue<int>("status_code"));
+		const std::string accessToken = token.json()->getObject("body")->getValue<std::string>("access_token");
+		const Run revoke = host({"run", "revoke"}, environment(), "{\"token\": \"" + accessToken + "\"}");
+		CPPUNIT_ASSERT_EQUAL_MESSAGE(label(revoke), 0, revoke.status);
+		CPPUNIT_ASSERT_EQUAL(200, revoke.json()->getValue<int>("status_code"));
+		CPPUNIT_ASSERT(_emulator->tokens().check(accessToken, "us-1") == Falcon::Emulator::TokenStore::State::Revoked);
+		const std::string file = writeFile("revoke-input.json", "{\"data\": {\"token\": \"" + accessToken + "\"}}", 0600);
+		CPPUNIT_ASSERT_EQUAL(0, host({"run", "oauth2RevokeToken", "--input-file", file}, environment()).status);
+	}
+
+	void testApiFailureExitsOne()
+	{
+		Poco::Process::Env env = environment();
+		env["FALCON_CLIENT_SECRET"] = "wrong";
+		const Run run = host({"run", "token", "--input", "{}"}, env);
+		CPPUNIT_ASSERT_EQUAL_MESSAGE(label(run), 1, run.status);
+		CPPUNIT_ASSERT_EQUAL(403, run.json()->getValue<int>("status_code"));
+		CPPUNIT_ASSERT_EQUAL(std::string("auth_failed"), run.json()->getObject("error")->getValue<std::string>("kind"));
+	}
+
+	void testUnreachableCloudExitsOneWithinTimeout()
+	{
+		_emulator->faults().add("token=delay-headers:20000");
+		const Run silent = host({"run", "token", "--input", "{}", "--timeout", "1"}, environment());
+		CPPUNIT_ASSERT_EQUAL_MESSAGE(label(silent), 1, silent.status);
+		CPPUNIT_ASSERT_EQUAL(std::string("timeout"), silent.json()->getObject("error")->getValue<std::string>("kind"));
+		CPPUNIT_ASSERT_MESSAGE(label(silent), silent.took < seconds(6));
+
+		Poco::Process::Env env = environment();
+		env["FALCON_BASE_URL"] = "https://127.0.0.1:1";
+		const Run refused = host({"run", "token", "--input", "{}", "--timeout", "2"}, env);
+		CPPUNIT_ASSERT_EQUAL_MESSAGE(label(refused), 1, refused.status);
+		CPPUNIT_ASSERT_EQUAL(std::string("network"), refused.json()->getObject("error")->getValue<std::string>("kind"));
+	}
+
+	void testLayers()
+	{
+		const std::string ini = writeFile("layers.ini", "[falcon]\ncloud = us-2\nbase_url = https://127.0.0.1:1\nclient_id = from-file\nmember_cid = abcdef\n", 0644);
+		Poco::Process::Env none;
+		Run config = host({"--config", ini, "config"}, none);
+		CPPUNIT_ASSERT_EQUAL_MESSAGE(label(config), 0, config.status);
+		CPPUNIT_ASSERT_EQUAL(std::string("config file"), config.json()->getObject("base_url")->getValue<std::string>("from"));
+		CPPUNIT_ASSERT_EQUAL(std::string("us-2"), config.json()->getObject("cloud")->getValue<std::string>("value"));
+
+		Poco::Process::Env env = environment();
+		env["FALCON_MEMBER_CID"] = "";
+		config = host({"--config", ini, "config"}, env);
+		CPPUNIT_ASSERT_EQUAL(std::string("environment"), config.json()->getObject("base_url")->getValue<std::string>("from"));
+		CPPUNIT_ASSERT_EQUAL(CLIENT, config.json()->getObject("client_id")->getValue<std::string>("value"));
+		CPPUNIT_ASSERT_EQUAL(std::string("***"), config.json()->getObject("client_secret")->getValue<std::string>("value"));
+		CPPUNIT_ASSERT(config.out.find(SECRET) == std::string::npos);
+
+		config = host({"--config", ini, "--base-url", "https://127.0.0.1:2", "config"}, env);
+		CPPUNIT_ASSERT_EQUAL(std::string("flag"), config.json()->getObject("base_url")->getValue<std::string>("from"));
+		CPPUNIT_ASSERT_EQUAL(std::string("https://127.0.0.1:2"), config.json()->getObject("base_url")->getValue<std::string>("value"));
+
+		// The layers decide where the call goes: the file's URL is dead, the environment's works,
+		// and a flag pointing at the dead one again wins over both.
+		const std::string json = writeFile("layers.json", "{\"falcon\": {\"base_url\": \"https://127.0.0.1:1\", \"call_timeout_s\": 5}}", 0644);
+		const Run run = host({"--config", json, "run", "token", "--input", "{}"}, env);
+		CPPUNIT_ASSERT_EQUAL_MESSAGE(label(run), 0, run.status);
+		const Run fileOnly = host({"--config", json, "run", "token", "--input", "{}", "--base-url", "https://127.0.0.1:1"}, env);
+		CPPUNIT_ASSERT_EQUAL_MESSAGE(label(fileOnly), 1, fileOnly.status);
+
+		const std::string unknown = writeFile("unknown.ini", "[falcon]\ncolud = us-1\n", 0644);
+		const Run bad = host({"--config", unknown, "config"}, none);
+		CPPUNIT_ASSERT_EQUAL(2, bad.status);
+		CPPUNIT_ASSERT(bad.err.find("unknown setting falcon.colud") != std::string::npos);
+		CPPUNIT_ASSERT_EQUAL(2, host({"--config", "/nonexistent.ini", "config"}, none).status);
+	}
+
+	void testSecretsOnArgvAreRefused()
+	{
+		const Run secret = host({"--client-secret", "argv-secret-value", "run", "token", "--input", "{}"}, environment(false));
+		CPPUNIT_ASSERT_EQUAL(2, secret.status);
+		CPPUNIT_ASSERT(secret.err.find("visible to every user of this machine") != std::string::npos);
+		CPPUNIT_ASSERT(secret.err.find("FALCON_CLIENT_SECRET, --client-secret-file FILE or --client-secret-stdin") != std::string::npos);
+		CPPUNIT_ASSERT(secret.err.find("argv-secret-value") == std::string::npos);
+		const Run proxy = host({"--proxy", "http://user:proxy-password@127.0.0.1:3128", "config"}, environment());
+		CPPUNIT_ASSERT_EQUAL(2, proxy.status);
+		CPPUNIT_ASSERT(proxy.err.find("proxy-password") == std::string::npos);
+		CPPUNIT_ASSERT_EQUAL(std::size_t(0), _emulator->log().entries().size());
+	}
+
+	void testSecretFile()
+	{
+		const std::string shared = writeFile("shared-secret", SECRET + "\n", 0644);
+		const Run refused = host({"--client-secret-file", shared, "run", "token", "--input", "{}"}, environment(false));
+		CPPUNIT_ASSERT_EQUAL(2, refused.status);
+		CPPUNIT_ASSERT(refused.err.find("is readable by group or others (mode 0644); run chmod 600") != std::string::npos);
+		const std::string mine = writeFile("private-secret", SECRET + "\n", 0600);
+		const Run run = host({"--client-secret-file", mine, "run", "token", "--input", "{}"}, environment(false));
+		CPPUNIT_ASSERT_EQUAL_MESSAGE(label(run), 0, run.status);
+		const std::string leaky = writeFile("leaky.ini", "[falcon]\nclient_secret = " + SECRET + "\n", 0640);
+		const Run config = host({"--config", leaky, "config"}, {});
+		CPPUNIT_ASSERT_EQUAL(2, config.status);
+		CPPUNIT_ASSERT(config.err.find("--config " + leaky + " is readable by group or others") != std::string::npos);
+	}
+
+	void testSecretFromStdin()
+	{
+		const Run run = host({"--client-secret-stdin", "run", "token", "--input", "{}"}, environment(false), SECRET + "\n");
+		CPPUNIT_ASSERT_EQUAL_MESSAGE(label(run), 0, run.status);
+		const Run clash = host({"--client-secret-stdin", "run", "token"}, environment(false), SECRET + "\n");
+		CPPUNIT_ASSERT_EQUAL(2, clash.status);
+		CPPUNIT_ASSERT_EQUAL(2, host({"--client-secret-stdin", "config"}, environment(false), "").status);
+	}
+
+	void testValidationErrorsNameTheField()
+	{
+		struct Case { std::vector<std::string> arguments; const char* expected; };
+		const Case cases[] = {
+			{{"run", "revoke", "--input", "{}"}, "input: Missing required property 'token'."},
+			{{"run", "token", "--input", "{\"force\": \"yes\"}"}, "input.force: "},
+			{{"run", "token", "--input", "{\"bogus\": 1}"}, "'bogus'"},
+			{{"run", "token", "--input", "{\"data\": {\"client_id\": 7}}"}, "input.data.client_id: "},
+			{{"--cloud", "mars-1", "run", "token", "--input", "{}"}, "connection.cloud: "},
+			{{"--timeout", "soon", "run", "token", "--input", "{}"}, "connection.call_timeout_s: "},
+			{{"--member-cid", "not-hex!", "run", "token", "--input", "{}"}, "connection.member_cid: "},
+		};
+		for (const Case& c : cases)
+		{
+			const Run run = host(c.arguments, environment());
+			CPPUNIT_ASSERT_EQUAL_MESSAGE(label(run), 2, run.status);
+			CPPUNIT_ASSERT_MESSAGE(label(run), run.err.find(c.expected) != std::string::npos);
+		}
+		const Run noSecret = host({"run", "token", "--input", "{}"}, environment(false));
+		CPPUNIT_ASSERT_EQUAL(2, noSecret.status);
+		CPPUNIT_ASSERT_MESSAGE(label(noSecret), noSecret.err.find("connection: Missing required property 'client_secret'.") != std::string::npos);
+		CPPUNIT_ASSERT_EQUAL(std::size_t(0), _emulator->log().entries().size());
+	}
+
+	void testMalformedInput()
+	{
+		const Run bad = host({"run", "token", "--input", "{\"force\": tru"}, environment());
+		CPPUNIT_ASSERT_EQUAL(2, bad.status);
+		CPPUNIT_ASSERT(bad.err.find("--input: not valid JSON") != std::string::npos);
+		const Run stdinBad = host({"run", "token"}, environment(), "garbage");
+		CPPUNIT_ASSERT_EQUAL(2, stdinBad.status);
+		CPPUNIT_ASSERT(stdinBad.err.find("stdin: not valid JSON") != std::string::npos);
+		const Run array = host({"run", "token", "--input", "[1, 2]"}, environment());
+		CPPUNIT_ASSERT_EQUAL(2, array.status);
+		CPPUNIT_ASSERT(array.err.find("the input must be a JSON object") != std::string::npos);
+		CPPUNIT_ASSERT_EQUAL(2, host({"run", "token", "--input-file", "/nonexistent.json"}, environment()).status);
+		CPPUNIT_ASSERT_EQUAL(2, host({"run", "token", "--input", "{}", "--input-file", "x"}, environment()).status);
+		CPPUNIT_ASSERT_EQUAL(2, host({"run"}, environment()).status);
+	}
+
+	void testDebugRunLeaksNoSecret()
+	{
+		const Run token = host({"--debug", "run", "token", "--input", "{}"}, environment());
+		CPPUNIT_ASSERT_EQUAL_MESSAGE(label(token), 0, token.status);
+		const std::string accessToken = token.json()->getObject("body")->getValue<std::string>("access_token");
+		const Run revoke = host({"--debug", "run", "revoke"}, environment(), "{\"token\": \"" + accessToken + "\"}");
+		CPPUNIT_ASSERT_EQUAL_MESSAGE(label(revoke), 0, revoke.status);
+		const std::string stderrText = token.err + revoke.err;
+		CPPUNIT_ASSERT_MESSAGE(stderrText, stderrText.find("request body: client_id=" + CLIENT + "&client_secret=***") != std::string::npos);
+		CPPUNIT_ASSERT_MESSAGE(stderrText, stderrText.find("Authorization: basic ***") != std::string::npos);
+		for (const std::string& secret : {SECRET, std::string("host%2FSecret%2Bvalue%3D1"), accessToken})
+			CPPUNIT_ASSERT_MESSAGE("a secret reached stderr", stderrText.find(secret) == std::string::npos);
+		CPPUNIT_ASSERT(revoke.out.find(accessToken) == std::string::npos);
+	}
+
+	void testOutputFormats()
+	{
+		const Run pretty = host({"run", "token", "--input", "{}", "--output", "pretty"}, environment());
+		CPPUNIT_ASSERT(pretty.out.find("\n  \"status_code\": 201") != std::string::npos);
+		const Run compact = host({"run", "token", "--input", "{}"}, environment()); // a pipe: compact
+		CPPUNIT_ASSERT_EQUAL(std::string("{\"status_code\":201"), compact.out.substr(0, 18));
+		CPPUNIT_ASSERT_EQUAL(std::size_t(1), static_cast<std::size_t>(std::count(compact.out.begin(), compact.out.end(), '\n')));
+		CPPUNIT_ASSERT_EQUAL(2, host({"run", "token", "--input", "{}", "--output", "yaml"}, environment()).status);
+	}
+
+	void testTestConnection()
+	{
+		const Run ok = host({"test-connection"}, environment());
+		CPPUNIT_ASSERT_EQUAL_MESSAGE(label(ok), 0, ok.status);
+		const auto report = ok.json();
+		CPPUNIT_ASSERT(report->getValue<bool>("ok"));
+		CPPUNIT_ASSERT_EQUAL(std::string("us-1"), report->getValue<std::string>("cloud"));
+		CPPUNIT_ASSERT(report->getValue<double>("latency_ms") > 0);
+		CPPUNIT_ASSERT_EQUAL(std::size_t(36), report->getValue<std::string>("trace_id").size());
+		CPPUNIT_ASSERT(ok.out.find("access_token") == std::string::npos);
+		Poco::Process::Env env = environment();
+		env["FALCON_CLIENT_SECRET"] = "wrong";
+		const Run refused = host({"test-connection"}, env);
+		CPPUNIT_ASSERT_EQUAL(1, refused.status);
+		CPPUNIT_ASSERT_EQUAL(std::string("auth_failed"), refused.json()->getObject("error")->getValue<std::string>("kind"));
+	}
+
+	void testPluginOption()
+	{
+		const Run missing = host({"--plugin", "/nonexistent/plugin.so", "list"}, {});
+		CPPUNIT_ASSERT_EQUAL(2, missing.status);
+		const Run mismatched = host({"--plugin", FALCON_MISMATCHED_MODULE, "list"}, {});
+		CPPUNIT_ASSERT_EQUAL(2, mismatched.status);
+		CPPUNIT_ASSERT(mismatched.err.find("implements plugin API version 999, but this host speaks version 1") != std::string::npos);
+		const std::string directory = testDirectory() + "/plugins";
+		Poco::File(directory).createDirectories();
+		Poco::File(FALCON_PLUGIN_MODULE).copyTo(directory + "/libfalcon-oauth2-plugin.so");
+		const Run fromDirectory = host({"--plugin", directory, "list"}, {});
+		CPPUNIT_ASSERT_EQUAL_MESSAGE(label(fromDirectory), 0, fromDirectory.status);
+		CPPUNIT_ASSERT(fromDirectory.out.find(directory) != std::string::npos);
+	}
+};
+
+FALCON_REGISTER_SUITE(HostCliTest);
