@@ -40,7 +40,8 @@ const char* const USAGE =
 	"  describe --connection     the connection schema\n"
 	"  run ACTION                run an action; input from --input, --input-file or stdin\n"
 	"  test-connection           mint a token with the connection; report cloud, latency, trace ID\n"
-	"  config                    the connection settings and where each came from (secrets masked)\n\n"
+	"  config                    the connection settings and where each came from (secrets masked)\n"
+	"  workflow run FILE.yaml    run a workflow (inputs with --input); workflow check FILE.yaml only checks it\n\n"
 	"Exit status: 0 success, 1 the API or network call failed, 2 usage, configuration or validation error.";
 
 const std::map<std::string, std::string> COMMAND_HELP{
@@ -52,6 +53,11 @@ const std::map<std::string, std::string> COMMAND_HELP{
 		"  1 when the API or network failed (the error object is printed), 2 for usage or validation errors."},
 	{"test-connection", "falcon-host test-connection\n  Mints a token with the configured connection and reports the cloud, latency and trace ID\n"
 		"  (never the token). Exit 0 when the connection works, 1 when it does not."},
+	{"workflow", "falcon-host workflow run FILE.yaml [--input JSON] [--reveal-outputs] | workflow check FILE.yaml\n"
+		"  Checks the whole file first (YAML, schema, actions, references, expressions, literal inputs) and reports\n"
+		"  every problem at once (exit 2). Runs the steps with progress on stderr, prints the run record (secrets\n"
+		"  masked) on stdout. Exit 0 when the workflow succeeded, 1 when a step failed it or it was interrupted.\n"
+		"  SIGINT stops new steps but lets always() cleanup steps run."},
 	{"config", "falcon-host config\n  Prints the connection settings after layering (defaults < --config file < environment < flags),\n"
 		"  with where each value came from. Secrets are shown as ***."},
 };
@@ -92,6 +98,7 @@ void FalconHost::defineOptions(OptionSet& options)
 	options.addOption(Option("input-file", "", "run: read the action's input from FILE").argument("FILE"));
 	options.addOption(Option("output", "", "pretty or compact JSON (default: pretty on a terminal, compact otherwise)").argument("FORMAT"));
 	options.addOption(Option("connection", "", "describe: the connection schema"));
+	options.addOption(Option("reveal-outputs", "", "workflow run: print secret workflow outputs in clear"));
 	options.addOption(Option("debug", "", "log requests and responses to stderr (secrets redacted)"));
 	options.addOption(Option("quiet", "q", "print only results"));
 }
@@ -109,6 +116,7 @@ void FalconHost::handleOption(const std::string& name, const std::string& value)
 	else if (name == "input-file") _inputFile = value;
 	else if (name == "output") _output = value;
 	else if (name == "connection") _connectionSchema = true;
+	else if (name == "reveal-outputs") _revealOutputs = true;
 	else if (name == "debug") _debug = true;
 	else if (name == "quiet") _quiet = true;
 	else
@@ -167,7 +175,8 @@ int FalconHost::dispatch(const std::vector<std::string>& arguments)
 	if (command == "describe") return describe(rest);
 	if (command == "run") return runAction(rest);
 	if (command == "test-connection") return testConnection();
-	throw HostError("unknown command '" + command + "' (list, describe, run, test-connection, config; see --help)");
+	if (command == "workflow") return workflow(rest);
+	throw HostError("unknown command '" + command + "' (list, describe, run, test-connection, config, workflow; see --help)");
 }
 
 int FalconHost::help(const std::string& command)

@@ -31,6 +31,7 @@ private:
 	int runAction(const std::vector<std::string>& arguments);
 	int testConnection();
 	int showConfig();
+	int workflow(const std::vector<std::string>& arguments);
 	int help(const std::string& command);
 
 	void loadPlugins();
@@ -38,6 +39,7 @@ private:
 	Poco::JSON::Object::Ptr validatedConnection();
 	const Plugin::Action& action(const std::string& name) const;
 	Poco::JSON::Object::Ptr readInput() const;
+	Poco::JSON::Object::Ptr readWorkflowInputs() const;
 	void print(const Poco::Dynamic::Var& value) const;
 	Plugin::ActionResult invoke(const Plugin::Action& action, const Poco::JSON::Object::Ptr& input, const Poco::JSON::Object::Ptr& connection);
 
@@ -55,6 +57,7 @@ private:
 	bool _debug = false;
 	bool _quiet = false;
 	bool _connectionSchema = false;
+	bool _revealOutputs = false;
 	std::vector<std::pair<std::string, std::string>> _flags;
 };
 

@@ -1,0 +1,107 @@
+// falcon-host workflow run|check FILE: the declarative workflows (see workflow/).
+
+#include "FalconHost.h"
+
+#include "HostError.h"
+#include "workflow/MaskingChannel.h"
+#include "workflow/StderrProgress.h"
+#include "workflow/WorkflowLoader.h"
+#include "workflow/WorkflowRunner.h"
+
+#include <Poco/JSON/Parser.h>
+
+#include <unistd.h>
+
+#include <csignal>
+#include <iostream>
+
+namespace Falcon {
+namespace Host {
+
+namespace {
+
+std::atomic<bool>* interrupted = nullptr;
+
+extern "C" void onInterrupt(int)
+{
+	// Only a lock-free atomic store: all a signal handler may do.
+	if (interrupted) interrupted->store(true);
+}
+
+} // namespace
+
+Poco::JSON::Object::Ptr FalconHost::readWorkflowInputs() const
+{
+	if (!_haveInput && _inputFile.empty()) return new Poco::JSON::Object;
+	return readInput();
+}
+
+int FalconHost::workflow(const std::vector<std::string>& arguments)
+{
+	if (arguments.size() != 2 || (arguments[0] != "run" && arguments[0] != "check"))
+		throw HostError("usage: falcon-host workflow run FILE.yaml | workflow check FILE.yaml");
+	const Workflow::WorkflowLoader loader([this](const std::string& name) -> const Plugin::Action* {
+		for (const auto& plugin : _plugins)
+		{
+			if (const Plugin::Action* found = plugin->find(name)) return found;
+		}
+		return nullptr;
+	});
+	Workflow::WorkflowDefinition definition;
+	try
+	{
+		definition = loader.loadFile(arguments[1]);
+	}
+	catch (const Workflow::WorkflowInvalid& invalid)
+	{
+		for (const auto& problem : invalid.problems()) std::cerr << problem << "\n";
+		std::cerr << "falcon-host: " << arguments[1] << ": " << invalid.problems().size() << (invalid.problems().size() == 1 ? " problem" : " problems")
+		          << "; nothing was run\n";
+		return HostError::USAGE;
+	}
+	if (arguments[0] == "check")
+	{
+		if (!_quiet) std::cerr << arguments[1] << ": ok (" << definition.steps.size() << " steps)\n";
+		return 0;
+	}
+
+	Workflow::RunOptions options;
+	options.connection = validatedConnection();
+	options.inputs = readWorkflowInputs();
+	options.cancelled = std::make_shared<std::atomic<bool>>(false);
+	options.revealOutputs = _revealOutputs;
+	Workflow::StderrProgress progress(::isatty(STDERR_FILENO) == 1);
+	if (!_quiet) options.progress = &progress;
+	options.logger = &Poco::Logger::get("falcon.oauth2");
+
+	Workflow::WorkflowRunner runner(definition, options);
+	// Whatever logs during the run goes through the run's mask.
+	for (const char* name : {"falcon.host", "falcon.oauth2"})
+	{
+		Poco::Logger& logger = Poco::Logger::get(name);
+		logger.setChannel(new Workflow::MaskingChannel(runner.mask(), logger.getChannel()));
+	}
+	interrupted = options.cancelled.get();
+	struct sigaction action{};
+	action.sa_handler = onInterrupt;
+	sigemptyset(&action.sa_mask);
+	struct sigaction previous{};
+	sigaction(SIGINT, &action, &previous);
+
+	Poco::JSON::Object::Ptr record;
+	try
+	{
+		record = runner.run();
+	}
+	catch (const std::invalid_argument& e)
+	{
+		sigaction(SIGINT, &previous, nullptr);
+		throw HostError(e.what());
+	}
+	sigaction(SIGINT, &previous, nullptr);
+	interrupted = nullptr;
+	print(record);
+	return runner.status() == "success" ? 0 : 1;
+}
+
+} } // namespace Falcon::Host

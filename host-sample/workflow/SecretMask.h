@@ -1,0 +1,24 @@
+#pragma once
+
+#include <mutex>
+#include <set>
+#include <string>
+
+namespace Falcon {
+namespace Workflow {
+
+/// The secret values a run has met (connection secrets, secret inputs and env, x-secret
+/// outputs such as access tokens, and anything computed from them). Everything the run prints
+/// or logs passes through `mask`, which shows each of them as ***.
+class SecretMask
+{
+public:
+	void add(const std::string& value);
+	std::string mask(const std::string& text) const;
+
+private:
+	mutable std::mutex _mutex;
+	std::set<std::string> _values;
+};
+
+} } // namespace Falcon::Workflow
