@@ -306,6 +306,7 @@ bool equalValues(const Poco::Dynamic::Var& a, const Poco::Dynamic::Var& b)
 	bool comparable = false;
 	const int order = compareValues(a, b, comparable);
 	if (comparable) return order == 0;
+	if (isNumber(a) || isNumber(b) || a.isString() || b.isString()) return false; // unlike types
 	return Value{a}.text() == Value{b}.text(); // objects and arrays: by their JSON
 }
 

@@ -85,13 +85,21 @@ std::vector<std::string> SchemaValidator::validate(const Poco::Dynamic::Var& val
 	valijson::adapters::PocoJsonAdapter adapter(value);
 	std::vector<std::string> problems;
 	if (validator.validate(_compiled->schema, adapter, &results)) return problems;
+	// valijson reports each failure again at every level above it ("Failed to validate against
+	// schema associated with property name 'retry'."); those echoes say nothing new.
+	auto isEcho = [](const std::string& description) {
+		return description.rfind("Failed to validate against schema associated with property name", 0) == 0
+			|| description.rfind("Failed to validate item #", 0) == 0;
+	};
+	std::vector<std::string> echoes;
 	valijson::ValidationResults::Error error;
 	while (results.popError(error))
 	{
 		std::string problem = pathOf(error.context, root) + ": " + error.description;
-		if (std::find(problems.begin(), problems.end(), problem) == problems.end()) problems.push_back(std::move(problem));
+		std::vector<std::string>& into = isEcho(error.description) ? echoes : problems;
+		if (std::find(into.begin(), into.end(), problem) == into.end()) into.push_back(std::move(problem));
 	}
-	return problems;
+	return problems.empty() ? echoes : problems;
 }
 
 } } // namespace Falcon::Plugin

@@ -1,0 +1,195 @@
+#include "SuiteDriver.h"
+
+#include "falcon/plugin/PluginLoader.h"
+#include "workflow/WorkflowLoader.h"
+
+#include <cppunit/extensions/HelperMacros.h>
+
+using namespace Falcon::Workflow;
+
+namespace {
+
+std::vector<std::string> problemsOf(const WorkflowLoader& loader, const std::string& yaml)
+{
+	try
+	{
+		loader.loadText(yaml, "wf.yaml");
+		return {};
+	}
+	catch (const WorkflowInvalid& invalid)
+	{
+		return invalid.problems();
+	}
+}
+
+std::string joined(const std::vector<std::string>& problems)
+{
+	std::string all;
+	for (const auto& problem : problems) all += problem + "\n";
+	return all;
+}
+
+const std::string HEAD = "version: 1\nname: t\n";
+
+} // namespace
+
+/// Every kind of problem the loader finds, with its place, and all of them at once.
+class WorkflowLoaderTest: public CppUnit::TestFixture
+{
+	CPPUNIT_TEST_SUITE(WorkflowLoaderTest);
+	CPPUNIT_TEST(testValidWorkflowLoads);
+	CPPUNIT_TEST(testYamlSyntax);
+	CPPUNIT_TEST(testSchemaRules);
+	CPPUNIT_TEST(testUnknownKeys);
+	CPPUNIT_TEST(testUnknownAction);
+	CPPUNIT_TEST(testStepReferences);
+	CPPUNIT_TEST(testInputAndEnvReferences);
+	CPPUNIT_TEST(testExpressionSyntax);
+	CPPUNIT_TEST(testLiteralInputsAgainstTheActionSchema);
+	CPPUNIT_TEST(testDuplicateIds);
+	CPPUNIT_TEST(testAllProblemsAtOnce);
+	CPPUNIT_TEST(testExamplesLoad);
+	CPPUNIT_TEST_SUITE_END();
+
+	Falcon::Plugin::PluginLoader _plugin;
+	std::unique_ptr<WorkflowLoader> _loader;
+
+	void expectOne(const std::string& yaml, const std::string& expected)
+	{
+		const auto problems = problemsOf(*_loader, yaml);
+		CPPUNIT_ASSERT_MESSAGE(yaml + "\n-> " + joined(problems), !problems.empty());
+		CPPUNIT_ASSERT_MESSAGE("expected '" + expected + "' in:\n" + joined(problems), joined(problems).find(expected) != std::string::npos);
+	}
+
+public:
+	void setUp() override
+	{
+		_plugin.load(FALCON_PLUGIN_MODULE);
+		_loader = std::make_unique<WorkflowLoader>([this](const std::string& name) { return _plugin.find(name); });
+	}
+
+	void tearDown() override
+	{
+		_loader.reset();
+		_plugin.unload();
+	}
+
+	void testValidWorkflowLoads()
+	{
+		const WorkflowDefinition workflow = _loader->loadText(HEAD +
+			"inputs:\n  cid: {type: string, secret: true}\n"
+			"steps:\n"
+			"  - id: auth\n    action: token\n    with: {member_cid: '${{ inputs.cid }}', force: true}\n"
+			"    retry: {max_attempts: 3, on: [rate_limited]}\n"
+			"  - id: revoke\n    action: oauth2RevokeToken\n    if: ${{ always() }}\n    with: {token: '${{ steps.auth.outputs.body.access_token }}'}\n    on_error: continue\n"
+			"outputs:\n  region: '${{ steps.auth.outputs.headers.X-Cs-Region }}'\n", "wf.yaml");
+		CPPUNIT_ASSERT_EQUAL(std::size_t(2), workflow.steps.size());
+		CPPUNIT_ASSERT_EQUAL(std::string("oauth2AccessToken"), workflow.steps[0].action->operationId());
+		CPPUNIT_ASSERT_EQUAL(3, workflow.steps[0].retry.maxAttempts);
+		CPPUNIT_ASSERT(workflow.steps[1].cleanup);
+		CPPUNIT_ASSERT(workflow.steps[1].continueOnError);
+		CPPUNIT_ASSERT(workflow.inputs.at("cid").secret);
+		CPPUNIT_ASSERT_EQUAL(std::size_t(1), workflow.steps[0].secretOutputPaths.size());
+		CPPUNIT_ASSERT_EQUAL(std::string("access_token"), workflow.steps[0].secretOutputPaths[0][1]);
+	}
+
+	void testYamlSyntax()
+	{
+		const auto problems = problemsOf(*_loader, "version: 1\nsteps:\n  - id: a\n    action: [token\n");
+		CPPUNIT_ASSERT_EQUAL(std::size_t(1), problems.size());
+		CPPUNIT_ASSERT_MESSAGE(problems[0], problems[0].find("wf.yaml:5:1: YAML syntax: ") == 0);
+		expectOne("version: 1\nsteps: {a: 1\n", "YAML syntax");
+	}
+
+	void testSchemaRules()
+	{
+		expectOne("version: 2\nsteps:\n  - {id: a, action: token}\n", "wf.yaml:1:1: version: ");
+		expectOne("version: 1\n", "the workflow: Missing required property 'steps'.");
+		expectOne(HEAD + "steps:\n  - id: a\n    action: token\n    retry: {max_attempts: 0}\n", "wf.yaml:6:13: steps[0].retry.max_attempts: ");
+		expectOne(HEAD + "steps:\n  - id: a\n    action: token\n    on_error: ignore\n", "wf.yaml:6:5: steps[0].on_error: ");
+		expectOne(HEAD + "steps:\n  - id: 'has space'\n    action: token\n", "steps[0].id: ");
+		expectOne(HEAD + "steps:\n  - action: token\n", "wf.yaml:4:5: steps[0]: Missing required property 'id'.");
+		expectOne(HEAD + "steps:\n  - id: a\n    action: token\n    retry: {on: [sunspots]}\n", "steps[0].retry.on[0]: ");
+	}
+
+	void testUnknownKeys()
+	{
+		expectOne(HEAD + "stepz: []\nsteps:\n  - {id: a, action: token}\n", "'stepz'");
+		expectOne(HEAD + "steps:\n  - id: a\n    action: token\n    when: now\n", "wf.yaml:4:5: steps[0]: Object contains a property that could not be validated using 'properties' or 'additionalProperties' constraints: 'when'.");
+	}
+
+	void testUnknownAction()
+	{
+		expectOne(HEAD + "steps:\n  - id: a\n    action: oauth2Nonsense\n", "wf.yaml:5:5: step a: unknown action 'oauth2Nonsense'");
+	}
+
+	void testStepReferences()
+	{
+		expectOne(HEAD + "steps:\n  - id: a\n    action: token\n    with: {member_cid: '${{ steps.b.outputs.x }}'}\n  - {id: b, action: token}\n",
+			"'steps.b.outputs.x' refers to a step that has not run yet");
+		expectOne(HEAD + "steps:\n  - id: a\n    action: token\n    if: steps.ghost.status == 'success'\n",
+			"wf.yaml:6:5: steps[0].if: 'steps.ghost.status' refers to a step that does not exist");
+		expectOne(HEAD + "steps:\n  - {id: a, action: token}\n  - id: b\n    action: token\n    if: steps.a.result == 'ok'\n",
+			"reads 'result'; a step has outputs, status, error and attempts");
+		expectOne(HEAD + "steps:\n  - id: a\n    action: token\n    with: {member_cid: '${{ item }}'}\n", "'item' is only defined in the with: of a for_each step");
+	}
+
+	void testInputAndEnvReferences()
+	{
+		expectOne(HEAD + "steps:\n  - id: a\n    action: token\n    with: {member_cid: '${{ inputs.cid }}'}\n",
+			"wf.yaml:6:12: steps[0].with.member_cid: 'inputs.cid' refers to an input the workflow does not declare under inputs:");
+		expectOne(HEAD + "steps:\n  - id: a\n    action: token\n    with: {member_cid: '${{ env.HOME }}'}\n",
+			"'env.HOME' refers to a variable the workflow does not declare under env:");
+		expectOne(HEAD + "steps:\n  - id: a\n    action: token\n    if: secrets.x\n", "'secrets.x' starts with an unknown name (inputs, env, steps, item, index)");
+	}
+
+	void testExpressionSyntax()
+	{
+		expectOne(HEAD + "steps:\n  - id: a\n    action: token\n    if: '${{ steps.a.status == }}'\n", "steps[0].if: in '${{ steps.a.status == }}': column 20: expected a value");
+		expectOne(HEAD + "steps:\n  - id: a\n    action: token\n    with: {member_cid: '${{ inputs.x'}\n", "is never closed with '}}'");
+		expectOne(HEAD + "steps:\n  - {id: a, action: token}\noutputs:\n  x: '${{ explode() }}'\n", "outputs.x: in '${{ explode() }}': unknown function explode()");
+	}
+
+	void testLiteralInputsAgainstTheActionSchema()
+	{
+		expectOne(HEAD + "steps:\n  - id: a\n    action: token\n    with: {force: 'yes'}\n", "steps[0].with.force: ");
+		expectOne(HEAD + "steps:\n  - id: a\n    action: token\n    with: {bogus: 1}\n", "step a: steps[0].with: Object contains a property");
+		expectOne(HEAD + "steps:\n  - id: a\n    action: revoke\n    with: {}\n", "step a: steps[0].with: Missing required property 'token'.");
+		// A value only known at run time is checked then, not refused now.
+		CPPUNIT_ASSERT(problemsOf(*_loader, HEAD + "inputs:\n  f: {type: boolean}\nsteps:\n  - id: a\n    action: token\n    with: {force: '${{ inputs.f }}', member_cid: '${{ inputs.f }}'}\n").empty());
+	}
+
+	void testDuplicateIds()
+	{
+		expectOne(HEAD + "steps:\n  - {id: a, action: token}\n  - {id: a, action: token}\n", "steps: the id 'a' is used twice");
+	}
+
+	void testAllProblemsAtOnce()
+	{
+		const auto problems = problemsOf(*_loader, HEAD +
+			"steps:\n"
+			"  - id: a\n    action: nope\n"
+			"  - id: b\n    action: token\n    with: {force: 'yes', member_cid: '${{ inputs.none }}'}\n"
+			"  - id: c\n    action: revoke\n    if: '${{ ((( }}'\n    retry: {max_attempts: 99}\n");
+		CPPUNIT_ASSERT_MESSAGE(joined(problems), problems.size() >= 5);
+		for (const char* expected : {"unknown action 'nope'", "steps[1].with.force", "'inputs.none'", "steps[2].if", "steps[2].retry.max_attempts"})
+			CPPUNIT_ASSERT_MESSAGE(std::string(expected) + " in\n" + joined(problems), joined(problems).find(expected) != std::string::npos);
+	}
+
+	void testExamplesLoad()
+	{
+		for (const char* example : {"token-lifecycle.yaml", "mssp-fanout.yaml", "rate-limit-resilience.yaml"})
+		{
+			try
+			{
+				_loader->loadFile(std::string(FALCON_WORKFLOW_DIR) + "/" + example);
+			}
+			catch (const WorkflowInvalid& invalid)
+			{
+				CPPUNIT_FAIL(std::string(example) + ":\n" + joined(invalid.problems()));
+			}
+		}
+	}
+};
+
+FALCON_REGISTER_SUITE(WorkflowLoaderTest);
