@@ -14,19 +14,50 @@
 
 #include <csignal>
 #include <iostream>
+#include <thread>
+
+#include <pthread.h>
 
 namespace Falcon {
 namespace Host {
 
 namespace {
 
-std::atomic<bool>* interrupted = nullptr;
-
-extern "C" void onInterrupt(int)
+/// While alive, SIGINT no longer interrupts anything: it is blocked in this thread and every
+/// thread started after, and a watcher thread takes it and sets the run's cancellation flag.
+/// (A handler would break the calls in flight: reads with a timeout are not restarted.)
+class InterruptWatcher
 {
-	// Only a lock-free atomic store: all a signal handler may do.
-	if (interrupted) interrupted->store(true);
-}
+public:
+	explicit InterruptWatcher(std::shared_ptr<std::atomic<bool>> cancelled):
+		_cancelled(std::move(cancelled))
+	{
+		sigemptyset(&_signals);
+		sigaddset(&_signals, SIGINT);
+		pthread_sigmask(SIG_BLOCK, &_signals, &_previous);
+		_watcher = std::thread([this] {
+			const timespec tick{0, 100 * 1000 * 1000};
+			while (!_done.load())
+			{
+				if (sigtimedwait(&_signals, nullptr, &tick) == SIGINT) _cancelled->store(true);
+			}
+		});
+	}
+
+	~InterruptWatcher()
+	{
+		_done.store(true);
+		_watcher.join();
+		pthread_sigmask(SIG_SETMASK, &_previous, nullptr);
+	}
+
+private:
+	std::shared_ptr<std::atomic<bool>> _cancelled;
+	sigset_t _signals;
+	sigset_t _previous;
+	std::atomic<bool> _done{false};
+	std::thread _watcher;
+};
 
 } // namespace
 
@@ -81,25 +112,16 @@ int FalconHost::workflow(const std::vector<std::string>& arguments)
 		Poco::Logger& logger = Poco::Logger::get(name);
 		logger.setChannel(new Workflow::MaskingChannel(runner.mask(), logger.getChannel()));
 	}
-	interrupted = options.cancelled.get();
-	struct sigaction action{};
-	action.sa_handler = onInterrupt;
-	sigemptyset(&action.sa_mask);
-	struct sigaction previous{};
-	sigaction(SIGINT, &action, &previous);
-
 	Poco::JSON::Object::Ptr record;
 	try
 	{
+		const InterruptWatcher watcher(options.cancelled);
 		record = runner.run();
 	}
 	catch (const std::invalid_argument& e)
 	{
-		sigaction(SIGINT, &previous, nullptr);
 		throw HostError(e.what());
 	}
-	sigaction(SIGINT, &previous, nullptr);
-	interrupted = nullptr;
 	print(record);
 	return runner.status() == "success" ? 0 : 1;
 }

@@ -1,0 +1,226 @@
+#include "FalconEmulator.h"
+#include "SuiteDriver.h"
+#include "TestDirectory.h"
+
+#include <Poco/FileStream.h>
+#include <Poco/JSON/Parser.h>
+#include <Poco/Pipe.h>
+#include <Poco/PipeStream.h>
+#include <Poco/Process.h>
+#include <Poco/StreamCopier.h>
+
+#include <cppunit/extensions/HelperMacros.h>
+
+#include <csignal>
+#include <thread>
+
+using namespace Falcon::Testing;
+using namespace std::chrono;
+
+namespace {
+
+const std::string CLIENT = "hostwfclient0123456789abcdef0123";
+const std::string SECRET = "hostwf/Secret+value=1";
+const std::string CHILD = "abcdef0123456789abcdef0123456789";
+
+struct Run
+{
+	int status = -1;
+	std::string out;
+	std::string err;
+
+	Poco::JSON::Object::Ptr json() const
+	{
+		Poco::JSON::Parser parser;
+		return parser.parse(out).extract<Poco::JSON::Object::Ptr>();
+	}
+};
+
+std::string example(const std::string& name)
+{
+	return std::string(FALCON_WORKFLOW_DIR) + "/" + name;
+}
+
+std::string writeWorkflow(const std::string& name, const std::string& yaml)
+{
+	const std::string path = testDirectory() + "/" + name;
+	Poco::FileOutputStream out(path);
+	out << yaml;
+	return path;
+}
+
+} // namespace
+
+/// `falcon-host workflow` as users run it: the shipped examples against the emulator, invalid
+/// files, exit statuses, progress, masking, and SIGINT letting the cleanup step run.
+class HostWorkflowTest: public CppUnit::TestFixture
+{
+	CPPUNIT_TEST_SUITE(HostWorkflowTest);
+	CPPUNIT_TEST(testTokenLifecycleExample);
+	CPPUNIT_TEST(testMsspFanoutExample);
+	CPPUNIT_TEST(testRateLimitExample);
+	CPPUNIT_TEST(testInvalidFileReportsEverythingAndSendsNothing);
+	CPPUNIT_TEST(testFailingWorkflowExitsOne);
+	CPPUNIT_TEST(testDebugRunMasksSecrets);
+	CPPUNIT_TEST(testInterruptRunsCleanup);
+	CPPUNIT_TEST_SUITE_END();
+
+	std::unique_ptr<Falcon::Emulator::FalconEmulator> _emulator;
+
+	Poco::Process::Env environment(const std::string& secret = SECRET) const
+	{
+		Poco::Process::Env env;
+		env["FALCON_BASE_URL"] = _emulator->baseUrl("us-1");
+		env["FALCON_CA_BUNDLE"] = _emulator->caFile();
+		env["FALCON_CLIENT_ID"] = CLIENT;
+		env["FALCON_CLIENT_SECRET"] = secret;
+		return env;
+	}
+
+	Run host(const std::vector<std::string>& arguments, const Poco::Process::Env& env,
+		const std::function<void(Poco::ProcessHandle&)>& whileRunning = {}) const
+	{
+		Poco::Pipe outPipe, errPipe;
+		Poco::ProcessHandle handle = Poco::Process::launch(FALCON_HOST_BINARY, arguments, testDirectory(), nullptr, &outPipe, &errPipe, env);
+		Run run;
+		std::thread drainErr([&] { Poco::PipeInputStream err(errPipe); Poco::StreamCopier::copyToString(err, run.err); });
+		std::thread work([&] { if (whileRunning) whileRunning(handle); });
+		Poco::PipeInputStream out(outPipe);
+		Poco::StreamCopier::copyToString(out, run.out);
+		drainErr.join();
+		work.join();
+		run.status = handle.wait();
+		return run;
+	}
+
+	static std::string label(const Run& run)
+	{
+		return "status " + std::to_string(run.status) + "\nstdout: " + run.out + "\nstderr: " + run.err;
+	}
+
+public:
+	void setUp() override
+	{
+		for (const char* name : {"FALCON_CLIENT_ID", "FALCON_CLIENT_SECRET", "FALCON_BASE_URL", "FALCON_CA_BUNDLE", "HTTPS_PROXY"}) ::unsetenv(name);
+		Falcon::Emulator::EmulatorOptions options;
+		options.clouds = {"us-1"};
+		options.clients.add({CLIENT, SECRET, "us-1", {CHILD}, {}});
+		_emulator = std::make_unique<Falcon::Emulator::FalconEmulator>(options);
+		_emulator->start();
+	}
+
+	void tearDown() override
+	{
+		_emulator.reset();
+	}
+
+	void testTokenLifecycleExample()
+	{
+		const Run run = host({"workflow", "run", example("token-lifecycle.yaml")}, environment());
+		CPPUNIT_ASSERT_EQUAL_MESSAGE(label(run), 0, run.status);
+		const auto record = run.json();
+		CPPUNIT_ASSERT_EQUAL(std::string("success"), record->getValue<std::string>("status"));
+		CPPUNIT_ASSERT_EQUAL(std::string("us-1"), record->getObject("outputs")->getValue<std::string>("region"));
+		CPPUNIT_ASSERT(record->getObject("outputs")->getValue<bool>("served_from_cache"));
+		CPPUNIT_ASSERT_EQUAL(std::string("***"), record->getObject("outputs")->getValue<std::string>("token"));
+		CPPUNIT_ASSERT_EQUAL(1ul, _emulator->log().counters().revocations);
+		for (const char* line : {"start auth (oauth2AccessToken)", "end   auth success", "end   revoke success"})
+			CPPUNIT_ASSERT_MESSAGE(label(run), run.err.find(line) != std::string::npos);
+
+		const Run revealed = host({"workflow", "run", example("token-lifecycle.yaml"), "--reveal-outputs", "--quiet"}, environment());
+		CPPUNIT_ASSERT_EQUAL_MESSAGE(label(revealed), 0, revealed.status);
+		CPPUNIT_ASSERT(revealed.json()->getObject("outputs")->getValue<std::string>("token").size() > 20);
+		CPPUNIT_ASSERT_EQUAL_MESSAGE(label(revealed), std::string(), revealed.err);
+	}
+
+	void testMsspFanoutExample()
+	{
+		const Run run = host({"workflow", "run", example("mssp-fanout.yaml"), "--input", "{\"children\": [\"" + CHILD + "\", \"" + CHILD + "\"]}"}, environment());
+		CPPUNIT_ASSERT_EQUAL_MESSAGE(label(run), 0, run.status);
+		CPPUNIT_ASSERT_EQUAL(std::size_t(2), run.json()->getArray("steps")->getObject(0)->getArray("outputs")->size());
+		CPPUNIT_ASSERT_EQUAL(1ul, _emulator->log().counters().tokenRequests);
+		const Run missing = host({"workflow", "run", example("mssp-fanout.yaml")}, environment());
+		CPPUNIT_ASSERT_EQUAL(2, missing.status);
+		CPPUNIT_ASSERT(missing.err.find("the workflow needs the input 'children'") != std::string::npos);
+	}
+
+	void testRateLimitExample()
+	{
+		_emulator->faults().add("token=429x2");
+		const Run run = host({"workflow", "run", example("rate-limit-resilience.yaml")}, environment());
+		CPPUNIT_ASSERT_EQUAL_MESSAGE(label(run), 0, run.status);
+		CPPUNIT_ASSERT_EQUAL(std::string("success"), run.json()->getObject("outputs")->getValue<std::string>("status"));
+		// The plugin's own retries (3) absorb the 429s within one workflow attempt, honouring Retryafter.
+		CPPUNIT_ASSERT_EQUAL(3ul, _emulator->log().counters().tokenRequests);
+	}
+
+	void testInvalidFileReportsEverythingAndSendsNothing()
+	{
+		const std::string path = writeWorkflow("broken.yaml",
+			"version: 1\nsteps:\n  - id: a\n    action: nope\n  - id: b\n    action: token\n    with: {force: 'yes'}\n    if: '${{ steps.z.status == }}'\n");
+		const Run run = host({"workflow", "run", path}, environment());
+		CPPUNIT_ASSERT_EQUAL_MESSAGE(label(run), 2, run.status);
+		for (const std::string& expected : std::vector<std::string>{path + ":4:5: step a: unknown action 'nope'", "steps[1].with.force",
+			"steps[1].if", "problems; nothing was run"})
+			CPPUNIT_ASSERT_MESSAGE(expected + "\n" + label(run), run.err.find(expected) != std::string::npos);
+		CPPUNIT_ASSERT(run.out.empty());
+		CPPUNIT_ASSERT_EQUAL(std::size_t(0), _emulator->log().entries().size());
+		const Run check = host({"workflow", "check", example("token-lifecycle.yaml")}, environment());
+		CPPUNIT_ASSERT_EQUAL_MESSAGE(label(check), 0, check.status);
+		CPPUNIT_ASSERT_EQUAL(2, host({"workflow", "run", "/nonexistent.yaml"}, environment()).status);
+		CPPUNIT_ASSERT_EQUAL(2, host({"workflow", "frobnicate", "x"}, environment()).status);
+	}
+
+	void testFailingWorkflowExitsOne()
+	{
+		const Run run = host({"workflow", "run", example("token-lifecycle.yaml")}, environment("wrong-secret"));
+		CPPUNIT_ASSERT_EQUAL_MESSAGE(label(run), 1, run.status);
+		const auto record = run.json();
+		CPPUNIT_ASSERT_EQUAL(std::string("failure"), record->getValue<std::string>("status"));
+		CPPUNIT_ASSERT_EQUAL(std::string("auth_failed"), record->getArray("steps")->getObject(0)->getObject("error")->getValue<std::string>("kind"));
+		CPPUNIT_ASSERT_EQUAL(std::string("skipped"), record->getArray("steps")->getObject(2)->getValue<std::string>("status"));
+	}
+
+	void testDebugRunMasksSecrets()
+	{
+		const std::string path = writeWorkflow("secret-input.yaml",
+			"version: 1\ninputs:\n  cid: {type: string, secret: true}\nsteps:\n"
+			"  - id: auth\n    action: token\n    with: {member_cid: '${{ inputs.cid }}', force: true}\n"
+			"  - id: revoke\n    action: revoke\n    if: ${{ always() }}\n    with: {token: '${{ steps.auth.outputs.body.access_token }}'}\n");
+		const Run run = host({"--debug", "workflow", "run", path, "--input", "{\"cid\": \"" + CHILD + "\"}"}, environment());
+		CPPUNIT_ASSERT_EQUAL_MESSAGE(label(run), 0, run.status);
+		CPPUNIT_ASSERT_MESSAGE(run.err, run.err.find("request body: client_id=" + CLIENT + "&client_secret=***&member_cid=***") != std::string::npos);
+		const auto record = run.json();
+		CPPUNIT_ASSERT_EQUAL(std::string("***"), record->getArray("steps")->getObject(0)->getObject("outputs")->getObject("body")->getValue<std::string>("access_token"));
+		for (const std::string& secret : {SECRET, CHILD, std::string("hostwf%2FSecret%2Bvalue%3D1")})
+		{
+			CPPUNIT_ASSERT_MESSAGE("secret in stdout", run.out.find(secret) == std::string::npos);
+			CPPUNIT_ASSERT_MESSAGE("secret in stderr", run.err.find(secret) == std::string::npos);
+		}
+		CPPUNIT_ASSERT(run.err.find("\"access_token\":\"***\"") != std::string::npos || run.err.find("\"access_token\": \"***\"") != std::string::npos);
+	}
+
+	void testInterruptRunsCleanup()
+	{
+		_emulator->faults().add("token=delay-headers:1500x1");
+		const std::string path = writeWorkflow("interrupted.yaml",
+			"version: 1\nsteps:\n"
+			"  - id: auth\n    action: token\n    with: {force: true}\n"
+			"  - id: work\n    action: token\n"
+			"  - id: cleanup\n    action: revoke\n    if: \"${{ always() && steps.auth.status == 'success' }}\"\n"
+			"    with: {token: '${{ steps.auth.outputs.body.access_token }}'}\n");
+		const Run run = host({"workflow", "run", path}, environment(), [](Poco::ProcessHandle& handle) {
+			std::this_thread::sleep_for(milliseconds(500));
+			::kill(handle.id(), SIGINT);
+		});
+		CPPUNIT_ASSERT_EQUAL_MESSAGE(label(run), 1, run.status);
+		const auto record = run.json();
+		CPPUNIT_ASSERT_EQUAL_MESSAGE(label(run), std::string("cancelled"), record->getValue<std::string>("status"));
+		CPPUNIT_ASSERT_EQUAL_MESSAGE(label(run), std::string("success"), record->getArray("steps")->getObject(0)->getValue<std::string>("status"));
+		CPPUNIT_ASSERT_EQUAL(std::string("cancelled"), record->getArray("steps")->getObject(1)->getValue<std::string>("status"));
+		CPPUNIT_ASSERT_EQUAL(std::string("success"), record->getArray("steps")->getObject(2)->getValue<std::string>("status"));
+		CPPUNIT_ASSERT_EQUAL(1ul, _emulator->log().counters().revocations);
+	}
+};
+
+FALCON_REGISTER_SUITE(HostWorkflowTest);
