@@ -3,6 +3,9 @@
 #include "falcon/plugin/PluginLoader.h"
 #include "workflow/WorkflowLoader.h"
 
+#include <Poco/FileStream.h>
+#include <Poco/StreamCopier.h>
+
 #include <cppunit/extensions/HelperMacros.h>
 
 using namespace Falcon::Workflow;
@@ -49,6 +52,7 @@ class WorkflowLoaderTest: public CppUnit::TestFixture
 	CPPUNIT_TEST(testDuplicateIds);
 	CPPUNIT_TEST(testAllProblemsAtOnce);
 	CPPUNIT_TEST(testExamplesLoad);
+	CPPUNIT_TEST(testReadmeExampleLoads);
 	CPPUNIT_TEST_SUITE_END();
 
 	Falcon::Plugin::PluginLoader _plugin;
@@ -188,6 +192,26 @@ public:
 			{
 				CPPUNIT_FAIL(std::string(example) + ":\n" + joined(invalid.problems()));
 			}
+		}
+	}
+
+	void testReadmeExampleLoads()
+	{
+		Poco::FileInputStream in(FALCON_README);
+		std::string readme;
+		Poco::StreamCopier::copyToString(in, readme);
+		const auto start = readme.find("```yaml\n");
+		CPPUNIT_ASSERT(start != std::string::npos);
+		const auto end = readme.find("```", start + 8);
+		const std::string yaml = readme.substr(start + 8, end - start - 8);
+		try
+		{
+			const WorkflowDefinition workflow = _loader->loadText(yaml, "README.md");
+			CPPUNIT_ASSERT_EQUAL(std::size_t(2), workflow.steps.size());
+		}
+		catch (const WorkflowInvalid& invalid)
+		{
+			CPPUNIT_FAIL("README's workflow:\n" + joined(invalid.problems()));
 		}
 	}
 };
