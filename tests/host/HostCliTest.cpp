@@ -1,4 +1,5 @@
 #include "FalconEmulator.h"
+#include "ChildProcess.h"
 #include "SuiteDriver.h"
 #include "TestDirectory.h"
 
@@ -6,8 +7,6 @@
 #include <Poco/File.h>
 #include <Poco/FileStream.h>
 #include <Poco/JSON/Parser.h>
-#include <Poco/Pipe.h>
-#include <Poco/PipeStream.h>
 #include <Poco/Process.h>
 #include <Poco/StreamCopier.h>
 
@@ -25,12 +24,10 @@ namespace {
 const std::string CLIENT = "hostclient0123456789abcdef012345";
 const std::string SECRET = "host/Secret+value=1";
 
-struct Run
+/// A finished run, with its stdout read as JSON.
+struct Run: Finished
 {
-	int status = -1;
-	std::string out;
-	std::string err;
-	milliseconds took{0};
+	Run(Finished finished): Finished(std::move(finished)) {}
 
 	Poco::JSON::Object::Ptr json() const
 	{
@@ -89,27 +86,12 @@ class HostCliTest: public CppUnit::TestFixture
 
 	static Run host(const std::vector<std::string>& arguments, const Poco::Process::Env& env, const std::string& stdinText = "")
 	{
-		Poco::Pipe inPipe, outPipe, errPipe;
-		const auto started = steady_clock::now();
-		Poco::ProcessHandle handle = Poco::Process::launch(FALCON_HOST_BINARY, arguments, testDirectory(), &inPipe, &outPipe, &errPipe, env);
-		{
-			Poco::PipeOutputStream in(inPipe);
-			in << stdinText;
-		}
-		inPipe.close();
-		Run run;
-		std::thread drainErr([&] { Poco::PipeInputStream err(errPipe); Poco::StreamCopier::copyToString(err, run.err); });
-		Poco::PipeInputStream out(outPipe);
-		Poco::StreamCopier::copyToString(out, run.out);
-		drainErr.join();
-		run.status = handle.wait();
-		run.took = duration_cast<milliseconds>(steady_clock::now() - started);
-		return run;
+		return runProgram(FALCON_HOST_BINARY, arguments, env, stdinText, {}, testDirectory());
 	}
 
 	static std::string label(const Run& run)
 	{
-		return "status " + std::to_string(run.status) + "\nstdout: " + run.out + "\nstderr: " + run.err;
+		return run.label();
 	}
 
 public:

@@ -1,11 +1,10 @@
 #include "FalconEmulator.h"
+#include "ChildProcess.h"
 #include "SuiteDriver.h"
 #include "TestDirectory.h"
 
 #include <Poco/FileStream.h>
 #include <Poco/JSON/Parser.h>
-#include <Poco/Pipe.h>
-#include <Poco/PipeStream.h>
 #include <Poco/Process.h>
 #include <Poco/StreamCopier.h>
 
@@ -23,11 +22,9 @@ const std::string CLIENT = "hostwfclient0123456789abcdef0123";
 const std::string SECRET = "hostwf/Secret+value=1";
 const std::string CHILD = "abcdef0123456789abcdef0123456789";
 
-struct Run
+struct Run: Finished
 {
-	int status = -1;
-	std::string out;
-	std::string err;
+	Run(Finished finished): Finished(std::move(finished)) {}
 
 	Poco::JSON::Object::Ptr json() const
 	{
@@ -80,22 +77,12 @@ class HostWorkflowTest: public CppUnit::TestFixture
 	Run host(const std::vector<std::string>& arguments, const Poco::Process::Env& env,
 		const std::function<void(Poco::ProcessHandle&)>& whileRunning = {}) const
 	{
-		Poco::Pipe outPipe, errPipe;
-		Poco::ProcessHandle handle = Poco::Process::launch(FALCON_HOST_BINARY, arguments, testDirectory(), nullptr, &outPipe, &errPipe, env);
-		Run run;
-		std::thread drainErr([&] { Poco::PipeInputStream err(errPipe); Poco::StreamCopier::copyToString(err, run.err); });
-		std::thread work([&] { if (whileRunning) whileRunning(handle); });
-		Poco::PipeInputStream out(outPipe);
-		Poco::StreamCopier::copyToString(out, run.out);
-		drainErr.join();
-		work.join();
-		run.status = handle.wait();
-		return run;
+		return runProgram(FALCON_HOST_BINARY, arguments, env, "", whileRunning, testDirectory());
 	}
 
 	static std::string label(const Run& run)
 	{
-		return "status " + std::to_string(run.status) + "\nstdout: " + run.out + "\nstderr: " + run.err;
+		return run.label();
 	}
 
 public:

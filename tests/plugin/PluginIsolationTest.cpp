@@ -1,3 +1,4 @@
+#include "ChildProcess.h"
 #include "PluginTestKit.h"
 #include "SuiteDriver.h"
 #include "TestDirectory.h"
@@ -5,8 +6,6 @@
 #include "falcon/plugin/PluginLoader.h"
 
 #include <Poco/File.h>
-#include <Poco/Pipe.h>
-#include <Poco/PipeStream.h>
 #include <Poco/Process.h>
 
 #include <cppunit/extensions/HelperMacros.h>
@@ -19,17 +18,6 @@ using namespace Falcon::Plugin;
 using namespace Falcon::Testing;
 
 namespace {
-
-std::string capture(const std::string& command, const std::vector<std::string>& arguments, int& status)
-{
-	Poco::Pipe outPipe;
-	Poco::ProcessHandle handle = Poco::Process::launch(command, arguments, nullptr, &outPipe, nullptr);
-	Poco::PipeInputStream in(outPipe);
-	std::string out;
-	Poco::StreamCopier::copyToString(in, out);
-	status = handle.wait();
-	return out;
-}
 
 ActionResult invokeToken(const PluginLoader& plugin, const Poco::JSON::Object::Ptr& connection, const std::string& input = "{}")
 {
@@ -91,9 +79,9 @@ public:
 
 	void testOnlyTheContractIsExported()
 	{
-		int status = 0;
-		const std::string symbols = capture("nm", {"-D", "--defined-only", FALCON_PLUGIN_MODULE}, status);
-		CPPUNIT_ASSERT_EQUAL(0, status);
+		const Finished nm = runProgram("nm", {"-D", "--defined-only", FALCON_PLUGIN_MODULE});
+		CPPUNIT_ASSERT_EQUAL(0, nm.status);
+		const std::string& symbols = nm.out;
 		std::set<std::string> names;
 		std::istringstream lines(symbols);
 		for (std::string address, type, name; lines >> address >> type >> name;) names.insert(name);

@@ -1,12 +1,11 @@
 #include "EmulatorTestKit.h"
+#include "ChildProcess.h"
 #include "SuiteDriver.h"
 #include "TestDirectory.h"
 
 #include <Poco/File.h>
 #include <Poco/FileStream.h>
 #include <Poco/JSON/Parser.h>
-#include <Poco/Pipe.h>
-#include <Poco/PipeStream.h>
 #include <Poco/Process.h>
 #include <Poco/StreamCopier.h>
 
@@ -20,27 +19,9 @@ using namespace std::chrono;
 
 namespace {
 
-struct Finished
-{
-	int status = -1;
-	std::string out;
-	std::string err;
-};
-
-/// Runs the falcon-emulator binary to completion (it must stop by itself or be stopped by `stop`).
 Finished run(const std::vector<std::string>& arguments, const std::function<void(Poco::ProcessHandle&)>& whileRunning = {})
 {
-	Poco::Pipe outPipe, errPipe;
-	Poco::ProcessHandle handle = Poco::Process::launch(FALCON_EMULATOR_BINARY, arguments, nullptr, &outPipe, &errPipe);
-	Finished finished;
-	std::thread drainErr([&] { Poco::PipeInputStream in(errPipe); Poco::StreamCopier::copyToString(in, finished.err); });
-	std::thread work([&] { if (whileRunning) whileRunning(handle); });
-	Poco::PipeInputStream out(outPipe);
-	Poco::StreamCopier::copyToString(out, finished.out);
-	work.join();
-	drainErr.join();
-	finished.status = handle.wait();
-	return finished;
+	return runProgram(FALCON_EMULATOR_BINARY, arguments, {}, "", whileRunning);
 }
 
 std::string writeFile(const std::string& name, const std::string& content)
