@@ -25,16 +25,7 @@ const std::string CLIENT = "hostclient0123456789abcdef012345";
 const std::string SECRET = "host/Secret+value=1";
 
 /// A finished run, with its stdout read as JSON.
-struct Run: Finished
-{
-	Run(Finished finished): Finished(std::move(finished)) {}
-
-	Poco::JSON::Object::Ptr json() const
-	{
-		Poco::JSON::Parser parser;
-		return parser.parse(out).extract<Poco::JSON::Object::Ptr>();
-	}
-};
+using Run = Finished;
 
 std::string writeFile(const std::string& name, const std::string& content, mode_t mode)
 {

@@ -1,5 +1,6 @@
 #include "ChildProcess.h"
 
+#include <Poco/JSON/Parser.h>
 #include <Poco/Pipe.h>
 #include <Poco/PipeStream.h>
 #include <Poco/StreamCopier.h>
@@ -12,6 +13,12 @@ namespace Testing {
 std::string Finished::label() const
 {
 	return "status " + std::to_string(status) + "\nstdout: " + out + "\nstderr: " + err;
+}
+
+Poco::JSON::Object::Ptr Finished::json() const
+{
+	Poco::JSON::Parser parser;
+	return parser.parse(out).extract<Poco::JSON::Object::Ptr>();
 }
 
 Finished runProgram(const std::string& command, const std::vector<std::string>& arguments, const Poco::Process::Env& env,

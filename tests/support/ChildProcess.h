@@ -1,5 +1,6 @@
 #pragma once
 
+#include <Poco/JSON/Object.h>
 #include <Poco/Process.h>
 
 #include <chrono>
@@ -20,6 +21,8 @@ struct Finished
 
 	/// For assertion messages.
 	std::string label() const;
+	/// Standard output read as a JSON object (throws if it is not one).
+	Poco::JSON::Object::Ptr json() const;
 };
 
 /// Runs `command` to completion with `arguments`, `stdinText` on its standard input (then
