@@ -374,13 +374,33 @@ void WorkflowRunner::runStep(const StepDefinition& step, StepState& state)
 	if (_options.progress) _options.progress->finished(step.id, state.status, state.attempts, state.seconds);
 }
 
+namespace {
+
+/// A deep copy in which every string passed through the mask.
+Poco::Dynamic::Var maskedCopy(const Poco::Dynamic::Var& value, const SecretMask& mask)
+{
+	if (value.isString()) return mask.mask(value.extract<std::string>());
+	if (const Object object = asObject(value))
+	{
+		Object copy = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+		for (const auto& entry : *object) copy->set(entry.first, maskedCopy(entry.second, mask));
+		return copy;
+	}
+	if (const Array array = asArray(value))
+	{
+		Array copy = new Poco::JSON::Array;
+		for (const auto& element : *array) copy->add(maskedCopy(element, mask));
+		return copy;
+	}
+	return value;
+}
+
+} // namespace
+
 Object WorkflowRunner::maskedOutputs(const StepDefinition& step, const Object& outputs) const
 {
-	// Structural masking first (x-secret fields), then every known secret value anywhere.
-	std::ostringstream text;
-	outputs->stringify(text);
-	Poco::JSON::Parser parser(new Poco::JSON::ParseHandler(true));
-	Object copy = parser.parse(_mask.mask(text.str())).extract<Object>();
+	// Every known secret value anywhere, then the x-secret fields whatever their value.
+	Object copy = maskedCopy(outputs, _mask).extract<Object>();
 	for (const auto& secretPath : step.secretOutputPaths)
 	{
 		Poco::Dynamic::Var parent = copy;

@@ -1,5 +1,6 @@
 #include "OAuth2Action.h"
 
+#include "CheckedValues.h"
 #include "ConnectionSettings.h"
 #include "SchemaCatalog.h"
 #include "SessionRegistry.h"
@@ -46,16 +47,27 @@ Plugin::ActionResult OAuth2Action::invoke(const Poco::JSON::Object::Ptr& input, 
 {
 	try
 	{
-		// Whatever door the call came through, nothing is sent before both objects pass their schemas.
-		const SchemaCatalog& schemas = SchemaCatalog::instance();
-		std::vector<std::string> problems = schemas.check("connection.schema.json", context.connection() ? Poco::Dynamic::Var(context.connection()) : Poco::Dynamic::Var(), "connection");
-		const auto inputProblems = schemas.check(operationId() + ".input.schema.json", input ? Poco::Dynamic::Var(input) : Poco::Dynamic::Var(), "input");
-		problems.insert(problems.end(), inputProblems.begin(), inputProblems.end());
-		if (!problems.empty())
+		// Whatever door the call came through, nothing is sent before both objects pass their
+		// schemas; objects that passed before (the same content) are not checked again.
+		const Poco::Dynamic::Var connection = context.connection() ? Poco::Dynamic::Var(context.connection()) : Poco::Dynamic::Var();
+		const Poco::Dynamic::Var given = input ? Poco::Dynamic::Var(input) : Poco::Dynamic::Var();
+		std::string key = operationId();
+		CheckedValues::appendKey(key, connection);
+		CheckedValues::appendKey(key, given);
+		static CheckedValues checked;
+		if (!checked.passed(key))
 		{
-			std::string message;
-			for (const auto& problem : problems) message += (message.empty() ? "" : "; ") + problem;
-			return refuse(400, OAuth2::ErrorKind::InvalidInput, message);
+			const SchemaCatalog& schemas = SchemaCatalog::instance();
+			std::vector<std::string> problems = schemas.check("connection.schema.json", connection, "connection");
+			const auto inputProblems = schemas.check(operationId() + ".input.schema.json", given, "input");
+			problems.insert(problems.end(), inputProblems.begin(), inputProblems.end());
+			if (!problems.empty())
+			{
+				std::string message;
+				for (const auto& problem : problems) message += (message.empty() ? "" : "; ") + problem;
+				return refuse(400, OAuth2::ErrorKind::InvalidInput, message);
+			}
+			checked.remember(key);
 		}
 		return run(input, context);
 	}

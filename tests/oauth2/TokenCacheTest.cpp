@@ -27,6 +27,7 @@ ApiResult issued(const std::string& token, int expiresIn = 1799)
 	ApiResult result;
 	result.statusCode = 201;
 	result.body = "{\"access_token\":\"" + token + "\",\"expires_in\":" + std::to_string(expiresIn) + ",\"token_type\":\"bearer\"}";
+	result.issued = IssuedToken::fromBody(result.body);
 	return result;
 }
 

@@ -188,6 +188,8 @@ ApiResult OAuth2Client::post(const std::string& route, const WireRequest& reques
 	}
 	if (!result.error)
 	{
+		// The body of a token route success is read once, here; everything after uses `issued`.
+		if (route == TOKEN_ROUTE && result.statusCode >= 200 && result.statusCode < 300) result.issued = IssuedToken::fromBody(result.body);
 		result.error = ReplyClassifier::classify(route == TOKEN_ROUTE ? Route::Token : Route::Revoke, result);
 		if (result.error && result.error->kind == ErrorKind::RegionMismatch)
 		{
@@ -199,7 +201,7 @@ ApiResult OAuth2Client::post(const std::string& route, const WireRequest& reques
 	}
 	if (result.error) result.error->message = _redactor.redact(result.error->message);
 	// Any token in the reply is a secret from here on, before a single line is logged.
-	if (auto issued = IssuedToken::fromBody(result.body)) _redactor.addToken(issued->accessToken);
+	if (result.issued) _redactor.addToken(result.issued->accessToken);
 	logExchange(route, request, result, Clock::now() - started);
 	return result;
 }
@@ -284,9 +286,10 @@ void OAuth2Client::logExchange(const std::string& route, const WireRequest& requ
 {
 	const std::string elapsed = formatSeconds(std::chrono::duration_cast<std::chrono::milliseconds>(took));
 	const std::string outcome = result.ok() ? "ok" : std::string(toString(result.error->kind));
-	if (_logger.information())
+	// One line per call at debug level: at information a busy host would log every token.
+	if (_logger.debug())
 	{
-		_logger.information(_redactor.redact("POST " + route + " -> " + std::to_string(result.statusCode) + " " + outcome + " in " + elapsed + " s"
+		_logger.debug(_redactor.redact("POST " + route + " -> " + std::to_string(result.statusCode) + " " + outcome + " in " + elapsed + " s"
 			+ (result.error ? ": " + result.error->message : "")));
 	}
 	if (_logger.debug())

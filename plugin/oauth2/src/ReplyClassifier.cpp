@@ -68,15 +68,14 @@ std::string ReplyClassifier::traceId(const ApiResult& reply)
 std::optional<Error> ReplyClassifier::classify(Route route, const ApiResult& reply)
 {
 	const int status = reply.statusCode;
+	if (status >= 200 && status < 300 && (route == Route::Revoke || reply.issued)) return std::nullopt;
 	Error error;
 	error.traceId = traceId(reply);
 	const std::string said = apiMessage(reply.body);
-	const std::string what = std::string(routeName(route)) + " answered " + std::to_string(status) + (said.empty() ? "" : ": " + said);
-	error.message = what;
+	error.message = std::string(routeName(route)) + " answered " + std::to_string(status) + (said.empty() ? "" : ": " + said);
 
 	if (status >= 200 && status < 300)
 	{
-		if (route == Route::Revoke || IssuedToken::fromBody(reply.body)) return std::nullopt;
 		error.kind = ErrorKind::RegionMismatch;
 		error.message = "Region autodiscovery failure: /oauth2/token answered " + std::to_string(status)
 			+ " without a token; the credentials probably belong to another cloud (gov clouds must be set explicitly)";

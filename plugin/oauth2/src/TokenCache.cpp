@@ -40,7 +40,7 @@ void TokenCache::remember(const ApiResult& result, Clock::time_point now)
 {
 	if (result.ok())
 	{
-		if (auto issued = IssuedToken::fromBody(result.body))
+		if (const auto& issued = result.issued)
 		{
 			_token = result;
 			_accessToken = issued->accessToken;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "falcon/oauth2/Error.h"
+#include "falcon/oauth2/IssuedToken.h"
 
 #include <Poco/JSON/Object.h>
 
@@ -26,6 +27,7 @@ struct ApiResult
 	std::string body;            ///< the body exactly as the API sent it
 	std::optional<Error> error;  ///< set on every failure, never on success
 	bool fromCache = false;      ///< a token result served from the session's cache
+	std::optional<IssuedToken> issued; ///< a token route success: the body, read once
 
 	bool ok() const { return !error.has_value(); }
 	std::string header(const std::string& name) const { return findHeader(headers, name); }

@@ -20,8 +20,8 @@ enum class Route
 class ReplyClassifier
 {
 public:
-	/// Empty for success (201 with a JSON token on the token route, 200 on revoke); otherwise
-	/// the error, with the API's own error message where the body carries one.
+	/// Empty for success (a 2xx with a token, `reply.issued`, on the token route; a 2xx on
+	/// revoke); otherwise the error, with the API's own error message where the body carries one.
 	static std::optional<Error> classify(Route route, const ApiResult& reply);
 
 	/// `X-Cs-Traceid`, or `meta.trace_id` of a JSON body.

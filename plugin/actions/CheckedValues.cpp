@@ -1,0 +1,70 @@
+#include "CheckedValues.h"
+
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Object.h>
+
+namespace Falcon {
+namespace Actions {
+
+void CheckedValues::appendKey(std::string& key, const Poco::Dynamic::Var& value)
+{
+	if (value.isEmpty())
+	{
+		key += 'z';
+	}
+	else if (value.type() == typeid(Poco::JSON::Object::Ptr))
+	{
+		const auto& object = value.extract<Poco::JSON::Object::Ptr>();
+		key += '{';
+		for (const auto& entry : *object)
+		{
+			key += std::to_string(entry.first.size());
+			key += ':';
+			key += entry.first;
+			appendKey(key, entry.second);
+		}
+		key += '}';
+	}
+	else if (value.type() == typeid(Poco::JSON::Array::Ptr))
+	{
+		const auto& array = value.extract<Poco::JSON::Array::Ptr>();
+		key += '[';
+		for (const auto& element : *array) appendKey(key, element);
+		key += ']';
+	}
+	else if (value.isString())
+	{
+		const std::string& text = value.extract<std::string>();
+		key += 's';
+		key += std::to_string(text.size());
+		key += ':';
+		key += text;
+	}
+	else if (value.isBoolean())
+	{
+		key += value.extract<bool>() ? "b1" : "b0";
+	}
+	else
+	{
+		// Numbers (and anything else) by type and text, so 1 and "1" and 1.0 stay apart.
+		key += value.type().name();
+		key += ':';
+		key += value.convert<std::string>();
+		key += ';';
+	}
+}
+
+bool CheckedValues::passed(const std::string& key) const
+{
+	std::lock_guard<std::mutex> lock(_mutex);
+	return _keys.count(key) != 0;
+}
+
+void CheckedValues::remember(const std::string& key)
+{
+	std::lock_guard<std::mutex> lock(_mutex);
+	if (_keys.size() >= CAPACITY) _keys.clear();
+	_keys.insert(key);
+}
+
+} } // namespace Falcon::Actions

@@ -1,0 +1,600 @@
+// falcon-bench: the plugin against the limits of the wire, side by side in one run.
+//
+// Every contender talks to the same in-process falcon-emulator on 127.0.0.1 over TLS with
+// keep-alive. Per-call loops run under Google Benchmark; each records its calls' latencies so
+// the table can show median and p99. Whole-process figures come from /usr/bin/time -v.
+// Prints a table and writes the same figures as JSON (argv[1], default bench-results.json).
+
+#include "FalconEmulator.h"
+
+#include "falcon/oauth2/BasicCredentials.h"
+#include "falcon/plugin/PluginLoader.h"
+#include "falcon/plugin/SchemaValidator.h"
+#include "workflow/WorkflowLoader.h"
+#include "workflow/WorkflowRunner.h"
+
+#include <Poco/File.h>
+#include <Poco/FileStream.h>
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Parser.h>
+#include <Poco/Net/Context.h>
+#include <Poco/Net/HTTPRequest.h>
+#include <Poco/Net/HTTPResponse.h>
+#include <Poco/Net/HTTPSClientSession.h>
+#include <Poco/Pipe.h>
+#include <Poco/PipeStream.h>
+#include <Poco/Process.h>
+#include <Poco/StreamCopier.h>
+#include <Poco/TemporaryFile.h>
+#include <Poco/URI.h>
+
+#include <sys/stat.h>
+
+#include <benchmark/benchmark.h>
+
+#include <dlfcn.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cstdio>
+#include <iomanip>
+#include <iostream>
+#include <map>
+#include <sstream>
+#include <thread>
+
+using namespace std::chrono;
+using Clock = steady_clock;
+
+namespace {
+
+const std::string CLIENT = "benchclient0123456789abcdef01234";
+const std::string SECRET = "bench-secret-value";
+
+Falcon::Emulator::FalconEmulator* emulator = nullptr;
+Falcon::Plugin::PluginLoader* plugin = nullptr;
+
+Poco::JSON::Object::Ptr connection()
+{
+	Poco::JSON::Object::Ptr connection = new Poco::JSON::Object;
+	connection->set("base_url", emulator->baseUrl("us-1"));
+	connection->set("client_id", CLIENT);
+	connection->set("client_secret", SECRET);
+	connection->set("ca_bundle", emulator->caFile());
+	return connection;
+}
+
+std::string connectionJson()
+{
+	std::ostringstream out;
+	connection()->stringify(out);
+	return out.str();
+}
+
+Poco::JSON::Object::Ptr object(const std::string& json)
+{
+	Poco::JSON::Parser parser;
+	return parser.parse(json).extract<Poco::JSON::Object::Ptr>();
+}
+
+/// Latencies of the calls of one benchmark run, in microseconds.
+class Latencies
+{
+public:
+	void add(Clock::duration d) { _samples.push_back(duration<double, std::micro>(d).count()); }
+
+	void report(benchmark::State& state)
+	{
+		if (_samples.empty()) return;
+		std::sort(_samples.begin(), _samples.end());
+		state.counters["p50_us"] = _samples[_samples.size() / 2];
+		state.counters["p99_us"] = _samples[std::min(_samples.size() - 1, _samples.size() * 99 / 100)];
+	}
+
+private:
+	std::vector<double> _samples;
+};
+
+/// A bare keep-alive Poco HTTPS client: the raw wire, no plugin.
+class RawWire
+{
+public:
+	RawWire()
+	{
+		Poco::Net::Context::Params params;
+		params.caLocation = emulator->caFile();
+		params.loadDefaultCAs = false;
+		params.verificationMode = Poco::Net::Context::VERIFY_STRICT;
+		const Poco::URI uri(emulator->baseUrl("us-1"));
+		_session = std::make_unique<Poco::Net::HTTPSClientSession>(uri.getHost(), uri.getPort(),
+			new Poco::Net::Context(Poco::Net::Context::TLS_CLIENT_USE, params));
+		_session->setKeepAlive(true);
+	}
+
+	std::string post(const std::string& path, const std::string& body, const std::string& authorization = "")
+	{
+		Poco::Net::HTTPRequest request(Poco::Net::HTTPRequest::HTTP_POST, path, Poco::Net::HTTPMessage::HTTP_1_1);
+		request.setContentType("application/x-www-form-urlencoded");
+		request.setContentLength(static_cast<std::streamsize>(body.size()));
+		if (!authorization.empty()) request.set("Authorization", authorization);
+		request.setKeepAlive(true);
+		_session->sendRequest(request) << body;
+		Poco::Net::HTTPResponse response;
+		std::string reply;
+		Poco::StreamCopier::copyToString(_session->receiveResponse(response), reply);
+		return reply;
+	}
+
+private:
+	std::unique_ptr<Poco::Net::HTTPSClientSession> _session;
+};
+
+const Falcon::Plugin::Action& action(const std::string& name)
+{
+	return *plugin->find(name);
+}
+
+Falcon::Plugin::ActionResult invoke(const std::string& name, const Poco::JSON::Object::Ptr& input, const Poco::JSON::Object::Ptr& with)
+{
+	const Falcon::Plugin::ActionContext context(with, Poco::Logger::get("bench"), Clock::now() + seconds(30));
+	return action(name).invoke(input, context);
+}
+
+// 1. Token mint: raw wire vs plugin (force: a new token each call).
+void RawTokenMint(benchmark::State& state)
+{
+	RawWire wire;
+	Latencies latencies;
+	const std::string form = "client_id=" + CLIENT + "&client_secret=" + SECRET;
+	for (auto _ : state)
+	{
+		const auto started = Clock::now();
+		benchmark::DoNotOptimize(wire.post("/oauth2/token", form));
+		latencies.add(Clock::now() - started);
+	}
+	latencies.report(state);
+}
+
+void PluginTokenMint(benchmark::State& state)
+{
+	const auto with = connection();
+	const auto input = object("{\"force\": true}");
+	Latencies latencies;
+	for (auto _ : state)
+	{
+		const auto started = Clock::now();
+		const auto result = invoke("token", input, with);
+		latencies.add(Clock::now() - started);
+		if (!result.ok()) state.SkipWithError("token failed");
+	}
+	latencies.report(state);
+}
+
+// 2. The same through the C interface (JSON in, JSON out).
+void CAbiTokenMint(benchmark::State& state)
+{
+	void* module = dlopen(FALCON_PLUGIN_MODULE, RTLD_NOW | RTLD_LOCAL);
+	using Invoke = char* (*)(const char*, const char*, const char*);
+	using Free = void (*)(char*);
+	Invoke invokeC;
+	Free release;
+	*reinterpret_cast<void**>(&invokeC) = dlsym(module, "falcon_plugin_invoke");
+	*reinterpret_cast<void**>(&release) = dlsym(module, "falcon_plugin_free");
+	const std::string with = connectionJson();
+	Latencies latencies;
+	for (auto _ : state)
+	{
+		const auto started = Clock::now();
+		char* out = invokeC("oauth2AccessToken", "{\"force\": true}", with.c_str());
+		latencies.add(Clock::now() - started);
+		if (!out || std::strstr(out, "\"status_code\":201") == nullptr) state.SkipWithError("token failed");
+		release(out);
+	}
+	latencies.report(state);
+	dlclose(module);
+}
+
+// 8. Revoke: raw wire vs plugin.
+void RawRevoke(benchmark::State& state)
+{
+	RawWire wire;
+	Latencies latencies;
+	const std::string basic = "basic " + Falcon::OAuth2::basicCredentials(CLIENT, SECRET);
+	for (auto _ : state)
+	{
+		const auto started = Clock::now();
+		benchmark::DoNotOptimize(wire.post("/oauth2/revoke", "token=not-a-real-token", basic));
+		latencies.add(Clock::now() - started);
+	}
+	latencies.report(state);
+}
+
+void PluginRevoke(benchmark::State& state)
+{
+	const auto with = connection();
+	const auto input = object("{\"token\": \"not-a-real-token\"}");
+	Latencies latencies;
+	for (auto _ : state)
+	{
+		const auto started = Clock::now();
+		const auto result = invoke("revoke", input, with);
+		latencies.add(Clock::now() - started);
+		if (!result.ok()) state.SkipWithError("revoke failed");
+	}
+	latencies.report(state);
+}
+
+// 3. The cached token, in-process, on 1..16 threads.
+void CachedToken(benchmark::State& state)
+{
+	static const auto with = connection();
+	static const auto input = object("{}");
+	for (auto _ : state)
+	{
+		const auto result = invoke("token", input, with);
+		if (!result.ok()) state.SkipWithError("token failed");
+	}
+	state.SetItemsProcessed(state.iterations());
+}
+
+// 7. Input validation with compiled schemas.
+void SchemaValidation(benchmark::State& state)
+{
+	static const Falcon::Plugin::SchemaValidator validator(action("token").inputSchema());
+	const auto input = object("{\"member_cid\": \"abcdef0123456789abcdef0123456789\", \"force\": true}");
+	for (auto _ : state) benchmark::DoNotOptimize(validator.validate(input, "input"));
+	state.SetItemsProcessed(state.iterations());
+}
+
+/// Keeps every run Google Benchmark reports, and prints them as usual.
+class CollectingReporter: public benchmark::ConsoleReporter
+{
+public:
+	void ReportRuns(const std::vector<Run>& runs) override
+	{
+		for (const auto& run : runs) collected.push_back(run);
+		ConsoleReporter::ReportRuns(runs);
+	}
+
+	/// By the name it was registered under (the reported name adds "/min_time:..." and the like).
+	const Run* find(const std::string& name) const
+	{
+		for (const auto& run : collected)
+		{
+			const std::string reported = run.benchmark_name();
+			if (reported == name || reported.rfind(name + "/", 0) == 0) return &run;
+		}
+		return nullptr;
+	}
+
+	std::vector<Run> collected;
+};
+
+struct Row
+{
+	std::string measure;
+	std::string contender;
+	std::string median;
+	std::string p99;
+	double ratio = 0;       ///< 0: none
+	std::string target;
+	std::string verdict;    ///< "pass", "FAIL", or "" (reported only)
+	Poco::JSON::Object::Ptr figures = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+};
+
+std::string inMicroseconds(double value)
+{
+	std::ostringstream out;
+	out << std::fixed << std::setprecision(value < 10 ? 2 : 0) << value << " us";
+	return out.str();
+}
+
+double counter(const benchmark::BenchmarkReporter::Run& run, const std::string& name)
+{
+	const auto it = run.counters.find(name);
+	return it == run.counters.end() ? 0 : static_cast<double>(it->second);
+}
+
+/// Rows for a contender and its raw-wire baseline: median and p99 of each, the ratio of medians.
+void latencyRows(const CollectingReporter& reporter, std::vector<Row>& rows, const std::string& measure, const std::string& baseline,
+	const std::string& contender, double target)
+{
+	const auto* raw = reporter.find(baseline);
+	const auto* ours = reporter.find(contender);
+	if (!raw || !ours) return;
+	Row base;
+	base.measure = measure;
+	base.contender = baseline + " (baseline)";
+	base.median = inMicroseconds(counter(*raw, "p50_us"));
+	base.p99 = inMicroseconds(counter(*raw, "p99_us"));
+	base.figures->set("p50_us", counter(*raw, "p50_us"));
+	base.figures->set("p99_us", counter(*raw, "p99_us"));
+	rows.push_back(base);
+	Row row;
+	row.measure = measure;
+	row.contender = contender;
+	row.median = inMicroseconds(counter(*ours, "p50_us"));
+	row.p99 = inMicroseconds(counter(*ours, "p99_us"));
+	row.ratio = counter(*ours, "p50_us") / counter(*raw, "p50_us");
+	std::ostringstream goal;
+	goal << "<= " << target << "x";
+	row.target = goal.str();
+	row.verdict = row.ratio <= target ? "pass" : "FAIL";
+	row.figures->set("p50_us", counter(*ours, "p50_us"));
+	row.figures->set("p99_us", counter(*ours, "p99_us"));
+	row.figures->set("ratio_to_baseline", row.ratio);
+	rows.push_back(row);
+}
+
+/// 4. Single flight: many callers, a token that goes stale every second.
+Row singleFlight(double seconds)
+{
+	Falcon::Emulator::EmulatorOptions options;
+	options.clouds = {"us-1"};
+	options.clients.add({CLIENT, SECRET, "us-1", {}, {}});
+	options.expiresIn = std::chrono::seconds(121); // with the 120 s window: stale 1 s after issue
+	options.rateLimit = 1000000;
+	Falcon::Emulator::FalconEmulator shortLived(options);
+	shortLived.start();
+	Poco::JSON::Object::Ptr with = new Poco::JSON::Object;
+	with->set("base_url", shortLived.baseUrl("us-1"));
+	with->set("client_id", CLIENT);
+	with->set("client_secret", SECRET);
+	with->set("ca_bundle", shortLived.caFile());
+	const auto input = object("{}");
+	std::atomic<bool> stop{false};
+	std::atomic<unsigned long> calls{0}, failures{0};
+	std::vector<std::thread> threads;
+	const auto started = Clock::now();
+	for (int i = 0; i < 64; ++i)
+	{
+		threads.emplace_back([&] {
+			while (!stop.load())
+			{
+				if (!invoke("token", input, with).ok()) ++failures;
+				++calls;
+			}
+		});
+	}
+	std::this_thread::sleep_for(duration<double>(seconds));
+	stop = true;
+	for (auto& thread : threads) thread.join();
+	const double elapsed = duration<double>(Clock::now() - started).count();
+	const unsigned long requests = shortLived.log().counters().tokenRequests;
+	const unsigned long periods = static_cast<unsigned long>(std::ceil(elapsed));
+	Row row;
+	row.measure = "4 single flight";
+	row.contender = "64 threads, " + std::to_string(static_cast<int>(seconds)) + " s, stale every 1 s";
+	row.median = std::to_string(calls.load()) + " calls";
+	row.p99 = std::to_string(requests) + " token requests";
+	row.target = "requests ~ " + std::to_string(periods) + " periods";
+	row.verdict = requests <= periods + 1 && failures == 0 ? "pass" : "FAIL";
+	row.figures->set("calls", static_cast<Poco::UInt64>(calls.load()));
+	row.figures->set("failures", static_cast<Poco::UInt64>(failures.load()));
+	row.figures->set("token_requests", static_cast<Poco::UInt64>(requests));
+	row.figures->set("refresh_periods", static_cast<Poco::UInt64>(periods));
+	return row;
+}
+
+/// 6. A 100-step workflow against the same 100 actions invoked directly.
+std::vector<Row> workflowOverhead()
+{
+	std::string yaml = "version: 1\nname: hundred\nsteps:\n";
+	for (int i = 0; i < 100; ++i) yaml += "  - {id: s" + std::to_string(i) + ", action: token, with: {force: true}}\n";
+	const Falcon::Workflow::WorkflowLoader loader([](const std::string& name) { return plugin->find(name); });
+	const auto workflow = loader.loadText(yaml, "hundred.yaml");
+	const auto with = connection();
+	const auto input = object("{\"force\": true}");
+	std::vector<double> direct, flowing;
+	for (int round = 0; round < 5; ++round)
+	{
+		auto started = Clock::now();
+		for (int i = 0; i < 100; ++i) invoke("token", input, with);
+		direct.push_back(duration<double, std::micro>(Clock::now() - started).count() / 100);
+		Falcon::Workflow::RunOptions options;
+		options.connection = with;
+		options.logger = &Poco::Logger::get("bench");
+		Falcon::Workflow::WorkflowRunner runner(workflow, options);
+		started = Clock::now();
+		runner.run();
+		flowing.push_back(duration<double, std::micro>(Clock::now() - started).count() / 100);
+	}
+	std::sort(direct.begin(), direct.end());
+	std::sort(flowing.begin(), flowing.end());
+	const double action = direct[2], step = flowing[2];
+	const double overhead = (step - action) / action;
+	Row base;
+	base.measure = "6 workflow";
+	base.contender = "100 actions invoked directly (per action)";
+	base.median = inMicroseconds(action);
+	base.figures->set("per_action_us", action);
+	Row row;
+	row.measure = "6 workflow";
+	row.contender = "100-step workflow (per step)";
+	row.median = inMicroseconds(step);
+	row.ratio = step / action;
+	std::ostringstream goal;
+	goal << "overhead <= 10% (" << std::fixed << std::setprecision(1) << overhead * 100 << "%)";
+	row.target = goal.str();
+	row.verdict = overhead <= 0.10 ? "pass" : "FAIL";
+	row.figures->set("per_step_us", step);
+	row.figures->set("overhead_fraction", overhead);
+	return {base, row};
+}
+
+struct ProcessFigures
+{
+	double wallMs = 0;
+	long maxRssKb = 0;
+	bool ok = false;
+};
+
+/// Runs a command under /usr/bin/time -v: wall time measured here, peak RSS from time's report.
+ProcessFigures measureProcess(const std::string& command, const std::vector<std::string>& arguments, const Poco::Process::Env& env)
+{
+	std::vector<std::string> timed{"-v", command};
+	timed.insert(timed.end(), arguments.begin(), arguments.end());
+	Poco::Pipe outPipe, errPipe;
+	const auto started = Clock::now();
+	Poco::ProcessHandle handle = Poco::Process::launch("/usr/bin/time", timed, "", nullptr, &outPipe, &errPipe, env);
+	std::string out, err;
+	std::thread drain([&] { Poco::PipeInputStream in(errPipe); Poco::StreamCopier::copyToString(in, err); });
+	Poco::PipeInputStream in(outPipe);
+	Poco::StreamCopier::copyToString(in, out);
+	drain.join();
+	const int status = handle.wait();
+	ProcessFigures figures;
+	figures.wallMs = duration<double, std::milli>(Clock::now() - started).count();
+	const auto at = err.find("Maximum resident set size (kbytes): ");
+	if (at != std::string::npos) figures.maxRssKb = std::stol(err.substr(at + 36));
+	figures.ok = status == 0 && out.find("201") != std::string::npos;
+	return figures;
+}
+
+/// 5. Cold start: a whole falcon-host process against curl doing the same POST.
+std::vector<Row> coldStart()
+{
+	const std::string formFile = Poco::TemporaryFile::tempName();
+	{
+		Poco::FileOutputStream out(formFile);
+		out << "client_id=" << CLIENT << "&client_secret=" << SECRET;
+	}
+	::chmod(formFile.c_str(), 0600);
+	Poco::Process::Env env;
+	env["FALCON_BASE_URL"] = emulator->baseUrl("us-1");
+	env["FALCON_CA_BUNDLE"] = emulator->caFile();
+	env["FALCON_CLIENT_ID"] = CLIENT;
+	env["FALCON_CLIENT_SECRET"] = SECRET;
+	std::vector<double> host, curl;
+	long hostRss = 0, curlRss = 0;
+	bool ok = true;
+	for (int i = 0; i < 15; ++i)
+	{
+		const auto h = measureProcess(FALCON_HOST_BINARY, {"--plugin", FALCON_PLUGIN_MODULE, "run", "oauth2AccessToken", "--input", "{\"force\": true}"}, env);
+		const auto c = measureProcess("curl", {"-sS", "--cacert", emulator->caFile(), "--data-binary", "@" + formFile, emulator->baseUrl("us-1") + "/oauth2/token", "-w", "%{http_code}"}, {});
+		ok = ok && h.ok && c.ok;
+		host.push_back(h.wallMs);
+		curl.push_back(c.wallMs);
+		hostRss = std::max(hostRss, h.maxRssKb);
+		curlRss = std::max(curlRss, c.maxRssKb);
+	}
+	Poco::File(formFile).remove();
+	std::sort(host.begin(), host.end());
+	std::sort(curl.begin(), curl.end());
+	const double hostMs = host[host.size() / 2], curlMs = curl[curl.size() / 2];
+	auto ms = [](double value) { std::ostringstream out; out << std::fixed << std::setprecision(1) << value << " ms"; return out.str(); };
+	Row base;
+	base.measure = "5 cold start";
+	base.contender = "curl POST /oauth2/token (baseline)";
+	base.median = ms(curlMs);
+	base.p99 = std::to_string(curlRss / 1024) + " MB peak RSS";
+	base.figures->set("wall_ms", curlMs);
+	base.figures->set("max_rss_kb", static_cast<Poco::Int64>(curlRss));
+	Row row;
+	row.measure = "5 cold start";
+	row.contender = "falcon-host run oauth2AccessToken";
+	row.median = ms(hostMs);
+	row.p99 = std::to_string(hostRss / 1024) + " MB peak RSS";
+	row.ratio = hostMs / curlMs;
+	row.target = "<= 3x curl, <= 20 MB";
+	row.verdict = ok && row.ratio <= 3 && hostRss <= 20 * 1024 ? "pass" : "FAIL";
+	row.figures->set("wall_ms", hostMs);
+	row.figures->set("max_rss_kb", static_cast<Poco::Int64>(hostRss));
+	row.figures->set("ratio_to_curl", row.ratio);
+	return {base, row};
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+	const std::string jsonPath = argc > 1 ? argv[1] : "bench-results.json";
+	const double singleFlightSeconds = argc > 2 ? std::stod(argv[2]) : 10;
+
+	Falcon::Emulator::EmulatorOptions options;
+	options.clouds = {"us-1"};
+	options.clients.add({CLIENT, SECRET, "us-1", {"abcdef0123456789abcdef0123456789"}, {}});
+	options.rateLimit = 100000000;
+	Falcon::Emulator::FalconEmulator server(options);
+	server.start();
+	emulator = &server;
+	Falcon::Plugin::PluginLoader loader;
+	loader.load(FALCON_PLUGIN_MODULE);
+	plugin = &loader;
+
+	benchmark::RegisterBenchmark("raw_token_mint", RawTokenMint)->MinTime(1.5)->UseRealTime();
+	benchmark::RegisterBenchmark("plugin_token_mint", PluginTokenMint)->MinTime(1.5)->UseRealTime();
+	benchmark::RegisterBenchmark("c_abi_token_mint", CAbiTokenMint)->MinTime(1.5)->UseRealTime();
+	benchmark::RegisterBenchmark("raw_revoke", RawRevoke)->MinTime(1.0)->UseRealTime();
+	benchmark::RegisterBenchmark("plugin_revoke", PluginRevoke)->MinTime(1.0)->UseRealTime();
+	benchmark::RegisterBenchmark("cached_token", CachedToken)->Threads(1)->Threads(2)->Threads(4)->Threads(16)->UseRealTime();
+	benchmark::RegisterBenchmark("schema_validation", SchemaValidation);
+	int benchmarkArgc = 1;
+	benchmark::Initialize(&benchmarkArgc, argv);
+	CollectingReporter reporter;
+	benchmark::RunSpecifiedBenchmarks(&reporter);
+
+	std::vector<Row> rows;
+	latencyRows(reporter, rows, "1 token mint", "raw_token_mint", "plugin_token_mint", 1.25);
+	latencyRows(reporter, rows, "2 token mint, C ABI", "raw_token_mint", "c_abi_token_mint", 1.35);
+	for (const auto& run : reporter.collected)
+	{
+		if (run.benchmark_name().rfind("cached_token", 0) != 0) continue;
+		Row row;
+		row.measure = "3 cached token";
+		row.contender = run.benchmark_name();
+		const double perCall = run.GetAdjustedRealTime() / 1000.0 * static_cast<double>(run.threads); // ns -> us, per thread
+		row.median = inMicroseconds(perCall) + " per call";
+		row.p99 = std::to_string(static_cast<long long>(counter(run, "items_per_second"))) + " calls/s";
+		if (run.threads == 1)
+		{
+			row.target = "<= 5 us per call";
+			row.verdict = perCall <= 5 ? "pass" : "FAIL";
+		}
+		row.figures->set("threads", run.threads);
+		row.figures->set("us_per_call_per_thread", perCall);
+		row.figures->set("calls_per_second", counter(run, "items_per_second"));
+		rows.push_back(row);
+	}
+	if (const auto* validation = reporter.find("schema_validation"))
+	{
+		Row row;
+		row.measure = "7 schema validation";
+		row.contender = "token input, compiled schema";
+		row.median = inMicroseconds(validation->GetAdjustedCPUTime() / 1000.0) + " per input";
+		row.p99 = std::to_string(static_cast<long long>(counter(*validation, "items_per_second"))) + " inputs/s";
+		row.figures->set("inputs_per_second", counter(*validation, "items_per_second"));
+		rows.push_back(row);
+	}
+	latencyRows(reporter, rows, "8 revoke", "raw_revoke", "plugin_revoke", 1.25);
+	rows.push_back(singleFlight(singleFlightSeconds));
+	for (auto& row : workflowOverhead()) rows.push_back(row);
+	for (auto& row : coldStart()) rows.push_back(row);
+
+	std::cout << "\n" << std::left << std::setw(20) << "measure" << std::setw(44) << "contender" << std::setw(22) << "median"
+	          << std::setw(22) << "p99 / other" << std::setw(8) << "ratio" << std::setw(34) << "target" << "result\n"
+	          << std::string(158, '-') << "\n";
+	Poco::JSON::Array::Ptr json = new Poco::JSON::Array;
+	bool allPass = true;
+	for (const auto& row : rows)
+	{
+		std::ostringstream ratio;
+		if (row.ratio > 0) ratio << std::fixed << std::setprecision(2) << row.ratio;
+		std::cout << std::setw(20) << row.measure << std::setw(44) << row.contender << std::setw(22) << row.median << std::setw(22) << row.p99
+		          << std::setw(8) << ratio.str() << std::setw(34) << row.target << row.verdict << "\n";
+		allPass = allPass && row.verdict != "FAIL";
+		Poco::JSON::Object::Ptr entry = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+		entry->set("measure", row.measure);
+		entry->set("contender", row.contender);
+		entry->set("figures", row.figures);
+		entry->set("target", row.target);
+		entry->set("result", row.verdict);
+		json->add(entry);
+	}
+	Poco::FileOutputStream out(jsonPath);
+	json->stringify(out, 2);
+	std::cout << "\nfigures written to " << jsonPath << (allPass ? "; every target met" : "; some targets missed") << "\n";
+	plugin = nullptr;
+	loader.unload();
+	return 0;
+}
