@@ -15,18 +15,20 @@ void SecretMask::add(const std::string& value)
 	std::string escaped;
 	for (char c : value) escaped += c == '/' ? std::string("\\/") : std::string(1, c);
 	_values.insert(escaped); // as Poco's JSON writes it
+	auto sorted = std::make_shared<std::vector<std::string>>(_values.begin(), _values.end());
+	std::sort(sorted->begin(), sorted->end(), [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
+	_longestFirst = std::move(sorted);
 }
 
 std::string SecretMask::mask(const std::string& text) const
 {
-	std::vector<std::string> values;
+	std::shared_ptr<const std::vector<std::string>> values;
 	{
 		std::lock_guard<std::mutex> lock(_mutex);
-		values.assign(_values.begin(), _values.end());
+		values = _longestFirst;
 	}
-	std::sort(values.begin(), values.end(), [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
 	std::string result = text;
-	for (const auto& value : values)
+	for (const auto& value : *values)
 	{
 		for (auto at = result.find(value); at != std::string::npos; at = result.find(value, at + 3)) result.replace(at, value.size(), "***");
 	}

@@ -1,6 +1,8 @@
 #pragma once
 
+#include <memory>
 #include <mutex>
+#include <vector>
 #include <set>
 #include <string>
 
@@ -19,6 +21,8 @@ public:
 private:
 	mutable std::mutex _mutex;
 	std::set<std::string> _values;
+	/// _values longest first, rebuilt on add: masking reads it without sorting.
+	std::shared_ptr<const std::vector<std::string>> _longestFirst = std::make_shared<std::vector<std::string>>();
 };
 
 } } // namespace Falcon::Workflow

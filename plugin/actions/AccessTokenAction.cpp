@@ -11,7 +11,7 @@ std::string AccessTokenAction::description() const
 		"token while it is valid; force: true mints a new one.";
 }
 
-Plugin::ActionResult AccessTokenAction::run(const Poco::JSON::Object::Ptr& input, const Plugin::ActionContext& context) const
+OAuth2::ClientConfig AccessTokenAction::configFor(const Poco::JSON::Object::Ptr& input, const Plugin::ActionContext& context) const
 {
 	OAuth2::ClientConfig config = clientConfigFrom(context.connection());
 	// Uber style: credentials in `data` replace the connection's for this call.
@@ -20,12 +20,16 @@ Plugin::ActionResult AccessTokenAction::run(const Poco::JSON::Object::Ptr& input
 	if (data && data->has("client_secret")) config.clientSecret = text(data, "client_secret");
 	if (data && data->has("member_cid")) config.memberCid = text(data, "member_cid");
 	if (input->has("member_cid")) config.memberCid = text(input, "member_cid");
+	return config;
+}
 
+Plugin::ActionResult AccessTokenAction::call(OAuth2::OAuth2Client& session, const Poco::JSON::Object::Ptr& input, const Plugin::ActionContext& context) const
+{
 	OAuth2::TokenOptions options;
 	options.force = input->has("force") && input->getValue<bool>("force");
 	options.deadline = context.deadline();
 	options.cancelled = context.cancellationFlag();
-	return resultOf(session(config, context)->token(options));
+	return resultOf(session.token(options));
 }
 
 Plugin::ActionResult AccessTokenAction::resultOf(const OAuth2::ApiResult& result) const

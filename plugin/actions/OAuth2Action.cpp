@@ -1,6 +1,6 @@
 #include "OAuth2Action.h"
 
-#include "CheckedValues.h"
+#include "CallCache.h"
 #include "ConnectionSettings.h"
 #include "SchemaCatalog.h"
 #include "SessionRegistry.h"
@@ -38,24 +38,20 @@ Plugin::ActionResult OAuth2Action::resultOf(const OAuth2::ApiResult& result) con
 	return Plugin::ActionResult(result.toJSON());
 }
 
-std::shared_ptr<OAuth2::OAuth2Client> OAuth2Action::session(const OAuth2::ClientConfig& config, const Plugin::ActionContext& context)
-{
-	return SessionRegistry::instance().session(config, context.logger());
-}
-
 Plugin::ActionResult OAuth2Action::invoke(const Poco::JSON::Object::Ptr& input, const Plugin::ActionContext& context) const noexcept
 {
 	try
 	{
 		// Whatever door the call came through, nothing is sent before both objects pass their
-		// schemas; objects that passed before (the same content) are not checked again.
+		// schemas; a call seen before (the same content) is not checked or resolved again.
 		const Poco::Dynamic::Var connection = context.connection() ? Poco::Dynamic::Var(context.connection()) : Poco::Dynamic::Var();
 		const Poco::Dynamic::Var given = input ? Poco::Dynamic::Var(input) : Poco::Dynamic::Var();
 		std::string key = operationId();
-		CheckedValues::appendKey(key, connection);
-		CheckedValues::appendKey(key, given);
-		static CheckedValues checked;
-		if (!checked.passed(key))
+		CallCache::appendKey(key, connection);
+		CallCache::appendKey(key, given);
+		static CallCache calls;
+		std::shared_ptr<OAuth2::OAuth2Client> session = calls.find(key);
+		if (!session)
 		{
 			const SchemaCatalog& schemas = SchemaCatalog::instance();
 			std::vector<std::string> problems = schemas.check("connection.schema.json", connection, "connection");
@@ -67,9 +63,10 @@ Plugin::ActionResult OAuth2Action::invoke(const Poco::JSON::Object::Ptr& input, 
 				for (const auto& problem : problems) message += (message.empty() ? "" : "; ") + problem;
 				return refuse(400, OAuth2::ErrorKind::InvalidInput, message);
 			}
-			checked.remember(key);
+			session = SessionRegistry::instance().session(configFor(input, context), context.logger());
+			calls.remember(key, session);
 		}
-		return run(input, context);
+		return call(*session, input, context);
 	}
 	catch (const OAuth2::InvalidInputException& e)
 	{

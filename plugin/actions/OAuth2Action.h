@@ -24,16 +24,17 @@ public:
 	static Plugin::ActionResult refusal(int status, OAuth2::ErrorKind kind, const std::string& message);
 
 protected:
-	virtual Plugin::ActionResult run(const Poco::JSON::Object::Ptr& input, const Plugin::ActionContext& context) const = 0;
+	/// The client configuration for this call: the connection's, with what the input overrides.
+	virtual OAuth2::ClientConfig configFor(const Poco::JSON::Object::Ptr& input, const Plugin::ActionContext& context) const = 0;
+
+	/// Makes the call on the session the configuration resolved to.
+	virtual Plugin::ActionResult call(OAuth2::OAuth2Client& session, const Poco::JSON::Object::Ptr& input, const Plugin::ActionContext& context) const = 0;
 
 	/// The action's output for a client result; subclasses add their own fields.
 	virtual Plugin::ActionResult resultOf(const OAuth2::ApiResult& result) const;
 
 	/// A refusal in this action's output shape.
 	Plugin::ActionResult refuse(int status, OAuth2::ErrorKind kind, const std::string& message) const;
-
-	/// The session for the connection, with credentials overridden by those given.
-	static std::shared_ptr<OAuth2::OAuth2Client> session(const OAuth2::ClientConfig& config, const Plugin::ActionContext& context);
 
 	/// A string field of `object`, or "" when absent.
 	static std::string text(const Poco::JSON::Object::Ptr& object, const std::string& field);

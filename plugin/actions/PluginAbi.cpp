@@ -75,12 +75,31 @@ std::string describe()
 	return out.str();
 }
 
+/// The last text parsed on this thread and its object: hosts pass the same connection (and
+/// often the same input) call after call. The objects are not handed out for changing.
+struct ParsedText
+{
+	std::string text;
+	Poco::JSON::Object::Ptr object;
+
+	const Poco::JSON::Object::Ptr& parse(const char* json, const std::string& what)
+	{
+		if (!json || !object || text != json)
+		{
+			object = parseObject(json, what);
+			text = json;
+		}
+		return object;
+	}
+};
+
 Plugin::ActionResult invoke(const char* name, const char* inputJson, const char* connectionJson)
 {
 	const Plugin::Action* action = name ? Actions::findAction(name) : nullptr;
 	if (!action) return Actions::OAuth2Action::refusal(418, OAuth2::ErrorKind::InvalidInput, "Invalid API operation specified.");
-	const auto input = parseObject(inputJson, "input");
-	const auto connection = parseObject(connectionJson, "connection");
+	thread_local ParsedText lastInput, lastConnection;
+	const auto input = lastInput.parse(inputJson, "input");
+	const auto connection = lastConnection.parse(connectionJson, "connection");
 	double callTimeout = 60;
 	if (connection->has("call_timeout_s") && connection->get("call_timeout_s").isNumeric())
 		callTimeout = connection->getValue<double>("call_timeout_s");

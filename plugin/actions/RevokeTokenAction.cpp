@@ -11,7 +11,12 @@ std::string RevokeTokenAction::description() const
 		"Falcon API call.";
 }
 
-Plugin::ActionResult RevokeTokenAction::run(const Poco::JSON::Object::Ptr& input, const Plugin::ActionContext& context) const
+OAuth2::ClientConfig RevokeTokenAction::configFor(const Poco::JSON::Object::Ptr&, const Plugin::ActionContext& context) const
+{
+	return clientConfigFrom(context.connection());
+}
+
+Plugin::ActionResult RevokeTokenAction::call(OAuth2::OAuth2Client& session, const Poco::JSON::Object::Ptr& input, const Plugin::ActionContext& context) const
 {
 	// Keyword style carries token and client_id on the call; Uber style in `data` (the schema
 	// allows exactly one of the two).
@@ -22,7 +27,7 @@ Plugin::ActionResult RevokeTokenAction::run(const Poco::JSON::Object::Ptr& input
 	options.clientId = text(fields, "client_id");
 	options.deadline = context.deadline();
 	options.cancelled = context.cancellationFlag();
-	return resultOf(session(clientConfigFrom(context.connection()), context)->revoke(options));
+	return resultOf(session.revoke(options));
 }
 
 } } // namespace Falcon::Actions

@@ -15,7 +15,8 @@ public:
 	std::string description() const override;
 
 protected:
-	Plugin::ActionResult run(const Poco::JSON::Object::Ptr& input, const Plugin::ActionContext& context) const override;
+	OAuth2::ClientConfig configFor(const Poco::JSON::Object::Ptr& input, const Plugin::ActionContext& context) const override;
+	Plugin::ActionResult call(OAuth2::OAuth2Client& session, const Poco::JSON::Object::Ptr& input, const Plugin::ActionContext& context) const override;
 };
 
 } } // namespace Falcon::Actions

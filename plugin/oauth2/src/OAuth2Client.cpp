@@ -72,6 +72,7 @@ OAuth2Client::OAuth2Client(const ClientConfig& config, Poco::Logger& logger):
 	_base(Endpoint::parse(config.effectiveBaseUrl(), config.baseUrl.empty() ? "cloud" : "base_url")),
 	_transport(transportSettings(config), logger, _redactor)
 {
+	_baseIsCanonical = _config.regions->findByBaseUrl(_base.str()) != nullptr;
 	_redactor.addSecret(config.clientSecret);
 	_redactor.addSecret(_basicCredentials);
 	_redactor.addSecret(ProxySettings::parse(config.proxy, "proxy").password);
@@ -271,7 +272,7 @@ std::optional<Error> OAuth2Client::refuseRedirect(const std::string& route, cons
 void OAuth2Client::discoverRegion(const ApiResult& result)
 {
 	const std::string announced = result.header("X-Cs-Region");
-	if (announced.empty()) return;
+	if (announced.empty() || !_baseIsCanonical) return;
 	const CloudRegion* region = _config.regions->find(announced);
 	if (!region || !region->discoverable) return;
 	std::lock_guard<std::mutex> lock(_baseMutex);
@@ -280,6 +281,7 @@ void OAuth2Client::discoverRegion(const ApiResult& result)
 	_logger.information("region autodiscovery: these credentials belong to " + region->name + "; switching from "
 		+ current->name + " (" + current->baseUrl + ") to " + region->baseUrl);
 	_base = Endpoint::parse(region->baseUrl, "X-Cs-Region");
+	_baseIsCanonical = true;
 }
 
 void OAuth2Client::logExchange(const std::string& route, const WireRequest& request, const ApiResult& result, Clock::duration took) const

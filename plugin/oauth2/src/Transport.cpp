@@ -99,8 +99,14 @@ void Transport::drop()
 std::chrono::milliseconds Transport::setReadBudget(Deadline deadline)
 {
 	const Poco::Timespan budget = Connector::budget(_settings.readTimeout, deadline);
-	_session->socket().setReceiveTimeout(budget);
-	_session->socket().setSendTimeout(budget);
+	// Mostly the read timeout itself, call after call: skip the system calls then.
+	if (budget != _appliedBudget || _session.get() != _budgetedSession)
+	{
+		_session->socket().setReceiveTimeout(budget);
+		_session->socket().setSendTimeout(budget);
+		_appliedBudget = budget;
+		_budgetedSession = _session.get();
+	}
 	return std::chrono::milliseconds(budget.totalMilliseconds());
 }
 

@@ -80,6 +80,7 @@ private:
 
 	mutable std::mutex _baseMutex;
 	Endpoint _base;
+	std::atomic<bool> _baseIsCanonical{false}; ///< only a canonical cloud URL is ever switched
 
 	mutable std::timed_mutex _transportMutex;
 	Transport _transport;

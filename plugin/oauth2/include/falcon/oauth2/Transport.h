@@ -97,6 +97,8 @@ private:
 	std::unique_ptr<Poco::Net::HTTPClientSession> _session;
 	Endpoint _origin;
 	unsigned _connectionsOpened = 0;
+	Poco::Timespan _appliedBudget;
+	const Poco::Net::HTTPClientSession* _budgetedSession = nullptr;
 };
 
 } } // namespace Falcon::OAuth2

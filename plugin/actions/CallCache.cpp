@@ -1,4 +1,4 @@
-#include "CheckedValues.h"
+#include "CallCache.h"
 
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
@@ -6,7 +6,7 @@
 namespace Falcon {
 namespace Actions {
 
-void CheckedValues::appendKey(std::string& key, const Poco::Dynamic::Var& value)
+void CallCache::appendKey(std::string& key, const Poco::Dynamic::Var& value)
 {
 	if (value.isEmpty())
 	{
@@ -54,17 +54,18 @@ void CheckedValues::appendKey(std::string& key, const Poco::Dynamic::Var& value)
 	}
 }
 
-bool CheckedValues::passed(const std::string& key) const
+std::shared_ptr<OAuth2::OAuth2Client> CallCache::find(const std::string& key) const
 {
 	std::lock_guard<std::mutex> lock(_mutex);
-	return _keys.count(key) != 0;
+	const auto it = _calls.find(key);
+	return it == _calls.end() ? nullptr : it->second;
 }
 
-void CheckedValues::remember(const std::string& key)
+void CallCache::remember(const std::string& key, std::shared_ptr<OAuth2::OAuth2Client> session)
 {
 	std::lock_guard<std::mutex> lock(_mutex);
-	if (_keys.size() >= CAPACITY) _keys.clear();
-	_keys.insert(key);
+	if (_calls.size() >= CAPACITY) _calls.clear();
+	_calls[key] = std::move(session);
 }
 
 } } // namespace Falcon::Actions

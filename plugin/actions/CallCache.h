@@ -1,0 +1,36 @@
+#pragma once
+
+#include "falcon/oauth2/OAuth2Client.h"
+
+#include <Poco/Dynamic/Var.h>
+
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+
+namespace Falcon {
+namespace Actions {
+
+/// Remembers, by content, the (action, connection, input) calls that already passed their
+/// schemas and the session each resolved to, so a host that calls an action a thousand times
+/// with the same objects pays for validation and session lookup once. Bounded: when full it
+/// starts over.
+class CallCache
+{
+public:
+	static constexpr std::size_t CAPACITY = 1024;
+
+	/// An exact, unambiguous rendering of a JSON value (types and lengths included).
+	static void appendKey(std::string& key, const Poco::Dynamic::Var& value);
+
+	/// The session a call with this key resolved to, or null when it has not been seen.
+	std::shared_ptr<OAuth2::OAuth2Client> find(const std::string& key) const;
+	void remember(const std::string& key, std::shared_ptr<OAuth2::OAuth2Client> session);
+
+private:
+	mutable std::mutex _mutex;
+	std::unordered_map<std::string, std::shared_ptr<OAuth2::OAuth2Client>> _calls;
+};
+
+} } // namespace Falcon::Actions
