@@ -529,10 +529,15 @@ int main(int argc, char** argv)
 	benchmark::RegisterBenchmark("plugin_revoke", PluginRevoke)->MinTime(1.0)->UseRealTime();
 	benchmark::RegisterBenchmark("cached_token", CachedToken)->Threads(1)->Threads(2)->Threads(4)->Threads(16)->UseRealTime();
 	benchmark::RegisterBenchmark("schema_validation", SchemaValidation);
-	int benchmarkArgc = 1;
-	benchmark::Initialize(&benchmarkArgc, argv);
+	// FALCON_BENCH_ONLY=NAME runs that benchmark alone (for profiling), without the scenarios.
+	const char* only = std::getenv("FALCON_BENCH_ONLY");
+	std::string filter = std::string("--benchmark_filter=") + (only ? only : ".");
+	char* benchmarkArgv[] = {argv[0], filter.data()};
+	int benchmarkArgc = 2;
+	benchmark::Initialize(&benchmarkArgc, benchmarkArgv);
 	CollectingReporter reporter;
 	benchmark::RunSpecifiedBenchmarks(&reporter);
+	if (only) return 0;
 
 	std::vector<Row> rows;
 	latencyRows(reporter, rows, "1 token mint", "raw_token_mint", "plugin_token_mint", 1.25);
