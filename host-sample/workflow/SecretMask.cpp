@@ -1,36 +1,59 @@
 #include "SecretMask.h"
 
 #include <algorithm>
-#include <vector>
 
 namespace Falcon {
 namespace Workflow {
 
+void SecretMask::insert(const std::string& value)
+{
+	const auto [it, inserted] = _values.insert(value);
+	if (!inserted) return;
+	auto& candidates = _byPrefix[std::string_view(*it).substr(0, MIN_LENGTH)];
+	const std::string_view view(*it);
+	candidates.insert(std::upper_bound(candidates.begin(), candidates.end(), view,
+		[](std::string_view a, std::string_view b) { return a.size() > b.size(); }), view);
+}
+
 void SecretMask::add(const std::string& value)
 {
-	// Very short values would mask ordinary text everywhere and hide nothing worth hiding.
-	if (value.size() < 4) return;
-	std::lock_guard<std::mutex> lock(_mutex);
-	_values.insert(value);
+	if (value.size() < MIN_LENGTH) return;
 	std::string escaped;
-	for (char c : value) escaped += c == '/' ? std::string("\\/") : std::string(1, c);
-	_values.insert(escaped); // as Poco's JSON writes it
-	auto sorted = std::make_shared<std::vector<std::string>>(_values.begin(), _values.end());
-	std::sort(sorted->begin(), sorted->end(), [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
-	_longestFirst = std::move(sorted);
+	for (char c : value) escaped += c == '/' ? std::string("\\/") : std::string(1, c); // as Poco's JSON writes it
+	std::lock_guard<std::mutex> lock(_mutex);
+	insert(value);
+	insert(escaped);
 }
 
 std::string SecretMask::mask(const std::string& text) const
 {
-	std::shared_ptr<const std::vector<std::string>> values;
+	if (text.size() < MIN_LENGTH) return text;
+	std::lock_guard<std::mutex> lock(_mutex);
+	if (_values.empty()) return text;
+	std::string result;
+	result.reserve(text.size());
+	std::size_t i = 0;
+	while (i < text.size())
 	{
-		std::lock_guard<std::mutex> lock(_mutex);
-		values = _longestFirst;
-	}
-	std::string result = text;
-	for (const auto& value : *values)
-	{
-		for (auto at = result.find(value); at != std::string::npos; at = result.find(value, at + 3)) result.replace(at, value.size(), "***");
+		bool masked = false;
+		if (i + MIN_LENGTH <= text.size())
+		{
+			const auto candidates = _byPrefix.find(std::string_view(text).substr(i, MIN_LENGTH));
+			if (candidates != _byPrefix.end())
+			{
+				for (const auto& value : candidates->second)
+				{
+					if (text.compare(i, value.size(), value.data(), value.size()) == 0)
+					{
+						result += "***";
+						i += value.size();
+						masked = true;
+						break;
+					}
+				}
+			}
+		}
+		if (!masked) result += text[i++];
 	}
 	return result;
 }

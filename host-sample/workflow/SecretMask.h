@@ -1,10 +1,11 @@
 #pragma once
 
-#include <memory>
 #include <mutex>
-#include <vector>
 #include <set>
 #include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
 
 namespace Falcon {
 namespace Workflow {
@@ -18,11 +19,18 @@ public:
 	void add(const std::string& value);
 	std::string mask(const std::string& text) const;
 
+	/// Values shorter than this are not taken: they would mask ordinary text and hide nothing.
+	static constexpr std::size_t MIN_LENGTH = 4;
+
 private:
+	void insert(const std::string& value);
+
+	/// The values, and each value's first MIN_LENGTH characters pointing at it (views into the
+	/// set, whose nodes never move), so that masking costs one lookup per character of text
+	/// however many secrets a long run has met.
 	mutable std::mutex _mutex;
 	std::set<std::string> _values;
-	/// _values longest first, rebuilt on add: masking reads it without sorting.
-	std::shared_ptr<const std::vector<std::string>> _longestFirst = std::make_shared<std::vector<std::string>>();
+	std::unordered_map<std::string_view, std::vector<std::string_view>> _byPrefix; ///< longest first
 };
 
 } } // namespace Falcon::Workflow

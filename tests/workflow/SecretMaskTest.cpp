@@ -1,0 +1,61 @@
+#include "SuiteDriver.h"
+
+#include "workflow/SecretMask.h"
+
+#include <cppunit/extensions/HelperMacros.h>
+
+using namespace Falcon::Workflow;
+
+class SecretMaskTest: public CppUnit::TestFixture
+{
+	CPPUNIT_TEST_SUITE(SecretMaskTest);
+	CPPUNIT_TEST(testMasksEveryOccurrence);
+	CPPUNIT_TEST(testLongestFirst);
+	CPPUNIT_TEST(testJsonEscapedSpelling);
+	CPPUNIT_TEST(testShortValuesAreNotTaken);
+	CPPUNIT_TEST(testManyValues);
+	CPPUNIT_TEST_SUITE_END();
+
+public:
+	void testMasksEveryOccurrence()
+	{
+		SecretMask mask;
+		CPPUNIT_ASSERT_EQUAL(std::string("nothing yet"), mask.mask("nothing yet"));
+		mask.add("tok-1234");
+		CPPUNIT_ASSERT_EQUAL(std::string("a *** b ***"), mask.mask("a tok-1234 b tok-1234"));
+		CPPUNIT_ASSERT_EQUAL(std::string("***"), mask.mask("tok-1234"));
+		CPPUNIT_ASSERT_EQUAL(std::string("tok-123"), mask.mask("tok-123"));
+	}
+
+	void testLongestFirst()
+	{
+		SecretMask mask;
+		mask.add("abcd");
+		mask.add("abcdefgh");
+		CPPUNIT_ASSERT_EQUAL(std::string("*** ***"), mask.mask("abcdefgh abcd"));
+	}
+
+	void testJsonEscapedSpelling()
+	{
+		SecretMask mask;
+		mask.add("a/b/c/d");
+		CPPUNIT_ASSERT_EQUAL(std::string("{\"t\":\"***\"} ***"), mask.mask("{\"t\":\"a\\/b\\/c\\/d\"} a/b/c/d"));
+	}
+
+	void testShortValuesAreNotTaken()
+	{
+		SecretMask mask;
+		mask.add("ab");
+		CPPUNIT_ASSERT_EQUAL(std::string("abab"), mask.mask("abab"));
+	}
+
+	void testManyValues()
+	{
+		SecretMask mask;
+		for (int i = 0; i < 500; ++i) mask.add("token-" + std::to_string(i) + "-end");
+		CPPUNIT_ASSERT_EQUAL(std::string("x *** y *** z"), mask.mask("x token-7-end y token-499-end z"));
+		CPPUNIT_ASSERT_EQUAL(std::string("token-500-end"), mask.mask("token-500-end"));
+	}
+};
+
+FALCON_REGISTER_SUITE(SecretMaskTest);
