@@ -141,33 +141,44 @@ Falcon::Plugin::ActionResult invoke(const std::string& name, const Poco::JSON::O
 }
 
 // 1. Token mint: raw wire vs plugin (force: a new token each call).
-void RawTokenMint(benchmark::State& state)
+/// POSTs the same form on a bare keep-alive Poco session each iteration, timing each call.
+void rawLoop(benchmark::State& state, const std::string& path, const std::string& form, const std::string& authorization)
 {
 	RawWire wire;
 	Latencies latencies;
-	const std::string form = "client_id=" + CLIENT + "&client_secret=" + SECRET;
 	for (auto _ : state)
 	{
 		const auto started = Clock::now();
-		benchmark::DoNotOptimize(wire.post("/oauth2/token", form));
+		benchmark::DoNotOptimize(wire.post(path, form, authorization));
 		latencies.add(Clock::now() - started);
+	}
+	latencies.report(state);
+}
+
+void RawTokenMint(benchmark::State& state)
+{
+	rawLoop(state, "/oauth2/token", "client_id=" + CLIENT + "&client_secret=" + SECRET, "");
+}
+
+/// Calls `name` through Action::invoke with the same input each iteration, timing each call.
+void pluginLoop(benchmark::State& state, const std::string& name, const std::string& input)
+{
+	const auto with = connection();
+	const auto given = object(input);
+	Latencies latencies;
+	for (auto _ : state)
+	{
+		const auto started = Clock::now();
+		const auto result = invoke(name, given, with);
+		latencies.add(Clock::now() - started);
+		if (!result.ok()) state.SkipWithError((name + " failed").c_str());
 	}
 	latencies.report(state);
 }
 
 void PluginTokenMint(benchmark::State& state)
 {
-	const auto with = connection();
-	const auto input = object("{\"force\": true}");
-	Latencies latencies;
-	for (auto _ : state)
-	{
-		const auto started = Clock::now();
-		const auto result = invoke("token", input, with);
-		latencies.add(Clock::now() - started);
-		if (!result.ok()) state.SkipWithError("token failed");
-	}
-	latencies.report(state);
+	pluginLoop(state, "token", "{\"force\": true}");
 }
 
 // 2. The same through the C interface (JSON in, JSON out).
@@ -197,31 +208,12 @@ void CAbiTokenMint(benchmark::State& state)
 // 8. Revoke: raw wire vs plugin.
 void RawRevoke(benchmark::State& state)
 {
-	RawWire wire;
-	Latencies latencies;
-	const std::string basic = "basic " + Falcon::OAuth2::basicCredentials(CLIENT, SECRET);
-	for (auto _ : state)
-	{
-		const auto started = Clock::now();
-		benchmark::DoNotOptimize(wire.post("/oauth2/revoke", "token=not-a-real-token", basic));
-		latencies.add(Clock::now() - started);
-	}
-	latencies.report(state);
+	rawLoop(state, "/oauth2/revoke", "token=not-a-real-token", "basic " + Falcon::OAuth2::basicCredentials(CLIENT, SECRET));
 }
 
 void PluginRevoke(benchmark::State& state)
 {
-	const auto with = connection();
-	const auto input = object("{\"token\": \"not-a-real-token\"}");
-	Latencies latencies;
-	for (auto _ : state)
-	{
-		const auto started = Clock::now();
-		const auto result = invoke("revoke", input, with);
-		latencies.add(Clock::now() - started);
-		if (!result.ok()) state.SkipWithError("revoke failed");
-	}
-	latencies.report(state);
+	pluginLoop(state, "revoke", "{\"token\": \"not-a-real-token\"}");
 }
 
 // 3. The cached token, in-process, on 1..16 threads.

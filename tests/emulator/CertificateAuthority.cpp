@@ -75,24 +75,25 @@ void writePem(const std::string& path, Writer write)
 	check(ok, "writing a PEM file");
 }
 
-Key readKey(const std::string& path)
+template <typename Owned, typename Reader>
+Owned readPem(const std::string& path, Reader read, const char* what)
 {
 	FILE* file = std::fopen(path.c_str(), "r");
-	check(file != nullptr, "opening the CA key");
-	Key key(PEM_read_PrivateKey(file, nullptr, nullptr, nullptr));
+	check(file != nullptr, what);
+	Owned owned(read(file, nullptr, nullptr, nullptr));
 	std::fclose(file);
-	check(key != nullptr, "reading the CA key");
-	return key;
+	check(owned != nullptr, what);
+	return owned;
+}
+
+Key readKey(const std::string& path)
+{
+	return readPem<Key>(path, PEM_read_PrivateKey, "reading the CA key");
 }
 
 Cert readCert(const std::string& path)
 {
-	FILE* file = std::fopen(path.c_str(), "r");
-	check(file != nullptr, "opening the CA certificate");
-	Cert cert(PEM_read_X509(file, nullptr, nullptr, nullptr));
-	std::fclose(file);
-	check(cert != nullptr, "reading the CA certificate");
-	return cert;
+	return readPem<Cert>(path, PEM_read_X509, "reading the CA certificate");
 }
 
 } // namespace
