@@ -376,20 +376,60 @@ void WorkflowRunner::runStep(const StepDefinition& step, StepState& state)
 
 namespace {
 
-/// A deep copy in which every string passed through the mask.
-Poco::Dynamic::Var maskedCopy(const Poco::Dynamic::Var& value, const SecretMask& mask)
+/// Passes every string of `value` through the mask, changing the value in place. Used once the
+/// run is over, when nothing reads the real values any more.
+void maskInPlace(const Poco::Dynamic::Var& value, const SecretMask& mask)
 {
-	if (value.isString()) return mask.mask(value.extract<std::string>());
+	if (Object object = asObject(value))
+	{
+		std::vector<std::pair<std::string, std::string>> changed;
+		for (const auto& entry : *object)
+		{
+			if (entry.second.isString())
+			{
+				const std::string& text = entry.second.extract<std::string>();
+				std::string masked = mask.mask(text);
+				if (masked != text) changed.emplace_back(entry.first, std::move(masked));
+			}
+			else
+			{
+				maskInPlace(entry.second, mask);
+			}
+		}
+		for (auto& change : changed) object->set(change.first, change.second);
+	}
+	else if (Array array = asArray(value))
+	{
+		for (unsigned i = 0; i < array->size(); ++i)
+		{
+			const Poco::Dynamic::Var element = array->get(i);
+			if (element.isString())
+			{
+				const std::string& text = element.extract<std::string>();
+				const std::string masked = mask.mask(text);
+				if (masked != text) array->set(i, masked);
+			}
+			else
+			{
+				maskInPlace(element, mask);
+			}
+		}
+	}
+}
+
+/// A copy that shares nothing with `value`, for outputs revealed while the steps get masked.
+Poco::Dynamic::Var deepCopy(const Poco::Dynamic::Var& value)
+{
 	if (const Object object = asObject(value))
 	{
 		Object copy = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
-		for (const auto& entry : *object) copy->set(entry.first, maskedCopy(entry.second, mask));
+		for (const auto& entry : *object) copy->set(entry.first, deepCopy(entry.second));
 		return copy;
 	}
 	if (const Array array = asArray(value))
 	{
 		Array copy = new Poco::JSON::Array;
-		for (const auto& element : *array) copy->add(maskedCopy(element, mask));
+		for (const auto& element : *array) copy->add(deepCopy(element));
 		return copy;
 	}
 	return value;
@@ -397,25 +437,24 @@ Poco::Dynamic::Var maskedCopy(const Poco::Dynamic::Var& value, const SecretMask&
 
 } // namespace
 
-Object WorkflowRunner::maskedOutputs(const StepDefinition& step, const Object& outputs) const
+void WorkflowRunner::maskOutputs(const StepDefinition& step, const Object& outputs) const
 {
 	// Every known secret value anywhere, then the x-secret fields whatever their value.
-	Object copy = maskedCopy(outputs, _mask).extract<Object>();
+	maskInPlace(outputs, _mask);
 	for (const auto& secretPath : step.secretOutputPaths)
 	{
-		Poco::Dynamic::Var parent = copy;
+		Poco::Dynamic::Var parent = outputs;
 		for (std::size_t i = 0; i + 1 < secretPath.size() && asObject(parent); ++i) parent = asObject(parent)->get(secretPath[i]);
 		Object holder = asObject(parent);
 		if (holder && holder->has(secretPath.back())) holder->set(secretPath.back(), std::string("***"));
 	}
-	return copy;
 }
 
 Object WorkflowRunner::run()
 {
 	const auto started = Clock::now();
 	prepareInputs();
-	Array steps = new Poco::JSON::Array;
+	std::vector<std::shared_ptr<StepState>> states;
 	for (const auto& step : _workflow.steps)
 	{
 		auto state = std::make_shared<StepState>();
@@ -424,34 +463,50 @@ Object WorkflowRunner::run()
 			_states[step.id] = state;
 		}
 		runStep(step, *state);
-
-		Object record = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
-		record->set("id", step.id);
-		record->set("action", step.action->operationId());
-		record->set("status", state->status);
-		record->set("attempts", state->attempts);
-		record->set("duration_s", std::round(state->seconds * 1000) / 1000);
-		if (const Object outputs = asObject(state->outputs)) record->set("outputs", maskedOutputs(step, outputs));
-		else if (const Array iterations = asArray(state->outputs))
-		{
-			Array masked = new Poco::JSON::Array;
-			for (std::size_t i = 0; i < iterations->size(); ++i) masked->add(maskedOutputs(step, iterations->getObject(static_cast<unsigned>(i))));
-			record->set("outputs", masked);
-		}
-		if (const Object error = asObject(state->error)) record->set("error", maskedOutputs(step, error));
-		steps->add(record);
+		states.push_back(state);
 	}
 	if (_options.cancelled->load()) _status = "cancelled";
 	else if (_failed) _status = "failure";
 
+	// The workflow's outputs first, while the steps' outputs still hold the real values.
 	const Context context(*this);
 	Object outputs = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
 	for (const auto& output : _workflow.outputs)
 	{
 		const Value value = output.second.evaluate(context);
-		if (value.secret && !_options.revealOutputs) outputs->set(output.first, std::string("***"));
-		else if (!_options.revealOutputs && value.data.isString()) outputs->set(output.first, _mask.mask(value.data.extract<std::string>()));
-		else outputs->set(output.first, value.data);
+		if (_options.revealOutputs) outputs->set(output.first, deepCopy(value.data));
+		else if (value.secret) outputs->set(output.first, std::string("***"));
+		else if (value.data.isString()) outputs->set(output.first, _mask.mask(value.data.extract<std::string>()));
+		else outputs->set(output.first, value.data); // an object or list is masked with the steps below
+	}
+
+	Array steps = new Poco::JSON::Array;
+	for (std::size_t i = 0; i < states.size(); ++i)
+	{
+		const StepDefinition& step = _workflow.steps[i];
+		const StepState& state = *states[i];
+		Object record = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+		record->set("id", step.id);
+		record->set("action", step.action->operationId());
+		record->set("status", state.status);
+		record->set("attempts", state.attempts);
+		record->set("duration_s", std::round(state.seconds * 1000) / 1000);
+		if (const Object single = asObject(state.outputs))
+		{
+			maskOutputs(step, single);
+			record->set("outputs", single);
+		}
+		else if (const Array iterations = asArray(state.outputs))
+		{
+			for (std::size_t k = 0; k < iterations->size(); ++k) maskOutputs(step, iterations->getObject(static_cast<unsigned>(k)));
+			record->set("outputs", iterations);
+		}
+		if (const Object error = asObject(state.error))
+		{
+			maskOutputs(step, error); // already masked when it is part of the outputs; harmless again
+			record->set("error", error);
+		}
+		steps->add(record);
 	}
 
 	Object record = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);

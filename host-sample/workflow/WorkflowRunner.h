@@ -43,6 +43,7 @@ public:
 
 	/// The run record: {workflow, status, duration_s, steps[...], outputs}. Never throws for a
 	/// failing step; throws std::invalid_argument for inputs that do not fit their declaration.
+	/// Call once: the steps' outputs are masked in place as the record is made.
 	Poco::JSON::Object::Ptr run();
 
 	/// "success", "failure" or "cancelled" after run().
@@ -58,7 +59,7 @@ private:
 	void runStep(const StepDefinition& step, StepState& state);
 	Poco::JSON::Object::Ptr attempt(const StepDefinition& step, const Context& context, int& attempts);
 	Poco::Dynamic::Var resolve(const Poco::Dynamic::Var& value, const Context& context);
-	Poco::JSON::Object::Ptr maskedOutputs(const StepDefinition& step, const Poco::JSON::Object::Ptr& outputs) const;
+	void maskOutputs(const StepDefinition& step, const Poco::JSON::Object::Ptr& outputs) const;
 	bool waitUnlessCancelled(double seconds, bool cleanup) const;
 
 	const WorkflowDefinition& _workflow;
