@@ -286,23 +286,18 @@ void OAuth2Client::discoverRegion(const ApiResult& result)
 
 void OAuth2Client::logExchange(const std::string& route, const WireRequest& request, const ApiResult& result, Clock::duration took) const
 {
+	// One line per call at debug level: at information a busy host would log every call.
+	if (!_logger.debug()) return;
 	const std::string elapsed = formatSeconds(std::chrono::duration_cast<std::chrono::milliseconds>(took));
 	const std::string outcome = result.ok() ? "ok" : std::string(toString(result.error->kind));
-	// One line per call at debug level: at information a busy host would log every token.
-	if (_logger.debug())
-	{
-		_logger.debug(_redactor.redact("POST " + route + " -> " + std::to_string(result.statusCode) + " " + outcome + " in " + elapsed + " s"
-			+ (result.error ? ": " + result.error->message : "")));
-	}
-	if (_logger.debug())
-	{
-		std::string detail = "request headers:";
-		for (const auto& header : request.headers) detail += "\n  " + header.first + ": " + header.second;
-		detail += "\nrequest body: " + request.body + "\nresponse headers:";
-		for (const auto& header : result.headers) detail += "\n  " + header.first + ": " + header.second;
-		detail += "\nresponse body: " + result.body;
-		_logger.debug(_redactor.redact(detail));
-	}
+	_logger.debug(_redactor.redact("POST " + route + " -> " + std::to_string(result.statusCode) + " " + outcome + " in " + elapsed + " s"
+		+ (result.error ? ": " + result.error->message : "")));
+	std::string detail = "request headers:";
+	for (const auto& header : request.headers) detail += "\n  " + header.first + ": " + header.second;
+	detail += "\nrequest body: " + request.body + "\nresponse headers:";
+	for (const auto& header : result.headers) detail += "\n  " + header.first + ": " + header.second;
+	detail += "\nresponse body: " + result.body;
+	_logger.debug(_redactor.redact(detail));
 }
 
 } } // namespace Falcon::OAuth2
