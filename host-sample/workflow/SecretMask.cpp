@@ -9,6 +9,8 @@ void SecretMask::insert(const std::string& value)
 {
 	const auto [it, inserted] = _values.insert(value);
 	if (!inserted) return;
+	_shortest = _shortest == 0 ? value.size() : std::min(_shortest, value.size());
+	_startsWith[static_cast<unsigned char>(value[0])] = true;
 	auto& candidates = _byPrefix[std::string_view(*it).substr(0, MIN_LENGTH)];
 	const std::string_view view(*it);
 	candidates.insert(std::upper_bound(candidates.begin(), candidates.end(), view,
@@ -29,14 +31,14 @@ std::string SecretMask::mask(const std::string& text) const
 {
 	if (text.size() < MIN_LENGTH) return text;
 	std::lock_guard<std::mutex> lock(_mutex);
-	if (_values.empty()) return text;
+	if (_values.empty() || text.size() < _shortest) return text;
 	std::string result;
 	result.reserve(text.size());
 	std::size_t i = 0;
 	while (i < text.size())
 	{
 		bool masked = false;
-		if (i + MIN_LENGTH <= text.size())
+		if (i + MIN_LENGTH <= text.size() && _startsWith[static_cast<unsigned char>(text[i])])
 		{
 			const auto candidates = _byPrefix.find(std::string_view(text).substr(i, MIN_LENGTH));
 			if (candidates != _byPrefix.end())

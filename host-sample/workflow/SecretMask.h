@@ -31,6 +31,8 @@ private:
 	mutable std::mutex _mutex;
 	std::set<std::string> _values;
 	std::unordered_map<std::string_view, std::vector<std::string_view>> _byPrefix; ///< longest first
+	std::size_t _shortest = 0;   ///< texts shorter than this hold no secret
+	bool _startsWith[256] = {};  ///< the characters secrets start with: other positions are skipped
 };
 
 } } // namespace Falcon::Workflow
