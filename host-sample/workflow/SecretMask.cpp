@@ -1,16 +1,26 @@
 #include "SecretMask.h"
 
 #include <algorithm>
+#include <cstring>
 
 namespace Falcon {
 namespace Workflow {
+
+std::uint32_t SecretMask::filterBit(const char* prefix)
+{
+	static_assert(MIN_LENGTH == 4, "the filter hashes four characters");
+	std::uint32_t key;
+	std::memcpy(&key, prefix, sizeof(key));
+	return (key * 2654435761u) >> 16; // 0 .. 65535
+}
 
 void SecretMask::insert(const std::string& value)
 {
 	const auto [it, inserted] = _values.insert(value);
 	if (!inserted) return;
 	_shortest = _shortest == 0 ? value.size() : std::min(_shortest, value.size());
-	_startsWith[static_cast<unsigned char>(value[0])] = true;
+	const std::uint32_t bit = filterBit(value.data());
+	_prefixFilter[bit / 64] |= std::uint64_t(1) << (bit % 64);
 	auto& candidates = _byPrefix[std::string_view(*it).substr(0, MIN_LENGTH)];
 	const std::string_view view(*it);
 	candidates.insert(std::upper_bound(candidates.begin(), candidates.end(), view,
@@ -38,7 +48,8 @@ std::string SecretMask::mask(const std::string& text) const
 	while (i < text.size())
 	{
 		bool masked = false;
-		if (i + MIN_LENGTH <= text.size() && _startsWith[static_cast<unsigned char>(text[i])])
+		const std::uint32_t bit = i + MIN_LENGTH <= text.size() ? filterBit(text.data() + i) : 0;
+		if (i + MIN_LENGTH <= text.size() && (_prefixFilter[bit / 64] >> (bit % 64) & 1))
 		{
 			const auto candidates = _byPrefix.find(std::string_view(text).substr(i, MIN_LENGTH));
 			if (candidates != _byPrefix.end())
