@@ -30,8 +30,13 @@ void SecretMask::insert(const std::string& value)
 void SecretMask::add(const std::string& value)
 {
 	if (value.size() < MIN_LENGTH) return;
-	std::string escaped;
-	for (char c : value) escaped += c == '/' ? std::string("\\/") : std::string(1, c); // as Poco's JSON writes it
+	std::string escaped; // as Poco's JSON writes it
+	escaped.reserve(value.size() + 8);
+	for (char c : value)
+	{
+		if (c == '/') escaped += '\\';
+		escaped += c;
+	}
 	std::lock_guard<std::mutex> lock(_mutex);
 	insert(value);
 	insert(escaped);
@@ -43,13 +48,13 @@ std::string SecretMask::mask(const std::string& text) const
 	std::lock_guard<std::mutex> lock(_mutex);
 	if (_values.empty() || text.size() < _shortest) return text;
 	std::string result;
-	result.reserve(text.size());
+	std::size_t copied = 0; // text before this is in `result` already
 	std::size_t i = 0;
-	while (i < text.size())
+	while (i + MIN_LENGTH <= text.size())
 	{
-		bool masked = false;
-		const std::uint32_t bit = i + MIN_LENGTH <= text.size() ? filterBit(text.data() + i) : 0;
-		if (i + MIN_LENGTH <= text.size() && (_prefixFilter[bit / 64] >> (bit % 64) & 1))
+		const std::uint32_t bit = filterBit(text.data() + i);
+		std::size_t matched = 0;
+		if (_prefixFilter[bit / 64] >> (bit % 64) & 1)
 		{
 			const auto candidates = _byPrefix.find(std::string_view(text).substr(i, MIN_LENGTH));
 			if (candidates != _byPrefix.end())
@@ -58,16 +63,24 @@ std::string SecretMask::mask(const std::string& text) const
 				{
 					if (text.compare(i, value.size(), value.data(), value.size()) == 0)
 					{
-						result += "***";
-						i += value.size();
-						masked = true;
+						matched = value.size();
 						break;
 					}
 				}
 			}
 		}
-		if (!masked) result += text[i++];
+		if (matched == 0)
+		{
+			++i;
+			continue;
+		}
+		result.append(text, copied, i - copied);
+		result += "***";
+		i += matched;
+		copied = i;
 	}
+	if (copied == 0) return text;
+	result.append(text, copied, std::string::npos);
 	return result;
 }
 
