@@ -525,8 +525,20 @@ int main(int argc, char** argv)
 	std::vector<std::string> arguments{"--clients", work + "/clients.json", "--clouds", "us-1", "--rate-limit", "1000000",
 		"--tls-dir", work + "/tls", "--ready-file", work + "/ready.json"};
 	if (twoCores) arguments.insert(arguments.begin(), {"-c", "0", FALCON_EMULATOR_BINARY});
-	Poco::Pipe emulatorOut;
-	Poco::ProcessHandle emulatorProcess = Poco::Process::launch(twoCores ? "/usr/bin/taskset" : FALCON_EMULATOR_BINARY, arguments, nullptr, &emulatorOut, nullptr);
+	Poco::Pipe emulatorOut, emulatorErr;
+	Poco::ProcessHandle emulatorProcess = Poco::Process::launch(twoCores ? "/usr/bin/taskset" : FALCON_EMULATOR_BINARY, arguments, nullptr, &emulatorOut, &emulatorErr);
+	// Whatever way main returns, the emulator stops with it.
+	struct StopEmulator
+	{
+		Poco::ProcessHandle& process;
+		std::string work;
+		~StopEmulator()
+		{
+			Poco::Process::requestTermination(process.id());
+			process.wait();
+			Poco::File(work).remove(true);
+		}
+	} stopEmulator{emulatorProcess, work};
 	for (int i = 0; i < 400 && !Poco::File(work + "/ready.json").exists(); ++i) std::this_thread::sleep_for(milliseconds(25));
 	if (!Poco::File(work + "/ready.json").exists())
 	{
@@ -658,8 +670,5 @@ int main(int argc, char** argv)
 	std::cout << "\nfigures written to " << jsonPath << (allPass ? "; every target met" : "; some targets missed") << "\n";
 	plugin = nullptr;
 	loader.unload();
-	Poco::Process::requestTermination(emulatorProcess.id());
-	emulatorProcess.wait();
-	Poco::File(work).remove(true);
 	return 0;
 }

@@ -33,6 +33,24 @@ Poco::Dynamic::Var bodyAsJSON(const std::string& body)
 	}
 }
 
+/// A copy that shares no object or array with `value`.
+Poco::Dynamic::Var copyOf(const Poco::Dynamic::Var& value)
+{
+	if (value.type() == typeid(Poco::JSON::Object::Ptr))
+	{
+		Poco::JSON::Object::Ptr copy = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+		for (const auto& entry : *value.extract<Poco::JSON::Object::Ptr>()) copy->set(entry.first, copyOf(entry.second));
+		return copy;
+	}
+	if (value.type() == typeid(Poco::JSON::Array::Ptr))
+	{
+		Poco::JSON::Array::Ptr copy = new Poco::JSON::Array;
+		for (const auto& element : *value.extract<Poco::JSON::Array::Ptr>()) copy->add(copyOf(element));
+		return copy;
+	}
+	return value;
+}
+
 Poco::JSON::Object::Ptr errorAsJSON(const Error& error)
 {
 	Poco::JSON::Object::Ptr json = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
@@ -63,9 +81,14 @@ Poco::JSON::Object::Ptr ApiResult::toJSON() const
 			headerObject->set(header.first, header.second);
 	}
 	json->set("headers", headerObject);
-	json->set("body", bodyAsJSON(body));
+	json->set("body", parsedBody ? copyOf(*parsedBody) : bodyAsJSON(body));
 	if (error) json->set("error", errorAsJSON(*error));
 	return json;
+}
+
+void ApiResult::keepParsedBody()
+{
+	if (!parsedBody) parsedBody = std::make_shared<const Poco::Dynamic::Var>(bodyAsJSON(body));
 }
 
 ApiResult ApiResult::synthetic(int statusCode, Error error)

@@ -43,6 +43,7 @@ void TokenCache::remember(const ApiResult& result, Clock::time_point now)
 		if (const auto& issued = result.issued)
 		{
 			_token = result;
+			_token->keepParsedBody(); // served many times: parse once
 			_accessToken = issued->accessToken;
 			_issuedAt = now;
 			_expiresIn = issued->expiresIn;

@@ -5,6 +5,7 @@
 
 #include <Poco/JSON/Object.h>
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -28,6 +29,12 @@ struct ApiResult
 	std::optional<Error> error;  ///< set on every failure, never on success
 	bool fromCache = false;      ///< a token result served from the session's cache
 	std::optional<IssuedToken> issued; ///< a token route success: the body, read once
+	/// The body as JSON, once someone parsed it (a cached token is returned many times). Shared
+	/// and never changed: toJSON hands out copies.
+	std::shared_ptr<const Poco::Dynamic::Var> parsedBody;
+
+	/// Parses the body now, so that every later toJSON of this result (and its copies) skips it.
+	void keepParsedBody();
 
 	bool ok() const { return !error.has_value(); }
 	std::string header(const std::string& name) const { return findHeader(headers, name); }
