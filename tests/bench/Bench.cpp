@@ -606,7 +606,7 @@ int main(int argc, char** argv)
 
 	std::vector<Row> rows;
 	// The control: the raw wire against itself on two connections. Its ratio is the bias of a
-	// side-by-side comparison on this machine (connection placement, the in-process emulator).
+	// side-by-side comparison on this machine (where each connection lands); near 1.00 means the pairs can be trusted.
 	latencyRows(reporter, rows, "0 control", "raw_pair", "raw POST, first connection", "raw POST, second connection", 1.25);
 	if (!rows.empty() && rows.back().measure == "0 control") rows.back().verdict = "";
 	latencyRows(reporter, rows, "1 token mint", "token_mint", "raw POST /oauth2/token", "Action::invoke oauth2AccessToken force", 1.25);
