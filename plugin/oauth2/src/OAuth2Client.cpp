@@ -86,8 +86,24 @@ std::string OAuth2Client::baseUrl() const
 
 unsigned OAuth2Client::connectionsOpened() const
 {
-	std::lock_guard<std::timed_mutex> lock(_transportMutex);
 	return _transport.connectionsOpened();
+}
+
+bool OAuth2Client::waitForTransport(Deadline deadline)
+{
+	std::unique_lock<std::mutex> lock(_turnMutex);
+	if (!_turnFree.wait_until(lock, deadline, [this] { return !_transportBusy; })) return false;
+	_transportBusy = true;
+	return true;
+}
+
+void OAuth2Client::releaseTransport()
+{
+	{
+		std::lock_guard<std::mutex> lock(_turnMutex);
+		_transportBusy = false;
+	}
+	_turnFree.notify_one();
 }
 
 Deadline OAuth2Client::deadlineOf(const std::optional<Deadline>& deadline) const
@@ -182,9 +198,13 @@ ApiResult OAuth2Client::post(const std::string& route, const WireRequest& reques
 	const auto started = Clock::now();
 	ApiResult result;
 	{
-		std::unique_lock<std::timed_mutex> lock(_transportMutex, std::defer_lock);
-		if (!lock.try_lock_until(deadline))
+		if (!waitForTransport(deadline))
 			return failure(Error{ErrorKind::Timeout, "the call's deadline passed while waiting for the session's connection", true, std::nullopt, {}});
+		struct Turn
+		{
+			OAuth2Client& client;
+			~Turn() { client.releaseTransport(); }
+		} turn{*this};
 		result = postFollowingRedirects(route, request, deadline);
 	}
 	if (!result.error)

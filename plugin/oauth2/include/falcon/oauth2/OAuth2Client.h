@@ -12,6 +12,7 @@
 #include <Poco/Logger.h>
 
 #include <atomic>
+#include <condition_variable>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -82,7 +83,14 @@ private:
 	Endpoint _base;
 	std::atomic<bool> _baseIsCanonical{false}; ///< only a canonical cloud URL is ever switched
 
-	mutable std::timed_mutex _transportMutex;
+	/// The session's one connection is used by one call at a time; the others wait for their
+	/// turn until their deadline. (A flag and a condition rather than std::timed_mutex, whose
+	/// timed lock ThreadSanitizer cannot follow.)
+	bool waitForTransport(Deadline deadline);
+	void releaseTransport();
+	std::mutex _turnMutex;
+	std::condition_variable _turnFree;
+	bool _transportBusy = false;
 	Transport _transport;
 };
 

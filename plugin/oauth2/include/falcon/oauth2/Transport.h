@@ -9,6 +9,7 @@
 #include <Poco/Net/Context.h>
 #include <Poco/Net/HTTPClientSession.h>
 
+#include <atomic>
 #include <chrono>
 #include <memory>
 #include <string>
@@ -79,7 +80,7 @@ public:
 	WireReply post(const Endpoint& target, const WireRequest& request, Deadline deadline);
 
 	/// TCP connections opened so far (a reused keep-alive connection is not counted again).
-	unsigned connectionsOpened() const { return _connectionsOpened; }
+	unsigned connectionsOpened() const { return _connectionsOpened.load(); }
 
 private:
 	void connect(const Endpoint& target, Deadline deadline);
@@ -96,7 +97,7 @@ private:
 	Poco::Net::Context::Ptr _context;
 	std::unique_ptr<Poco::Net::HTTPClientSession> _session;
 	Endpoint _origin;
-	unsigned _connectionsOpened = 0;
+	std::atomic<unsigned> _connectionsOpened{0};
 	Poco::Timespan _appliedBudget;
 	const Poco::Net::HTTPClientSession* _budgetedSession = nullptr;
 };
