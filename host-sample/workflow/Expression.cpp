@@ -70,10 +70,11 @@ class Parser
 public:
 	explicit Parser(const std::string& text): _text(text) {}
 
-	NodePtr parse(std::vector<std::vector<std::string>>& paths, bool& callsAlways)
+	NodePtr parse(std::vector<std::vector<std::string>>& paths, bool& callsAlways, bool& callsStatus)
 	{
 		_paths = &paths;
 		_callsAlways = &callsAlways;
+		_callsStatus = &callsStatus;
 		skipSpace();
 		if (atEnd()) fail("an expression");
 		NodePtr node = orExpression(0);
@@ -252,6 +253,7 @@ private:
 			if (name != "succeeded" && name != "failed" && name != "always" && name != "cancelled")
 				throw ExpressionError("unknown function " + name + "() (succeeded, failed, always, cancelled)");
 			if (name == "always") *_callsAlways = true;
+			*_callsStatus = true;
 			node->kind = Node::Kind::Call;
 			node->name = name;
 			return node;
@@ -284,6 +286,7 @@ private:
 	std::size_t _position = 0;
 	std::vector<std::vector<std::string>>* _paths = nullptr;
 	bool* _callsAlways = nullptr;
+	bool* _callsStatus = nullptr;
 };
 
 int compareValues(const Poco::Dynamic::Var& a, const Poco::Dynamic::Var& b, bool& comparable)
@@ -349,7 +352,7 @@ Expression Expression::parse(const std::string& text)
 {
 	if (text.size() > MAX_LENGTH) throw ExpressionError("longer than " + std::to_string(MAX_LENGTH) + " characters");
 	Expression expression;
-	expression._root = Parser(text).parse(expression._paths, expression._callsAlways);
+	expression._root = Parser(text).parse(expression._paths, expression._callsAlways, expression._callsStatus);
 	return expression;
 }
 

@@ -61,6 +61,8 @@ public:
 	const std::vector<std::vector<std::string>>& paths() const { return _paths; }
 	/// True when it calls always() (a cleanup step that runs whatever happened).
 	bool callsAlways() const { return _callsAlways; }
+	/// True when it calls any of the status functions (it then decides on status itself).
+	bool callsStatus() const { return _callsStatus; }
 
 	struct Node;
 
@@ -68,6 +70,7 @@ private:
 	std::shared_ptr<const Node> _root;
 	std::vector<std::vector<std::string>> _paths;
 	bool _callsAlways = false;
+	bool _callsStatus = false;
 };
 
 /// A string that may hold `${{ ... }}` parts. A string that is exactly one expression keeps the

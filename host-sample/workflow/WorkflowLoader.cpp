@@ -203,7 +203,10 @@ Poco::Dynamic::Var literalPart(const Poco::Dynamic::Var& value, const Object& sc
 class Checker
 {
 public:
-	Checker(const WorkflowLoader::ActionFinder& findAction, Problems& problems): _findAction(findAction), _problems(problems) {}
+	/// `stepIds`: every step's id in order, so that references to later steps are told apart
+	/// from references to none.
+	Checker(const WorkflowLoader::ActionFinder& findAction, Problems& problems, std::vector<std::string> stepIds):
+		_allStepIds(std::move(stepIds)), _findAction(findAction), _problems(problems) {}
 
 	WorkflowDefinition build(const Object& root)
 	{
@@ -345,7 +348,7 @@ private:
 		StepDefinition definition;
 		definition.id = step->optValue<std::string>("id", "");
 		definition.line = _problems.markOf(path).line + 1;
-		if (!definition.id.empty() && std::find(_allStepIds.begin(), _allStepIds.end(), definition.id) != _allStepIds.end() && _seen.count(definition.id))
+		if (!definition.id.empty() && _seen.count(definition.id))
 			_problems.add(path + ".id", "steps: the id '" + definition.id + "' is used twice");
 		_seen.insert(definition.id);
 
@@ -378,7 +381,7 @@ private:
 				for (const auto& expression : parsed->expressions())
 				{
 					definition.cleanup = definition.cleanup || expression.callsAlways();
-					definition.conditionCallsStatus = definition.conditionCallsStatus || wrapped.find("()") != std::string::npos;
+					definition.conditionCallsStatus = definition.conditionCallsStatus || expression.callsStatus();
 				}
 				definition.condition = parsed;
 			}
@@ -440,10 +443,7 @@ private:
 		}
 	}
 
-public:
 	std::vector<std::string> _allStepIds;
-
-private:
 	const WorkflowLoader::ActionFinder& _findAction;
 	Problems& _problems;
 	WorkflowDefinition* _workflow = nullptr;
@@ -500,18 +500,16 @@ WorkflowDefinition WorkflowLoader::loadText(const std::string& yaml, const std::
 
 	const Object object = asObject(root);
 	if (!object) problems.addAt(YAML::Mark(), "the workflow must be a mapping (version:, steps:, ...)");
-	Checker checker(_findAction, problems);
-	if (object)
+	std::vector<std::string> stepIds;
+	if (const Array steps = object ? object->getArray("steps") : Array())
 	{
-		if (const Array steps = object->getArray("steps"))
+		for (std::size_t i = 0; i < steps->size(); ++i)
 		{
-			for (std::size_t i = 0; i < steps->size(); ++i)
-			{
-				const Object step = steps->getObject(static_cast<unsigned>(i));
-				checker._allStepIds.push_back(step ? step->optValue<std::string>("id", "") : "");
-			}
+			const Object step = steps->getObject(static_cast<unsigned>(i));
+			stepIds.push_back(step ? step->optValue<std::string>("id", "") : "");
 		}
 	}
+	Checker checker(_findAction, problems, std::move(stepIds));
 	WorkflowDefinition workflow = checker.build(object);
 	if (!problems.list().empty()) throw WorkflowInvalid(problems.list());
 	return workflow;

@@ -141,6 +141,8 @@ public:
 		CPPUNIT_ASSERT(!eval("succeeded()", failed).truthy());
 		CPPUNIT_ASSERT(Expression::parse("always() && x").callsAlways());
 		CPPUNIT_ASSERT(!Expression::parse("failed()").callsAlways());
+		CPPUNIT_ASSERT(Expression::parse("failed()").callsStatus());
+		CPPUNIT_ASSERT(!Expression::parse("inputs.cid == 'looks like a call()'").callsStatus());
 	}
 
 	void testTemplates()

@@ -16,11 +16,6 @@ RetryPolicy::RetryPolicy(unsigned maxRetries, Milliseconds baseDelay, Millisecon
 {
 }
 
-bool RetryPolicy::isRetryableStatus(int status)
-{
-	return status == 429 || (status >= 500 && status <= 599);
-}
-
 std::optional<RetryPolicy::Milliseconds> RetryPolicy::parseRetryAfter(const std::string& value, std::chrono::system_clock::time_point now)
 {
 	double number = 0;

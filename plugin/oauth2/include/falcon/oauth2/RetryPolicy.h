@@ -17,9 +17,6 @@ public:
 
 	unsigned maxRetries() const { return _maxRetries; }
 
-	/// 429 and 5xx are worth another try; nothing else is.
-	static bool isRetryableStatus(int status);
-
 	/// The wait before retry number `attempt` (1-based): exponential backoff with jitter
 	/// (between half and all of base * 2^(attempt-1), capped at the maximum), but never earlier
 	/// than the server's `X-Ratelimit-Retryafter` says.
