@@ -89,15 +89,18 @@ CloudRequestHandler::Reply CloudRequestHandler::meta(int status, const std::stri
 	return reply;
 }
 
-CloudRequestHandler::Reply CloudRequestHandler::rateLimited(const RateLimiter::Decision& decision) const
+CloudRequestHandler::Reply CloudRequestHandler::rateLimited(const RateLimiter::Decision& decision, Fault::RetryAfterUnit unit) const
 {
+	const bool inMilliseconds = unit == Fault::RetryAfterUnit::Configured
+		? _state->options.retryAfterMilliseconds
+		: unit == Fault::RetryAfterUnit::Milliseconds;
 	const auto epoch = decision.retryAt.time_since_epoch();
 	const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(epoch + std::chrono::milliseconds(999)).count();
 	const auto milliseconds = std::chrono::duration_cast<std::chrono::milliseconds>(epoch).count();
 	return meta(429, "API rate limit exceeded.", {
 		{"X-Ratelimit-Limit", std::to_string(decision.limit)},
 		{"X-Ratelimit-Remaining", "0"},
-		{"X-Ratelimit-Retryafter", std::to_string(_state->options.retryAfterMilliseconds ? milliseconds : seconds)}});
+		{"X-Ratelimit-Retryafter", std::to_string(inMilliseconds ? milliseconds : seconds)}});
 }
 
 std::optional<CloudRequestHandler::Form> CloudRequestHandler::parseForm(const std::string& body)
@@ -302,7 +305,7 @@ CloudRequestHandler::Reply CloudRequestHandler::control(const Poco::Net::HTTPSer
 	return meta(404, "Not Found");
 }
 
-CloudRequestHandler::Reply CloudRequestHandler::faulted(const Fault& fault, Reply normal) const
+CloudRequestHandler::Reply CloudRequestHandler::faulted(const Fault& fault, Reply normal, const std::string& path) const
 {
 	switch (fault.kind)
 	{
@@ -313,7 +316,7 @@ CloudRequestHandler::Reply CloudRequestHandler::faulted(const Fault& fault, Repl
 			decision.allowed = false;
 			decision.limit = _state->options.rateLimit;
 			decision.retryAt = RateLimiter::Clock::now() + std::chrono::seconds(1);
-			return rateLimited(decision);
+			return rateLimited(decision, fault.retryAfterUnit);
 		}
 		return meta(fault.status, fault.status == 500 ? "Failed to issue token" : fault.status == 502 ? "Bad Gateway" : "Service Unavailable");
 	case Fault::Kind::MalformedJson:
@@ -332,6 +335,16 @@ CloudRequestHandler::Reply CloudRequestHandler::faulted(const Fault& fault, Repl
 		normal.contentType = "text/html; charset=utf-8";
 		normal.body = "<html><body><h1>" + std::to_string(normal.status) + "</h1></body></html>";
 		return normal;
+	case Fault::Kind::RedirectForeign:
+	case Fault::Kind::RedirectLoop:
+	{
+		Reply redirect;
+		redirect.status = 308;
+		redirect.contentType.clear();
+		const std::string host = fault.kind == Fault::Kind::RedirectLoop ? _state->baseUrls.at(_cloud) : "https://falcon-api.example.net";
+		redirect.headers.emplace_back("Location", host + path);
+		return redirect;
+	}
 	default:
 		return normal; // the transport faults act while the reply is delivered
 	}
@@ -452,7 +465,7 @@ void CloudRequestHandler::handleRequest(Poco::Net::HTTPServerRequest& request, P
 		}
 		if (fault)
 		{
-			reply = faulted(*fault, reply);
+			reply = faulted(*fault, reply, path);
 			entry.fault = fault->name();
 		}
 	}

@@ -39,8 +39,8 @@ private:
 	Reply control(const Poco::Net::HTTPServerRequest& request, const std::string& path, const std::string& body);
 
 	Reply meta(int status, const std::string& message, std::vector<std::pair<std::string, std::string>> headers = {}) const;
-	Reply rateLimited(const RateLimiter::Decision& decision) const;
-	Reply faulted(const Fault& fault, Reply normal) const;
+	Reply rateLimited(const RateLimiter::Decision& decision, Fault::RetryAfterUnit unit = Fault::RetryAfterUnit::Configured) const;
+	Reply faulted(const Fault& fault, Reply normal, const std::string& path) const;
 	void deliver(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response, const Reply& reply, const std::optional<Fault>& fault);
 
 	static std::optional<Form> parseForm(const std::string& body);

@@ -92,7 +92,7 @@ void FalconEmulator::start()
 		std::string directory = options.tlsDirectory;
 		if (directory.empty()) directory = _temporaryDirectory = Poco::TemporaryFile::tempName();
 		CertificateAuthority authority(directory, "Falcon Emulator CA", true);
-		const auto issued = authority.issueLoopback("server");
+		const auto issued = authority.issue("server", options.certificateDnsNames, options.certificateIpAddresses);
 		_caFile = authority.caFile();
 		Poco::Net::Context::Params params;
 		params.certificateFile = issued.certificateFile;

@@ -30,6 +30,10 @@ struct EmulatorOptions
 	/// Where the CA and the server certificate live (made on first start, reused after);
 	/// empty: a fresh temporary directory.
 	std::string tlsDirectory;
+	/// The names the server certificate is issued for; another name makes every client see a
+	/// certificate for the wrong host.
+	std::vector<std::string> certificateDnsNames{"localhost"};
+	std::vector<std::string> certificateIpAddresses{"127.0.0.1", "::1"};
 	ApiClients clients;
 	std::chrono::seconds expiresIn{1799};
 	unsigned rateLimit = 300;              ///< token requests per source address per minute

@@ -24,6 +24,8 @@ const Named NAMES[] = {
 	{"empty-200", Fault::Kind::Empty200, false},
 	{"oversized", Fault::Kind::Oversized, false},
 	{"wrong-content-type", Fault::Kind::WrongContentType, false},
+	{"redirect-foreign", Fault::Kind::RedirectForeign, false},
+	{"redirect-loop", Fault::Kind::RedirectLoop, false},
 };
 
 const char* ROUTES[] = {"token", "revoke", "probe", "*"};
@@ -42,6 +44,11 @@ Fault Fault::parse(const std::string& text)
 			throw Poco::SyntaxException("fault: status " + name + " is not one of 429, 500, 502, 503");
 		fault.kind = Kind::Status;
 		fault.status = status;
+		const std::string unit = colon == std::string::npos ? "" : text.substr(colon + 1);
+		if (colon != std::string::npos && (status != 429 || (unit != "s" && unit != "ms")))
+			throw Poco::SyntaxException("fault: only 429 takes an argument, the Retryafter unit: 429:s or 429:ms");
+		if (unit == "s") fault.retryAfterUnit = RetryAfterUnit::Seconds;
+		if (unit == "ms") fault.retryAfterUnit = RetryAfterUnit::Milliseconds;
 		return fault;
 	}
 	for (const Named& named : NAMES)
@@ -61,12 +68,16 @@ Fault Fault::parse(const std::string& text)
 		}
 		return fault;
 	}
-	throw Poco::SyntaxException("fault: unknown fault '" + name + "' (429, 500, 502, 503, delay-headers:MS, delay-body:MS, reset, truncate, malformed-json, empty-200, oversized, wrong-content-type)");
+	throw Poco::SyntaxException("fault: unknown fault '" + name + "' (429[:s|:ms], 500, 502, 503, delay-headers:MS, delay-body:MS, reset, truncate, malformed-json, empty-200, oversized, wrong-content-type, redirect-foreign, redirect-loop)");
 }
 
 std::string Fault::name() const
 {
-	if (kind == Kind::Status) return std::to_string(status);
+	if (kind == Kind::Status)
+	{
+		const char* unit = retryAfterUnit == RetryAfterUnit::Seconds ? ":s" : retryAfterUnit == RetryAfterUnit::Milliseconds ? ":ms" : "";
+		return std::to_string(status) + unit;
+	}
 	for (const Named& named : NAMES)
 	{
 		if (named.kind == kind) return named.takesDelay ? std::string(named.name) + ":" + std::to_string(delay.count()) : named.name;

@@ -23,15 +23,22 @@ struct Fault
 		MalformedJson,    ///< 201 with a body that is not JSON
 		Empty200,         ///< 200 with an empty body
 		Oversized,        ///< 201 with a 2 MiB body
-		WrongContentType  ///< the reply as text/html
+		WrongContentType, ///< the reply as text/html
+		RedirectForeign,  ///< 308 to the same route on a host that is not CrowdStrike's
+		RedirectLoop      ///< 308 back to the very URL that was asked for
 	};
+
+	/// How a 429 spells X-Ratelimit-Retryafter: as the emulator is set up, or forced.
+	enum class RetryAfterUnit { Configured, Seconds, Milliseconds };
 
 	Kind kind = Kind::Status;
 	int status = 0;
 	std::chrono::milliseconds delay{0};
+	RetryAfterUnit retryAfterUnit = RetryAfterUnit::Configured;
 
-	/// `503`, `delay-headers:3000`, `reset`, `truncate`, `malformed-json`, `empty-200`,
-	/// `oversized`, `wrong-content-type`, `delay-body:500`. Throws Poco::SyntaxException.
+	/// `503`, `429`, `429:s`, `429:ms`, `delay-headers:3000`, `reset`, `truncate`,
+	/// `malformed-json`, `empty-200`, `oversized`, `wrong-content-type`, `delay-body:500`,
+	/// `redirect-foreign`, `redirect-loop`. Throws Poco::SyntaxException.
 	static Fault parse(const std::string& text);
 	std::string name() const;
 };

@@ -67,6 +67,7 @@ public:
 		const ApiResult result = client.token();
 		CPPUNIT_ASSERT_EQUAL(std::string("network"), std::string(toString(result.error->kind)));
 		CPPUNIT_ASSERT(result.error->message.find("Proxy Authentication Required") != std::string::npos);
+		CPPUNIT_ASSERT(!result.error->retryable); // the same credentials will be refused again
 		CPPUNIT_ASSERT(result.error->message.find(TEST_PROXY_PASSWORD) == std::string::npos);
 		CPPUNIT_ASSERT(result.error->message.find(ENCODED_PROXY_PASSWORD) == std::string::npos);
 		CPPUNIT_ASSERT_EQUAL(0u, server.connections());

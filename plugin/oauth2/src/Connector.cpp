@@ -59,8 +59,9 @@ void Connector::tunnel(Poco::Net::StreamSocket& socket, const Endpoint& origin, 
 	response.read(in);
 	if (response.getStatus() != Poco::Net::HTTPResponse::HTTP_OK)
 	{
-		throw Poco::Net::NetException("the proxy " + proxy.host + ":" + std::to_string(proxy.port) + " refused the tunnel: "
-			+ std::to_string(static_cast<int>(response.getStatus())) + " " + response.getReason());
+		const int status = static_cast<int>(response.getStatus());
+		throw ProxyRefusedException("the proxy " + proxy.host + ":" + std::to_string(proxy.port) + " refused the tunnel: "
+			+ std::to_string(status) + " " + response.getReason(), status);
 	}
 }
 

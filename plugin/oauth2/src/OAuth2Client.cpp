@@ -243,7 +243,7 @@ ApiResult OAuth2Client::postFollowingRedirects(const std::string& route, const W
 		}
 		catch (const TransportError& e)
 		{
-			return failure(Error{e.kind(), e.message(), retryableKind(e.kind()), std::nullopt, {}});
+			return failure(Error{e.kind(), e.message(), retryableKind(e.kind()) && !e.permanent(), std::nullopt, {}});
 		}
 		ApiResult result;
 		result.statusCode = reply.status;

@@ -15,10 +15,11 @@ namespace OAuth2 {
 
 using Clock = std::chrono::steady_clock;
 
-TransportError::TransportError(ErrorKind kind, const std::string& message, bool beforeReply):
+TransportError::TransportError(ErrorKind kind, const std::string& message, bool beforeReply, bool permanent):
 	Poco::Exception(message),
 	_kind(kind),
-	_beforeReply(beforeReply)
+	_beforeReply(beforeReply),
+	_permanent(permanent)
 {
 }
 
@@ -134,9 +135,9 @@ WireReply Transport::exchange(const Endpoint& target, const WireRequest& request
 	bool replied = false;
 	Clock::time_point waitingSince = Clock::time_point::max();
 	std::chrono::milliseconds waitedFor{0};
-	auto fail = [&](ErrorKind kind, const std::string& message) {
+	auto fail = [&](ErrorKind kind, const std::string& message, bool permanent = false) {
 		drop();
-		return TransportError(kind, _redactor.redact(message), !replied);
+		return TransportError(kind, _redactor.redact(message), !replied, permanent);
 	};
 	try
 	{
@@ -200,6 +201,10 @@ WireReply Transport::exchange(const Endpoint& target, const WireRequest& request
 		if (Clock::now() >= waitingSince + waitedFor - std::chrono::milliseconds(10))
 			throw fail(ErrorKind::Timeout, "no reply from " + where + " within " + std::to_string(waitedFor.count()) + " ms");
 		throw fail(ErrorKind::Network, "no reply from " + where + ": " + e.displayText());
+	}
+	catch (const ProxyRefusedException& e)
+	{
+		throw fail(ErrorKind::Network, "cannot talk to " + where + ": " + e.displayText(), e.permanent());
 	}
 	catch (const Poco::Net::MessageException& e)
 	{

@@ -13,6 +13,7 @@ class EmulatorFaultTest: public EmulatorFixture
 	CPPUNIT_TEST_SUITE(EmulatorFaultTest);
 	CPPUNIT_TEST(testStatusFaultsForNextRequests);
 	CPPUNIT_TEST(testRateLimitFaultCarriesRetryAfter);
+	CPPUNIT_TEST(testRedirects);
 	CPPUNIT_TEST(testFaultsArePerRoute);
 	CPPUNIT_TEST(testDelayBeforeHeaders);
 	CPPUNIT_TEST(testDelayMidBody);
@@ -59,6 +60,20 @@ public:
 		const RawReply reply = tokenWithFault("token=429x1");
 		CPPUNIT_ASSERT_EQUAL(429, reply.status);
 		CPPUNIT_ASSERT(!reply.header("X-Ratelimit-Retryafter").empty());
+		// Either spelling on demand: epoch seconds (10 digits) or epoch milliseconds (13).
+		CPPUNIT_ASSERT_EQUAL(std::size_t(10), tokenWithFault("token=429:sx1").header("X-Ratelimit-Retryafter").size());
+		CPPUNIT_ASSERT_EQUAL(std::size_t(13), tokenWithFault("token=429:msx1").header("X-Ratelimit-Retryafter").size());
+		CPPUNIT_ASSERT_EQUAL(std::string("429:ms"), _emulator->log().entries().back().fault);
+	}
+
+	void testRedirects()
+	{
+		const RawReply foreign = tokenWithFault("token=redirect-foreignx1");
+		CPPUNIT_ASSERT_EQUAL(308, foreign.status);
+		CPPUNIT_ASSERT_EQUAL(std::string("https://falcon-api.example.net/oauth2/token"), foreign.header("Location"));
+		const RawReply loop = tokenWithFault("token=redirect-loopx1");
+		CPPUNIT_ASSERT_EQUAL(308, loop.status);
+		CPPUNIT_ASSERT_EQUAL(_emulator->baseUrl("us-1") + "/oauth2/token", loop.header("Location"));
 	}
 
 	void testFaultsArePerRoute()
@@ -160,7 +175,7 @@ public:
 	{
 		FaultPlan plan;
 		for (const char* spec : {"token", "token=", "nowhere=503", "token=418", "token=delay-headers", "token=delay-headers:soon",
-			"token=reset:5", "token=explode", "token=503x0"})
+			"token=reset:5", "token=explode", "token=503x0", "token=503:s", "token=429:h", "token=redirect-loop:1"})
 		{
 			CPPUNIT_ASSERT_THROW_MESSAGE(spec, plan.add(spec), Poco::SyntaxException);
 		}

@@ -4,6 +4,7 @@
 #include "falcon/oauth2/ProxySettings.h"
 
 #include <Poco/Net/Context.h>
+#include <Poco/Net/NetException.h>
 #include <Poco/Net/StreamSocket.h>
 
 #include <chrono>
@@ -13,6 +14,23 @@ namespace Falcon {
 namespace OAuth2 {
 
 using Deadline = std::chrono::steady_clock::time_point;
+
+/// The proxy answered CONNECT with something other than 200.
+class ProxyRefusedException: public Poco::Net::NetException
+{
+public:
+	ProxyRefusedException(const std::string& message, int status): Poco::Net::NetException(message), _status(status) {}
+	int status() const { return _status; }
+	/// 4xx (credentials refused, destination forbidden): asking again cannot help; a 5xx may pass.
+	bool permanent() const { return _status >= 400 && _status < 500; }
+	const char* name() const noexcept override { return "Proxy refused the tunnel"; }
+	const char* className() const noexcept override { return "Falcon::OAuth2::ProxyRefusedException"; }
+	Poco::Exception* clone() const override { return new ProxyRefusedException(*this); }
+	void rethrow() const override { throw *this; }
+
+private:
+	int _status;
+};
 
 /// Opens the connection a request travels on, every step bounded by the call's deadline: the
 /// TCP connect, an optional CONNECT tunnel through a proxy, and the TLS handshake (run

@@ -52,8 +52,10 @@ struct WireReply
 class TransportError : public Poco::Exception
 {
 public:
-	TransportError(ErrorKind kind, const std::string& message, bool beforeReply = false);
+	TransportError(ErrorKind kind, const std::string& message, bool beforeReply = false, bool permanent = false);
 	ErrorKind kind() const { return _kind; }
+	/// Retrying cannot help, whatever the kind says (a proxy refusing our credentials).
+	bool permanent() const { return _permanent; }
 	/// Nothing of a reply had arrived: on a reused connection, the server may just have closed it.
 	bool beforeReply() const { return _beforeReply; }
 	const char* name() const noexcept override { return "TransportError"; }
@@ -64,6 +66,7 @@ public:
 private:
 	ErrorKind _kind;
 	bool _beforeReply;
+	bool _permanent;
 };
 
 /// One keep-alive HTTP(S) connection, reused across calls while the origin stays the same. Owns
