@@ -5,6 +5,7 @@
 // the table can show median and p99. Whole-process figures come from /usr/bin/time -v.
 // Prints a table and writes the same figures as JSON (argv[1], default bench-results.json).
 
+#include "EmulatorProcess.h"
 #include "FalconEmulator.h"
 
 #include "falcon/oauth2/BasicCredentials.h"
@@ -514,43 +515,20 @@ int main(int argc, char** argv)
 	const double singleFlightSeconds = argc > 2 ? std::stod(argv[2]) : 10;
 
 	// The shared emulator runs as its own process on core 0; this process keeps to core 1.
-	const std::string work = Poco::TemporaryFile::tempName();
-	Poco::File(work).createDirectories();
-	{
-		Poco::FileOutputStream clients(work + "/clients.json");
-		clients << "{\"clients\": [{\"client_id\": \"" << CLIENT << "\", \"client_secret\": \"" << SECRET << "\", \"cloud\": \"us-1\"}]}";
-	}
-	::chmod((work + "/clients.json").c_str(), 0600);
 	const bool twoCores = std::thread::hardware_concurrency() >= 2 && Poco::File("/usr/bin/taskset").exists();
-	std::vector<std::string> arguments{"--clients", work + "/clients.json", "--clouds", "us-1", "--rate-limit", "1000000",
-		"--tls-dir", work + "/tls", "--ready-file", work + "/ready.json"};
-	if (twoCores) arguments.insert(arguments.begin(), {"-c", "0", FALCON_EMULATOR_BINARY});
-	Poco::Pipe emulatorOut, emulatorErr;
-	Poco::ProcessHandle emulatorProcess = Poco::Process::launch(twoCores ? "/usr/bin/taskset" : FALCON_EMULATOR_BINARY, arguments, nullptr, &emulatorOut, &emulatorErr);
-	// Whatever way main returns, the emulator stops with it.
-	struct StopEmulator
+	std::unique_ptr<Falcon::Testing::EmulatorProcess> emulator;
+	try
 	{
-		Poco::ProcessHandle& process;
-		std::string work;
-		~StopEmulator()
-		{
-			Poco::Process::requestTermination(process.id());
-			process.wait();
-			Poco::File(work).remove(true);
-		}
-	} stopEmulator{emulatorProcess, work};
-	for (int i = 0; i < 400 && !Poco::File(work + "/ready.json").exists(); ++i) std::this_thread::sleep_for(milliseconds(25));
-	if (!Poco::File(work + "/ready.json").exists())
+		emulator = std::make_unique<Falcon::Testing::EmulatorProcess>(FALCON_EMULATOR_BINARY, CLIENT, SECRET,
+			std::vector<std::string>{"--rate-limit", "1000000"}, twoCores ? 0 : -1);
+	}
+	catch (const Poco::Exception& e)
 	{
-		std::cerr << "falcon-bench: the emulator did not start\n";
+		std::cerr << "falcon-bench: " << e.displayText() << "\n";
 		return 1;
 	}
-	{
-		Poco::FileInputStream in(work + "/ready.json");
-		const auto ready = Poco::JSON::Parser().parse(in).extract<Poco::JSON::Object::Ptr>();
-		emulatorUrl = ready->getObject("clouds")->getValue<std::string>("us-1");
-		emulatorCa = ready->getValue<std::string>("ca_file");
-	}
+	emulatorUrl = emulator->baseUrl();
+	emulatorCa = emulator->caFile();
 	Falcon::Plugin::PluginLoader loader;
 	loader.load(FALCON_PLUGIN_MODULE);
 	plugin = &loader;

@@ -260,6 +260,7 @@ CloudRequestHandler::Reply CloudRequestHandler::control(const Poco::Net::HTTPSer
 		Poco::JSON::Object::Ptr stats = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
 		stats->set("token_requests", static_cast<Poco::UInt64>(counters.tokenRequests));
 		stats->set("tokens_issued", static_cast<Poco::UInt64>(counters.tokensIssued));
+		stats->set("revoke_requests", static_cast<Poco::UInt64>(counters.revokeRequests));
 		stats->set("revocations", static_cast<Poco::UInt64>(counters.revocations));
 		stats->set("rate_limited", static_cast<Poco::UInt64>(counters.rateLimited));
 		stats->set("probes", static_cast<Poco::UInt64>(counters.probes));

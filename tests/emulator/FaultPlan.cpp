@@ -119,11 +119,24 @@ std::optional<Fault> FaultPlan::take(std::deque<Scripted>& queue)
 	return fault;
 }
 
+void FaultPlan::setRandom(double rate, std::vector<Fault> faults, unsigned seed)
+{
+	if (!(rate >= 0 && rate <= 1)) throw Poco::SyntaxException("fault: a random fault rate lies between 0 and 1");
+	if (rate > 0 && faults.empty()) throw Poco::SyntaxException("fault: random faults need at least one fault to draw");
+	std::lock_guard<std::mutex> lock(_mutex);
+	_randomRate = rate;
+	_randomFaults = std::move(faults);
+	_random.seed(seed);
+}
+
 std::optional<Fault> FaultPlan::next(const std::string& route)
 {
 	std::lock_guard<std::mutex> lock(_mutex);
 	if (auto fault = take(_byRoute[route])) return fault;
-	return take(_byRoute["*"]);
+	if (auto fault = take(_byRoute["*"])) return fault;
+	if (_randomRate > 0 && (route == "token" || route == "revoke") && std::uniform_real_distribution<double>(0, 1)(_random) < _randomRate)
+		return _randomFaults[std::uniform_int_distribution<std::size_t>(0, _randomFaults.size() - 1)(_random)];
+	return std::nullopt;
 }
 
 void FaultPlan::clear()

@@ -5,7 +5,9 @@
 #include <map>
 #include <mutex>
 #include <optional>
+#include <random>
 #include <string>
+#include <vector>
 
 namespace Falcon {
 namespace Emulator {
@@ -55,9 +57,14 @@ public:
 	/// `ROUTE=FAULT[xN]`, e.g. `token=503x2`, `revoke=reset`, `*=delay-headers:2000x1`.
 	void add(const std::string& spec);
 
+	/// Besides the scripted faults: each request of the OAuth2 routes draws one of `faults`
+	/// with probability `rate` (0 turns it off). For soak runs.
+	void setRandom(double rate, std::vector<Fault> faults, unsigned seed = std::random_device()());
+
 	/// The fault for this request of `route`, consuming one use of it.
 	std::optional<Fault> next(const std::string& route);
 
+	/// Forgets the scripted faults (random ones stay until setRandom(0, {})).
 	void clear();
 
 private:
@@ -71,6 +78,9 @@ private:
 
 	std::mutex _mutex;
 	std::map<std::string, std::deque<Scripted>> _byRoute;
+	double _randomRate = 0;
+	std::vector<Fault> _randomFaults;
+	std::mt19937 _random;
 };
 
 } } // namespace Falcon::Emulator

@@ -11,6 +11,7 @@ void RequestLog::add(LoggedRequest request)
 	const bool isToken = request.path == "/oauth2/token";
 	if (isToken) ++_counters.tokenRequests;
 	if (isToken && request.status == 201) ++_counters.tokensIssued;
+	if (request.path == "/oauth2/revoke") ++_counters.revokeRequests;
 	if (request.path == "/oauth2/revoke" && request.status == 200) ++_counters.revocations;
 	if (request.status == 429) ++_counters.rateLimited;
 	if (request.path.rfind("/sensors/", 0) == 0) ++_counters.probes;

@@ -29,6 +29,7 @@ struct Counters
 {
 	unsigned long tokenRequests = 0;
 	unsigned long tokensIssued = 0;
+	unsigned long revokeRequests = 0;
 	unsigned long revocations = 0;
 	unsigned long rateLimited = 0;
 	unsigned long probes = 0;

@@ -39,6 +39,8 @@ protected:
 		options.addOption(Option("retry-after-ms", "", "send X-Ratelimit-Retryafter in epoch milliseconds (default: epoch seconds)"));
 		options.addOption(Option("fault", "", "inject a fault: ROUTE=FAULT[xN], e.g. token=503x2, revoke=reset, token=delay-headers:3000 (repeatable)")
 			.argument("SPEC").repeatable(true));
+		options.addOption(Option("random-faults", "", "each token and revoke request fails at random with this probability, drawing one of the listed faults (default 500,502,503), e.g. 0.05 or 0.05:500,503,truncate")
+			.argument("RATE[:FAULTS]"));
 		options.addOption(Option("ready-file", "", "when listening, write {\"clouds\": {name: url}, \"ca_file\": path} here").argument("FILE"));
 	}
 
@@ -60,6 +62,7 @@ protected:
 		else if (name == "rate-limit") _options.rateLimit = number(name, value, 1000000);
 		else if (name == "retry-after-ms") _options.retryAfterMilliseconds = true;
 		else if (name == "fault") _faults.push_back(value);
+		else if (name == "random-faults") _randomFaults = value;
 		else if (name == "ready-file") _readyFile = value;
 	}
 
@@ -97,6 +100,7 @@ private:
 		}
 		FalconEmulator emulator(_options);
 		for (const auto& spec : _faults) emulator.faults().add(spec);
+		if (!_randomFaults.empty()) setRandomFaults(emulator.faults(), _randomFaults);
 		emulator.start();
 
 		Poco::JSON::Object clouds(Poco::JSON_PRESERVE_KEY_ORDER);
@@ -123,7 +127,8 @@ private:
 		emulator.stop();
 		const Counters counters = emulator.log().counters();
 		std::cout << "falcon-emulator: stopped after " << counters.tokenRequests << " token request(s), "
-		          << counters.revocations << " revocation(s), " << counters.rateLimited << " rate-limited" << std::endl;
+		          << counters.revocations << " revocation(s), " << counters.rateLimited << " rate-limited, "
+		          << counters.faults << " fault(s) injected" << std::endl;
 		return EXIT_OK;
 	}
 
@@ -137,6 +142,20 @@ private:
 		sigwait(&stopSignals, &received);
 	}
 
+	/// `RATE[:FAULT,FAULT...]`.
+	static void setRandomFaults(FaultPlan& plan, const std::string& spec)
+	{
+		const auto colon = spec.find(':');
+		double rate = 0;
+		if (!Poco::NumberParser::tryParseFloat(spec.substr(0, colon), rate) || rate < 0 || rate > 1)
+			throw Poco::InvalidArgumentException("--random-faults: expected a rate from 0 to 1, got '" + spec.substr(0, colon) + "'");
+		std::vector<Fault> faults;
+		const std::string list = colon == std::string::npos ? "500,502,503" : spec.substr(colon + 1);
+		for (const auto& name : Poco::StringTokenizer(list, ",", Poco::StringTokenizer::TOK_TRIM | Poco::StringTokenizer::TOK_IGNORE_EMPTY))
+			faults.push_back(Fault::parse(name));
+		plan.setRandom(rate, faults);
+	}
+
 	static unsigned number(const std::string& name, const std::string& value, unsigned max)
 	{
 		unsigned parsed = 0;
@@ -147,6 +166,7 @@ private:
 
 	EmulatorOptions _options;
 	std::vector<std::string> _faults;
+	std::string _randomFaults;
 	std::string _readyFile;
 	bool _help = false;
 };
