@@ -7,6 +7,7 @@
 #include <Poco/NumberParser.h>
 #include <Poco/String.h>
 
+#include <cmath>
 #include <sstream>
 
 namespace Falcon {
@@ -224,7 +225,9 @@ private:
 		double number = 0;
 		if (!Poco::NumberParser::tryParseFloat(_text.substr(start, _position - start), number)) fail("a number");
 		auto node = std::make_shared<Node>();
-		if (number == static_cast<double>(static_cast<Poco::Int64>(number)) && _text.find('.', start) >= _position)
+		// Whole numbers within Int64 stay integers; converting a larger double would be undefined.
+		const bool whole = std::fabs(number) < 9.2e18 && number == std::trunc(number);
+		if (whole && _text.find('.', start) >= _position)
 			node->literal = static_cast<Poco::Int64>(number);
 		else
 			node->literal = number;

@@ -212,7 +212,7 @@ public:
 	{
 		WorkflowDefinition workflow;
 		if (!root) return workflow;
-		if (root->has("name")) workflow.name = root->get("name").toString();
+		if (root->has("name") && root->get("name").isString()) workflow.name = root->get("name").toString();
 		if (const Object inputs = root->getObject("inputs"))
 		{
 			for (const auto& entry : *inputs)
@@ -498,19 +498,29 @@ WorkflowDefinition WorkflowLoader::loadText(const std::string& yaml, const std::
 		problems.add(where, (where == "workflow" ? std::string("the workflow") : where.substr(9)) + problem.substr(colon));
 	}
 
-	const Object object = asObject(root);
-	if (!object) problems.addAt(YAML::Mark(), "the workflow must be a mapping (version:, steps:, ...)");
-	std::vector<std::string> stepIds;
-	if (const Array steps = object ? object->getArray("steps") : Array())
+	WorkflowDefinition workflow;
+	try
 	{
-		for (std::size_t i = 0; i < steps->size(); ++i)
+		const Object object = asObject(root);
+		if (!object) problems.addAt(YAML::Mark(), "the workflow must be a mapping (version:, steps:, ...)");
+		std::vector<std::string> stepIds;
+		if (const Array steps = object ? object->getArray("steps") : Array())
 		{
-			const Object step = steps->getObject(static_cast<unsigned>(i));
-			stepIds.push_back(step ? step->optValue<std::string>("id", "") : "");
+			for (std::size_t i = 0; i < steps->size(); ++i)
+			{
+				const Object step = steps->getObject(static_cast<unsigned>(i));
+				stepIds.push_back(step ? step->optValue<std::string>("id", "") : "");
+			}
 		}
+		Checker checker(_findAction, problems, std::move(stepIds));
+		workflow = checker.build(object);
 	}
-	Checker checker(_findAction, problems, std::move(stepIds));
-	WorkflowDefinition workflow = checker.build(object);
+	catch (const Poco::Exception&)
+	{
+		// The checks above go on past schema problems, to report everything at once; a value of
+		// the wrong shape may still stop them. The schema problem explains it when there is one.
+		if (problems.list().empty()) problems.addAt(YAML::Mark(), "a value does not have the type the workflow schema requires");
+	}
 	if (!problems.list().empty()) throw WorkflowInvalid(problems.list());
 	return workflow;
 }

@@ -117,6 +117,17 @@ public:
 		CPPUNIT_ASSERT_MESSAGE(all, all.find("12345678") == std::string::npos);
 		CPPUNIT_ASSERT_MESSAGE(all, all.find("secret-cloud-name") == std::string::npos);
 		CPPUNIT_ASSERT_THROW(Falcon::Plugin::SchemaValidator("{not json"), Poco::DataFormatException);
+
+		// Text that is not UTF-8 is refused by path before the schema library counts its
+		// characters (it read past its tables on such strings).
+		Poco::JSON::Object::Ptr notText = new Poco::JSON::Object;
+		notText->set("client_id", std::string("ok"));
+		notText->set("client_secret", std::string("\xC3\x28\x80\x80\x80\x80\x80\x80\x80secret-bytes"));
+		const auto refused = schemaValidator("connection.schema.json")->validate(notText, "connection");
+		CPPUNIT_ASSERT_EQUAL(std::size_t(1), refused.size());
+		CPPUNIT_ASSERT_EQUAL(std::string("connection.client_secret: is not valid UTF-8 text"), refused.front());
+		notText->set("client_secret", std::string("\xF0\x9F\x94\x91 caf\xC3\xA9")); // well-formed: accepted
+		CPPUNIT_ASSERT(schemaValidator("connection.schema.json")->validate(notText, "connection").empty());
 		CPPUNIT_ASSERT_THROW(Falcon::Plugin::SchemaValidator("{\"$id\": \"here.json\", \"properties\": {\"a\": {\"$ref\": \"nowhere.json\"}}}"), Poco::DataFormatException);
 	}
 };

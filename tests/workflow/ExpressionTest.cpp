@@ -90,6 +90,8 @@ public:
 		CPPUNIT_ASSERT_EQUAL(std::string("x"), eval("\"x\"").data.extract<std::string>());
 		CPPUNIT_ASSERT_EQUAL(Poco::Int64(42), eval("42").data.extract<Poco::Int64>());
 		CPPUNIT_ASSERT_EQUAL(-1.5, eval("-1.5").data.extract<double>());
+		// Whole numbers beyond Int64 stay doubles (converting them was undefined behaviour).
+		CPPUNIT_ASSERT_EQUAL(4.5e72, eval("4500000000000000000000000000000000000000000000000000000000000000000000000").data.extract<double>());
 		CPPUNIT_ASSERT(eval("null").data.isEmpty());
 		CPPUNIT_ASSERT_EQUAL(std::string("us-2"), eval("steps.auth.outputs.headers.X-Cs-Region").data.toString());
 		CPPUNIT_ASSERT_EQUAL(1799, eval("steps.auth.outputs.body.expires_in").data.convert<int>());

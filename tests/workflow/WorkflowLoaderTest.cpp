@@ -51,6 +51,7 @@ class WorkflowLoaderTest: public CppUnit::TestFixture
 	CPPUNIT_TEST(testLiteralInputsAgainstTheActionSchema);
 	CPPUNIT_TEST(testDuplicateIds);
 	CPPUNIT_TEST(testAllProblemsAtOnce);
+	CPPUNIT_TEST(testValuesOfTheWrongShape);
 	CPPUNIT_TEST(testExamplesLoad);
 	CPPUNIT_TEST(testReadmeExampleLoads);
 	CPPUNIT_TEST_SUITE_END();
@@ -178,6 +179,20 @@ public:
 		CPPUNIT_ASSERT_MESSAGE(joined(problems), problems.size() >= 5);
 		for (const char* expected : {"unknown action 'nope'", "steps[1].with.force", "'inputs.none'", "steps[2].if", "steps[2].retry.max_attempts"})
 			CPPUNIT_ASSERT_MESSAGE(std::string(expected) + " in\n" + joined(problems), joined(problems).find(expected) != std::string::npos);
+	}
+
+	void testValuesOfTheWrongShape()
+	{
+		// Found by fuzzing: a null name, an object as a step id, a mapping as a retry count.
+		for (const std::string yaml : {
+			"version: 1\nname:\nsteps:\n  - id: a\n    action: oauth2AccessToken\n",
+			"version: 1\nname: t\nsteps:\n  - id: {x: 1}\n    action: oauth2AccessToken\n",
+			"version: 1\nname: t\nsteps:\n  - id: a\n    action: oauth2AccessToken\n    retry: {max_attempts: {x: 1}, on: [null]}\n"})
+		{
+			const auto problems = problemsOf(*_loader, yaml);
+			CPPUNIT_ASSERT_MESSAGE(yaml, !problems.empty());
+			CPPUNIT_ASSERT_MESSAGE(joined(problems), problems.front().rfind("wf.yaml:", 0) == 0);
+		}
 	}
 
 	void testExamplesLoad()

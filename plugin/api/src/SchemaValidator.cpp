@@ -21,6 +21,56 @@ struct SchemaValidator::Compiled
 
 namespace {
 
+/// Well-formed UTF-8: no stray continuation bytes, overlong forms, surrogates or code points
+/// past U+10FFFF.
+bool isUtf8(const std::string& text)
+{
+	const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());
+	const std::size_t size = text.size();
+	for (std::size_t i = 0; i < size;)
+	{
+		const unsigned char lead = bytes[i];
+		std::size_t length = lead < 0x80 ? 1 : (lead >> 5) == 0x6 ? 2 : (lead >> 4) == 0xE ? 3 : (lead >> 3) == 0x1E ? 4 : 0;
+		if (length == 0 || i + length > size) return false;
+		unsigned long codePoint = length == 1 ? lead : lead & (0x7F >> length);
+		for (std::size_t k = 1; k < length; ++k)
+		{
+			if ((bytes[i + k] & 0xC0) != 0x80) return false;
+			codePoint = (codePoint << 6) | (bytes[i + k] & 0x3F);
+		}
+		const unsigned long smallest[] = {0, 0, 0x80, 0x800, 0x10000};
+		if (codePoint < smallest[length] || codePoint > 0x10FFFF || (codePoint >= 0xD800 && codePoint <= 0xDFFF)) return false;
+		i += length;
+	}
+	return true;
+}
+
+/// Every string (and key) that is not UTF-8, by path. valijson counts characters of strings
+/// assuming they are, and reads past its tables on some that are not.
+void findNonUtf8(const Poco::Dynamic::Var& value, const std::string& path, std::vector<std::string>& problems)
+{
+	if (value.type() == typeid(std::string))
+	{
+		if (!isUtf8(value.extract<std::string>())) problems.push_back(path + ": is not valid UTF-8 text");
+	}
+	else if (value.type() == typeid(Poco::JSON::Object::Ptr))
+	{
+		const auto& object = value.extract<Poco::JSON::Object::Ptr>();
+		if (!object) return;
+		for (const auto& member : *object)
+		{
+			if (!isUtf8(member.first)) problems.push_back(path + ": has a key that is not valid UTF-8 text");
+			else findNonUtf8(member.second, path + "." + member.first, problems);
+		}
+	}
+	else if (value.type() == typeid(Poco::JSON::Array::Ptr))
+	{
+		const auto& array = value.extract<Poco::JSON::Array::Ptr>();
+		if (!array) return;
+		for (std::size_t i = 0; i < array->size(); ++i) findNonUtf8(array->get(static_cast<unsigned>(i)), path + "[" + std::to_string(i) + "]", problems);
+	}
+}
+
 Poco::Dynamic::Var parse(const std::string& text, const std::string& what)
 {
 	try
@@ -80,10 +130,12 @@ SchemaValidator::~SchemaValidator() = default;
 
 std::vector<std::string> SchemaValidator::validate(const Poco::Dynamic::Var& value, const std::string& root) const
 {
+	std::vector<std::string> problems;
+	findNonUtf8(value, root, problems);
+	if (!problems.empty()) return problems;
 	valijson::Validator validator;
 	valijson::ValidationResults results;
 	valijson::adapters::PocoJsonAdapter adapter(value);
-	std::vector<std::string> problems;
 	if (validator.validate(_compiled->schema, adapter, &results)) return problems;
 	// valijson reports each failure again at every level above it ("Failed to validate against
 	// schema associated with property name 'retry'."); those echoes say nothing new.
