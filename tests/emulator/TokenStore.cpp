@@ -1,5 +1,9 @@
 #include "TokenStore.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cstdlib>
 #include <random>
 
 namespace Falcon {
@@ -21,12 +25,27 @@ std::string randomToken()
 	return token;
 }
 
+/// When the test suite records what it wrote ($FALCON_TEST_RECORD_DIR), every token issued is
+/// listed there too, so that the final scan can look for each of them in all output.
+void recordIssued(const std::string& token)
+{
+	static const int file = [] {
+		const char* directory = std::getenv("FALCON_TEST_RECORD_DIR");
+		return directory ? ::open((std::string(directory) + "/issued-tokens").c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600) : -1;
+	}();
+	if (file < 0) return;
+	const std::string line = token + "\n";
+	// One write per line with O_APPEND: lines from concurrent emulators never interleave.
+	if (::write(file, line.data(), line.size()) < 0) return;
+}
+
 } // namespace
 
 std::string TokenStore::issue(const std::string& clientId, const std::string& memberCid, const std::string& cloud, std::chrono::seconds lifetime)
 {
 	const auto now = Clock::now();
 	std::string token = randomToken();
+	recordIssued(token);
 	std::lock_guard<std::mutex> lock(_mutex);
 	if (++_issued % 1024 == 0) purgeExpired(now);
 	_tokens[token] = Entry{clientId, memberCid, cloud, now + lifetime, false};

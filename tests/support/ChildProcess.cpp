@@ -3,8 +3,15 @@
 #include <Poco/JSON/Parser.h>
 #include <Poco/Pipe.h>
 #include <Poco/PipeStream.h>
+#include <Poco/FileStream.h>
+#include <Poco/Path.h>
 #include <Poco/StreamCopier.h>
 
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cstdlib>
 #include <thread>
 
 namespace Falcon {
@@ -20,6 +27,26 @@ Poco::JSON::Object::Ptr Finished::json() const
 	Poco::JSON::Parser parser;
 	return parser.parse(out).extract<Poco::JSON::Object::Ptr>();
 }
+
+namespace {
+
+/// When the test suite records what it wrote ($FALCON_TEST_RECORD_DIR), a program's output is
+/// kept there for the final scan for secrets, as `N-PROGRAM.stdout|stderr`; standard output
+/// that shows a token because the user asked for it (`falcon-host run`, `--reveal-outputs`) as
+/// `N-PROGRAM.revealed.stdout`.
+void recordOutput(const std::string& command, const std::vector<std::string>& arguments, const Finished& finished)
+{
+	const char* directory = std::getenv("FALCON_TEST_RECORD_DIR");
+	if (!directory) return;
+	static std::atomic<unsigned> counter{0};
+	const auto has = [&](const std::string& word) { return std::find(arguments.begin(), arguments.end(), word) != arguments.end(); };
+	const bool revealed = (has("run") && !has("workflow")) || has("--reveal-outputs");
+	const std::string stem = std::string(directory) + "/" + std::to_string(::getpid()) + "-" + std::to_string(++counter) + "-" + Poco::Path(command).getFileName();
+	Poco::FileOutputStream(stem + (revealed ? ".revealed.stdout" : ".stdout")) << finished.out;
+	Poco::FileOutputStream(stem + ".stderr") << finished.err;
+}
+
+} // namespace
 
 Finished runProgram(const std::string& command, const std::vector<std::string>& arguments, const Poco::Process::Env& env,
 	const std::string& stdinText, const std::function<void(Poco::ProcessHandle&)>& whileRunning, const std::string& directory)
@@ -42,6 +69,7 @@ Finished runProgram(const std::string& command, const std::vector<std::string>& 
 	work.join();
 	finished.status = handle.wait();
 	finished.took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
+	recordOutput(command, arguments, finished);
 	return finished;
 }
 

@@ -260,7 +260,7 @@ public:
 		for (const std::string& secret : {US1_SECRET, token, basicCredentials(US1_CLIENT, US1_SECRET)})
 			CPPUNIT_ASSERT_MESSAGE("a secret is in the request log", text.find(secret) == std::string::npos);
 		const RawReply stats = raw.send("GET", "/emulator/stats");
-		CPPUNIT_ASSERT_EQUAL(std::string("{\"token_requests\":1,\"tokens_issued\":1,\"revocations\":1,\"rate_limited\":0,\"probes\":1,\"faults\":0}"), stats.body);
+		CPPUNIT_ASSERT_EQUAL(std::string("{\"token_requests\":1,\"tokens_issued\":1,\"revoke_requests\":1,\"revocations\":1,\"rate_limited\":0,\"probes\":1,\"faults\":0}"), stats.body);
 	}
 
 	void testKeepAlive()
