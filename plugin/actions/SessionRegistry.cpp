@@ -38,12 +38,27 @@ std::shared_ptr<OAuth2::OAuth2Client> SessionRegistry::session(const OAuth2::Cli
 	const std::string fingerprint = fingerprintOf(config);
 	std::lock_guard<std::mutex> lock(_mutex);
 	auto it = _sessions.find(key);
-	if (it != _sessions.end() && it->second.fingerprint == fingerprint) return it->second.client;
+	if (it != _sessions.end() && it->second.fingerprint == fingerprint)
+	{
+		it->second.lastUsed = ++_uses;
+		return it->second.client;
+	}
 	// Made under the lock: two first callers must not build two sessions. Construction only
 	// validates; it sends nothing.
 	auto client = std::make_shared<OAuth2::OAuth2Client>(config, logger);
-	_sessions[key] = Entry{fingerprint, client};
+	if (it == _sessions.end() && _sessions.size() >= _capacity) evictLeastRecentlyUsed();
+	_sessions[key] = Entry{fingerprint, client, ++_uses};
 	return client;
+}
+
+void SessionRegistry::evictLeastRecentlyUsed()
+{
+	auto oldest = _sessions.begin();
+	for (auto it = _sessions.begin(); it != _sessions.end(); ++it)
+	{
+		if (it->second.lastUsed < oldest->second.lastUsed) oldest = it;
+	}
+	if (oldest != _sessions.end()) _sessions.erase(oldest);
 }
 
 std::size_t SessionRegistry::size() const

@@ -13,10 +13,17 @@ namespace Actions {
 /// The module's one home for sessions (keep-alive connection + token cache), keyed by
 /// (base URL, client id, member CID) and shared by every invocation and thread. A session whose
 /// other settings changed (a rotated secret, another proxy...) is replaced, not reused.
+/// At most `capacity` sessions are kept: an MSSP host cycling through many child CIDs, or a host
+/// fed ever new connections, evicts the least recently used one (a call still holding it
+/// finishes; the next call for it opens a new session).
 class SessionRegistry
 {
 public:
+	static constexpr std::size_t DEFAULT_CAPACITY = 256;
+
 	static SessionRegistry& instance();
+
+	explicit SessionRegistry(std::size_t capacity = DEFAULT_CAPACITY): _capacity(capacity) {}
 
 	/// The session for `config`, made on first use. Throws OAuth2::InvalidInputException for a
 	/// configuration the client refuses.
@@ -29,12 +36,17 @@ private:
 	{
 		std::string fingerprint;
 		std::shared_ptr<OAuth2::OAuth2Client> client;
+		unsigned long long lastUsed = 0;
 	};
 
 	static std::string fingerprintOf(const OAuth2::ClientConfig& config);
 
+	void evictLeastRecentlyUsed();
+
+	const std::size_t _capacity;
 	mutable std::mutex _mutex;
 	std::map<std::string, Entry> _sessions;
+	unsigned long long _uses = 0;
 };
 
 } } // namespace Falcon::Actions
