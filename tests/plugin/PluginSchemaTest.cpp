@@ -129,6 +129,21 @@ public:
 		notText->set("client_secret", std::string("\xF0\x9F\x94\x91 caf\xC3\xA9")); // well-formed: accepted
 		CPPUNIT_ASSERT(schemaValidator("connection.schema.json")->validate(notText, "connection").empty());
 		CPPUNIT_ASSERT_THROW(Falcon::Plugin::SchemaValidator("{\"$id\": \"here.json\", \"properties\": {\"a\": {\"$ref\": \"nowhere.json\"}}}"), Poco::DataFormatException);
+
+		// Reference chains the schema library would follow until the stack overflows are refused;
+		// references that reach a schema still work.
+		for (const char* looping : {R"({"$ref": "#"})", R"({"$ref": "unknown.json"})",
+			R"({"$ref": "#/definitions/a", "definitions": {"a": {"$ref": "other.json"}}})",
+			R"({"properties": {"x": {"$ref": "#/definitions/a"}}, "definitions": {"a": {"$ref": "#/definitions/b"}, "b": {"$ref": "#/definitions/a"}}})",
+			R"({"properties": {"x": {"$ref": "#/definitions/a~1b"}}, "definitions": {"a/b": {"$ref": "#/properties/x"}}})"})
+		{
+			CPPUNIT_ASSERT_THROW_MESSAGE(looping, Falcon::Plugin::SchemaValidator{std::string(looping)}, Poco::DataFormatException);
+		}
+		const Falcon::Plugin::SchemaValidator reaching(R"({"$ref": "#/definitions/a", "definitions": {"a": {"$ref": "#/definitions/b"}, "b": {"type": "string"}}})");
+		CPPUNIT_ASSERT(reaching.validate(std::string("text"), "value").empty());
+		CPPUNIT_ASSERT_EQUAL(std::size_t(1), reaching.validate(42, "value").size());
+		const Falcon::Plugin::SchemaValidator recursive(R"({"type": "object", "properties": {"child": {"$ref": "#"}}})");
+		CPPUNIT_ASSERT(recursive.validate(jsonObject(R"({"child": {"child": {}}})"), "value").empty());
 	}
 };
 

@@ -2,6 +2,9 @@
 
 #include <Poco/Exception.h>
 #include <Poco/JSON/Parser.h>
+#include <Poco/NumberParser.h>
+#include <Poco/String.h>
+#include <Poco/URI.h>
 
 #include <valijson/adapters/poco_json_adapter.hpp>
 #include <valijson/schema.hpp>
@@ -98,12 +101,88 @@ std::string pathOf(const std::vector<std::string>& context, const std::string& r
 	return path;
 }
 
+/// The node a local reference ("#", "#/definitions/a") points to in `document`, or empty.
+Poco::Dynamic::Var resolveLocal(const Poco::Dynamic::Var& document, const std::string& reference)
+{
+	Poco::Dynamic::Var node = document;
+	std::string pointer;
+	Poco::URI::decode(reference.substr(1), pointer);
+	std::size_t start = pointer.empty() ? std::string::npos : 1;
+	while (start != std::string::npos && start <= pointer.size())
+	{
+		const std::size_t slash = pointer.find('/', start);
+		std::string token = pointer.substr(start, slash == std::string::npos ? std::string::npos : slash - start);
+		Poco::replaceInPlace(token, std::string("~1"), std::string("/"));
+		Poco::replaceInPlace(token, std::string("~0"), std::string("~"));
+		if (node.type() == typeid(Poco::JSON::Object::Ptr))
+		{
+			const auto& object = node.extract<Poco::JSON::Object::Ptr>();
+			if (!object || !object->has(token)) return {};
+			node = object->get(token);
+		}
+		else if (node.type() == typeid(Poco::JSON::Array::Ptr))
+		{
+			const auto& array = node.extract<Poco::JSON::Array::Ptr>();
+			unsigned index = 0;
+			if (!array || !Poco::NumberParser::tryParseUnsigned(token, index) || index >= array->size()) return {};
+			node = array->get(index);
+		}
+		else
+		{
+			return {};
+		}
+		start = slash == std::string::npos ? std::string::npos : slash + 1;
+	}
+	return node;
+}
+
+std::string referenceOf(const Poco::Dynamic::Var& node)
+{
+	if (node.type() != typeid(Poco::JSON::Object::Ptr)) return "";
+	const auto& object = node.extract<Poco::JSON::Object::Ptr>();
+	return object && object->has("$ref") && object->get("$ref").isString() ? object->getValue<std::string>("$ref") : "";
+}
+
+/// valijson follows a chain of bare references ({"$ref": ...} leading to {"$ref": ...}) without
+/// a bound: a chain that loops, or one from the root that leaves the document, overflows the
+/// stack. Refuse those before it sees them.
+void checkReferenceChains(const Poco::Dynamic::Var& document, const Poco::Dynamic::Var& node, bool isRoot)
+{
+	std::string reference = referenceOf(node);
+	std::vector<std::string> visited;
+	bool fromRoot = isRoot;
+	while (!reference.empty())
+	{
+		if (reference.front() != '#')
+		{
+			if (fromRoot) throw Poco::DataFormatException("the schema's root is a reference to another document (" + reference + "); write it as {\"allOf\": [{\"$ref\": ...}]}");
+			break;
+		}
+		if (std::find(visited.begin(), visited.end(), reference) != visited.end())
+			throw Poco::DataFormatException("the schema's references loop without reaching a schema: " + reference);
+		visited.push_back(reference);
+		fromRoot = fromRoot || reference == "#";
+		reference = referenceOf(resolveLocal(document, reference));
+	}
+	if (node.type() == typeid(Poco::JSON::Object::Ptr))
+	{
+		const auto& object = node.extract<Poco::JSON::Object::Ptr>();
+		if (object) for (const auto& member : *object) checkReferenceChains(document, member.second, false);
+	}
+	else if (node.type() == typeid(Poco::JSON::Array::Ptr))
+	{
+		const auto& array = node.extract<Poco::JSON::Array::Ptr>();
+		if (array) for (const auto& element : *array) checkReferenceChains(document, element, false);
+	}
+}
+
 } // namespace
 
 SchemaValidator::SchemaValidator(const std::string& schemaText, const Resolver& resolver):
 	_compiled(std::make_unique<Compiled>())
 {
 	const Poco::Dynamic::Var document = parse(schemaText, "the schema");
+	checkReferenceChains(document, document, true);
 	valijson::SchemaParser parser(valijson::SchemaParser::kDraft7);
 	valijson::adapters::PocoJsonAdapter adapter(document);
 	auto fetch = [&resolver](const std::string& uri) -> const Poco::Dynamic::Var* {
