@@ -2,6 +2,7 @@
 #include "SuiteDriver.h"
 
 #include <Poco/RegularExpression.h>
+#include <Poco/Thread.h>
 
 #include <cppunit/extensions/HelperMacros.h>
 
@@ -142,6 +143,25 @@ public:
 		const Falcon::Plugin::SchemaValidator reaching(R"({"$ref": "#/definitions/a", "definitions": {"a": {"$ref": "#/definitions/b"}, "b": {"type": "string"}}})");
 		CPPUNIT_ASSERT(reaching.validate(std::string("text"), "value").empty());
 		CPPUNIT_ASSERT_EQUAL(std::size_t(1), reaching.validate(42, "value").size());
+		// A pattern needs a maxLength, and is only matched within it: std::regex recurses per
+		// character, and 16,000 characters overflowed a 1 MiB stack.
+		CPPUNIT_ASSERT_THROW(Falcon::Plugin::SchemaValidator{std::string(R"({"properties": {"a": {"type": "string", "pattern": "^a*$"}}})")}, Poco::DataFormatException);
+		CPPUNIT_ASSERT_THROW(Falcon::Plugin::SchemaValidator{std::string(R"({"patternProperties": {"^a*$": {}}})")}, Poco::DataFormatException);
+		const Falcon::Plugin::SchemaValidator enumData(R"({"enum": [{"pattern": "not a schema"}]})");
+		CPPUNIT_ASSERT(enumData.validate(jsonObject(R"({"pattern": "not a schema"})"), "value").empty());
+		std::vector<std::string> longProblems;
+		Poco::Thread smallStack;
+		smallStack.setStackSize(512 * 1024);
+		smallStack.startFunc([&] {
+			longProblems = schemaValidator("oauth2AccessToken.input.schema.json")->validate(jsonObject("{\"member_cid\": \"" + std::string(100000, 'a') + "\"}"), "input");
+		});
+		smallStack.join();
+		CPPUNIT_ASSERT_EQUAL(std::size_t(1), longProblems.size());
+		CPPUNIT_ASSERT_EQUAL(std::string("input.member_cid: String should be no more than 128 characters in length."), longProblems.front());
+		const auto shortProblems = schemaValidator("oauth2AccessToken.input.schema.json")->validate(jsonObject(R"({"member_cid": "xyz"})"), "input");
+		CPPUNIT_ASSERT_EQUAL(std::size_t(1), shortProblems.size());
+		CPPUNIT_ASSERT_EQUAL(std::string("input.member_cid: Failed to match regex specified by 'pattern' constraint."), shortProblems.front());
+
 		const Falcon::Plugin::SchemaValidator recursive(R"({"type": "object", "properties": {"child": {"$ref": "#"}}})");
 		CPPUNIT_ASSERT(recursive.validate(jsonObject(R"({"child": {"child": {}}})"), "value").empty());
 	}

@@ -176,19 +176,72 @@ void checkReferenceChains(const Poco::Dynamic::Var& document, const Poco::Dynami
 	}
 }
 
+/// valijson checks `pattern` with std::regex, whose matcher recurses once per character: a long
+/// enough string overflows the stack (16,000 characters on a 1 MiB thread stack), and valijson
+/// checks the pattern even when `maxLength` already failed. So every pattern must come with a
+/// maxLength, and is rewritten to apply only to strings within it:
+/// {"maxLength": N, "pattern": P} -> {"maxLength": N, "allOf": [{"if": {"maxLength": N}, "then": {"pattern": P}}]}.
+void guardPatterns(Poco::Dynamic::Var& node, const std::string& pointer)
+{
+	if (node.type() == typeid(Poco::JSON::Array::Ptr))
+	{
+		const auto array = node.extract<Poco::JSON::Array::Ptr>();
+		if (!array) return;
+		for (std::size_t i = 0; i < array->size(); ++i)
+		{
+			Poco::Dynamic::Var element = array->get(static_cast<unsigned>(i));
+			guardPatterns(element, pointer + "/" + std::to_string(i));
+		}
+		return;
+	}
+	if (node.type() != typeid(Poco::JSON::Object::Ptr)) return;
+	Poco::JSON::Object::Ptr object = node.extract<Poco::JSON::Object::Ptr>();
+	if (!object) return;
+	std::vector<std::string> names;
+	object->getNames(names);
+	for (const std::string& name : names)
+	{
+		// Values, not schemas: a "pattern" in there is data.
+		if (name == "enum" || name == "const" || name == "default" || name == "examples") continue;
+		Poco::Dynamic::Var child = object->get(name);
+		guardPatterns(child, pointer + "/" + name);
+	}
+	if (object->has("patternProperties"))
+		throw Poco::DataFormatException("the schema uses patternProperties at " + (pointer.empty() ? "#" : "#" + pointer) + ": not supported (its regexes run on property names of any length)");
+	if (!object->has("pattern") || !object->get("pattern").isString()) return;
+	if (!object->has("maxLength") || !object->get("maxLength").isNumeric())
+		throw Poco::DataFormatException("the schema has a pattern without a maxLength at " + (pointer.empty() ? "#" : "#" + pointer) + " (long strings would overflow the regex matcher)");
+	Poco::JSON::Object::Ptr within = new Poco::JSON::Object;
+	within->set("maxLength", object->get("maxLength"));
+	Poco::JSON::Object::Ptr pattern = new Poco::JSON::Object;
+	pattern->set("pattern", object->get("pattern"));
+	Poco::JSON::Object::Ptr guarded = new Poco::JSON::Object;
+	guarded->set("if", within);
+	guarded->set("then", pattern);
+	Poco::JSON::Array::Ptr allOf = object->has("allOf") && object->get("allOf").type() == typeid(Poco::JSON::Array::Ptr)
+		? object->getArray("allOf") : Poco::JSON::Array::Ptr(new Poco::JSON::Array);
+	allOf->add(guarded);
+	object->set("allOf", allOf);
+	object->remove("pattern");
+}
+
 } // namespace
 
 SchemaValidator::SchemaValidator(const std::string& schemaText, const Resolver& resolver):
 	_compiled(std::make_unique<Compiled>())
 {
-	const Poco::Dynamic::Var document = parse(schemaText, "the schema");
+	Poco::Dynamic::Var document = parse(schemaText, "the schema");
 	checkReferenceChains(document, document, true);
+	guardPatterns(document, "");
 	valijson::SchemaParser parser(valijson::SchemaParser::kDraft7);
 	valijson::adapters::PocoJsonAdapter adapter(document);
 	auto fetch = [&resolver](const std::string& uri) -> const Poco::Dynamic::Var* {
 		const std::string text = resolver ? resolver(uri) : std::string();
 		if (text.empty()) throw Poco::DataFormatException("the schema refers to an unknown document: " + uri);
-		return new Poco::Dynamic::Var(parse(text, uri));
+		auto* fetched = new Poco::Dynamic::Var(parse(text, uri));
+		checkReferenceChains(*fetched, *fetched, true);
+		guardPatterns(*fetched, "");
+		return fetched;
 	};
 	auto release = [](const Poco::Dynamic::Var* document) { delete document; };
 	try
@@ -220,7 +273,9 @@ std::vector<std::string> SchemaValidator::validate(const Poco::Dynamic::Var& val
 	// schema associated with property name 'retry'."); those echoes say nothing new.
 	auto isEcho = [](const std::string& description) {
 		return description.rfind("Failed to validate against schema associated with property name", 0) == 0
-			|| description.rfind("Failed to validate item #", 0) == 0;
+			|| description.rfind("Failed to validate item #", 0) == 0
+			|| description.rfind("Failed to validate against child schema #", 0) == 0
+			|| description.rfind("Failed to validate against a conditional schema", 0) == 0;
 	};
 	std::vector<std::string> echoes;
 	valijson::ValidationResults::Error error;
