@@ -149,13 +149,23 @@ public:
 		CPPUNIT_ASSERT_THROW(Falcon::Plugin::SchemaValidator{std::string(R"({"patternProperties": {"^a*$": {}}})")}, Poco::DataFormatException);
 		const Falcon::Plugin::SchemaValidator enumData(R"({"enum": [{"pattern": "not a schema"}]})");
 		CPPUNIT_ASSERT(enumData.validate(jsonObject(R"({"pattern": "not a schema"})"), "value").empty());
+		CPPUNIT_ASSERT_THROW(Falcon::Plugin::SchemaValidator{std::string(R"({"maxLength": 2049, "pattern": "^a*$"})")}, Poco::DataFormatException);
+		CPPUNIT_ASSERT_THROW(Falcon::Plugin::SchemaValidator{std::string(R"({"format": "date-time"})")}, Poco::DataFormatException);
 		std::vector<std::string> longProblems;
+		std::vector<std::string> longestMatched;
 		Poco::Thread smallStack;
-		smallStack.setStackSize(512 * 1024);
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+		smallStack.setStackSize(4 * 1024 * 1024); // instrumented frames are several times larger
+#else
+		smallStack.setStackSize(1024 * 1024);
+#endif
 		smallStack.startFunc([&] {
 			longProblems = schemaValidator("oauth2AccessToken.input.schema.json")->validate(jsonObject("{\"member_cid\": \"" + std::string(100000, 'a') + "\"}"), "input");
+			// The longest string a pattern may see, against a pattern that recurses per character.
+			longestMatched = Falcon::Plugin::SchemaValidator(R"({"maxLength": 2048, "pattern": "^a*$"})").validate(std::string(2048, 'a'), "value");
 		});
 		smallStack.join();
+		CPPUNIT_ASSERT(longestMatched.empty());
 		CPPUNIT_ASSERT_EQUAL(std::size_t(1), longProblems.size());
 		CPPUNIT_ASSERT_EQUAL(std::string("input.member_cid: String should be no more than 128 characters in length."), longProblems.front());
 		const auto shortProblems = schemaValidator("oauth2AccessToken.input.schema.json")->validate(jsonObject(R"({"member_cid": "xyz"})"), "input");

@@ -176,11 +176,15 @@ void checkReferenceChains(const Poco::Dynamic::Var& document, const Poco::Dynami
 	}
 }
 
-/// valijson checks `pattern` with std::regex, whose matcher recurses once per character: a long
-/// enough string overflows the stack (16,000 characters on a 1 MiB thread stack), and valijson
-/// checks the pattern even when `maxLength` already failed. So every pattern must come with a
-/// maxLength, and is rewritten to apply only to strings within it:
+/// valijson checks `pattern` (and the date/time formats) with std::regex, whose matcher recurses
+/// once per character: a long enough string overflows the stack (16,000 characters on a 1 MiB
+/// thread stack), and valijson checks the pattern even when `maxLength` already failed. So every
+/// pattern must come with a maxLength, and is rewritten to apply only to strings within it:
 /// {"maxLength": N, "pattern": P} -> {"maxLength": N, "allOf": [{"if": {"maxLength": N}, "then": {"pattern": P}}]}.
+/// A pattern that recurses per character needs up to ~500 bytes of stack per character: 2,048
+/// characters fit a 1 MiB thread stack (glibc's default is 8 MiB).
+constexpr unsigned MAX_MATCHED_LENGTH = 2048;
+
 void guardPatterns(Poco::Dynamic::Var& node, const std::string& pointer)
 {
 	if (node.type() == typeid(Poco::JSON::Array::Ptr))
@@ -208,21 +212,28 @@ void guardPatterns(Poco::Dynamic::Var& node, const std::string& pointer)
 	}
 	if (object->has("patternProperties"))
 		throw Poco::DataFormatException("the schema uses patternProperties at " + (pointer.empty() ? "#" : "#" + pointer) + ": not supported (its regexes run on property names of any length)");
-	if (!object->has("pattern") || !object->get("pattern").isString()) return;
-	if (!object->has("maxLength") || !object->get("maxLength").isNumeric())
-		throw Poco::DataFormatException("the schema has a pattern without a maxLength at " + (pointer.empty() ? "#" : "#" + pointer) + " (long strings would overflow the regex matcher)");
-	Poco::JSON::Object::Ptr within = new Poco::JSON::Object;
-	within->set("maxLength", object->get("maxLength"));
-	Poco::JSON::Object::Ptr pattern = new Poco::JSON::Object;
-	pattern->set("pattern", object->get("pattern"));
-	Poco::JSON::Object::Ptr guarded = new Poco::JSON::Object;
-	guarded->set("if", within);
-	guarded->set("then", pattern);
-	Poco::JSON::Array::Ptr allOf = object->has("allOf") && object->get("allOf").type() == typeid(Poco::JSON::Array::Ptr)
-		? object->getArray("allOf") : Poco::JSON::Array::Ptr(new Poco::JSON::Array);
-	allOf->add(guarded);
-	object->set("allOf", allOf);
-	object->remove("pattern");
+	// valijson matches `format` date, time and date-time with std::regex too.
+	for (const char* keyword : {"pattern", "format"})
+	{
+		if (!object->has(keyword) || !object->get(keyword).isString()) continue;
+		if (std::string(keyword) == "format" && object->getValue<std::string>(keyword).find("date") == std::string::npos
+			&& object->getValue<std::string>(keyword) != "time") continue;
+		if (!object->has("maxLength") || !object->get("maxLength").isNumeric() || object->getValue<double>("maxLength") > MAX_MATCHED_LENGTH)
+			throw Poco::DataFormatException("the schema has a " + std::string(keyword) + " without a maxLength of at most " + std::to_string(MAX_MATCHED_LENGTH)
+				+ " at " + (pointer.empty() ? "#" : "#" + pointer) + " (longer strings could overflow the regex matcher)");
+		Poco::JSON::Object::Ptr within = new Poco::JSON::Object;
+		within->set("maxLength", object->get("maxLength"));
+		Poco::JSON::Object::Ptr matched = new Poco::JSON::Object;
+		matched->set(keyword, object->get(keyword));
+		Poco::JSON::Object::Ptr guarded = new Poco::JSON::Object;
+		guarded->set("if", within);
+		guarded->set("then", matched);
+		Poco::JSON::Array::Ptr allOf = object->has("allOf") && object->get("allOf").type() == typeid(Poco::JSON::Array::Ptr)
+			? object->getArray("allOf") : Poco::JSON::Array::Ptr(new Poco::JSON::Array);
+		allOf->add(guarded);
+		object->set("allOf", allOf);
+		object->remove(keyword);
+	}
 }
 
 } // namespace
