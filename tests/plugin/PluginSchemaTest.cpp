@@ -151,6 +151,11 @@ public:
 		CPPUNIT_ASSERT(enumData.validate(jsonObject(R"({"pattern": "not a schema"})"), "value").empty());
 		CPPUNIT_ASSERT_THROW(Falcon::Plugin::SchemaValidator{std::string(R"({"maxLength": 2049, "pattern": "^a*$"})")}, Poco::DataFormatException);
 		CPPUNIT_ASSERT_THROW(Falcon::Plugin::SchemaValidator{std::string(R"({"format": "date-time"})")}, Poco::DataFormatException);
+		// Found by fuzzing: a format meeting a number made valijson throw out of validate().
+		const Falcon::Plugin::SchemaValidator dated(R"({"format": "date-time", "maxLength": 40})");
+		CPPUNIT_ASSERT(dated.validate(1.5, "value").empty());
+		CPPUNIT_ASSERT(dated.validate(std::string("2026-11-28T21:00:00Z"), "value").empty());
+		CPPUNIT_ASSERT_EQUAL(std::size_t(1), dated.validate(std::string("yesterday"), "value").size());
 		std::vector<std::string> longProblems;
 		std::vector<std::string> longestMatched;
 		Poco::Thread smallStack;

@@ -180,7 +180,7 @@ void checkReferenceChains(const Poco::Dynamic::Var& document, const Poco::Dynami
 /// once per character: a long enough string overflows the stack (16,000 characters on a 1 MiB
 /// thread stack), and valijson checks the pattern even when `maxLength` already failed. So every
 /// pattern must come with a maxLength, and is rewritten to apply only to strings within it:
-/// {"maxLength": N, "pattern": P} -> {"maxLength": N, "allOf": [{"if": {"maxLength": N}, "then": {"pattern": P}}]}.
+/// {"maxLength": N, "pattern": P} -> {"maxLength": N, "allOf": [{"if": {"type": "string", "maxLength": N}, "then": {"pattern": P}}]}.
 /// A pattern that recurses per character needs up to ~500 bytes of stack per character: 2,048
 /// characters fit a 1 MiB thread stack (glibc's default is 8 MiB).
 constexpr unsigned MAX_MATCHED_LENGTH = 2048;
@@ -221,7 +221,10 @@ void guardPatterns(Poco::Dynamic::Var& node, const std::string& pointer)
 		if (!object->has("maxLength") || !object->get("maxLength").isNumeric() || object->getValue<double>("maxLength") > MAX_MATCHED_LENGTH)
 			throw Poco::DataFormatException("the schema has a " + std::string(keyword) + " without a maxLength of at most " + std::to_string(MAX_MATCHED_LENGTH)
 				+ " at " + (pointer.empty() ? "#" : "#" + pointer) + " (longer strings could overflow the regex matcher)");
+		// Only strings: pattern and format say nothing about other values, and valijson's format
+		// check would read a number as a string and throw.
 		Poco::JSON::Object::Ptr within = new Poco::JSON::Object;
+		within->set("type", "string");
 		within->set("maxLength", object->get("maxLength"));
 		Poco::JSON::Object::Ptr matched = new Poco::JSON::Object;
 		matched->set(keyword, object->get(keyword));
@@ -279,7 +282,16 @@ std::vector<std::string> SchemaValidator::validate(const Poco::Dynamic::Var& val
 	valijson::Validator validator;
 	valijson::ValidationResults results;
 	valijson::adapters::PocoJsonAdapter adapter(value);
-	if (validator.validate(_compiled->schema, adapter, &results)) return problems;
+	try
+	{
+		if (validator.validate(_compiled->schema, adapter, &results)) return problems;
+	}
+	catch (const std::exception&)
+	{
+		// valijson throws where a schema and a value meet in a way it does not handle; the
+		// value is refused rather than let through, and its text is not repeated.
+		return {root + ": cannot be checked against its schema"};
+	}
 	// valijson reports each failure again at every level above it ("Failed to validate against
 	// schema associated with property name 'retry'."); those echoes say nothing new.
 	auto isEcho = [](const std::string& description) {
