@@ -58,14 +58,14 @@ std::shared_ptr<OAuth2::OAuth2Client> CallCache::find(const std::string& key) co
 {
 	std::lock_guard<std::mutex> lock(_mutex);
 	const auto it = _calls.find(key);
-	return it == _calls.end() ? nullptr : it->second;
+	return it == _calls.end() ? nullptr : it->second.lock();
 }
 
 void CallCache::remember(const std::string& key, std::shared_ptr<OAuth2::OAuth2Client> session)
 {
 	std::lock_guard<std::mutex> lock(_mutex);
 	if (_calls.size() >= CAPACITY) _calls.clear();
-	_calls[key] = std::move(session);
+	_calls[key] = session;
 }
 
 } } // namespace Falcon::Actions

@@ -15,7 +15,7 @@ namespace Actions {
 /// Remembers, by content, the (action, connection, input) calls that already passed their
 /// schemas and the session each resolved to, so a host that calls an action a thousand times
 /// with the same objects pays for validation and session lookup once. Bounded: when full it
-/// starts over.
+/// starts over. It does not keep sessions alive: one the registry let go is looked up anew.
 class CallCache
 {
 public:
@@ -30,7 +30,7 @@ public:
 
 private:
 	mutable std::mutex _mutex;
-	std::unordered_map<std::string, std::shared_ptr<OAuth2::OAuth2Client>> _calls;
+	std::unordered_map<std::string, std::weak_ptr<OAuth2::OAuth2Client>> _calls;
 };
 
 } } // namespace Falcon::Actions

@@ -1,8 +1,11 @@
 #include "ClientTestKit.h"
 #include "LogCapture.h"
 #include "SuiteDriver.h"
+#include "TestDirectory.h"
 
 #include "falcon/oauth2/OAuth2Client.h"
+
+#include <Poco/File.h>
 
 #include <cppunit/extensions/HelperMacros.h>
 
@@ -18,6 +21,7 @@ class TlsTest: public CppUnit::TestFixture
 	CPPUNIT_TEST(testHostnameIsCheckedForLocalhost);
 	CPPUNIT_TEST(testOptOutWarnsAndConnects);
 	CPPUNIT_TEST(testPlainServerIsNotTls);
+	CPPUNIT_TEST(testReplacedCaBundleIsReadAgain);
 	CPPUNIT_TEST_SUITE_END();
 
 	static void assertTlsFailure(const ApiResult& result)
@@ -28,6 +32,27 @@ class TlsTest: public CppUnit::TestFixture
 	}
 
 public:
+	/// Sessions share one TLS context per trust setting; a CA bundle replaced on disk is read
+	/// again by the sessions made after, so trust can be withdrawn without a restart.
+	void testReplacedCaBundleIsReadAgain()
+	{
+		ScriptedServer server(falconLike(), &loopbackCertificate());
+		const std::string bundle = testDirectory() + "/rotating-ca.pem";
+		Poco::File(testPki().caFile()).copyTo(bundle);
+		ClientConfig config = configFor(server);
+		config.caBundle = bundle;
+		OAuth2Client trusting(config);
+		CPPUNIT_ASSERT(trusting.token().ok());
+		OAuth2Client sharing(config);
+		CPPUNIT_ASSERT(sharing.token().ok());
+
+		Poco::File(bundle).remove();
+		Poco::File(foreignPki().caFile()).copyTo(bundle);
+		config.clientId += "2";
+		OAuth2Client afterRotation(config);
+		assertTlsFailure(afterRotation.token());
+	}
+
 	void testCustomCaIsAccepted()
 	{
 		ScriptedServer server(falconLike(), &loopbackCertificate());

@@ -8,7 +8,11 @@
 #include <Poco/Net/NetException.h>
 #include <Poco/Net/SSLException.h>
 
+#include <sys/stat.h>
+
 #include <algorithm>
+#include <map>
+#include <mutex>
 
 namespace Falcon {
 namespace OAuth2 {
@@ -34,20 +38,47 @@ Transport::Transport(TransportSettings settings, Poco::Logger& logger, Redactor&
 
 Transport::~Transport() = default;
 
+namespace {
+
+/// One TLS context per trust setting for the whole process: a context holds the parsed CA store
+/// (some 850 KiB for the system bundle), and a host may keep hundreds of sessions. A CA bundle
+/// file that changes on disk gets a fresh context for sessions made after the change.
+Poco::Net::Context::Ptr sharedTlsContext(const std::string& caBundle, bool verify)
+{
+	static std::mutex mutex;
+	static std::map<std::string, Poco::Net::Context::Ptr> contexts;
+	std::string key = std::string(verify ? "verify\n" : "no-verify\n") + caBundle;
+	struct stat status{};
+	if (!caBundle.empty() && ::stat(caBundle.c_str(), &status) == 0) // unreadable: the context reports it
+	{
+		key += "\n" + std::to_string(status.st_ino) + "\n" + std::to_string(status.st_size) + "\n" + std::to_string(status.st_mtim.tv_sec)
+			+ "." + std::to_string(status.st_mtim.tv_nsec);
+	}
+	std::lock_guard<std::mutex> lock(mutex);
+	auto found = contexts.find(key);
+	if (found != contexts.end()) return found->second;
+	// Our own Context: the host's SSLManager settings, whatever they are, never apply to us.
+	Poco::Net::Context::Params params;
+	params.caLocation = caBundle;
+	params.loadDefaultCAs = caBundle.empty(); // a CA bundle given is the whole trust
+	params.verificationMode = verify ? Poco::Net::Context::VERIFY_STRICT : Poco::Net::Context::VERIFY_NONE;
+	params.verificationDepth = 9;
+	Poco::Net::Context::Ptr context = new Poco::Net::Context(Poco::Net::Context::TLS_CLIENT_USE, params);
+	context->requireMinimumProtocol(Poco::Net::Context::PROTO_TLSV1_2);
+	if (contexts.size() >= 64) contexts.clear(); // sessions keep theirs; only sharing restarts
+	contexts.emplace(key, context);
+	return context;
+}
+
+} // namespace
+
 Poco::Net::Context::Ptr Transport::tlsContext()
 {
 	if (!_context)
 	{
-		// Our own Context: the host's SSLManager settings, whatever they are, never apply to us.
-		Poco::Net::Context::Params params;
-		params.caLocation = _settings.caBundle;
-		params.loadDefaultCAs = _settings.caBundle.empty(); // a CA bundle given is the whole trust
-		params.verificationMode = _settings.verifyTls ? Poco::Net::Context::VERIFY_STRICT : Poco::Net::Context::VERIFY_NONE;
-		params.verificationDepth = 9;
 		try
 		{
-			_context = new Poco::Net::Context(Poco::Net::Context::TLS_CLIENT_USE, params);
-			_context->requireMinimumProtocol(Poco::Net::Context::PROTO_TLSV1_2);
+			_context = sharedTlsContext(_settings.caBundle, _settings.verifyTls);
 		}
 		catch (const Poco::Exception& e)
 		{
