@@ -140,6 +140,8 @@ public:
 		{
 			CPPUNIT_ASSERT_THROW_MESSAGE(looping, Falcon::Plugin::SchemaValidator{std::string(looping)}, Poco::DataFormatException);
 		}
+		// Found by fuzzing: a malformed percent escape in a reference escaped as SyntaxException.
+		CPPUNIT_ASSERT_THROW(Falcon::Plugin::SchemaValidator{std::string(R"({"properties": {"a": {"$ref": "#/d%finitions/a"}}})")}, Poco::DataFormatException);
 		const Falcon::Plugin::SchemaValidator reaching(R"({"$ref": "#/definitions/a", "definitions": {"a": {"$ref": "#/definitions/b"}, "b": {"type": "string"}}})");
 		CPPUNIT_ASSERT(reaching.validate(std::string("text"), "value").empty());
 		CPPUNIT_ASSERT_EQUAL(std::size_t(1), reaching.validate(42, "value").size());

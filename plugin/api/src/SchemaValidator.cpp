@@ -106,7 +106,14 @@ Poco::Dynamic::Var resolveLocal(const Poco::Dynamic::Var& document, const std::s
 {
 	Poco::Dynamic::Var node = document;
 	std::string pointer;
-	Poco::URI::decode(reference.substr(1), pointer);
+	try
+	{
+		Poco::URI::decode(reference.substr(1), pointer);
+	}
+	catch (const Poco::SyntaxException&)
+	{
+		return {}; // a malformed fragment leads nowhere; valijson says so
+	}
 	std::size_t start = pointer.empty() ? std::string::npos : 1;
 	while (start != std::string::npos && start <= pointer.size())
 	{
