@@ -136,7 +136,8 @@ public:
 		for (const char* looping : {R"({"$ref": "#"})", R"({"$ref": "unknown.json"})",
 			R"({"$ref": "#/definitions/a", "definitions": {"a": {"$ref": "other.json"}}})",
 			R"({"properties": {"x": {"$ref": "#/definitions/a"}}, "definitions": {"a": {"$ref": "#/definitions/b"}, "b": {"$ref": "#/definitions/a"}}})",
-			R"({"properties": {"x": {"$ref": "#/definitions/a~1b"}}, "definitions": {"a/b": {"$ref": "#/properties/x"}}})"})
+			R"({"properties": {"x": {"$ref": "#/definitions/a~1b"}}, "definitions": {"a/b": {"$ref": "#/properties/x"}}})",
+			R"({"$ref": "#/"})", R"({"$ref": "#//definitions//a", "definitions": {"a": {"$ref": "#"}}})"})
 		{
 			CPPUNIT_ASSERT_THROW_MESSAGE(looping, Falcon::Plugin::SchemaValidator{std::string(looping)}, Poco::DataFormatException);
 		}

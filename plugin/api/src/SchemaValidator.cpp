@@ -4,7 +4,6 @@
 #include <Poco/JSON/Parser.h>
 #include <Poco/NumberParser.h>
 #include <Poco/String.h>
-#include <Poco/URI.h>
 
 #include <valijson/adapters/poco_json_adapter.hpp>
 #include <valijson/schema.hpp>
@@ -101,26 +100,28 @@ std::string pathOf(const std::vector<std::string>& context, const std::string& r
 	return path;
 }
 
-/// The node a local reference ("#", "#/definitions/a") points to in `document`, or empty.
+/// The node a local reference ("#", "#/definitions/a") points to in `document`, or empty. Read
+/// exactly as valijson reads it (its chains are what must not loop): per token "~1" and "~0"
+/// first, then %-escapes; empty tokens are skipped; an array index is read with std::stoul.
 Poco::Dynamic::Var resolveLocal(const Poco::Dynamic::Var& document, const std::string& reference)
 {
 	Poco::Dynamic::Var node = document;
-	std::string pointer;
-	try
+	const std::string pointer = reference.substr(1);
+	if (!pointer.empty() && pointer.front() != '/') return {};
+	for (std::size_t start = 1; start <= pointer.size();)
 	{
-		Poco::URI::decode(reference.substr(1), pointer);
-	}
-	catch (const Poco::SyntaxException&)
-	{
-		return {}; // a malformed fragment leads nowhere; valijson says so
-	}
-	std::size_t start = pointer.empty() ? std::string::npos : 1;
-	while (start != std::string::npos && start <= pointer.size())
-	{
-		const std::size_t slash = pointer.find('/', start);
-		std::string token = pointer.substr(start, slash == std::string::npos ? std::string::npos : slash - start);
+		const std::size_t slash = std::min(pointer.find('/', start), pointer.size());
+		std::string token = pointer.substr(start, slash - start);
+		start = slash + 1;
 		Poco::replaceInPlace(token, std::string("~1"), std::string("/"));
 		Poco::replaceInPlace(token, std::string("~0"), std::string("~"));
+		for (std::size_t percent = token.find('%'); percent != std::string::npos; percent = token.find('%', percent + 1))
+		{
+			unsigned value = 0;
+			if (percent + 3 > token.size() || !Poco::NumberParser::tryParseHex(token.substr(percent + 1, 2), value)) return {};
+			token.replace(percent, 3, 1, static_cast<char>(value));
+		}
+		if (token.empty()) continue;
 		if (node.type() == typeid(Poco::JSON::Object::Ptr))
 		{
 			const auto& object = node.extract<Poco::JSON::Object::Ptr>();
@@ -130,15 +131,22 @@ Poco::Dynamic::Var resolveLocal(const Poco::Dynamic::Var& document, const std::s
 		else if (node.type() == typeid(Poco::JSON::Array::Ptr))
 		{
 			const auto& array = node.extract<Poco::JSON::Array::Ptr>();
-			unsigned index = 0;
-			if (!array || !Poco::NumberParser::tryParseUnsigned(token, index) || index >= array->size()) return {};
-			node = array->get(index);
+			unsigned long index = 0;
+			try
+			{
+				index = std::stoul(token);
+			}
+			catch (const std::exception&)
+			{
+				return {};
+			}
+			if (!array || index >= array->size()) return {};
+			node = array->get(static_cast<unsigned>(index));
 		}
 		else
 		{
 			return {};
 		}
-		start = slash == std::string::npos ? std::string::npos : slash + 1;
 	}
 	return node;
 }
