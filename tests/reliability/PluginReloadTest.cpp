@@ -54,7 +54,9 @@ public:
 			std::this_thread::sleep_for(std::chrono::milliseconds(30));
 			after = ProcessFootprint::now();
 		}
-		CPPUNIT_ASSERT_EQUAL_MESSAGE("open file descriptors", before.openFiles, after.openFiles);
+		// Fewer is fine: a connection of the first cycle may still have been closing at `before`.
+		CPPUNIT_ASSERT_MESSAGE("open file descriptors grew from " + std::to_string(before.openFiles) + " to " + std::to_string(after.openFiles),
+			after.openFiles <= before.openFiles);
 		// Every session was a new token and a revoke against the emulator.
 		CPPUNIT_ASSERT_EQUAL(static_cast<unsigned long>(CYCLES), emulator->log().counters().tokensIssued);
 		CPPUNIT_ASSERT_EQUAL(static_cast<unsigned long>(CYCLES), emulator->log().counters().revocations);
