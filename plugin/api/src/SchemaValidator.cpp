@@ -1,9 +1,9 @@
 #include "falcon/plugin/SchemaValidator.h"
 
+#include "SchemaGuard.h"
+
 #include <Poco/Exception.h>
 #include <Poco/JSON/Parser.h>
-#include <Poco/NumberParser.h>
-#include <Poco/String.h>
 
 #include <valijson/adapters/poco_json_adapter.hpp>
 #include <valijson/schema.hpp>
@@ -100,176 +100,20 @@ std::string pathOf(const std::vector<std::string>& context, const std::string& r
 	return path;
 }
 
-/// The node a local reference ("#", "#/definitions/a") points to in `document`, or empty. Read
-/// exactly as valijson reads it (its chains are what must not loop): per token "~1" and "~0"
-/// first, then %-escapes; empty tokens are skipped; an array index is read with std::stoul.
-Poco::Dynamic::Var resolveLocal(const Poco::Dynamic::Var& document, const std::string& reference)
-{
-	Poco::Dynamic::Var node = document;
-	const std::string pointer = reference.substr(1);
-	if (!pointer.empty() && pointer.front() != '/') return {};
-	for (std::size_t start = 1; start <= pointer.size();)
-	{
-		const std::size_t slash = std::min(pointer.find('/', start), pointer.size());
-		std::string token = pointer.substr(start, slash - start);
-		start = slash + 1;
-		Poco::replaceInPlace(token, std::string("~1"), std::string("/"));
-		Poco::replaceInPlace(token, std::string("~0"), std::string("~"));
-		for (std::size_t percent = token.find('%'); percent != std::string::npos; percent = token.find('%', percent + 1))
-		{
-			unsigned value = 0;
-			if (percent + 3 > token.size() || !Poco::NumberParser::tryParseHex(token.substr(percent + 1, 2), value)) return {};
-			token.replace(percent, 3, 1, static_cast<char>(value));
-		}
-		if (token.empty()) continue;
-		if (node.type() == typeid(Poco::JSON::Object::Ptr))
-		{
-			const auto& object = node.extract<Poco::JSON::Object::Ptr>();
-			if (!object || !object->has(token)) return {};
-			node = object->get(token);
-		}
-		else if (node.type() == typeid(Poco::JSON::Array::Ptr))
-		{
-			const auto& array = node.extract<Poco::JSON::Array::Ptr>();
-			unsigned long index = 0;
-			try
-			{
-				index = std::stoul(token);
-			}
-			catch (const std::exception&)
-			{
-				return {};
-			}
-			if (!array || index >= array->size()) return {};
-			node = array->get(static_cast<unsigned>(index));
-		}
-		else
-		{
-			return {};
-		}
-	}
-	return node;
-}
-
-std::string referenceOf(const Poco::Dynamic::Var& node)
-{
-	if (node.type() != typeid(Poco::JSON::Object::Ptr)) return "";
-	const auto& object = node.extract<Poco::JSON::Object::Ptr>();
-	return object && object->has("$ref") && object->get("$ref").isString() ? object->getValue<std::string>("$ref") : "";
-}
-
-/// valijson follows a chain of bare references ({"$ref": ...} leading to {"$ref": ...}) without
-/// a bound: a chain that loops, or one from the root that leaves the document, overflows the
-/// stack. Refuse those before it sees them.
-void checkReferenceChains(const Poco::Dynamic::Var& document, const Poco::Dynamic::Var& node, bool isRoot)
-{
-	std::string reference = referenceOf(node);
-	std::vector<std::string> visited;
-	bool fromRoot = isRoot;
-	while (!reference.empty())
-	{
-		if (reference.front() != '#')
-		{
-			if (fromRoot) throw Poco::DataFormatException("the schema's root is a reference to another document (" + reference + "); write it as {\"allOf\": [{\"$ref\": ...}]}");
-			break;
-		}
-		if (std::find(visited.begin(), visited.end(), reference) != visited.end())
-			throw Poco::DataFormatException("the schema's references loop without reaching a schema: " + reference);
-		visited.push_back(reference);
-		fromRoot = fromRoot || reference == "#";
-		reference = referenceOf(resolveLocal(document, reference));
-	}
-	if (node.type() == typeid(Poco::JSON::Object::Ptr))
-	{
-		const auto& object = node.extract<Poco::JSON::Object::Ptr>();
-		if (object) for (const auto& member : *object) checkReferenceChains(document, member.second, false);
-	}
-	else if (node.type() == typeid(Poco::JSON::Array::Ptr))
-	{
-		const auto& array = node.extract<Poco::JSON::Array::Ptr>();
-		if (array) for (const auto& element : *array) checkReferenceChains(document, element, false);
-	}
-}
-
-/// valijson checks `pattern` (and the date/time formats) with std::regex, whose matcher recurses
-/// once per character: a long enough string overflows the stack (16,000 characters on a 1 MiB
-/// thread stack), and valijson checks the pattern even when `maxLength` already failed. So every
-/// pattern must come with a maxLength, and is rewritten to apply only to strings within it:
-/// {"maxLength": N, "pattern": P} -> {"maxLength": N, "allOf": [{"if": {"type": "string", "maxLength": N}, "then": {"pattern": P}}]}.
-/// A pattern that recurses per character needs up to ~500 bytes of stack per character: 2,048
-/// characters fit a 1 MiB thread stack (glibc's default is 8 MiB).
-constexpr unsigned MAX_MATCHED_LENGTH = 2048;
-
-void guardPatterns(Poco::Dynamic::Var& node, const std::string& pointer)
-{
-	if (node.type() == typeid(Poco::JSON::Array::Ptr))
-	{
-		const auto array = node.extract<Poco::JSON::Array::Ptr>();
-		if (!array) return;
-		for (std::size_t i = 0; i < array->size(); ++i)
-		{
-			Poco::Dynamic::Var element = array->get(static_cast<unsigned>(i));
-			guardPatterns(element, pointer + "/" + std::to_string(i));
-		}
-		return;
-	}
-	if (node.type() != typeid(Poco::JSON::Object::Ptr)) return;
-	Poco::JSON::Object::Ptr object = node.extract<Poco::JSON::Object::Ptr>();
-	if (!object) return;
-	std::vector<std::string> names;
-	object->getNames(names);
-	for (const std::string& name : names)
-	{
-		// Values, not schemas: a "pattern" in there is data.
-		if (name == "enum" || name == "const" || name == "default" || name == "examples") continue;
-		Poco::Dynamic::Var child = object->get(name);
-		guardPatterns(child, pointer + "/" + name);
-	}
-	if (object->has("patternProperties"))
-		throw Poco::DataFormatException("the schema uses patternProperties at " + (pointer.empty() ? "#" : "#" + pointer) + ": not supported (its regexes run on property names of any length)");
-	// valijson matches `format` date, time and date-time with std::regex too.
-	for (const char* keyword : {"pattern", "format"})
-	{
-		if (!object->has(keyword) || !object->get(keyword).isString()) continue;
-		if (std::string(keyword) == "format" && object->getValue<std::string>(keyword).find("date") == std::string::npos
-			&& object->getValue<std::string>(keyword) != "time") continue;
-		if (!object->has("maxLength") || !object->get("maxLength").isNumeric() || object->getValue<double>("maxLength") > MAX_MATCHED_LENGTH)
-			throw Poco::DataFormatException("the schema has a " + std::string(keyword) + " without a maxLength of at most " + std::to_string(MAX_MATCHED_LENGTH)
-				+ " at " + (pointer.empty() ? "#" : "#" + pointer) + " (longer strings could overflow the regex matcher)");
-		// Only strings: pattern and format say nothing about other values, and valijson's format
-		// check would read a number as a string and throw.
-		Poco::JSON::Object::Ptr within = new Poco::JSON::Object;
-		within->set("type", "string");
-		within->set("maxLength", object->get("maxLength"));
-		Poco::JSON::Object::Ptr matched = new Poco::JSON::Object;
-		matched->set(keyword, object->get(keyword));
-		Poco::JSON::Object::Ptr guarded = new Poco::JSON::Object;
-		guarded->set("if", within);
-		guarded->set("then", matched);
-		Poco::JSON::Array::Ptr allOf = object->has("allOf") && object->get("allOf").type() == typeid(Poco::JSON::Array::Ptr)
-			? object->getArray("allOf") : Poco::JSON::Array::Ptr(new Poco::JSON::Array);
-		allOf->add(guarded);
-		object->set("allOf", allOf);
-		object->remove(keyword);
-	}
-}
-
 } // namespace
 
 SchemaValidator::SchemaValidator(const std::string& schemaText, const Resolver& resolver):
 	_compiled(std::make_unique<Compiled>())
 {
 	Poco::Dynamic::Var document = parse(schemaText, "the schema");
-	checkReferenceChains(document, document, true);
-	guardPatterns(document, "");
+	guardSchema(document);
 	valijson::SchemaParser parser(valijson::SchemaParser::kDraft7);
 	valijson::adapters::PocoJsonAdapter adapter(document);
 	auto fetch = [&resolver](const std::string& uri) -> const Poco::Dynamic::Var* {
 		const std::string text = resolver ? resolver(uri) : std::string();
 		if (text.empty()) throw Poco::DataFormatException("the schema refers to an unknown document: " + uri);
 		auto* fetched = new Poco::Dynamic::Var(parse(text, uri));
-		checkReferenceChains(*fetched, *fetched, true);
-		guardPatterns(*fetched, "");
+		guardSchema(*fetched);
 		return fetched;
 	};
 	auto release = [](const Poco::Dynamic::Var* document) { delete document; };
