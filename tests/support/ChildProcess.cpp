@@ -1,10 +1,10 @@
 #include "ChildProcess.h"
 
+#include <Poco/FileStream.h>
 #include <Poco/JSON/Parser.h>
+#include <Poco/Path.h>
 #include <Poco/Pipe.h>
 #include <Poco/PipeStream.h>
-#include <Poco/FileStream.h>
-#include <Poco/Path.h>
 #include <Poco/StreamCopier.h>
 
 #include <unistd.h>
