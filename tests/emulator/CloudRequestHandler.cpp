@@ -371,6 +371,11 @@ void CloudRequestHandler::deliver(Poco::Net::HTTPServerRequest& request, Poco::N
 		if (header.first != "X-Cs-Traceid") response.set(header.first, header.second);
 	}
 	response.setContentLength(static_cast<std::streamsize>(reply.body.size()));
+	if (fault && (kind == Fault::Kind::TrickleHeaders || kind == Fault::Kind::TrickleBody))
+	{
+		trickle(response, socket, reply.body, *fault);
+		return;
+	}
 	const bool cut = fault && (kind == Fault::Kind::Truncate || kind == Fault::Kind::DelayBody);
 	if (!cut)
 	{
@@ -390,6 +395,37 @@ void CloudRequestHandler::deliver(Poco::Net::HTTPServerRequest& request, Poco::N
 	if (!_state->pause(fault->delay)) return;
 	out.write(reply.body.data() + half, static_cast<std::streamsize>(reply.body.size() - half));
 	out.flush();
+}
+
+void CloudRequestHandler::trickle(Poco::Net::HTTPServerResponse& response, Poco::Net::StreamSocket& socket, const std::string& body, const Fault& fault)
+{
+	std::string bytes = body;
+	if (fault.kind == Fault::Kind::TrickleHeaders)
+	{
+		std::ostringstream head;
+		response.write(head);
+		bytes = head.str() + body;
+	}
+	else
+	{
+		response.send().flush();
+	}
+	// Whatever is left unsent when the client gives up (or the emulator stops) is dropped with
+	// the connection: Poco must not answer again on it.
+	response.setKeepAlive(false);
+	try
+	{
+		for (char byte : bytes)
+		{
+			if (!_state->pause(fault.delay)) break;
+			if (socket.sendBytes(&byte, 1) != 1) break;
+		}
+	}
+	catch (const Poco::Exception&)
+	{
+		// The client hung up: what a trickling server sees when a deadline holds.
+	}
+	socket.shutdown();
 }
 
 void CloudRequestHandler::handleRequest(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response)

@@ -3,6 +3,7 @@
 #include "FalconEmulator.h"
 
 #include <Poco/Net/HTTPRequestHandler.h>
+#include <Poco/Net/StreamSocket.h>
 
 #include <chrono>
 #include <memory>
@@ -42,6 +43,8 @@ private:
 	Reply rateLimited(const RateLimiter::Decision& decision, Fault::RetryAfterUnit unit = Fault::RetryAfterUnit::Configured) const;
 	Reply faulted(const Fault& fault, Reply normal, const std::string& path) const;
 	void deliver(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response, const Reply& reply, const std::optional<Fault>& fault);
+	/// Sends the reply (from the status line, or from the body on) one byte every fault.delay.
+	void trickle(Poco::Net::HTTPServerResponse& response, Poco::Net::StreamSocket& socket, const std::string& body, const Fault& fault);
 
 	static std::optional<Form> parseForm(const std::string& body);
 	static std::string field(const Form& form, const std::string& name);

@@ -18,6 +18,8 @@ struct Named
 const Named NAMES[] = {
 	{"delay-headers", Fault::Kind::DelayHeaders, true},
 	{"delay-body", Fault::Kind::DelayBody, true},
+	{"trickle-headers", Fault::Kind::TrickleHeaders, true},
+	{"trickle-body", Fault::Kind::TrickleBody, true},
 	{"reset", Fault::Kind::Reset, false},
 	{"truncate", Fault::Kind::Truncate, false},
 	{"malformed-json", Fault::Kind::MalformedJson, false},
@@ -68,7 +70,7 @@ Fault Fault::parse(const std::string& text)
 		}
 		return fault;
 	}
-	throw Poco::SyntaxException("fault: unknown fault '" + name + "' (429[:s|:ms], 500, 502, 503, delay-headers:MS, delay-body:MS, reset, truncate, malformed-json, empty-200, oversized, wrong-content-type, redirect-foreign, redirect-loop)");
+	throw Poco::SyntaxException("fault: unknown fault '" + name + "' (429[:s|:ms], 500, 502, 503, delay-headers:MS, delay-body:MS, trickle-headers:MS, trickle-body:MS, reset, truncate, malformed-json, empty-200, oversized, wrong-content-type, redirect-foreign, redirect-loop)");
 }
 
 std::string Fault::name() const

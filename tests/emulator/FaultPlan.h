@@ -20,6 +20,8 @@ struct Fault
 		Status,           ///< answer with `status` (429, 500, 502, 503) and a meta-only body
 		DelayHeaders,     ///< wait `delay` before anything is written
 		DelayBody,        ///< write the headers and half the body, wait `delay`, write the rest
+		TrickleHeaders,   ///< write the whole reply, status line first, one byte every `delay`
+		TrickleBody,      ///< write the headers at once, then the body one byte every `delay`
 		Reset,            ///< reset the connection (RST) instead of answering
 		Truncate,         ///< announce the full body, send half, close
 		MalformedJson,    ///< 201 with a body that is not JSON
@@ -40,6 +42,7 @@ struct Fault
 
 	/// `503`, `429`, `429:s`, `429:ms`, `delay-headers:3000`, `reset`, `truncate`,
 	/// `malformed-json`, `empty-200`, `oversized`, `wrong-content-type`, `delay-body:500`,
+	/// `trickle-headers:200`, `trickle-body:200`,
 	/// `redirect-foreign`, `redirect-loop`. Throws Poco::SyntaxException.
 	static Fault parse(const std::string& text);
 	std::string name() const;

@@ -7,6 +7,7 @@
 #include <Poco/File.h>
 #include <Poco/FileStream.h>
 #include <Poco/JSON/Parser.h>
+#include <Poco/Net/DatagramSocket.h>
 #include <Poco/Process.h>
 #include <Poco/StreamCopier.h>
 
@@ -50,6 +51,7 @@ class HostCliTest: public CppUnit::TestFixture
 	CPPUNIT_TEST(testRunTokenAndRevoke);
 	CPPUNIT_TEST(testApiFailureExitsOne);
 	CPPUNIT_TEST(testUnreachableCloudExitsOneWithinTimeout);
+	CPPUNIT_TEST(testUnansweredNameLookupEndsAtTheDeadline);
 	CPPUNIT_TEST(testLayers);
 	CPPUNIT_TEST(testSecretsOnArgvAreRefused);
 	CPPUNIT_TEST(testSecretFile);
@@ -183,6 +185,23 @@ public:
 		const Run refused = host({"run", "token", "--input", "{}", "--timeout", "2"}, env);
 		CPPUNIT_ASSERT_EQUAL_MESSAGE(label(refused), 1, refused.status);
 		CPPUNIT_ASSERT_EQUAL(std::string("network"), refused.json()->getObject("error")->getValue<std::string>("kind"));
+	}
+
+	/// Name resolution is part of the call: a resolver that never answers holds it no longer than
+	/// its deadline. The resolver is a loopback socket that takes every query and answers none;
+	/// only the program under test sees it, through a private resolv.conf in a mount namespace of
+	/// its own (port 53 and the namespace need root, as CI has).
+	void testUnansweredNameLookupEndsAtTheDeadline()
+	{
+		const Poco::Net::DatagramSocket silentResolver(Poco::Net::SocketAddress("127.0.0.153", 53), true);
+		const std::string resolvConf = writeFile("resolv.conf", "nameserver 127.0.0.153\noptions timeout:30 attempts:2\n", 0644);
+		Poco::Process::Env env = environment();
+		env["FALCON_BASE_URL"] = "https://api.unanswered-lookup.test";
+		const Run run = runProgram("unshare", {"--mount", "sh", "-c", "mount --bind \"$0\" /etc/resolv.conf && exec \"$@\"", resolvConf,
+			FALCON_HOST_BINARY, "run", "token", "--input", "{}", "--timeout", "2"}, env, "", {}, testDirectory());
+		CPPUNIT_ASSERT_EQUAL_MESSAGE(label(run), 1, run.status);
+		CPPUNIT_ASSERT_EQUAL_MESSAGE(label(run), std::string("timeout"), run.json()->getObject("error")->getValue<std::string>("kind"));
+		CPPUNIT_ASSERT_MESSAGE(label(run), run.took < milliseconds(3500));
 	}
 
 	void testLayers()

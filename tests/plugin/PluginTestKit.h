@@ -20,9 +20,10 @@ inline const std::string PLUGIN_CLIENT = "pluginclient0123456789abcdef0123";
 inline const std::string PLUGIN_SECRET = "plugin/Secret+value=1";
 
 /// An emulator (us-1, us-2) knowing one API client, for the plugin suites.
-inline std::unique_ptr<Emulator::FalconEmulator> startEmulator(std::chrono::seconds expiresIn = std::chrono::seconds(1799))
+inline std::unique_ptr<Emulator::FalconEmulator> startEmulator(std::chrono::seconds expiresIn = std::chrono::seconds(1799), bool tls = true)
 {
 	Emulator::EmulatorOptions options;
+	options.tls = tls;
 	options.clouds = {"us-1", "us-2"};
 	options.clients.add({PLUGIN_CLIENT, PLUGIN_SECRET, "us-1", {"abcdef0123456789abcdef0123456789"}, {}});
 	options.expiresIn = expiresIn;
@@ -38,7 +39,7 @@ inline Poco::JSON::Object::Ptr connectionFor(const Emulator::FalconEmulator& emu
 	connection->set("base_url", emulator.baseUrl("us-1"));
 	connection->set("client_id", PLUGIN_CLIENT);
 	connection->set("client_secret", PLUGIN_SECRET);
-	connection->set("ca_bundle", emulator.caFile());
+	if (!emulator.caFile().empty()) connection->set("ca_bundle", emulator.caFile());
 	connection->set("call_timeout_s", 10);
 	return connection;
 }

@@ -34,10 +34,10 @@ struct Outcome
 
 const Outcome OK{"ok", false};
 
-/// How a scenario spoils the call: an emulator fault on the action's route, or a connection
-/// that cannot work (a server certificate from another CA or for another host, a proxy that
-/// refuses the credentials).
-enum class Spoiler { EmulatorFault, UnknownCa, WrongHostname, ProxyRefusesAuth };
+/// How a scenario spoils the call: an emulator fault on the action's route (over TLS, or over
+/// plain HTTP), or a connection that cannot work (a server certificate from another CA or for
+/// another host, a proxy that refuses the credentials).
+enum class Spoiler { EmulatorFault, PlainHttpFault, UnknownCa, WrongHostname, ProxyRefusesAuth };
 
 struct Scenario
 {
@@ -57,6 +57,12 @@ const std::vector<Scenario> SCENARIOS = {
 	{"503", Spoiler::EmulatorFault, "503", {"server_error", true}, {"server_error", true}},
 	{"delay before headers", Spoiler::EmulatorFault, "delay-headers:3000", {"timeout", true}, {"timeout", true}},
 	{"delay mid-body", Spoiler::EmulatorFault, "delay-body:3000", {"timeout", true}, {"timeout", true}},
+	// One byte at a time, each well inside the read timeout: only the call's deadline ends these.
+	{"trickled headers", Spoiler::EmulatorFault, "trickle-headers:150", {"timeout", true}, {"timeout", true}},
+	{"trickled body", Spoiler::EmulatorFault, "trickle-body:150", {"timeout", true}, {"timeout", true}},
+	{"trickled headers, http", Spoiler::PlainHttpFault, "trickle-headers:150", {"timeout", true}, {"timeout", true}},
+	{"trickled body, http", Spoiler::PlainHttpFault, "trickle-body:150", {"timeout", true}, {"timeout", true}},
+	{"delay mid-body, http", Spoiler::PlainHttpFault, "delay-body:3000", {"timeout", true}, {"timeout", true}},
 	{"connection reset", Spoiler::EmulatorFault, "reset", {"network", true}, {"network", true}},
 	{"truncated body", Spoiler::EmulatorFault, "truncate", {"protocol", false}, {"protocol", false}},
 	{"malformed JSON", Spoiler::EmulatorFault, "malformed-json", {"region_mismatch", false}, OK},
@@ -89,6 +95,7 @@ class FaultMatrixTest: public CppUnit::TestFixture
 {
 	CPPUNIT_TEST_SUITE(FaultMatrixTest);
 	CPPUNIT_TEST(testFaultMatrix);
+	CPPUNIT_TEST(testEveryCallAfterATimeoutKeepsItsDeadline);
 	CPPUNIT_TEST_SUITE_END();
 
 	static constexpr milliseconds CALL_TIMEOUT{2000};
@@ -97,14 +104,15 @@ class FaultMatrixTest: public CppUnit::TestFixture
 	static constexpr milliseconds DEADLINE_SLACK{750};
 
 	std::unique_ptr<Falcon::Emulator::FalconEmulator> _emulator;
+	std::unique_ptr<Falcon::Emulator::FalconEmulator> _plainEmulator;
 	std::unique_ptr<Falcon::Emulator::FalconEmulator> _wrongNameEmulator;
 	std::unique_ptr<ConnectProxy> _proxy;
 	std::unique_ptr<PluginLoader> _plugin;
 	std::unique_ptr<LogCapture> _log;
 
-	Poco::JSON::Object::Ptr goodConnection() const
+	Poco::JSON::Object::Ptr goodConnection(bool plainHttp = false) const
 	{
-		Poco::JSON::Object::Ptr connection = connectionFor(*_emulator);
+		Poco::JSON::Object::Ptr connection = connectionFor(plainHttp ? *_plainEmulator : *_emulator);
 		connection->set("call_timeout_s", duration<double>(CALL_TIMEOUT).count());
 		connection->set("connect_timeout_s", 1);
 		connection->set("read_timeout_s", 0.4);
@@ -114,7 +122,7 @@ class FaultMatrixTest: public CppUnit::TestFixture
 
 	Poco::JSON::Object::Ptr connectionIn(const Scenario& scenario) const
 	{
-		Poco::JSON::Object::Ptr connection = goodConnection();
+		Poco::JSON::Object::Ptr connection = goodConnection(scenario.spoiler == Spoiler::PlainHttpFault);
 		switch (scenario.spoiler)
 		{
 		case Spoiler::UnknownCa:
@@ -128,6 +136,7 @@ class FaultMatrixTest: public CppUnit::TestFixture
 			connection->set("proxy", "http://" + PROXY_USER + ":" + PROXY_PASSWORD + "-wrong@127.0.0.1:" + std::to_string(_proxy->port()));
 			break;
 		case Spoiler::EmulatorFault:
+		case Spoiler::PlainHttpFault:
 			break;
 		}
 		return connection;
@@ -141,13 +150,18 @@ class FaultMatrixTest: public CppUnit::TestFixture
 
 	/// A good call. A session that was just refused stays quiet for a while (a 429's retry-after,
 	/// the backoff after a refused login) and says so with a remembered result: wait that out once.
-	ActionResult goodCall(const std::string& action, const std::string& input)
+	ActionResult goodCall(const std::string& action, const std::string& input, bool plainHttp = false)
 	{
-		ActionResult result = invoke(action, input, goodConnection());
+		ActionResult result = invoke(action, input, goodConnection(plainHttp));
 		const auto error = result.output()->getObject("error");
 		if (!error || !result.output()->optValue("cached", false) || error->isNull("retry_after_s")) return result;
 		std::this_thread::sleep_for(duration<double>(std::min(5.0, error->getValue<double>("retry_after_s"))));
-		return invoke(action, input, goodConnection());
+		return invoke(action, input, goodConnection(plainHttp));
+	}
+
+	Falcon::Emulator::FalconEmulator& emulatorOf(const Scenario& scenario)
+	{
+		return scenario.spoiler == Spoiler::PlainHttpFault ? *_plainEmulator : *_emulator;
 	}
 
 	static Outcome outcomeOf(const ActionResult& result)
@@ -157,9 +171,9 @@ class FaultMatrixTest: public CppUnit::TestFixture
 	}
 
 	/// A token the emulator really issued, so that a leak of the revoked token would show.
-	std::string freshToken()
+	std::string freshToken(bool plainHttp = false)
 	{
-		const ActionResult result = goodCall("token", R"({"force": true})");
+		const ActionResult result = goodCall("token", R"({"force": true})", plainHttp);
 		CPPUNIT_ASSERT_MESSAGE(result.toJSON(), result.ok());
 		return result.output()->getObject("body")->getValue<std::string>("access_token");
 	}
@@ -167,14 +181,15 @@ class FaultMatrixTest: public CppUnit::TestFixture
 	Row run(const Scenario& scenario, const std::string& action)
 	{
 		Row row{scenario.name, action, (action == "token" ? scenario.token : scenario.revoke).str(), "", 0, {}};
-		const std::string token = action == "revoke" ? freshToken() : "";
+		const bool plainHttp = scenario.spoiler == Spoiler::PlainHttpFault;
+		const std::string token = action == "revoke" ? freshToken(plainHttp) : "";
 		const std::string input = action == "token" ? R"({"force": true})" : R"({"token": ")" + token + R"("})";
-		if (scenario.spoiler == Spoiler::EmulatorFault) _emulator->faults().add(action + "=" + scenario.fault);
+		if (!scenario.fault.empty()) emulatorOf(scenario).faults().add(action + "=" + scenario.fault);
 
 		const auto started = steady_clock::now();
 		const ActionResult result = invoke(action, input, connectionIn(scenario));
 		const auto elapsed = steady_clock::now() - started;
-		_emulator->faults().clear();
+		emulatorOf(scenario).faults().clear();
 
 		row.milliseconds = duration_cast<milliseconds>(elapsed).count();
 		row.got = outcomeOf(result).str();
@@ -189,8 +204,8 @@ class FaultMatrixTest: public CppUnit::TestFixture
 		}
 
 		// The plugin (and, where the connection was fine, the same session) serves the next call.
-		const std::string nextInput = action == "token" ? R"({"force": true})" : R"({"token": ")" + freshToken() + R"("})";
-		const ActionResult next = goodCall(action, nextInput);
+		const std::string nextInput = action == "token" ? R"({"force": true})" : R"({"token": ")" + freshToken(plainHttp) + R"("})";
+		const ActionResult next = goodCall(action, nextInput, plainHttp);
 		if (!next.ok()) row.problems.push_back("the next good call failed: " + next.toJSON());
 		return row;
 	}
@@ -212,6 +227,7 @@ public:
 	void setUp() override
 	{
 		_emulator = startEmulator();
+		_plainEmulator = startEmulator(seconds(1799), false);
 		Falcon::Emulator::EmulatorOptions wrongName;
 		wrongName.clouds = {"us-1"};
 		wrongName.certificateDnsNames = {"falcon-api.example.net"};
@@ -230,6 +246,7 @@ public:
 		_plugin.reset();
 		_proxy.reset();
 		_wrongNameEmulator.reset();
+		_plainEmulator.reset();
 		_emulator.reset();
 	}
 
@@ -252,6 +269,33 @@ public:
 			for (const std::string& problem : row.problems) details += row.scenario + " / " + row.action + ": " + problem + "\n";
 		CPPUNIT_ASSERT_EQUAL_MESSAGE(details, std::size_t(0), failed);
 		CPPUNIT_ASSERT_EQUAL(SCENARIOS.size() * 2, rows.size());
+	}
+
+	/// A step times out, then its cleanup revokes on the same session: that call and every one
+	/// after it gets fresh socket timeouts and its own deadline, over plain HTTP and TLS alike.
+	void testEveryCallAfterATimeoutKeepsItsDeadline()
+	{
+		for (const bool plainHttp : {true, false})
+		{
+			Falcon::Emulator::FalconEmulator& emulator = plainHttp ? *_plainEmulator : *_emulator;
+			const std::string token = freshToken(plainHttp);
+			const std::string where = plainHttp ? "http: " : "https: ";
+			emulator.faults().add("token=trickle-headers:150x1");
+			emulator.faults().add("revoke=delay-headers:5000x1");
+			emulator.faults().add("token=delay-body:5000x1");
+			const std::vector<std::pair<std::string, std::string>> calls = {
+				{"token", R"({"force": true})"}, {"revoke", R"({"token": ")" + token + R"("})"}, {"token", R"({"force": true})"}};
+			for (const auto& call : calls)
+			{
+				const auto started = steady_clock::now();
+				const ActionResult result = invoke(call.first, call.second, goodConnection(plainHttp));
+				const auto elapsed = steady_clock::now() - started;
+				CPPUNIT_ASSERT_EQUAL_MESSAGE(where + call.first + ": " + result.toJSON(), std::string("timeout"), result.errorKind());
+				CPPUNIT_ASSERT_MESSAGE(where + call.first + " took " + std::to_string(duration_cast<milliseconds>(elapsed).count()) + " ms",
+					elapsed <= CALL_TIMEOUT + DEADLINE_SLACK);
+			}
+			CPPUNIT_ASSERT_MESSAGE(where + "the session recovers", goodCall("revoke", R"({"token": ")" + token + R"("})", plainHttp).ok());
+		}
 	}
 };
 

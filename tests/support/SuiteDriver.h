@@ -7,18 +7,27 @@
 #include <cppunit/ui/text/TestRunner.h>
 
 #include <iostream>
+#include <string>
 
 namespace Falcon {
 namespace Testing {
 
 /// The body of every test driver: `driver` runs all suites, `driver SuiteName` runs one
-/// (suites register with CPPUNIT_TEST_SUITE_NAMED_REGISTRATION under their class name).
+/// (suites register with CPPUNIT_TEST_SUITE_NAMED_REGISTRATION under their class name), and
+/// `driver SuiteName::testName` runs one test of it.
 inline int runSuites(int argc, char** argv)
 {
 	CppUnit::TextUi::TestRunner runner;
+	std::string only;
 	if (argc > 1)
 	{
-		for (int i = 1; i < argc; ++i) runner.addTest(CppUnit::TestFactoryRegistry::getRegistry(argv[i]).makeTest());
+		for (int i = 1; i < argc; ++i)
+		{
+			const std::string name = argv[i];
+			const auto separator = name.find("::");
+			if (separator != std::string::npos) only = name;
+			runner.addTest(CppUnit::TestFactoryRegistry::getRegistry(name.substr(0, separator)).makeTest());
+		}
 	}
 	else
 	{
@@ -26,7 +35,7 @@ inline int runSuites(int argc, char** argv)
 	}
 	CppUnit::TextTestProgressListener progress;
 	runner.eventManager().addListener(&progress);
-	return runner.run("", false, true, false) ? 0 : 1;
+	return runner.run(only, false, true, false) ? 0 : 1;
 }
 
 } } // namespace Falcon::Testing

@@ -1,6 +1,8 @@
 #include "falcon/oauth2/Connector.h"
 
 #include "falcon/oauth2/BasicCredentials.h"
+#include "falcon/oauth2/HostResolver.h"
+#include "falcon/oauth2/SocketDeadline.h"
 
 #include <Poco/Net/HTTPResponse.h>
 #include <Poco/Net/NetException.h>
@@ -11,8 +13,6 @@
 
 namespace Falcon {
 namespace OAuth2 {
-
-using Clock = std::chrono::steady_clock;
 
 Poco::Timespan Connector::budget(std::chrono::milliseconds limit, Deadline deadline)
 {
@@ -26,24 +26,36 @@ Poco::Net::StreamSocket Connector::open(const Endpoint& origin, const ProxySetti
 	std::chrono::milliseconds connectTimeout, Deadline deadline)
 {
 	const Poco::Net::SocketAddress address = proxy.enabled()
-		? Poco::Net::SocketAddress(proxy.host, proxy.port)
-		: Poco::Net::SocketAddress(origin.host, origin.port);
+		? HostResolver::resolve(proxy.host, proxy.port, deadline)
+		: HostResolver::resolve(origin.host, origin.port, deadline);
 	Poco::Net::StreamSocket socket;
 	socket.connect(address, budget(connectTimeout, deadline));
 	socket.setNoDelay(true);
-	if (proxy.enabled()) tunnel(socket, origin, proxy, deadline);
-	if (!origin.secure()) return socket;
-	return handshake(socket, origin.host, tls, deadline);
+	// Every socket leaves here with its own timeouts, whatever it is used for next.
+	const Poco::Timespan untilDeadline = budget(std::chrono::milliseconds::max(), deadline);
+	socket.setSendTimeout(untilDeadline);
+	socket.setReceiveTimeout(untilDeadline);
+	// A proxy or TLS peer that answers one byte at a time is cut off at the deadline.
+	SocketDeadline guard(socket, deadline);
+	try
+	{
+		if (proxy.enabled()) tunnel(socket, origin, proxy);
+		if (!origin.secure()) return socket;
+		return handshake(socket, origin.host, tls, deadline, guard);
+	}
+	catch (const Poco::Exception&)
+	{
+		if (guard.passed()) throw Poco::TimeoutException("opening the connection to " + origin.str() + " did not finish before the call's deadline");
+		throw;
+	}
 }
 
-void Connector::tunnel(Poco::Net::StreamSocket& socket, const Endpoint& origin, const ProxySettings& proxy, Deadline deadline)
+void Connector::tunnel(Poco::Net::StreamSocket& socket, const Endpoint& origin, const ProxySettings& proxy)
 {
 	const std::string authority = (origin.host.find(':') != std::string::npos ? "[" + origin.host + "]" : origin.host) + ":" + std::to_string(origin.port);
 	std::string request = "CONNECT " + authority + " HTTP/1.1\r\nHost: " + authority + "\r\n";
 	if (!proxy.username.empty()) request += "Proxy-Authorization: Basic " + basicCredentials(proxy.username, proxy.password) + "\r\n";
 	request += "\r\n";
-	socket.setSendTimeout(budget(std::chrono::milliseconds::max(), deadline));
-	socket.setReceiveTimeout(budget(std::chrono::milliseconds::max(), deadline));
 	socket.sendBytes(request.data(), static_cast<int>(request.size()));
 
 	// Read the reply head byte by byte: whatever follows it belongs to the tunnel.
@@ -65,19 +77,29 @@ void Connector::tunnel(Poco::Net::StreamSocket& socket, const Endpoint& origin, 
 	}
 }
 
-Poco::Net::StreamSocket Connector::handshake(Poco::Net::StreamSocket& socket, const std::string& host, Poco::Net::Context::Ptr tls, Deadline deadline)
+Poco::Net::StreamSocket Connector::handshake(Poco::Net::StreamSocket& socket, const std::string& host, Poco::Net::Context::Ptr tls,
+	Deadline deadline, SocketDeadline& guard)
 {
 	socket.setBlocking(false);
 	Poco::Net::SecureStreamSocket secure = Poco::Net::SecureStreamSocket::attach(socket, host, tls);
-	for (;;)
+	try
 	{
-		const int rc = secure.completeHandshake();
-		if (rc == 1) break;
-		const int mode = rc == Poco::Net::SecureStreamSocket::ERR_SSL_WANT_WRITE ? Poco::Net::Socket::SELECT_WRITE : Poco::Net::Socket::SELECT_READ;
-		if (!secure.poll(budget(std::chrono::milliseconds::max(), deadline), mode))
-			throw Poco::TimeoutException("TLS handshake with " + host + " did not finish before the deadline");
+		for (;;)
+		{
+			const int rc = secure.completeHandshake();
+			if (rc == 1) break;
+			const int mode = rc == Poco::Net::SecureStreamSocket::ERR_SSL_WANT_WRITE ? Poco::Net::Socket::SELECT_WRITE : Poco::Net::Socket::SELECT_READ;
+			if (!secure.poll(budget(std::chrono::milliseconds::max(), deadline), mode))
+				throw Poco::TimeoutException("TLS handshake with " + host + " did not finish before the deadline");
+		}
+		secure.verifyPeerCertificate(host);
 	}
-	secure.verifyPeerCertificate(host);
+	catch (...)
+	{
+		// A failed secure socket closes the descriptor as it goes: stop watching it first.
+		guard.disarm();
+		throw;
+	}
 	secure.setBlocking(true);
 	return secure;
 }

@@ -2,6 +2,7 @@
 
 #include "falcon/oauth2/Connector.h"
 #include "falcon/oauth2/Redactor.h"
+#include "falcon/oauth2/SocketDeadline.h"
 
 #include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/HTTPResponse.h>
@@ -13,11 +14,10 @@
 #include <algorithm>
 #include <map>
 #include <mutex>
+#include <optional>
 
 namespace Falcon {
 namespace OAuth2 {
-
-using Clock = std::chrono::steady_clock;
 
 TransportError::TransportError(ErrorKind kind, const std::string& message, bool beforeReply, bool permanent):
 	Poco::Exception(message),
@@ -130,15 +130,10 @@ void Transport::drop()
 
 std::chrono::milliseconds Transport::setReadBudget(Deadline deadline)
 {
+	// Set on every exchange: a socket's timeouts are never assumed from an earlier one.
 	const Poco::Timespan budget = Connector::budget(_settings.readTimeout, deadline);
-	// Mostly the read timeout itself, call after call: skip the system calls then.
-	if (budget != _appliedBudget || _session.get() != _budgetedSession)
-	{
-		_session->socket().setReceiveTimeout(budget);
-		_session->socket().setSendTimeout(budget);
-		_appliedBudget = budget;
-		_budgetedSession = _session.get();
-	}
+	_session->socket().setReceiveTimeout(budget);
+	_session->socket().setSendTimeout(budget);
 	return std::chrono::milliseconds(budget.totalMilliseconds());
 }
 
@@ -166,14 +161,23 @@ WireReply Transport::exchange(const Endpoint& target, const WireRequest& request
 	bool replied = false;
 	Clock::time_point waitingSince = Clock::time_point::max();
 	std::chrono::milliseconds waitedFor{0};
-	auto fail = [&](ErrorKind kind, const std::string& message, bool permanent = false) {
+	// The read timeout bounds each read; this bounds the whole exchange, however the peer paces it.
+	std::optional<SocketDeadline> guard;
+	auto close = [&] {
+		if (guard) guard->disarm();
 		drop();
+	};
+	auto fail = [&](ErrorKind kind, const std::string& message, bool permanent = false) {
+		const bool deadlinePassed = guard && guard->passed();
+		close();
+		if (deadlinePassed) return TransportError(ErrorKind::Timeout, "the call's deadline passed while talking to " + where, !replied);
 		return TransportError(kind, _redactor.redact(message), !replied, permanent);
 	};
 	try
 	{
 		if (!_session) connect(target, deadline);
 		const auto readBudget = setReadBudget(deadline);
+		guard.emplace(_session->socket(), deadline);
 
 		Poco::Net::HTTPRequest httpRequest(Poco::Net::HTTPRequest::HTTP_POST, target.path.empty() ? "/" : target.path, Poco::Net::HTTPMessage::HTTP_1_1);
 		httpRequest.setHost(target.host, target.port);
@@ -201,7 +205,9 @@ WireReply Transport::exchange(const Endpoint& target, const WireRequest& request
 				+ " bytes, more than the limit of " + std::to_string(_settings.maxResponseBytes) + " bytes");
 		}
 		bool stalled = false;
-		reply.body = readBody(in, deadline, stalled);
+		reply.body = readBody(in, readBudget, stalled);
+		// A body cut off by the deadline can look complete (no Content-Length: it ends at the close).
+		if (guard->passed()) throw fail(ErrorKind::Timeout, "");
 		if (httpResponse.hasContentLength() && static_cast<Poco::Int64>(reply.body.size()) < httpResponse.getContentLength64())
 		{
 			// As with the headers, a read that timed out looks like an early end of the body.
@@ -209,12 +215,14 @@ WireReply Transport::exchange(const Endpoint& target, const WireRequest& request
 			throw fail(ErrorKind::Protocol, "reply from " + where + " was cut short: got " + std::to_string(reply.body.size())
 				+ " of " + std::to_string(httpResponse.getContentLength64()) + " bytes");
 		}
+		guard->disarm();
 		if (!httpResponse.getKeepAlive()) drop();
 		return reply;
 	}
-	catch (const TransportError&)
+	catch (const TransportError& e)
 	{
-		drop();
+		if (e.kind() != ErrorKind::Timeout && guard && guard->passed()) throw fail(ErrorKind::Timeout, "");
+		close();
 		throw;
 	}
 	catch (const Poco::TimeoutException& e)
@@ -251,16 +259,15 @@ WireReply Transport::exchange(const Endpoint& target, const WireRequest& request
 	}
 }
 
-std::string Transport::readBody(std::istream& in, Deadline deadline, bool& stalled)
+std::string Transport::readBody(std::istream& in, std::chrono::milliseconds readBudget, bool& stalled)
 {
 	std::string body;
 	char buffer[16 * 1024];
 	while (in)
 	{
-		const auto budget = setReadBudget(deadline);
 		const auto started = Clock::now();
 		in.read(buffer, sizeof(buffer));
-		stalled = Clock::now() >= started + budget - std::chrono::milliseconds(10);
+		stalled = Clock::now() >= started + readBudget - std::chrono::milliseconds(10);
 		const auto got = static_cast<std::size_t>(in.gcount());
 		if (body.size() + got > _settings.maxResponseBytes)
 			throw TransportError(ErrorKind::Protocol, "reply larger than the limit of " + std::to_string(_settings.maxResponseBytes) + " bytes");

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "falcon/oauth2/Deadline.h"
 #include "falcon/oauth2/Endpoint.h"
 #include "falcon/oauth2/ProxySettings.h"
 
@@ -13,7 +14,7 @@
 namespace Falcon {
 namespace OAuth2 {
 
-using Deadline = std::chrono::steady_clock::time_point;
+class SocketDeadline;
 
 /// The proxy answered CONNECT with something other than 200.
 class ProxyRefusedException: public Poco::Net::NetException
@@ -33,9 +34,10 @@ private:
 };
 
 /// Opens the connection a request travels on, every step bounded by the call's deadline: the
-/// TCP connect, an optional CONNECT tunnel through a proxy, and the TLS handshake (run
-/// non-blocking, so that no step can wait longer than the time that is left) followed by
-/// certificate and host name verification.
+/// name lookup (HostResolver), the TCP connect, an optional CONNECT tunnel through a proxy, and
+/// the TLS handshake (run non-blocking, so that no step can wait longer than the time that is
+/// left) followed by certificate and host name verification. The tunnel and the handshake are
+/// also under a SocketDeadline, so a peer that trickles its answer cannot stretch them.
 ///
 /// Owning this instead of letting Poco's HTTPClientSession reconnect on its own is what makes a
 /// call's deadline hold: Poco applies its timeouts per blocking step, and a handshake takes
@@ -53,8 +55,9 @@ public:
 	static Poco::Timespan budget(std::chrono::milliseconds limit, Deadline deadline);
 
 private:
-	static void tunnel(Poco::Net::StreamSocket& socket, const Endpoint& origin, const ProxySettings& proxy, Deadline deadline);
-	static Poco::Net::StreamSocket handshake(Poco::Net::StreamSocket& socket, const std::string& host, Poco::Net::Context::Ptr tls, Deadline deadline);
+	static void tunnel(Poco::Net::StreamSocket& socket, const Endpoint& origin, const ProxySettings& proxy);
+	static Poco::Net::StreamSocket handshake(Poco::Net::StreamSocket& socket, const std::string& host, Poco::Net::Context::Ptr tls,
+		Deadline deadline, SocketDeadline& guard);
 };
 
 } } // namespace Falcon::OAuth2

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "falcon/oauth2/ApiResult.h"
+#include "falcon/oauth2/Deadline.h"
 #include "falcon/oauth2/Endpoint.h"
 #include "falcon/oauth2/Error.h"
 #include "falcon/oauth2/ProxySettings.h"
@@ -18,8 +19,6 @@ namespace Falcon {
 namespace OAuth2 {
 
 class Redactor;
-
-using Deadline = std::chrono::steady_clock::time_point;
 
 struct TransportSettings
 {
@@ -71,7 +70,8 @@ private:
 
 /// One keep-alive HTTP(S) connection, reused across calls while the origin stays the same. Owns
 /// its own TLS Context (never Poco's SSLManager), opens connections through Connector (proxy,
-/// TLS, deadline), bounds every read by the call's deadline and caps the reply size. Not
+/// TLS, deadline), bounds each read by the read timeout and the whole exchange by the call's
+/// deadline (SocketDeadline), and caps the reply size. Not
 /// thread-safe: the client serialises calls.
 class Transport
 {
@@ -90,7 +90,7 @@ private:
 	void drop();
 	std::chrono::milliseconds setReadBudget(Deadline deadline);
 	WireReply exchange(const Endpoint& target, const WireRequest& request, Deadline deadline);
-	std::string readBody(std::istream& in, Deadline deadline, bool& stalled);
+	std::string readBody(std::istream& in, std::chrono::milliseconds readBudget, bool& stalled);
 	Poco::Net::Context::Ptr tlsContext();
 	ProxySettings proxyFor(const Endpoint& target) const;
 
@@ -101,8 +101,6 @@ private:
 	std::unique_ptr<Poco::Net::HTTPClientSession> _session;
 	Endpoint _origin;
 	std::atomic<unsigned> _connectionsOpened{0};
-	Poco::Timespan _appliedBudget;
-	const Poco::Net::HTTPClientSession* _budgetedSession = nullptr;
 };
 
 } } // namespace Falcon::OAuth2
