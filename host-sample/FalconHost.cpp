@@ -1,18 +1,19 @@
 #include "FalconHost.h"
 
+#include "BoundedRead.h"
 #include "HostError.h"
+#include "QuotedText.h"
 
+#include "falcon/plugin/EnumSpellings.h"
 #include "falcon/plugin/SchemaValidator.h"
 
 #include <Poco/ConsoleChannel.h>
 #include <Poco/DirectoryIterator.h>
 #include <Poco/File.h>
-#include <Poco/FileStream.h>
 #include <Poco/FormattingChannel.h>
 #include <Poco/JSON/Parser.h>
 #include <Poco/Path.h>
 #include <Poco/PatternFormatter.h>
-#include <Poco/StreamCopier.h>
 #include <Poco/Util/HelpFormatter.h>
 
 #include <unistd.h>
@@ -42,7 +43,8 @@ const char* const USAGE =
 	"  test-connection           mint a token with the connection; report cloud, latency, trace ID\n"
 	"  config                    the connection settings and where each came from (secrets masked)\n"
 	"  workflow run FILE.yaml    run a workflow (inputs with --input); workflow check FILE.yaml only checks it\n\n"
-	"Exit status: 0 success, 1 the API or network call failed, 2 usage, configuration or validation error.";
+	"Exit status: 0 success, 1 the API or network call failed, 2 usage, configuration or validation error,\n"
+	"74 the result could not be written to standard output.";
 
 const std::map<std::string, std::string> COMMAND_HELP{
 	{"list", "falcon-host list\n  Lists the loaded plugin(s) and their actions: operation ID, alias, description."},
@@ -67,13 +69,6 @@ const std::vector<std::pair<std::string, std::string>> CONNECTION_FLAGS{
 	{"cloud", "cloud"}, {"base-url", "base_url"}, {"client-id", "client_id"}, {"client-secret", "client_secret"},
 	{"member-cid", "member_cid"}, {"ca-bundle", "ca_bundle"}, {"proxy", "proxy"}, {"timeout", "call_timeout_s"},
 	{"user-agent", "user_agent"}};
-
-std::string readAll(std::istream& in)
-{
-	std::string text;
-	Poco::StreamCopier::copyToString(in, text);
-	return text;
-}
 
 } // namespace
 
@@ -132,7 +127,11 @@ int FalconHost::main(const std::vector<std::string>& arguments)
 {
 	try
 	{
-		return dispatch(arguments);
+		const int status = dispatch(arguments);
+		// A result that did not reach its reader (a full disk, a closed pipe) is no success.
+		std::cout.flush();
+		if (!std::cout) throw HostError("cannot write the result to standard output", HostError::OUTPUT_FAILED);
+		return status;
 	}
 	catch (const HostError& e)
 	{
@@ -157,7 +156,7 @@ int FalconHost::dispatch(const std::vector<std::string>& arguments)
 	if (command == "help") return help(arguments.size() > 1 ? arguments[1] : "");
 	if (_help || command.empty()) return help(command);
 	if (!_output.empty() && _output != "pretty" && _output != "compact")
-		throw HostError("--output: expected pretty or compact, got '" + _output + "'");
+		throw HostError("--output: expected pretty or compact, got " + quoted(_output));
 	if (_haveInput && !_inputFile.empty()) throw HostError("--input and --input-file: give one of them, not both");
 	setUpLogging();
 
@@ -169,14 +168,14 @@ int FalconHost::dispatch(const std::vector<std::string>& arguments)
 	if (_secretFromStdin) _configuration.loadSecretFromStdin();
 
 	const std::vector<std::string> rest(arguments.begin() + 1, arguments.end());
-	if (command == "config") return showConfig();
 	loadPlugins();
+	if (command == "config") return showConfig();
 	if (command == "list") return list();
 	if (command == "describe") return describe(rest);
 	if (command == "run") return runAction(rest);
 	if (command == "test-connection") return testConnection();
 	if (command == "workflow") return workflow(rest);
-	throw HostError("unknown command '" + command + "' (list, describe, run, test-connection, config, workflow; see --help)");
+	throw HostError("unknown command " + quoted(command) + " (list, describe, run, test-connection, config, workflow; see --help)");
 }
 
 int FalconHost::help(const std::string& command)
@@ -184,7 +183,7 @@ int FalconHost::help(const std::string& command)
 	if (!command.empty())
 	{
 		const auto it = COMMAND_HELP.find(command);
-		if (it == COMMAND_HELP.end()) throw HostError("unknown command '" + command + "' (see --help)");
+		if (it == COMMAND_HELP.end()) throw HostError("unknown command " + quoted(command) + " (see --help)");
 		std::cout << it->second << "\n\nOptions that apply: see falcon-host --help.\n";
 		return OK;
 	}
@@ -260,7 +259,7 @@ const Plugin::Action& FalconHost::action(const std::string& name) const
 	{
 		for (const auto& action : plugin->actions()) known += (known.empty() ? "" : ", ") + action->operationId() + " (" + action->alias() + ")";
 	}
-	throw HostError("unknown action '" + name + "'; the plugin offers " + known);
+	throw HostError("unknown action " + quoted(name) + "; the plugin offers " + known);
 }
 
 void FalconHost::print(const Poco::Dynamic::Var& value) const
@@ -308,9 +307,11 @@ int FalconHost::describe(const std::vector<std::string>& arguments)
 
 Poco::JSON::Object::Ptr FalconHost::validatedConnection()
 {
-	const Poco::JSON::Object::Ptr connection = _configuration.connection();
+	const Poco::JSON::Object::Ptr connectionSchema = _plugins.front()->description()->getObject("connection_schema");
+	// The plugin's spellings: "--cloud US2" is us-2, as the plugin itself would read it.
+	const Poco::JSON::Object::Ptr connection = Plugin::EnumSpellings(connectionSchema).canonical(_configuration.connection());
 	std::ostringstream schema;
-	_plugins.front()->description()->getObject("connection_schema")->stringify(schema);
+	connectionSchema->stringify(schema);
 	const Plugin::SchemaValidator validator(schema.str());
 	const auto problems = validator.validate(connection, "connection");
 	if (!problems.empty())
@@ -333,16 +334,16 @@ Poco::JSON::Object::Ptr FalconHost::readInput() const
 	}
 	else if (!_inputFile.empty())
 	{
-		if (!Poco::File(_inputFile).exists()) throw HostError("--input-file " + _inputFile + ": no such file");
-		Poco::FileInputStream in(_inputFile);
-		text = readAll(in);
 		source = "--input-file " + _inputFile;
+		text = readRegularFile(_inputFile, MAX_DOCUMENT_BYTES, source);
 	}
 	else
 	{
 		if (_secretFromStdin) throw HostError("--client-secret-stdin takes stdin: give the input with --input or --input-file");
-		text = readAll(std::cin);
 		source = "stdin";
+		// Nobody is typing an input at a terminal: no --input means no input, as for the token action.
+		if (::isatty(STDIN_FILENO) != 1) text = readStream(std::cin, MAX_DOCUMENT_BYTES, source);
+		if (text.find_first_not_of(" \t\r\n") == std::string::npos) text = "{}";
 	}
 	try
 	{
@@ -418,7 +419,7 @@ int FalconHost::testConnection()
 
 int FalconHost::showConfig()
 {
-	print(_configuration.describe());
+	print(_configuration.describe(_plugins.front()->description()->getObject("connection_schema")));
 	return OK;
 }
 

@@ -1,19 +1,20 @@
 #include "HostConfiguration.h"
 
+#include "BoundedRead.h"
 #include "HostError.h"
 
 #include <Poco/Environment.h>
-#include <Poco/File.h>
+#include <Poco/JSON/Parser.h>
 #include <Poco/NumberParser.h>
 #include <Poco/String.h>
+#include <Poco/URI.h>
 #include <Poco/Util/IniFileConfiguration.h>
-#include <Poco/Util/JSONConfiguration.h>
 
 #include <sys/stat.h>
 
 #include <algorithm>
-#include <fstream>
 #include <iostream>
+#include <sstream>
 
 namespace Falcon {
 namespace Host {
@@ -72,45 +73,80 @@ const char* HostConfiguration::layerName(Layer layer)
 
 void HostConfiguration::set(const std::string& field, const std::string& value, Layer layer)
 {
-	_values[field] = Value{value, layer};
+	_values[field] = Value{value, {}, layer};
 }
 
 void HostConfiguration::loadFile(const std::string& path)
 {
-	if (!Poco::File(path).exists()) throw HostError("--config " + path + ": no such file");
-	Poco::AutoPtr<Poco::Util::AbstractConfiguration> file;
-	try
+	const std::string what = "--config " + path;
+	const std::string text = readRegularFile(path, MAX_DOCUMENT_BYTES, what);
+	const bool json = Poco::toLower(path).size() >= 5 && Poco::toLower(path).compare(path.size() - 5, 5, ".json") == 0;
+	std::map<std::string, Value> settings;
+	if (json)
 	{
-		const bool json = Poco::toLower(path).size() >= 5 && Poco::toLower(path).compare(path.size() - 5, 5, ".json") == 0;
-		if (json)
-			file = new Poco::Util::JSONConfiguration(path);
-		else
-			file = new Poco::Util::IniFileConfiguration(path);
+		// Values keep their JSON types, so that the schema checks them as it checks any input:
+		// "verify_tls": "no" is a string where a boolean belongs, not a false.
+		Poco::JSON::Object::Ptr falcon;
+		try
+		{
+			Poco::JSON::Parser parser;
+			const Poco::Dynamic::Var root = parser.parse(text);
+			const Poco::JSON::Object::Ptr object = root.type() == typeid(Poco::JSON::Object::Ptr) ? root.extract<Poco::JSON::Object::Ptr>() : nullptr;
+			falcon = object ? object->getObject("falcon") : nullptr;
+		}
+		catch (const Poco::Exception& e)
+		{
+			// Say where, not what: the text may carry a secret.
+			throw HostError(what + ": not valid JSON (" + e.message().substr(0, e.message().find(':')) + ")");
+		}
+		if (!falcon) throw HostError(what + ": expected a JSON object with a \"falcon\" object of settings");
+		for (const auto& entry : *falcon)
+		{
+			if (entry.second.isEmpty()) throw HostError(what + ": falcon." + entry.first + " is null: give a value, or leave the key out for the default");
+			settings[entry.first] = Value{entry.second.isString() ? entry.second.toString() : std::string(), entry.second, Layer::File};
+		}
 	}
-	catch (const Poco::Exception& e)
+	else
 	{
-		throw HostError("--config " + path + ": cannot be read: " + e.message());
+		std::istringstream in(text);
+		Poco::AutoPtr<Poco::Util::IniFileConfiguration> ini;
+		try
+		{
+			ini = new Poco::Util::IniFileConfiguration(in);
+		}
+		catch (const Poco::Exception& e)
+		{
+			throw HostError(what + ": cannot be read: " + e.message());
+		}
+		Poco::Util::AbstractConfiguration::Keys keys;
+		ini->keys("falcon", keys);
+		if (keys.empty()) throw HostError(what + ": no settings in a [falcon] section");
+		for (const auto& key : keys) settings[key] = Value{ini->getString("falcon." + key), {}, Layer::File};
 	}
-	Poco::Util::AbstractConfiguration::Keys keys;
-	file->keys("falcon", keys);
-	for (const auto& key : keys)
+	for (const auto& setting : settings)
 	{
-		if (!contains(fields(), key)) throw HostError("--config " + path + ": unknown setting falcon." + key);
-		if (isSecretField(key)) requirePrivate(path, "--config");
-		set(key, file->getString("falcon." + key), Layer::File);
+		if (!contains(fields(), setting.first)) throw HostError(what + ": unknown setting falcon." + setting.first);
+		if (isSecretField(setting.first)) requirePrivate(path, "--config");
 	}
+	for (auto& setting : settings) _values[setting.first] = std::move(setting.second);
 }
 
 void HostConfiguration::loadEnvironment()
 {
+	// HTTPS_PROXY is not copied into the connection: the plugin reads it, with NO_PROXY, per
+	// origin. It is only shown by `config`.
 	const std::pair<const char*, const char*> variables[] = {
 		{"FALCON_CLIENT_ID", "client_id"}, {"FALCON_CLIENT_SECRET", "client_secret"}, {"FALCON_MEMBER_CID", "member_cid"},
-		{"FALCON_CLOUD", "cloud"}, {"FALCON_BASE_URL", "base_url"}, {"FALCON_CA_BUNDLE", "ca_bundle"},
-		{"https_proxy", "proxy"}, {"HTTPS_PROXY", "proxy"}};
+		{"FALCON_CLOUD", "cloud"}, {"FALCON_BASE_URL", "base_url"}, {"FALCON_CA_BUNDLE", "ca_bundle"}};
 	for (const auto& variable : variables)
 	{
 		const std::string value = Poco::Environment::get(variable.first, "");
 		if (!value.empty()) set(variable.second, value, Layer::Environment);
+	}
+	for (const char* variable : {"https_proxy", "HTTPS_PROXY"})
+	{
+		const std::string value = Poco::Environment::get(variable, "");
+		if (!value.empty()) _environmentProxy = value;
 	}
 }
 
@@ -127,20 +163,18 @@ void HostConfiguration::setFlag(const std::string& field, const std::string& val
 
 void HostConfiguration::loadSecretFile(const std::string& path)
 {
+	// Until it is known to be a file, the path is not repeated: it may be the secret itself.
+	std::istringstream in(readRegularFile(path, MAX_SECRET_BYTES, "--client-secret-file"));
+	const std::string what = "--client-secret-file " + path;
 	requirePrivate(path, "--client-secret-file");
-	std::ifstream in(path);
-	std::string secret;
-	std::getline(in, secret);
-	if (!secret.empty() && secret.back() == '\r') secret.pop_back();
-	if (secret.empty()) throw HostError("--client-secret-file " + path + ": the file is empty");
+	const std::string secret = readLine(in, MAX_SECRET_BYTES, what);
+	if (secret.empty()) throw HostError(what + ": the first line is empty");
 	set("client_secret", secret, Layer::SecretFile);
 }
 
 void HostConfiguration::loadSecretFromStdin()
 {
-	std::string secret;
-	std::getline(std::cin, secret);
-	if (!secret.empty() && secret.back() == '\r') secret.pop_back();
+	const std::string secret = readLine(std::cin, MAX_SECRET_BYTES, "--client-secret-stdin");
 	if (secret.empty()) throw HostError("--client-secret-stdin: no secret on standard input");
 	set("client_secret", secret, Layer::Stdin);
 }
@@ -152,33 +186,76 @@ Poco::JSON::Object::Ptr HostConfiguration::connection() const
 	{
 		const auto it = _values.find(field);
 		if (it == _values.end()) continue;
+		if (!it->second.typed.isEmpty())
+		{
+			connection->set(field, it->second.typed);
+			continue;
+		}
 		const std::string& text = it->second.text;
-		// Typed where the schema wants numbers or booleans; a text that is neither stays text,
-		// so that the schema names the field and the rule it breaks.
+		// Text (INI, environment, flags) is typed where the schema wants numbers or booleans; a
+		// text that is neither stays text, so that the schema names the field and the rule.
 		double number = 0;
-		bool flag = false;
 		if (contains(NUMBERS, field) && Poco::NumberParser::tryParseFloat(text, number))
 			connection->set(field, number);
 		else if (contains(INTEGERS, field) && Poco::NumberParser::tryParseFloat(text, number) && number == static_cast<double>(static_cast<long long>(number)))
 			connection->set(field, static_cast<Poco::Int64>(number));
-		else if (field == "verify_tls" && Poco::NumberParser::tryParseBool(text, flag))
-			connection->set(field, flag);
+		else if (field == "verify_tls" && (text == "true" || text == "false"))
+			connection->set(field, text == "true");
 		else
 			connection->set(field, text);
 	}
 	return connection;
 }
 
-Poco::JSON::Object::Ptr HostConfiguration::describe() const
+std::string HostConfiguration::shown(const std::string& field, const std::string& text)
+{
+	if (field == "client_secret") return "***";
+	if (field != "proxy") return text;
+	// A proxy is worth seeing; only its password is a secret.
+	try
+	{
+		Poco::URI uri(text);
+		const std::string userInfo = uri.getUserInfo();
+		const auto colon = userInfo.find(':');
+		if (colon != std::string::npos) uri.setUserInfo(userInfo.substr(0, colon) + ":***");
+		return uri.toString();
+	}
+	catch (const Poco::Exception&)
+	{
+		return "***";
+	}
+}
+
+Poco::JSON::Object::Ptr HostConfiguration::describe(const Poco::JSON::Object::Ptr& connectionSchema) const
 {
 	Poco::JSON::Object::Ptr settings = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+	const Poco::JSON::Object::Ptr properties = connectionSchema ? connectionSchema->getObject("properties") : nullptr;
 	for (const auto& field : fields())
 	{
-		const auto it = _values.find(field);
-		if (it == _values.end()) continue;
 		Poco::JSON::Object::Ptr entry = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
-		entry->set("value", isSecretField(field) ? std::string("***") : it->second.text);
-		entry->set("from", std::string(layerName(it->second.layer)));
+		const auto it = _values.find(field);
+		const Poco::JSON::Object::Ptr property = properties ? properties->getObject(field) : nullptr;
+		if (it != _values.end())
+		{
+			const Value& value = it->second;
+			if (value.typed.isEmpty() || value.typed.isString()) entry->set("value", shown(field, value.text));
+			else entry->set("value", value.typed);
+			entry->set("from", std::string(layerName(value.layer)));
+		}
+		else if (field == "proxy" && !_environmentProxy.empty())
+		{
+			entry->set("value", shown(field, _environmentProxy));
+			entry->set("from", std::string("environment (HTTPS_PROXY, unless NO_PROXY matches the host)"));
+		}
+		else if (property && property->has("default"))
+		{
+			entry->set("value", property->get("default"));
+			entry->set("from", std::string(layerName(Layer::Default)));
+		}
+		else
+		{
+			continue;
+		}
 		settings->set(field, entry);
 	}
 	return settings;

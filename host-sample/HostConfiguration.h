@@ -29,11 +29,13 @@ public:
 	static const std::vector<std::string>& fields();
 	static bool isSecretField(const std::string& field);
 
-	/// Reads `[falcon]` keys of an INI file, or the `falcon` object of a JSON file (by suffix).
-	/// A file holding a secret must not be readable by group or others.
+	/// Reads `[falcon]` keys of an INI file, or the `falcon` object of a JSON file (by suffix;
+	/// its values keep their JSON types). A file holding a secret must not be readable by group
+	/// or others. The whole file is checked before any of it is taken.
 	void loadFile(const std::string& path);
 	/// FALCON_CLIENT_ID, FALCON_CLIENT_SECRET, FALCON_MEMBER_CID, FALCON_CLOUD, FALCON_BASE_URL,
-	/// FALCON_CA_BUNDLE, HTTPS_PROXY (https_proxy).
+	/// FALCON_CA_BUNDLE. HTTPS_PROXY (https_proxy) is left to the plugin, which honours NO_PROXY
+	/// with it; it is only remembered for describe().
 	void loadEnvironment();
 	/// A flag value; refuses secrets, saying why and what to use instead.
 	void setFlag(const std::string& field, const std::string& value);
@@ -45,20 +47,24 @@ public:
 	/// The connection object, typed as the schema wants (numbers, booleans).
 	Poco::JSON::Object::Ptr connection() const;
 
-	/// Every value with its layer, secrets shown as "***".
-	Poco::JSON::Object::Ptr describe() const;
+	/// Every value with its layer, the schema's defaults for the rest; the client secret and a
+	/// proxy's password shown as "***".
+	Poco::JSON::Object::Ptr describe(const Poco::JSON::Object::Ptr& connectionSchema) const;
 
 	static const char* layerName(Layer layer);
 
 private:
 	void set(const std::string& field, const std::string& value, Layer layer);
+	static std::string shown(const std::string& field, const std::string& text);
 
 	struct Value
 	{
 		std::string text;
+		Poco::Dynamic::Var typed; ///< a JSON config file's value, as typed there
 		Layer layer;
 	};
 	std::map<std::string, Value> _values;
+	std::string _environmentProxy;
 };
 
 } } // namespace Falcon::Host

@@ -12,6 +12,8 @@ class HostError: public std::runtime_error
 {
 public:
 	static constexpr int USAGE = 2;
+	/// The result could not be written (EX_IOERR).
+	static constexpr int OUTPUT_FAILED = 74;
 
 	explicit HostError(const std::string& message, int exitStatus = USAGE):
 		std::runtime_error(message),

@@ -23,23 +23,28 @@ namespace Host {
 
 namespace {
 
-/// While alive, SIGINT no longer interrupts anything: it is blocked in this thread and every
-/// thread started after, and a watcher thread takes it and sets the run's cancellation flag.
-/// (A handler would break the calls in flight: reads with a timeout are not restarted.)
+/// While alive, SIGINT, SIGTERM and SIGHUP no longer interrupt anything: they are blocked in
+/// this thread and every thread started after, and a watcher thread takes them. The first one
+/// cancels the run (no new step; calls in flight finish; always() steps run), the next abandons
+/// the calls in flight too. A handler would break the calls in flight instead: reads with a
+/// timeout are not restarted. docker stop, systemd and SOAR runner timeouts send SIGTERM; a
+/// closed terminal sends SIGHUP: each deserves the same cleanup as Ctrl-C.
 class InterruptWatcher
 {
 public:
-	explicit InterruptWatcher(std::shared_ptr<std::atomic<bool>> cancelled):
-		_cancelled(std::move(cancelled))
+	InterruptWatcher(std::shared_ptr<std::atomic<bool>> cancelled, std::shared_ptr<std::atomic<bool>> abandoned):
+		_cancelled(std::move(cancelled)),
+		_abandoned(std::move(abandoned))
 	{
 		sigemptyset(&_signals);
-		sigaddset(&_signals, SIGINT);
+		for (int signal : {SIGINT, SIGTERM, SIGHUP}) sigaddset(&_signals, signal);
 		pthread_sigmask(SIG_BLOCK, &_signals, &_previous);
 		_watcher = std::thread([this] {
 			const timespec tick{0, 100 * 1000 * 1000};
 			while (!_done.load())
 			{
-				if (sigtimedwait(&_signals, nullptr, &tick) == SIGINT) _cancelled->store(true);
+				if (sigtimedwait(&_signals, nullptr, &tick) <= 0) continue;
+				if (_cancelled->exchange(true)) _abandoned->store(true);
 			}
 		});
 	}
@@ -53,6 +58,7 @@ public:
 
 private:
 	std::shared_ptr<std::atomic<bool>> _cancelled;
+	std::shared_ptr<std::atomic<bool>> _abandoned;
 	sigset_t _signals;
 	sigset_t _previous;
 	std::atomic<bool> _done{false};
@@ -100,6 +106,7 @@ int FalconHost::workflow(const std::vector<std::string>& arguments)
 	options.connection = validatedConnection();
 	options.inputs = readWorkflowInputs();
 	options.cancelled = std::make_shared<std::atomic<bool>>(false);
+	options.abandoned = std::make_shared<std::atomic<bool>>(false);
 	options.revealOutputs = _revealOutputs;
 	Workflow::StderrProgress progress(::isatty(STDERR_FILENO) == 1);
 	if (!_quiet) options.progress = &progress;
@@ -115,7 +122,7 @@ int FalconHost::workflow(const std::vector<std::string>& arguments)
 	Poco::JSON::Object::Ptr record;
 	try
 	{
-		const InterruptWatcher watcher(options.cancelled);
+		const InterruptWatcher watcher(options.cancelled, options.abandoned);
 		record = runner.run();
 	}
 	catch (const std::invalid_argument& e)

@@ -2,14 +2,44 @@
 
 #include "HostError.h"
 
+#include <Poco/Util/OptionException.h>
+
+#include <sys/prctl.h>
+#include <sys/resource.h>
+
+#include <cstdlib>
 #include <iostream>
+#include <string>
+
+namespace {
+
+/// A core dump of falcon-host would hold the client secret and every token it saw: none is
+/// written unless FALCON_ALLOW_CORE_DUMPS=1 asks for one (to debug a crash).
+void refuseCoreDumps()
+{
+	const char* allowed = std::getenv("FALCON_ALLOW_CORE_DUMPS");
+	if (allowed && std::string(allowed) == "1") return;
+	const rlimit none{0, 0};
+	::setrlimit(RLIMIT_CORE, &none);
+	::prctl(PR_SET_DUMPABLE, 0); // also keeps other processes of this user from reading its memory
+}
+
+} // namespace
 
 int main(int argc, char** argv)
 {
+	refuseCoreDumps();
 	Falcon::Host::FalconHost host;
 	try
 	{
 		host.init(argc, argv);
+	}
+	catch (const Poco::Util::OptionException& e)
+	{
+		// Name the option, never its value: "--secret=S" is how a secret reaches a typo.
+		const std::string option = e.message().substr(0, e.message().find('='));
+		std::cerr << "falcon-host: " << e.name() << ": --" << option << " (see --help)\n";
+		return Falcon::Host::HostError::USAGE;
 	}
 	catch (const Poco::Exception& e)
 	{

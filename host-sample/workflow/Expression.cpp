@@ -1,5 +1,7 @@
 #include "Expression.h"
 
+#include "QuotedText.h"
+
 #include <Poco/Ascii.h>
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
@@ -87,7 +89,7 @@ public:
 private:
 	[[noreturn]] void fail(const std::string& expected) const
 	{
-		const std::string found = atEnd() ? "the end" : "'" + _text.substr(_position, 1) + "'";
+		const std::string found = atEnd() ? "the end" : Host::quoted(_text.substr(_position, 1));
 		throw ExpressionError("column " + std::to_string(_position + 1) + ": expected " + expected + ", found " + found);
 	}
 
@@ -394,7 +396,7 @@ Template Template::parse(const std::string& text)
 		}
 		catch (const ExpressionError& e)
 		{
-			throw ExpressionError("in '${{" + inner + "}}': " + e.what());
+			throw ExpressionError("in " + Host::quoted("${{" + inner + "}}") + ": " + e.what());
 		}
 		position = close + 2;
 	}

@@ -1,21 +1,23 @@
 #include "WorkflowLoader.h"
 
+#include "BoundedRead.h"
 #include "EmbeddedSchemas.h"
+#include "HostError.h"
+#include "QuotedText.h"
 
 #include "falcon/plugin/SchemaValidator.h"
 
-#include <Poco/FileStream.h>
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
 #include <Poco/NumberParser.h>
 #include <Poco/RegularExpression.h>
-#include <Poco/StreamCopier.h>
 
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <set>
 
 namespace Falcon {
@@ -43,6 +45,22 @@ Object asObject(const Poco::Dynamic::Var& value)
 Array asArray(const Poco::Dynamic::Var& value)
 {
 	return value.type() == typeid(Array) ? value.extract<Array>() : Array();
+}
+
+/// Counts the values `node` stands for once its aliases are expanded, stopping at the budget:
+/// a few hundred bytes of nested aliases stand for billions (a "billion laughs" file), which no
+/// tree may be built from. Returns the node where the budget ran out, if it did.
+std::optional<YAML::Node> exceedsBudget(const YAML::Node& node, std::size_t& budget, int depth = 0)
+{
+	if (budget == 0) return node;
+	--budget;
+	if (depth > MAX_YAML_DEPTH || !(node.IsMap() || node.IsSequence())) return std::nullopt; // the converter reports depth
+	for (const auto& entry : node)
+	{
+		const YAML::Node child = node.IsMap() ? YAML::Node(entry.second) : YAML::Node(entry);
+		if (auto stopped = exceedsBudget(child, budget, depth + 1)) return stopped;
+	}
+	return std::nullopt;
 }
 
 /// YAML -> JSON values, remembering where each path came from.
@@ -73,7 +91,7 @@ public:
 					continue;
 				}
 				const std::string key = entry.first.Scalar();
-				if (object->has(key)) problems.emplace_back(entry.first.Mark(), path + ": '" + key + "' is given twice");
+				if (object->has(key)) problems.emplace_back(entry.first.Mark(), path + ": " + Host::quoted(key) + " is given twice");
 				const std::string child = path + "." + key;
 				marks.emplace(child, entry.first.Mark());
 				object->set(key, convert(entry.second, child, depth + 1));
@@ -125,7 +143,8 @@ public:
 
 	void addAt(const YAML::Mark& mark, const std::string& message)
 	{
-		const std::string line = _fileName + ":" + std::to_string(mark.line + 1) + ":" + std::to_string(mark.column + 1) + ": " + message;
+		// Every message passes here: whatever of the file it quotes cannot reach a terminal raw.
+		const std::string line = Host::printable(_fileName + ":" + std::to_string(mark.line + 1) + ":" + std::to_string(mark.column + 1) + ": " + message);
 		if (std::find(_list.begin(), _list.end(), line) == _list.end()) _list.push_back(line);
 	}
 
@@ -287,7 +306,7 @@ private:
 		std::string dotted;
 		for (const auto& part : reference) dotted += (dotted.empty() ? "" : ".") + part;
 		const std::string& root = reference.front();
-		auto refuse = [&](const std::string& why) { _problems.add(where, where.substr(9) + ": '" + dotted + "' " + why); };
+		auto refuse = [&](const std::string& why) { _problems.add(where, where.substr(9) + ": " + Host::quoted(dotted) + " " + why); };
 		if (root == "item" || root == "index")
 		{
 			if (!insideLoop) refuse("is only defined in the with: of a for_each step");
@@ -312,7 +331,7 @@ private:
 			if (!known) refuse("refers to a step that does not exist");
 			else if (!anyStep && !_earlierSteps.count(reference[1])) refuse("refers to a step that has not run yet (steps can only read earlier steps)");
 			if (std::find(STEP_FIELDS.begin(), STEP_FIELDS.end(), reference[2]) == STEP_FIELDS.end())
-				refuse("reads '" + reference[2] + "'; a step has outputs, status, error and attempts");
+				refuse("reads " + Host::quoted(reference[2]) + "; a step has outputs, status, error and attempts");
 			return;
 		}
 		refuse("starts with an unknown name (inputs, env, steps, item, index)");
@@ -349,14 +368,14 @@ private:
 		definition.id = step->optValue<std::string>("id", "");
 		definition.line = _problems.markOf(path).line + 1;
 		if (!definition.id.empty() && _seen.count(definition.id))
-			_problems.add(path + ".id", "steps: the id '" + definition.id + "' is used twice");
+			_problems.add(path + ".id", "steps: the id " + Host::quoted(definition.id) + " is used twice");
 		_seen.insert(definition.id);
 
 		const std::string actionName = step->optValue<std::string>("action", "");
 		if (!actionName.empty())
 		{
 			definition.action = _findAction(actionName);
-			if (!definition.action) _problems.add(path + ".action", "step " + definition.id + ": unknown action '" + actionName + "'");
+			if (!definition.action) _problems.add(path + ".action", "step " + Host::printable(definition.id) + ": unknown action " + Host::quoted(actionName));
 		}
 		const bool loops = step->has("for_each");
 		if (step->has("with"))
@@ -464,26 +483,37 @@ WorkflowDefinition WorkflowLoader::loadFile(const std::string& path) const
 	std::string text;
 	try
 	{
-		Poco::FileInputStream in(path);
-		Poco::StreamCopier::copyToString(in, text);
+		text = Host::readRegularFile(path, Host::MAX_DOCUMENT_BYTES, path);
 	}
-	catch (const Poco::Exception& e)
+	catch (const Host::HostError& e)
 	{
-		throw WorkflowInvalid({path + ": cannot be read: " + e.message()});
+		throw WorkflowInvalid({e.what()});
 	}
 	return loadText(text, path);
 }
 
 WorkflowDefinition WorkflowLoader::loadText(const std::string& yaml, const std::string& fileName) const
 {
+	auto located = [&](const YAML::Mark& mark, const std::string& message) {
+		return Host::printable(fileName + ":" + std::to_string(mark.line + 1) + ":" + std::to_string(mark.column + 1) + ": " + message);
+	};
 	YAML::Node document;
 	try
 	{
-		document = YAML::Load(yaml);
+		const std::vector<YAML::Node> documents = YAML::LoadAll(yaml);
+		if (documents.size() > 1)
+			throw WorkflowInvalid({located(documents[1].Mark(), "a second YAML document: a workflow file holds one (remove the '---' line or split the file)")});
+		if (!documents.empty()) document = documents.front();
 	}
 	catch (const YAML::Exception& e)
 	{
-		throw WorkflowInvalid({fileName + ":" + std::to_string(e.mark.line + 1) + ":" + std::to_string(e.mark.column + 1) + ": YAML syntax: " + e.msg});
+		throw WorkflowInvalid({located(e.mark, "YAML syntax: " + e.msg)});
+	}
+	std::size_t budget = MAX_YAML_NODES;
+	if (const auto stopped = exceedsBudget(document, budget))
+	{
+		throw WorkflowInvalid({located(stopped->Mark(), "the file stands for more than " + std::to_string(MAX_YAML_NODES)
+			+ " values once its aliases are expanded; refused before expanding it")});
 	}
 	YamlConverter converter;
 	const Poco::Dynamic::Var root = converter.convert(document, "workflow");

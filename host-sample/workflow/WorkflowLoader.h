@@ -28,6 +28,10 @@ private:
 class WorkflowLoader
 {
 public:
+	/// The most values a workflow may hold with its YAML aliases expanded (a file is also at
+	/// most Host::MAX_DOCUMENT_BYTES long).
+	static constexpr std::size_t MAX_YAML_NODES = 100000;
+
 	using ActionFinder = std::function<const Plugin::Action*(const std::string& name)>;
 
 	explicit WorkflowLoader(ActionFinder findAction);

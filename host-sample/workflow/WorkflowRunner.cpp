@@ -1,5 +1,7 @@
 #include "WorkflowRunner.h"
 
+#include "QuotedText.h"
+
 #include <Poco/Environment.h>
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Parser.h>
@@ -188,6 +190,7 @@ WorkflowRunner::WorkflowRunner(const WorkflowDefinition& workflow, RunOptions op
 {
 	if (!_options.inputs) _options.inputs = new Poco::JSON::Object;
 	if (!_options.cancelled) _options.cancelled = std::make_shared<std::atomic<bool>>(false);
+	if (!_options.abandoned) _options.abandoned = std::make_shared<std::atomic<bool>>(false);
 }
 
 void WorkflowRunner::prepareInputs()
@@ -199,7 +202,7 @@ void WorkflowRunner::prepareInputs()
 	_inputs = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
 	for (const auto& given : *_options.inputs)
 	{
-		if (!_workflow.inputs.count(given.first)) throw std::invalid_argument("--input: the workflow has no input '" + given.first + "'");
+		if (!_workflow.inputs.count(given.first)) throw std::invalid_argument("--input: the workflow has no input " + Host::quoted(given.first));
 	}
 	for (const auto& declared : _workflow.inputs)
 	{
@@ -273,9 +276,10 @@ Object WorkflowRunner::attempt(const StepDefinition& step, const Context& contex
 		++attempts;
 		const double timeout = step.timeoutSeconds > 0 ? step.timeoutSeconds : callTimeout;
 		const auto deadline = Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(timeout));
-		// Cleanup steps (always()) are not cancelled: a minted token still gets revoked.
+		// Cleanup steps (always()) are never given up: a minted token still gets revoked, within
+		// the step's own deadline. Other calls end when the run is abandoned.
 		const Plugin::ActionContext actionContext(_options.connection, *_options.logger, deadline,
-			step.cleanup ? nullptr : std::shared_ptr<const std::atomic<bool>>(_options.cancelled));
+			step.cleanup ? nullptr : std::shared_ptr<const std::atomic<bool>>(_options.abandoned));
 		const Plugin::ActionResult result = step.action->invoke(input, actionContext);
 		const Object output = result.output();
 		for (const auto& secretPath : step.secretOutputPaths)

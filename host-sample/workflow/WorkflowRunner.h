@@ -27,7 +27,8 @@ struct RunOptions
 {
 	Poco::JSON::Object::Ptr connection;  ///< validated connection settings
 	Poco::JSON::Object::Ptr inputs;      ///< the workflow's inputs (--input)
-	std::shared_ptr<std::atomic<bool>> cancelled;
+	std::shared_ptr<std::atomic<bool>> cancelled; ///< no new step starts; calls in flight finish
+	std::shared_ptr<std::atomic<bool>> abandoned; ///< calls in flight (but always() steps) end now
 	bool revealOutputs = false;
 	ProgressReporter* progress = nullptr;
 	Poco::Logger* logger = nullptr;      ///< what the actions log to
@@ -35,7 +36,7 @@ struct RunOptions
 
 /// Runs a loaded workflow: steps in order, `if`, retries with backoff, `for_each` iterations in
 /// parallel up to max_parallel, `on_error`, cancellation (new steps stop, always() steps still
-/// run). Produces the run record, with every secret value masked.
+/// run; abandoning also ends the calls in flight). Produces the run record, with every secret value masked.
 class WorkflowRunner
 {
 public:

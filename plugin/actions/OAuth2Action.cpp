@@ -5,6 +5,10 @@
 #include "SchemaCatalog.h"
 #include "SessionRegistry.h"
 
+#include "falcon/plugin/EnumSpellings.h"
+
+#include <Poco/JSON/Parser.h>
+
 namespace Falcon {
 namespace Actions {
 
@@ -54,7 +58,12 @@ Plugin::ActionResult OAuth2Action::invoke(const Poco::JSON::Object::Ptr& input, 
 		if (!session)
 		{
 			const SchemaCatalog& schemas = SchemaCatalog::instance();
-			std::vector<std::string> problems = schemas.check("connection.schema.json", connection, "connection");
+			// "US2" is checked as "us-2" (the client reads either); the caller's object stays as given.
+			static const Plugin::EnumSpellings spellings(
+				Poco::JSON::Parser().parse(schemas.text("connection.schema.json")).extract<Poco::JSON::Object::Ptr>());
+			const Poco::JSON::Object::Ptr canonical = spellings.canonical(context.connection());
+			std::vector<std::string> problems = schemas.check("connection.schema.json",
+				canonical ? Poco::Dynamic::Var(canonical) : Poco::Dynamic::Var(), "connection");
 			const auto inputProblems = schemas.check(operationId() + ".input.schema.json", given, "input");
 			problems.insert(problems.end(), inputProblems.begin(), inputProblems.end());
 			if (!problems.empty())

@@ -9,6 +9,7 @@
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
+#include <fcntl.h>
 #include <sys/stat.h>
 
 #include <memory>
@@ -66,13 +67,17 @@ Cert newCertificate(const std::string& commonName, EVP_PKEY* key)
 }
 
 template <typename Writer>
-void writePem(const std::string& path, Writer write)
+/// Certificates are public (0644); private keys are their owner's alone (0600) from the moment
+/// the file exists, even when it existed before.
+void writePem(const std::string& path, Writer write, mode_t mode = 0644)
 {
-	FILE* file = std::fopen(path.c_str(), "w");
+	const int descriptor = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+	check(descriptor >= 0 && ::fchmod(descriptor, mode) == 0, "opening a PEM file");
+	FILE* file = ::fdopen(descriptor, "w");
 	check(file != nullptr, "opening a PEM file");
 	const bool ok = write(file);
-	std::fclose(file);
-	check(ok, "writing a PEM file");
+	const bool closed = std::fclose(file) == 0;
+	check(ok && closed, "writing a PEM file");
 }
 
 template <typename Owned, typename Reader>
@@ -113,8 +118,8 @@ CertificateAuthority::CertificateAuthority(const std::string& directory, const s
 	addExtension(cert.get(), cert.get(), NID_subject_key_identifier, "hash");
 	check(X509_sign(cert.get(), key.get(), EVP_sha256()) > 0, "signing the CA");
 	writePem(_caFile, [&](FILE* f) { return PEM_write_X509(f, cert.get()) == 1; });
-	writePem(_caKeyFile, [&](FILE* f) { return PEM_write_PrivateKey(f, key.get(), nullptr, nullptr, 0, nullptr, nullptr) == 1; });
-	::chmod(_caKeyFile.c_str(), 0600); // the CA key can mint certificates clients trust
+	// The CA key can mint certificates clients trust.
+	writePem(_caKeyFile, [&](FILE* f) { return PEM_write_PrivateKey(f, key.get(), nullptr, nullptr, 0, nullptr, nullptr) == 1; }, 0600);
 }
 
 CertificateAuthority::Issued CertificateAuthority::issue(const std::string& fileStem, const std::vector<std::string>& dnsNames, const std::vector<std::string>& ipAddresses)
@@ -135,7 +140,7 @@ CertificateAuthority::Issued CertificateAuthority::issue(const std::string& file
 
 	Issued issued{Poco::Path(_directory, fileStem + ".pem").toString(), Poco::Path(_directory, fileStem + ".key").toString()};
 	writePem(issued.certificateFile, [&](FILE* f) { return PEM_write_X509(f, cert.get()) == 1; });
-	writePem(issued.keyFile, [&](FILE* f) { return PEM_write_PrivateKey(f, key.get(), nullptr, nullptr, 0, nullptr, nullptr) == 1; });
+	writePem(issued.keyFile, [&](FILE* f) { return PEM_write_PrivateKey(f, key.get(), nullptr, nullptr, 0, nullptr, nullptr) == 1; }, 0600);
 	return issued;
 }
 

@@ -11,6 +11,7 @@
 #include <cppunit/extensions/HelperMacros.h>
 
 #include <csignal>
+#include <cstring>
 #include <thread>
 
 using namespace Falcon::Testing;
@@ -51,6 +52,7 @@ class HostWorkflowTest: public CppUnit::TestFixture
 	CPPUNIT_TEST(testFailingWorkflowExitsOne);
 	CPPUNIT_TEST(testDebugRunMasksSecrets);
 	CPPUNIT_TEST(testInterruptRunsCleanup);
+	CPPUNIT_TEST(testSecondSignalAbandonsCallsInFlight);
 	CPPUNIT_TEST_SUITE_END();
 
 	std::unique_ptr<Falcon::Emulator::FalconEmulator> _emulator;
@@ -178,26 +180,57 @@ public:
 		CPPUNIT_ASSERT(run.err.find("\"access_token\":\"***\"") != std::string::npos || run.err.find("\"access_token\": \"***\"") != std::string::npos);
 	}
 
+	/// SIGINT, and as much SIGTERM (docker stop, systemd, runner timeouts) and SIGHUP (a closed
+	/// terminal): the call in flight finishes, no new step starts, the cleanup step runs.
 	void testInterruptRunsCleanup()
 	{
-		_emulator->faults().add("token=delay-headers:1500x1");
 		const std::string path = writeWorkflow("interrupted.yaml",
 			"version: 1\nsteps:\n"
 			"  - id: auth\n    action: token\n    with: {force: true}\n"
 			"  - id: work\n    action: token\n"
 			"  - id: cleanup\n    action: revoke\n    if: \"${{ always() && steps.auth.status == 'success' }}\"\n"
 			"    with: {token: '${{ steps.auth.outputs.body.access_token }}'}\n");
-		const Run run = host({"workflow", "run", path}, environment(), [](Poco::ProcessHandle& handle) {
-			std::this_thread::sleep_for(milliseconds(500));
-			::kill(handle.id(), SIGINT);
-		});
+		for (const int signal : {SIGINT, SIGTERM, SIGHUP})
+		{
+			_emulator->faults().add("token=delay-headers:1500x1");
+			const auto revokedBefore = _emulator->log().counters().revocations;
+			const Run run = host({"workflow", "run", path}, environment(), [signal](Poco::ProcessHandle& handle) {
+				std::this_thread::sleep_for(milliseconds(500));
+				::kill(handle.id(), signal);
+			});
+			const std::string name = ::strsignal(signal);
+			CPPUNIT_ASSERT_EQUAL_MESSAGE(name + ": " + label(run), 1, run.status);
+			const auto record = run.json();
+			CPPUNIT_ASSERT_EQUAL_MESSAGE(name + ": " + label(run), std::string("cancelled"), record->getValue<std::string>("status"));
+			CPPUNIT_ASSERT_EQUAL_MESSAGE(name + ": " + label(run), std::string("success"), record->getArray("steps")->getObject(0)->getValue<std::string>("status"));
+			CPPUNIT_ASSERT_EQUAL_MESSAGE(name, std::string("cancelled"), record->getArray("steps")->getObject(1)->getValue<std::string>("status"));
+			CPPUNIT_ASSERT_EQUAL_MESSAGE(name, std::string("success"), record->getArray("steps")->getObject(2)->getValue<std::string>("status"));
+			CPPUNIT_ASSERT_EQUAL_MESSAGE(name, revokedBefore + 1, _emulator->log().counters().revocations);
+		}
+	}
+
+	/// A second signal stops waiting for the call in flight; the run still ends with its record.
+	void testSecondSignalAbandonsCallsInFlight()
+	{
+		_emulator->faults().add("token=delay-headers:30000x1");
+		const std::string path = writeWorkflow("abandoned.yaml",
+			"version: 1\nsteps:\n"
+			"  - id: auth\n    action: token\n    timeout_s: 60\n    with: {force: true}\n"
+			"  - id: cleanup\n    action: revoke\n    if: \"${{ always() && steps.auth.status == 'success' }}\"\n"
+			"    with: {token: '${{ steps.auth.outputs.body.access_token }}'}\n");
+		Poco::Process::Env env = environment();
+		const Run run = host({"--config", writeWorkflow("slow-reads.ini", "[falcon]\nread_timeout_s = 60\n"), "workflow", "run", path}, env,
+			[](Poco::ProcessHandle& handle) {
+				std::this_thread::sleep_for(milliseconds(500));
+				::kill(handle.id(), SIGINT);
+				std::this_thread::sleep_for(milliseconds(500));
+				::kill(handle.id(), SIGTERM);
+			});
 		CPPUNIT_ASSERT_EQUAL_MESSAGE(label(run), 1, run.status);
+		CPPUNIT_ASSERT_MESSAGE(label(run), run.took < seconds(10));
 		const auto record = run.json();
 		CPPUNIT_ASSERT_EQUAL_MESSAGE(label(run), std::string("cancelled"), record->getValue<std::string>("status"));
-		CPPUNIT_ASSERT_EQUAL_MESSAGE(label(run), std::string("success"), record->getArray("steps")->getObject(0)->getValue<std::string>("status"));
-		CPPUNIT_ASSERT_EQUAL(std::string("cancelled"), record->getArray("steps")->getObject(1)->getValue<std::string>("status"));
-		CPPUNIT_ASSERT_EQUAL(std::string("success"), record->getArray("steps")->getObject(2)->getValue<std::string>("status"));
-		CPPUNIT_ASSERT_EQUAL(1ul, _emulator->log().counters().revocations);
+		CPPUNIT_ASSERT_EQUAL_MESSAGE(label(run), std::string("failure"), record->getArray("steps")->getObject(0)->getValue<std::string>("status"));
 	}
 };
 

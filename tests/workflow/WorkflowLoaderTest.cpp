@@ -52,6 +52,9 @@ class WorkflowLoaderTest: public CppUnit::TestFixture
 	CPPUNIT_TEST(testDuplicateIds);
 	CPPUNIT_TEST(testAllProblemsAtOnce);
 	CPPUNIT_TEST(testValuesOfTheWrongShape);
+	CPPUNIT_TEST(testAliasExpansionIsBounded);
+	CPPUNIT_TEST(testOneDocumentPerFile);
+	CPPUNIT_TEST(testMessagesQuoteUntrustedText);
 	CPPUNIT_TEST(testExamplesLoad);
 	CPPUNIT_TEST(testReadmeExampleLoads);
 	CPPUNIT_TEST_SUITE_END();
@@ -193,6 +196,48 @@ public:
 			CPPUNIT_ASSERT_MESSAGE(yaml, !problems.empty());
 			CPPUNIT_ASSERT_MESSAGE(joined(problems), problems.front().rfind("wf.yaml:", 0) == 0);
 		}
+	}
+
+	/// "Billion laughs": ten levels of nine aliases stand for 9^10 values in 600 bytes.
+	void testAliasExpansionIsBounded()
+	{
+		std::string yaml = "version: 1\nx0: &x0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n";
+		for (int level = 1; level <= 10; ++level)
+		{
+			const std::string previous = "*x" + std::to_string(level - 1);
+			yaml += "x" + std::to_string(level) + ": &x" + std::to_string(level) + " [";
+			for (int i = 0; i < 9; ++i) yaml += (i ? ", " : "") + previous;
+			yaml += "]\n";
+		}
+		yaml += "steps:\n  - {id: a, action: token}\n";
+		CPPUNIT_ASSERT(yaml.size() < 700);
+		const auto problems = problemsOf(*_loader, yaml);
+		CPPUNIT_ASSERT_EQUAL_MESSAGE(joined(problems), std::size_t(1), problems.size());
+		CPPUNIT_ASSERT_MESSAGE(problems[0], problems[0].find("wf.yaml:") == 0);
+		CPPUNIT_ASSERT_MESSAGE(problems[0], problems[0].find("stands for more than 100000 values once its aliases are expanded") != std::string::npos);
+		// Aliases within the budget are fine.
+		const WorkflowDefinition shared = _loader->loadText(HEAD + "steps:\n"
+			"  - {id: a, action: token, with: &defaults {force: true}}\n  - {id: b, action: token, with: *defaults}\n", "wf.yaml");
+		CPPUNIT_ASSERT_EQUAL(std::size_t(2), shared.steps.size());
+	}
+
+	void testOneDocumentPerFile()
+	{
+		expectOne(HEAD + "steps:\n  - {id: a, action: token}\n---\nversion: 1\n", "wf.yaml:6:1: a second YAML document");
+	}
+
+	/// Text from the file is quoted, escaped and cut: a workflow from elsewhere cannot clear the
+	/// screen of whoever checks it, nor flood it.
+	void testMessagesQuoteUntrustedText()
+	{
+		const auto escapes = problemsOf(*_loader, HEAD + "steps:\n  - id: a\n    action: \"\\e[2J\\e[H\"\n");
+		CPPUNIT_ASSERT_MESSAGE(joined(escapes), joined(escapes).find("unknown action '\\x1b[2J\\x1b[H'") != std::string::npos);
+		CPPUNIT_ASSERT(joined(escapes).find('\x1b') == std::string::npos);
+		const std::string huge = "${{ " + std::string(1600000, '(') + " }}";
+		const auto long_ = problemsOf(*_loader, HEAD + "steps:\n  - id: a\n    action: token\n    if: '" + huge + "'\n");
+		CPPUNIT_ASSERT_EQUAL_MESSAGE(joined(long_).substr(0, 500), std::size_t(1), long_.size());
+		CPPUNIT_ASSERT_MESSAGE(long_[0].substr(0, 500), long_[0].size() < 400);
+		CPPUNIT_ASSERT_MESSAGE(long_[0], long_[0].find("(1600007 characters)") != std::string::npos);
 	}
 
 	void testExamplesLoad()

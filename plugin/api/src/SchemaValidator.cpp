@@ -12,6 +12,8 @@
 #include <valijson/validator.hpp>
 
 #include <algorithm>
+#include <functional>
+#include <map>
 
 namespace Falcon {
 namespace Plugin {
@@ -19,6 +21,10 @@ namespace Plugin {
 struct SchemaValidator::Compiled
 {
 	valijson::Schema schema;
+	/// The allowed values of each enum, and each declared type, reached through properties and
+	/// items, by path (".cloud", ".steps[].retry.on[]"), so that a refusal can name them.
+	std::map<std::string, std::string> enums;
+	std::map<std::string, std::string> types;
 };
 
 namespace {
@@ -87,15 +93,41 @@ Poco::Dynamic::Var parse(const std::string& text, const std::string& what)
 }
 
 /// valijson names a path "<root>", "[data]", "[client_id]", "[0]"; we write "input.data.client_id".
-std::string pathOf(const std::vector<std::string>& context, const std::string& root)
+/// "a, b, c" of a JSON array of names or values.
+std::string listOf(const Poco::JSON::Array::Ptr& values)
+{
+	std::string list;
+	for (std::size_t i = 0; i < values->size(); ++i) list += (list.empty() ? "" : ", ") + values->get(static_cast<unsigned>(i)).toString();
+	return list;
+}
+
+/// Collects the enums and types of `schema` and of what its properties and items describe.
+void collectNames(const Poco::Dynamic::Var& schema, const std::string& path, std::map<std::string, std::string>& enums,
+	std::map<std::string, std::string>& types, int depth = 0)
+{
+	if (depth > 32 || schema.type() != typeid(Poco::JSON::Object::Ptr)) return;
+	const auto object = schema.extract<Poco::JSON::Object::Ptr>();
+	if (const auto values = object->getArray("enum")) enums.emplace(path, listOf(values));
+	if (const auto names = object->getArray("type")) types.emplace(path, listOf(names));
+	else if (object->has("type")) types.emplace(path, object->get("type").toString());
+	if (const auto properties = object->getObject("properties"))
+	{
+		for (const auto& property : *properties) collectNames(property.second, path + "." + property.first, enums, types, depth + 1);
+	}
+	if (object->has("items")) collectNames(object->get("items"), path + "[]", enums, types, depth + 1);
+}
+
+/// valijson's context as a path below `root`; array indices written as `index(i)`.
+std::string pathOf(const std::vector<std::string>& context, const std::string& root,
+	const std::function<std::string(const std::string&)>& index = [](const std::string& i) { return "[" + i + "]"; })
 {
 	std::string path = root;
 	for (std::size_t i = 1; i < context.size(); ++i)
 	{
 		std::string part = context[i];
 		if (part.size() >= 2 && part.front() == '[' && part.back() == ']') part = part.substr(1, part.size() - 2);
-		const bool index = !part.empty() && std::all_of(part.begin(), part.end(), [](char c) { return c >= '0' && c <= '9'; });
-		path += index ? "[" + part + "]" : "." + part;
+		const bool isIndex = !part.empty() && std::all_of(part.begin(), part.end(), [](char c) { return c >= '0' && c <= '9'; });
+		path += isIndex ? index(part) : "." + part;
 	}
 	return path;
 }
@@ -107,6 +139,7 @@ SchemaValidator::SchemaValidator(const std::string& schemaText, const Resolver& 
 {
 	Poco::Dynamic::Var document = parse(schemaText, "the schema");
 	guardSchema(document);
+	collectNames(document, "", _compiled->enums, _compiled->types);
 	valijson::SchemaParser parser(valijson::SchemaParser::kDraft7);
 	valijson::adapters::PocoJsonAdapter adapter(document);
 	auto fetch = [&resolver](const std::string& uri) -> const Poco::Dynamic::Var* {
@@ -132,6 +165,19 @@ SchemaValidator::SchemaValidator(const std::string& schemaText, const Resolver& 
 }
 
 SchemaValidator::~SchemaValidator() = default;
+
+std::string SchemaValidator::describe(const std::vector<std::string>& context, const std::string& description) const
+{
+	const bool isEnum = description.rfind("Failed to match against any enum values", 0) == 0;
+	const bool isType = description.rfind("Value type not permitted by 'type' constraint", 0) == 0;
+	if (!isEnum && !isType) return description;
+	// Found by the place's path with the array indices left out.
+	const std::string path = pathOf(context, "", [](const std::string&) { return std::string("[]"); });
+	const auto& names = isEnum ? _compiled->enums : _compiled->types;
+	const auto found = names.find(path);
+	if (found == names.end()) return description;
+	return isEnum ? "must be one of " + found->second : "must be of type " + found->second;
+}
 
 std::vector<std::string> SchemaValidator::validate(const Poco::Dynamic::Var& value, const std::string& root) const
 {
@@ -163,7 +209,7 @@ std::vector<std::string> SchemaValidator::validate(const Poco::Dynamic::Var& val
 	valijson::ValidationResults::Error error;
 	while (results.popError(error))
 	{
-		std::string problem = pathOf(error.context, root) + ": " + error.description;
+		std::string problem = pathOf(error.context, root) + ": " + describe(error.context, error.description);
 		std::vector<std::string>& into = isEcho(error.description) ? echoes : problems;
 		if (std::find(into.begin(), into.end(), problem) == into.end()) into.push_back(std::move(problem));
 	}

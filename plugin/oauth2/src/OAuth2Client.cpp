@@ -155,7 +155,7 @@ ApiResult OAuth2Client::mint(Deadline deadline, const std::atomic<bool>* cancell
 	for (unsigned attempt = 1;; ++attempt)
 	{
 		if (cancelled && cancelled->load()) return failure(Error{ErrorKind::Timeout, "the call was cancelled", true, std::nullopt, {}});
-		ApiResult result = post(TOKEN_ROUTE, request, deadline);
+		ApiResult result = post(TOKEN_ROUTE, request, deadline, cancelled);
 		if (result.ok())
 		{
 			discoverRegion(result);
@@ -188,12 +188,12 @@ ApiResult OAuth2Client::revoke(const RevokeOptions& options)
 	WireRequest request = formRequest(form);
 	request.headers.emplace_back("Authorization", "basic " + _basicCredentials);
 
-	ApiResult result = post(REVOKE_ROUTE, request, deadlineOf(options.deadline));
+	ApiResult result = post(REVOKE_ROUTE, request, deadlineOf(options.deadline), options.cancelled);
 	if (result.ok()) _tokenCache.forget(options.token);
 	return result;
 }
 
-ApiResult OAuth2Client::post(const std::string& route, const WireRequest& request, Deadline deadline)
+ApiResult OAuth2Client::post(const std::string& route, const WireRequest& request, Deadline deadline, const std::atomic<bool>* cancelled)
 {
 	const auto started = Clock::now();
 	ApiResult result;
@@ -205,7 +205,7 @@ ApiResult OAuth2Client::post(const std::string& route, const WireRequest& reques
 			OAuth2Client& client;
 			~Turn() { client.releaseTransport(); }
 		} turn{*this};
-		result = postFollowingRedirects(route, request, deadline);
+		result = postFollowingRedirects(route, request, deadline, cancelled);
 	}
 	if (!result.error)
 	{
@@ -227,7 +227,7 @@ ApiResult OAuth2Client::post(const std::string& route, const WireRequest& reques
 	return result;
 }
 
-ApiResult OAuth2Client::postFollowingRedirects(const std::string& route, const WireRequest& request, Deadline deadline)
+ApiResult OAuth2Client::postFollowingRedirects(const std::string& route, const WireRequest& request, Deadline deadline, const std::atomic<bool>* cancelled)
 {
 	Endpoint target;
 	{
@@ -239,7 +239,7 @@ ApiResult OAuth2Client::postFollowingRedirects(const std::string& route, const W
 		WireReply reply;
 		try
 		{
-			reply = _transport.post(target, request, deadline);
+			reply = _transport.post(target, request, deadline, cancelled);
 		}
 		catch (const TransportError& e)
 		{

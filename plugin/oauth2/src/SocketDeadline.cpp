@@ -12,9 +12,10 @@ namespace OAuth2 {
 
 struct SocketDeadline::Entry
 {
-	explicit Entry(int socket): descriptor(socket) {}
+	Entry(int socket, const std::atomic<bool>* cancel): descriptor(socket), cancelled(cancel) {}
 
 	int descriptor;
+	const std::atomic<bool>* cancelled;
 	bool armed = true;
 	bool passed = false;
 	std::multimap<Deadline, Entry*>::iterator position;
@@ -49,16 +50,16 @@ public:
 		std::lock_guard<std::mutex> lock(mutex);
 		if (!thread.joinable()) thread = std::thread([this] { run(); });
 		entry.position = armed.emplace(deadline, &entry);
+		if (entry.cancelled) ++cancellable;
 		// The watcher sleeps until the earliest deadline: wake it only when that one changed.
-		if (entry.position == armed.begin()) changed.notify_one();
+		if (entry.position == armed.begin() || entry.cancelled) changed.notify_one();
 	}
 
 	void disarm(SocketDeadline::Entry& entry)
 	{
 		std::lock_guard<std::mutex> lock(mutex);
 		if (!entry.armed) return;
-		armed.erase(entry.position);
-		entry.armed = false;
+		forget(entry);
 	}
 
 	bool passed(const SocketDeadline::Entry& entry)
@@ -68,8 +69,24 @@ public:
 	}
 
 private:
+	void forget(SocketDeadline::Entry& entry)
+	{
+		armed.erase(entry.position);
+		entry.armed = false;
+		if (entry.cancelled) --cancellable;
+	}
+
+	/// Under the lock: the owner cannot disarm, hence cannot close, in between.
+	void shutDown(SocketDeadline::Entry& entry)
+	{
+		::shutdown(entry.descriptor, SHUT_RDWR);
+		entry.passed = true;
+		forget(entry);
+	}
+
 	void run()
 	{
+		constexpr std::chrono::milliseconds CANCEL_POLL{50};
 		std::unique_lock<std::mutex> lock(mutex);
 		while (!stopping)
 		{
@@ -78,31 +95,38 @@ private:
 				changed.wait(lock);
 				continue;
 			}
+			if (cancellable > 0)
+			{
+				for (auto it = armed.begin(); it != armed.end();)
+				{
+					SocketDeadline::Entry& entry = *(it++)->second;
+					if (entry.cancelled && entry.cancelled->load()) shutDown(entry);
+				}
+				if (armed.empty()) continue;
+			}
 			const auto first = armed.begin();
 			if (Clock::now() < first->first)
 			{
-				changed.wait_until(lock, first->first);
+				const Deadline wake = cancellable > 0 ? std::min(first->first, Clock::now() + CANCEL_POLL) : first->first;
+				changed.wait_until(lock, wake);
 				continue;
 			}
-			// Under the lock: the owner cannot disarm, hence cannot close, in between.
-			::shutdown(first->second->descriptor, SHUT_RDWR);
-			first->second->passed = true;
-			first->second->armed = false;
-			armed.erase(first);
+			shutDown(*first->second);
 		}
 	}
 
 	std::mutex mutex;
 	std::condition_variable changed;
 	std::multimap<Deadline, SocketDeadline::Entry*> armed;
+	std::size_t cancellable = 0; ///< armed entries with a cancellation flag to look at
 	bool stopping = false;
 	std::thread thread;
 };
 
 } // namespace
 
-SocketDeadline::SocketDeadline(const Poco::Net::Socket& socket, Deadline deadline):
-	_entry(std::make_unique<Entry>(socket.impl()->sockfd()))
+SocketDeadline::SocketDeadline(const Poco::Net::Socket& socket, Deadline deadline, const std::atomic<bool>* cancelled):
+	_entry(std::make_unique<Entry>(socket.impl()->sockfd(), cancelled))
 {
 	Watcher::instance().arm(*_entry, deadline);
 }

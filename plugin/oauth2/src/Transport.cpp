@@ -137,13 +137,13 @@ std::chrono::milliseconds Transport::setReadBudget(Deadline deadline)
 	return std::chrono::milliseconds(budget.totalMilliseconds());
 }
 
-WireReply Transport::post(const Endpoint& target, const WireRequest& request, Deadline deadline)
+WireReply Transport::post(const Endpoint& target, const WireRequest& request, Deadline deadline, const std::atomic<bool>* cancelled)
 {
 	if (_session && !_origin.sameOrigin(target)) drop();
 	const bool reused = _session != nullptr;
 	try
 	{
-		return exchange(target, request, deadline);
+		return exchange(target, request, deadline, cancelled);
 	}
 	catch (const TransportError& e)
 	{
@@ -151,11 +151,11 @@ WireReply Transport::post(const Endpoint& target, const WireRequest& request, De
 		// that is not the call's failure, so try once more on a fresh connection.
 		if (!reused || !e.beforeReply() || e.kind() == ErrorKind::Timeout || Clock::now() >= deadline) throw;
 		_logger.debug("the kept-alive connection was closed by the server; reconnecting");
-		return exchange(target, request, deadline);
+		return exchange(target, request, deadline, cancelled);
 	}
 }
 
-WireReply Transport::exchange(const Endpoint& target, const WireRequest& request, Deadline deadline)
+WireReply Transport::exchange(const Endpoint& target, const WireRequest& request, Deadline deadline, const std::atomic<bool>* cancelled)
 {
 	const std::string where = target.str();
 	bool replied = false;
@@ -170,6 +170,7 @@ WireReply Transport::exchange(const Endpoint& target, const WireRequest& request
 	auto fail = [&](ErrorKind kind, const std::string& message, bool permanent = false) {
 		const bool deadlinePassed = guard && guard->passed();
 		close();
+		if (deadlinePassed && cancelled && cancelled->load()) return TransportError(ErrorKind::Timeout, "the call was cancelled while talking to " + where, !replied);
 		if (deadlinePassed) return TransportError(ErrorKind::Timeout, "the call's deadline passed while talking to " + where, !replied);
 		return TransportError(kind, _redactor.redact(message), !replied, permanent);
 	};
@@ -177,7 +178,7 @@ WireReply Transport::exchange(const Endpoint& target, const WireRequest& request
 	{
 		if (!_session) connect(target, deadline);
 		const auto readBudget = setReadBudget(deadline);
-		guard.emplace(_session->socket(), deadline);
+		guard.emplace(_session->socket(), deadline, cancelled);
 
 		Poco::Net::HTTPRequest httpRequest(Poco::Net::HTTPRequest::HTTP_POST, target.path.empty() ? "/" : target.path, Poco::Net::HTTPMessage::HTTP_1_1);
 		httpRequest.setHost(target.host, target.port);

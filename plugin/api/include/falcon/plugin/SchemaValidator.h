@@ -34,6 +34,8 @@ public:
 	std::vector<std::string> validate(const Poco::Dynamic::Var& value, const std::string& root) const;
 
 private:
+	std::string describe(const std::vector<std::string>& context, const std::string& description) const;
+
 	struct Compiled;
 	std::unique_ptr<Compiled> _compiled;
 };

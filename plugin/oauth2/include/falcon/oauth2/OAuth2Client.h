@@ -24,7 +24,7 @@ struct TokenOptions
 {
 	bool force = false;               ///< mint a new token even if the cached one is fresh
 	std::optional<Deadline> deadline; ///< default: now + callTimeout
-	const std::atomic<bool>* cancelled = nullptr; ///< when set and true, no further attempt starts
+	const std::atomic<bool>* cancelled = nullptr; ///< when set and true, no further attempt starts and the exchange in flight ends
 };
 
 struct RevokeOptions
@@ -63,8 +63,8 @@ public:
 private:
 	ApiResult mint(Deadline deadline, const std::atomic<bool>* cancelled);
 	static bool waitUnlessCancelled(std::chrono::milliseconds delay, const std::atomic<bool>* cancelled);
-	ApiResult post(const std::string& route, const WireRequest& request, Deadline deadline);
-	ApiResult postFollowingRedirects(const std::string& route, const WireRequest& request, Deadline deadline);
+	ApiResult post(const std::string& route, const WireRequest& request, Deadline deadline, const std::atomic<bool>* cancelled);
+	ApiResult postFollowingRedirects(const std::string& route, const WireRequest& request, Deadline deadline, const std::atomic<bool>* cancelled);
 	std::optional<Error> refuseRedirect(const std::string& route, const Endpoint& from, const std::string& location, Endpoint& to) const;
 	void discoverRegion(const ApiResult& result);
 	WireRequest formRequest(const FormBody& form) const;

@@ -4,13 +4,14 @@
 
 #include <Poco/Net/Socket.h>
 
+#include <atomic>
 #include <memory>
 
 namespace Falcon {
 namespace OAuth2 {
 
-/// Shuts a socket down for reading and writing the moment a call's deadline passes, whatever the
-/// call is blocked in at that moment: a status line, a header, a body, a CONNECT reply or a TLS
+/// Shuts a socket down for reading and writing the moment a call's deadline passes (or the call
+/// is cancelled), whatever the call is blocked in at that moment: a status line, a header, a body, a CONNECT reply or a TLS
 /// record that the peer sends one byte at a time.
 ///
 /// Socket timeouts bound each read (`recv`) alone, so a peer that trickles one byte inside every
@@ -23,7 +24,9 @@ namespace OAuth2 {
 class SocketDeadline
 {
 public:
-	SocketDeadline(const Poco::Net::Socket& socket, Deadline deadline);
+	/// `cancelled` (may be null) is looked at every 50 ms while armed: a host that gives up on
+	/// its calls (a second Ctrl-C) need not wait for their deadlines.
+	SocketDeadline(const Poco::Net::Socket& socket, Deadline deadline, const std::atomic<bool>* cancelled = nullptr);
 	~SocketDeadline();
 	SocketDeadline(const SocketDeadline&) = delete;
 	SocketDeadline& operator=(const SocketDeadline&) = delete;
@@ -32,7 +35,7 @@ public:
 	void disarm();
 
 	/// True once the watcher shut the socket down: whatever a read or write then reported, the
-	/// real cause is the deadline.
+	/// real cause is the deadline (or the cancellation).
 	bool passed() const;
 
 	struct Entry;

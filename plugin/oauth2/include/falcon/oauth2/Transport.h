@@ -79,8 +79,9 @@ public:
 	Transport(TransportSettings settings, Poco::Logger& logger, Redactor& redactor);
 	~Transport();
 
-	/// POSTs to `target`; throws TransportError on any failure to get a complete reply.
-	WireReply post(const Endpoint& target, const WireRequest& request, Deadline deadline);
+	/// POSTs to `target`; throws TransportError on any failure to get a complete reply. The
+	/// exchange ends at `deadline`, or soon after `cancelled` (may be null) turns true.
+	WireReply post(const Endpoint& target, const WireRequest& request, Deadline deadline, const std::atomic<bool>* cancelled = nullptr);
 
 	/// TCP connections opened so far (a reused keep-alive connection is not counted again).
 	unsigned connectionsOpened() const { return _connectionsOpened.load(); }
@@ -89,7 +90,7 @@ private:
 	void connect(const Endpoint& target, Deadline deadline);
 	void drop();
 	std::chrono::milliseconds setReadBudget(Deadline deadline);
-	WireReply exchange(const Endpoint& target, const WireRequest& request, Deadline deadline);
+	WireReply exchange(const Endpoint& target, const WireRequest& request, Deadline deadline, const std::atomic<bool>* cancelled);
 	std::string readBody(std::istream& in, std::chrono::milliseconds readBudget, bool& stalled);
 	Poco::Net::Context::Ptr tlsContext();
 	ProxySettings proxyFor(const Endpoint& target) const;
