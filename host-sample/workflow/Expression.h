@@ -16,6 +16,9 @@ struct Value
 {
 	Poco::Dynamic::Var data; ///< empty: null (also what a missing path gives)
 	bool secret = false;
+	/// The path names a workflow input that was not given (not one given as null): a `with:`
+	/// key that reads exactly this is left out, as if it were not written.
+	bool notGiven = false;
 
 	bool truthy() const;
 	/// For interpolation into strings: null is "", strings as they are, the rest as JSON.

@@ -11,6 +11,7 @@
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
 #include <Poco/NumberParser.h>
+#include <Poco/Path.h>
 #include <Poco/RegularExpression.h>
 
 #include <yaml-cpp/yaml.h>
@@ -224,14 +225,16 @@ class Checker
 public:
 	/// `stepIds`: every step's id in order, so that references to later steps are told apart
 	/// from references to none.
-	Checker(const WorkflowLoader::ActionFinder& findAction, Problems& problems, std::vector<std::string> stepIds):
-		_allStepIds(std::move(stepIds)), _findAction(findAction), _problems(problems) {}
+	/// `fileStem`: the workflow's name when it gives none.
+	Checker(const WorkflowLoader::ActionFinder& findAction, Problems& problems, std::vector<std::string> stepIds, std::string fileStem):
+		_allStepIds(std::move(stepIds)), _fileStem(std::move(fileStem)), _findAction(findAction), _problems(problems) {}
 
 	WorkflowDefinition build(const Object& root)
 	{
 		WorkflowDefinition workflow;
 		if (!root) return workflow;
 		if (root->has("name") && root->get("name").isString()) workflow.name = root->get("name").toString();
+		if (workflow.name.empty()) workflow.name = _fileStem; // the run record always says which workflow ran
 		if (const Object inputs = root->getObject("inputs"))
 		{
 			for (const auto& entry : *inputs)
@@ -463,6 +466,7 @@ private:
 	}
 
 	std::vector<std::string> _allStepIds;
+	std::string _fileStem;
 	const WorkflowLoader::ActionFinder& _findAction;
 	Problems& _problems;
 	WorkflowDefinition* _workflow = nullptr;
@@ -542,7 +546,7 @@ WorkflowDefinition WorkflowLoader::loadText(const std::string& yaml, const std::
 				stepIds.push_back(step ? step->optValue<std::string>("id", "") : "");
 			}
 		}
-		Checker checker(_findAction, problems, std::move(stepIds));
+		Checker checker(_findAction, problems, std::move(stepIds), Poco::Path(fileName).getBaseName());
 		workflow = checker.build(object);
 	}
 	catch (const Poco::Exception&)

@@ -138,7 +138,7 @@ private:
 		{
 			const auto declared = _runner._workflow.inputs.find(path[1]);
 			const bool secret = declared != _runner._workflow.inputs.end() && declared->second.secret;
-			return Value{navigate(_runner._inputs, path, 1), secret};
+			return Value{navigate(_runner._inputs, path, 1), secret, path.size() == 2 && !_runner._inputs->has(path[1])};
 		}
 		if (root == "env" && path.size() >= 2)
 		{
@@ -226,33 +226,39 @@ void WorkflowRunner::prepareInputs()
 	}
 }
 
-Poco::Dynamic::Var WorkflowRunner::resolve(const Poco::Dynamic::Var& value, const Context& context)
+std::optional<Poco::Dynamic::Var> WorkflowRunner::resolve(const Poco::Dynamic::Var& value, const Context& context)
 {
 	if (value.isString())
 	{
 		const std::string text = value.extract<std::string>();
-		if (text.find("${{") == std::string::npos) return value;
+		if (text.find("${{") == std::string::npos) return std::optional<Poco::Dynamic::Var>(value);
 		const Value result = Template::parse(text).evaluate(context);
 		if (result.secret) _mask.add(result.text());
-		return result.data;
+		if (result.notGiven) return std::nullopt;
+		return std::optional<Poco::Dynamic::Var>(result.data);
 	}
 	if (const Object object = asObject(value))
 	{
 		Object resolved = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
 		for (const auto& entry : *object)
 		{
-			const Poco::Dynamic::Var child = resolve(entry.second, context);
-			if (!child.isEmpty()) resolved->set(entry.first, child); // an empty expression means "not given"
+			// An optional input that was not given leaves its key out. Any other null stays null,
+			// for the action's schema to refuse where a value belongs: "the lookup found no child
+			// CID" must not become "no child CID" and mint the parent's token.
+			if (const auto child = resolve(entry.second, context)) resolved->set(entry.first, *child);
 		}
-		return resolved;
+		return std::optional<Poco::Dynamic::Var>(Poco::Dynamic::Var(resolved));
 	}
 	if (const Array array = asArray(value))
 	{
 		Array resolved = new Poco::JSON::Array;
-		for (std::size_t i = 0; i < array->size(); ++i) resolved->add(resolve(array->get(static_cast<unsigned>(i)), context));
-		return resolved;
+		for (std::size_t i = 0; i < array->size(); ++i) {
+			const auto element = resolve(array->get(static_cast<unsigned>(i)), context);
+			resolved->add(element ? *element : Poco::Dynamic::Var());
+		}
+		return std::optional<Poco::Dynamic::Var>(Poco::Dynamic::Var(resolved));
 	}
-	return value;
+	return std::optional<Poco::Dynamic::Var>(value);
 }
 
 bool WorkflowRunner::waitUnlessCancelled(double seconds, bool cleanup) const
@@ -268,7 +274,8 @@ bool WorkflowRunner::waitUnlessCancelled(double seconds, bool cleanup) const
 
 Object WorkflowRunner::attempt(const StepDefinition& step, const Context& context, int& attempts)
 {
-	const Poco::Dynamic::Var resolved = resolve(step.with, context);
+	const auto with = resolve(step.with, context);
+	const Poco::Dynamic::Var resolved = with ? *with : Poco::Dynamic::Var();
 	const Object input = asObject(resolved) ? asObject(resolved) : Object(new Poco::JSON::Object);
 	const double callTimeout = _options.connection && _options.connection->has("call_timeout_s") ? _options.connection->getValue<double>("call_timeout_s") : 60;
 	for (int attempt = 1;; ++attempt)
@@ -316,13 +323,14 @@ void WorkflowRunner::runStep(const StepDefinition& step, StepState& state)
 	if (!run)
 	{
 		state.status = cancelled ? "cancelled" : "skipped";
-		if (_options.progress) _options.progress->finished(step.id, state.status, 0, 0);
+		if (_options.progress) _options.progress->finished(step.id, state.status, 0, 0, 0);
 		return;
 	}
 
 	if (_options.progress) _options.progress->started(step.id, step.action->operationId());
 	const auto started = Clock::now();
 	Object error;
+	int iterations = 0;
 	if (!step.loops())
 	{
 		const Object output = attempt(step, context, state.attempts);
@@ -343,6 +351,7 @@ void WorkflowRunner::runStep(const StepDefinition& step, StepState& state)
 		else
 		{
 			const std::size_t count = list->size();
+			iterations = static_cast<int>(count);
 			std::vector<Object> outputs(count);
 			std::vector<int> attempts(count, 0);
 			std::atomic<std::size_t> next{0};
@@ -375,7 +384,7 @@ void WorkflowRunner::runStep(const StepDefinition& step, StepState& state)
 		std::lock_guard<std::mutex> lock(_mutex);
 		_failed = true;
 	}
-	if (_options.progress) _options.progress->finished(step.id, state.status, state.attempts, state.seconds);
+	if (_options.progress) _options.progress->finished(step.id, state.status, iterations, state.attempts, state.seconds);
 }
 
 namespace {

@@ -10,6 +10,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 
 namespace Falcon {
 namespace Workflow {
@@ -20,7 +21,9 @@ class ProgressReporter
 public:
 	virtual ~ProgressReporter() = default;
 	virtual void started(const std::string& step, const std::string& action) = 0;
-	virtual void finished(const std::string& step, const std::string& status, int attempts, double seconds) = 0;
+	/// `iterations`: how many items a for_each step ran (0 for a plain step); `attempts` counts
+	/// every attempt of every iteration.
+	virtual void finished(const std::string& step, const std::string& status, int iterations, int attempts, double seconds) = 0;
 };
 
 struct RunOptions
@@ -59,7 +62,8 @@ private:
 	void prepareInputs();
 	void runStep(const StepDefinition& step, StepState& state);
 	Poco::JSON::Object::Ptr attempt(const StepDefinition& step, const Context& context, int& attempts);
-	Poco::Dynamic::Var resolve(const Poco::Dynamic::Var& value, const Context& context);
+	/// `value` with its expressions evaluated; nothing for an optional input that was not given.
+	std::optional<Poco::Dynamic::Var> resolve(const Poco::Dynamic::Var& value, const Context& context);
 	void maskOutputs(const StepDefinition& step, const Poco::JSON::Object::Ptr& outputs) const;
 	bool waitUnlessCancelled(double seconds, bool cleanup) const;
 

@@ -22,6 +22,7 @@ namespace {
 const std::string CLIENT = "hostwfclient0123456789abcdef0123";
 const std::string SECRET = "hostwf/Secret+value=1";
 const std::string CHILD = "abcdef0123456789abcdef0123456789";
+const std::string OTHER_CHILD = "0123456789abcdef0123456789abcdef";
 
 using Run = Finished;
 
@@ -84,7 +85,7 @@ public:
 		for (const char* name : {"FALCON_CLIENT_ID", "FALCON_CLIENT_SECRET", "FALCON_BASE_URL", "FALCON_CA_BUNDLE", "HTTPS_PROXY"}) ::unsetenv(name);
 		Falcon::Emulator::EmulatorOptions options;
 		options.clouds = {"us-1"};
-		options.clients.add({CLIENT, SECRET, "us-1", {CHILD}, {}});
+		options.clients.add({CLIENT, SECRET, "us-1", {CHILD, OTHER_CHILD}, {}});
 		_emulator = std::make_unique<Falcon::Emulator::FalconEmulator>(options);
 		_emulator->start();
 	}
@@ -115,10 +116,19 @@ public:
 
 	void testMsspFanoutExample()
 	{
-		const Run run = host({"workflow", "run", example("mssp-fanout.yaml"), "--input", "{\"children\": [\"" + CHILD + "\", \"" + CHILD + "\"]}"}, environment());
+		const Run run = host({"workflow", "run", example("mssp-fanout.yaml"), "--input", "{\"children\": [\"" + CHILD + "\", \"" + OTHER_CHILD + "\"]}"}, environment());
 		CPPUNIT_ASSERT_EQUAL_MESSAGE(label(run), 0, run.status);
 		CPPUNIT_ASSERT_EQUAL(std::size_t(2), run.json()->getArray("steps")->getObject(0)->getArray("outputs")->size());
-		CPPUNIT_ASSERT_EQUAL(1ul, _emulator->log().counters().tokenRequests);
+		CPPUNIT_ASSERT_EQUAL(2ul, _emulator->log().counters().tokenRequests);
+		CPPUNIT_ASSERT_EQUAL_MESSAGE("every token minted is revoked", 2ul, _emulator->log().counters().revocations);
+		CPPUNIT_ASSERT_MESSAGE(run.err, run.err.find("end   tokens success in ") != std::string::npos && run.err.find("s, 2 iterations (2 attempts)") != std::string::npos);
+
+		// A lookup that found no child is not "no child": no parent token is minted for it.
+		const Run nullChild = host({"workflow", "run", example("mssp-fanout.yaml"), "--input", "{\"children\": [null]}"}, environment());
+		CPPUNIT_ASSERT_EQUAL_MESSAGE(label(nullChild), 1, nullChild.status);
+		const auto iteration = nullChild.json()->getArray("steps")->getObject(0);
+		CPPUNIT_ASSERT_MESSAGE(label(nullChild), nullChild.out.find("input.member_cid") != std::string::npos);
+		CPPUNIT_ASSERT_EQUAL(2ul, _emulator->log().counters().tokenRequests);
 		const Run missing = host({"workflow", "run", example("mssp-fanout.yaml")}, environment());
 		CPPUNIT_ASSERT_EQUAL(2, missing.status);
 		CPPUNIT_ASSERT(missing.err.find("the workflow needs the input 'children'") != std::string::npos);
@@ -202,6 +212,7 @@ public:
 			CPPUNIT_ASSERT_EQUAL_MESSAGE(name + ": " + label(run), 1, run.status);
 			const auto record = run.json();
 			CPPUNIT_ASSERT_EQUAL_MESSAGE(name + ": " + label(run), std::string("cancelled"), record->getValue<std::string>("status"));
+			CPPUNIT_ASSERT_EQUAL_MESSAGE("a workflow without name: is named after its file", std::string("interrupted"), record->getValue<std::string>("workflow"));
 			CPPUNIT_ASSERT_EQUAL_MESSAGE(name + ": " + label(run), std::string("success"), record->getArray("steps")->getObject(0)->getValue<std::string>("status"));
 			CPPUNIT_ASSERT_EQUAL_MESSAGE(name, std::string("cancelled"), record->getArray("steps")->getObject(1)->getValue<std::string>("status"));
 			CPPUNIT_ASSERT_EQUAL_MESSAGE(name, std::string("success"), record->getArray("steps")->getObject(2)->getValue<std::string>("status"));

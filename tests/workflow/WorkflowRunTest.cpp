@@ -26,7 +26,7 @@ class RecordingProgress: public ProgressReporter
 {
 public:
 	void started(const std::string& step, const std::string&) override { std::lock_guard<std::mutex> l(_m); lines.push_back("start " + step); }
-	void finished(const std::string& step, const std::string& status, int, double) override { std::lock_guard<std::mutex> l(_m); lines.push_back(step + " " + status); }
+	void finished(const std::string& step, const std::string& status, int, int, double) override { std::lock_guard<std::mutex> l(_m); lines.push_back(step + " " + status); }
 	std::vector<std::string> lines;
 
 private:
