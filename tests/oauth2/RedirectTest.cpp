@@ -55,7 +55,7 @@ class RedirectTest: public CppUnit::TestFixture
 	CPPUNIT_TEST(testCustomUrlIsNeverOverwritten);
 	CPPUNIT_TEST(testGovCloudIsNotDiscovered);
 	CPPUNIT_TEST(testEmptyTokenReplyIsRegionError);
-	CPPUNIT_TEST(testNonJsonTokenReplyIsRegionError);
+	CPPUNIT_TEST(testNonJsonTokenReplyIsABadResponse);
 	CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -193,13 +193,26 @@ public:
 		CPPUNIT_ASSERT(result.body.find("Region autodiscovery failure") != std::string::npos);
 	}
 
-	void testNonJsonTokenReplyIsRegionError()
+	/// A captive portal's page or garbled JSON is reported as what it is, with the real status
+	/// and headers: only an empty 2xx is the API's answer to credentials of another cloud.
+	void testNonJsonTokenReplyIsABadResponse()
 	{
-		ScriptedServer server([](const RecordedRequest&) { return ScriptedReply::json(200, "<html>gov</html>"); }, &loopbackCertificate());
+		ScriptedServer server([](const RecordedRequest&) {
+			ScriptedReply reply;
+			reply.headers = {{"Content-Type", "text/html; charset=utf-8"}};
+			reply.body = "<html>please log in</html>";
+			return reply;
+		}, &loopbackCertificate());
 		OAuth2Client client(configFor(server));
-		const ApiResult result = client.token();
-		CPPUNIT_ASSERT_EQUAL(std::string("region_mismatch"), std::string(toString(result.error->kind)));
-		CPPUNIT_ASSERT(!result.error->retryable);
+		const ApiResult token = client.token();
+		CPPUNIT_ASSERT_EQUAL(std::string("bad_response"), std::string(toString(token.error->kind)));
+		CPPUNIT_ASSERT_EQUAL(200, token.statusCode);
+		CPPUNIT_ASSERT(!token.error->retryable);
+		CPPUNIT_ASSERT_MESSAGE(token.error->message, token.error->message.find("text/html body") != std::string::npos);
+		RevokeOptions revoke;
+		revoke.token = "some-token";
+		const ApiResult revoked = client.revoke(revoke);
+		CPPUNIT_ASSERT_EQUAL(std::string("bad_response"), std::string(toString(revoked.error->kind)));
 	}
 };
 

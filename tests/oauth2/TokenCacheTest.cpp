@@ -73,6 +73,11 @@ public:
 		ApiResult second = cache.get(false, FAR, mint);
 		CPPUNIT_ASSERT(second.fromCache);
 		CPPUNIT_ASSERT_EQUAL(first.body, second.body);
+		// The result says what is left of the token's life, not what it was minted with.
+		CPPUNIT_ASSERT(!first.remainingLifetime);
+		CPPUNIT_ASSERT_EQUAL(seconds(121).count(), second.remainingLifetime->count());
+		CPPUNIT_ASSERT_EQUAL(Poco::Int64(121), second.toJSON()->getObject("body")->getValue<Poco::Int64>("expires_in"));
+		CPPUNIT_ASSERT_EQUAL(Poco::Int64(1799), first.toJSON()->getObject("body")->getValue<Poco::Int64>("expires_in"));
 		CPPUNIT_ASSERT_EQUAL(1, mints);
 		CPPUNIT_ASSERT_EQUAL(std::string("t1"), *cache.accessToken());
 

@@ -81,7 +81,13 @@ Poco::JSON::Object::Ptr ApiResult::toJSON() const
 			headerObject->set(header.first, header.second);
 	}
 	json->set("headers", headerObject);
-	json->set("body", parsedBody ? copyOf(*parsedBody) : bodyAsJSON(body));
+	Poco::Dynamic::Var bodyJson = parsedBody ? copyOf(*parsedBody) : bodyAsJSON(body);
+	if (remainingLifetime && bodyJson.type() == typeid(Poco::JSON::Object::Ptr))
+	{
+		Poco::JSON::Object::Ptr object = bodyJson.extract<Poco::JSON::Object::Ptr>();
+		if (object->has("expires_in")) object->set("expires_in", static_cast<Poco::Int64>(remainingLifetime->count()));
+	}
+	json->set("body", bodyJson);
 	if (error) json->set("error", errorAsJSON(*error));
 	return json;
 }

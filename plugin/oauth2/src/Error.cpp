@@ -18,6 +18,7 @@ const char* toString(ErrorKind kind)
 	case ErrorKind::Tls: return "tls";
 	case ErrorKind::Timeout: return "timeout";
 	case ErrorKind::ServerError: return "server_error";
+	case ErrorKind::BadResponse: return "bad_response";
 	case ErrorKind::Protocol: return "protocol";
 	}
 	return "protocol";

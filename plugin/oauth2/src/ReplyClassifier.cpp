@@ -68,17 +68,31 @@ std::string ReplyClassifier::traceId(const ApiResult& reply)
 std::optional<Error> ReplyClassifier::classify(Route route, const ApiResult& reply)
 {
 	const int status = reply.statusCode;
-	if (status >= 200 && status < 300 && (route == Route::Revoke || reply.issued)) return std::nullopt;
+	const bool success = status >= 200 && status < 300;
+	const bool blank = reply.body.find_first_not_of(" \t\r\n") == std::string::npos;
+	// A revoke's reply carries nothing the client needs, but it must be the API's (empty or JSON).
+	if (success && (route == Route::Token ? reply.issued.has_value() : blank || parseObject(reply.body))) return std::nullopt;
 	Error error;
 	error.traceId = traceId(reply);
 	const std::string said = apiMessage(reply.body);
 	error.message = std::string(routeName(route)) + " answered " + std::to_string(status) + (said.empty() ? "" : ": " + said);
 
-	if (status >= 200 && status < 300)
+	if (success && route == Route::Token && blank)
 	{
+		// What the real API answers gov-cloud credentials on a commercial cloud (contract 6).
 		error.kind = ErrorKind::RegionMismatch;
 		error.message = "Region autodiscovery failure: /oauth2/token answered " + std::to_string(status)
 			+ " without a token; the credentials probably belong to another cloud (gov clouds must be set explicitly)";
+		return error;
+	}
+	if (success)
+	{
+		const std::string type = reply.header("Content-Type");
+		error.kind = ErrorKind::BadResponse;
+		error.message = std::string(routeName(route)) + " answered " + std::to_string(status) + " with "
+			+ (type.empty() ? std::string("a body") : "a " + type.substr(0, type.find(';')) + " body")
+			+ (route == Route::Token ? " that is not the JSON token the route promises" : " that is not the API's JSON reply")
+			+ "; something other than the Falcon API may be answering (a gateway, proxy or captive portal): check base_url and the proxy";
 		return error;
 	}
 	switch (status)

@@ -6,6 +6,7 @@
 #include <Poco/JSON/Object.h>
 
 #include <memory>
+#include <chrono>
 #include <optional>
 #include <string>
 #include <utility>
@@ -28,6 +29,9 @@ struct ApiResult
 	std::string body;            ///< the body exactly as the API sent it
 	std::optional<Error> error;  ///< set on every failure, never on success
 	bool fromCache = false;      ///< a token result served from the session's cache
+	/// A cached token: what is left of its lifetime, written over the body's expires_in (a host
+	/// schedules its renewal from it). The headers stay those of the reply that minted it.
+	std::optional<std::chrono::seconds> remainingLifetime;
 	std::optional<IssuedToken> issued; ///< a token route success: the body, read once
 	/// The body as JSON, once someone parsed it (a cached token is returned many times). Shared
 	/// and never changed: toJSON hands out copies.

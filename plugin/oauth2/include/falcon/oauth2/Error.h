@@ -21,7 +21,8 @@ enum class ErrorKind
 	Tls,            ///< certificate or handshake failure
 	Timeout,        ///< connect/read timeout or the call's deadline passed
 	ServerError,    ///< 5xx
-	Protocol        ///< a reply that breaks the contract (oversized, garbled, refused redirect)
+	BadResponse,    ///< a 2xx whose body is not what the route promises (garbled JSON, a gateway's HTML page)
+	Protocol        ///< a reply that breaks HTTP or our limits (oversized, cut short, refused redirect)
 };
 
 const char* toString(ErrorKind kind);
