@@ -281,7 +281,7 @@ public:
 	{
 		struct Case { std::vector<std::string> arguments; const char* expected; };
 		const Case cases[] = {
-			{{"run", "revoke", "--input", "{}"}, "input: Missing required property 'token'."},
+			{{"run", "revoke", "--input", "{}"}, "input: give the token to revoke as token (or as data.token), not both"},
 			{{"run", "token", "--input", "{\"force\": \"yes\"}"}, "input.force: "},
 			{{"run", "token", "--input", "{\"bogus\": 1}"}, "'bogus'"},
 			{{"run", "token", "--input", "{\"data\": {\"client_id\": 7}}"}, "input.data.client_id: "},

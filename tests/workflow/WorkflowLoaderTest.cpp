@@ -161,8 +161,10 @@ public:
 	void testLiteralInputsAgainstTheActionSchema()
 	{
 		expectOne(HEAD + "steps:\n  - id: a\n    action: token\n    with: {force: 'yes'}\n", "steps[0].with.force: ");
+		// What the run would refuse, the check refuses: one rule.
+		expectOne(HEAD + "steps:\n  - id: a\n    action: revoke\n    with: {token: \"a\\0b\"}\n", "steps[0].with.token: must not contain control characters");
 		expectOne(HEAD + "steps:\n  - id: a\n    action: token\n    with: {bogus: 1}\n", "step a: steps[0].with: Object contains a property");
-		expectOne(HEAD + "steps:\n  - id: a\n    action: revoke\n    with: {}\n", "step a: steps[0].with: Missing required property 'token'.");
+		expectOne(HEAD + "steps:\n  - id: a\n    action: revoke\n    with: {}\n", "step a: steps[0].with: give the token to revoke as token (or as data.token), not both");
 		// A value only known at run time is checked then, not refused now.
 		CPPUNIT_ASSERT(problemsOf(*_loader, HEAD + "inputs:\n  f: {type: boolean}\nsteps:\n  - id: a\n    action: token\n    with: {force: '${{ inputs.f }}', member_cid: '${{ inputs.f }}'}\n").empty());
 	}

@@ -14,20 +14,25 @@
 #include <algorithm>
 #include <functional>
 #include <map>
+#include <set>
 
 namespace Falcon {
 namespace Plugin {
 
-struct SchemaValidator::Compiled
+namespace {
+
+/// What a schema calls things, for messages that name them.
+struct SchemaNames
 {
-	valijson::Schema schema;
 	/// The allowed values of each enum, and each declared type, reached through properties and
 	/// items, by path (".cloud", ".steps[].retry.on[]"), so that a refusal can name them.
 	std::map<std::string, std::string> enums;
 	std::map<std::string, std::string> types;
+	/// "x-message": what to say instead of a combinator's failures (oneOf, not, required).
+	std::map<std::string, std::string> messages;
+	/// "x-printable": true: strings that must not hold control characters.
+	std::set<std::string> printable;
 };
-
-namespace {
 
 /// Well-formed UTF-8: no stray continuation bytes, overlong forms, surrogates or code points
 /// past U+10FFFF.
@@ -55,11 +60,18 @@ bool isUtf8(const std::string& text)
 
 /// Every string (and key) that is not UTF-8, by path. valijson counts characters of strings
 /// assuming they are, and reads past its tables on some that are not.
-void findNonUtf8(const Poco::Dynamic::Var& value, const std::string& path, std::vector<std::string>& problems)
+/// Strings that no schema keyword of valijson's can refuse in time: text that is not UTF-8
+/// (valijson would read past it), and control characters where the schema says "x-printable"
+/// (a pattern would recurse once per character). `schemaPath` is `path` without array indices.
+void findUnfitText(const Poco::Dynamic::Var& value, const std::string& path, const std::string& schemaPath,
+	const std::set<std::string>& printable, std::vector<std::string>& problems)
 {
 	if (value.type() == typeid(std::string))
 	{
-		if (!isUtf8(value.extract<std::string>())) problems.push_back(path + ": is not valid UTF-8 text");
+		const std::string& text = value.extract<std::string>();
+		if (!isUtf8(text)) problems.push_back(path + ": is not valid UTF-8 text");
+		else if (printable.count(schemaPath) && std::any_of(text.begin(), text.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7F; }))
+			problems.push_back(path + ": must not contain control characters");
 	}
 	else if (value.type() == typeid(Poco::JSON::Object::Ptr))
 	{
@@ -68,14 +80,15 @@ void findNonUtf8(const Poco::Dynamic::Var& value, const std::string& path, std::
 		for (const auto& member : *object)
 		{
 			if (!isUtf8(member.first)) problems.push_back(path + ": has a key that is not valid UTF-8 text");
-			else findNonUtf8(member.second, path + "." + member.first, problems);
+			else findUnfitText(member.second, path + "." + member.first, schemaPath + "." + member.first, printable, problems);
 		}
 	}
 	else if (value.type() == typeid(Poco::JSON::Array::Ptr))
 	{
 		const auto& array = value.extract<Poco::JSON::Array::Ptr>();
 		if (!array) return;
-		for (std::size_t i = 0; i < array->size(); ++i) findNonUtf8(array->get(static_cast<unsigned>(i)), path + "[" + std::to_string(i) + "]", problems);
+		for (std::size_t i = 0; i < array->size(); ++i)
+			findUnfitText(array->get(static_cast<unsigned>(i)), path + "[" + std::to_string(i) + "]", schemaPath + "[]", printable, problems);
 	}
 }
 
@@ -102,19 +115,20 @@ std::string listOf(const Poco::JSON::Array::Ptr& values)
 }
 
 /// Collects the enums and types of `schema` and of what its properties and items describe.
-void collectNames(const Poco::Dynamic::Var& schema, const std::string& path, std::map<std::string, std::string>& enums,
-	std::map<std::string, std::string>& types, int depth = 0)
+void collectNames(const Poco::Dynamic::Var& schema, const std::string& path, SchemaNames& into, int depth = 0)
 {
 	if (depth > 32 || schema.type() != typeid(Poco::JSON::Object::Ptr)) return;
 	const auto object = schema.extract<Poco::JSON::Object::Ptr>();
-	if (const auto values = object->getArray("enum")) enums.emplace(path, listOf(values));
-	if (const auto names = object->getArray("type")) types.emplace(path, listOf(names));
-	else if (object->has("type")) types.emplace(path, object->get("type").toString());
+	if (const auto values = object->getArray("enum")) into.enums.emplace(path, listOf(values));
+	if (const auto names = object->getArray("type")) into.types.emplace(path, listOf(names));
+	else if (object->has("type")) into.types.emplace(path, object->get("type").toString());
+	if (object->has("x-message")) into.messages.emplace(path, object->get("x-message").toString());
+	if (object->optValue("x-printable", false)) into.printable.insert(path);
 	if (const auto properties = object->getObject("properties"))
 	{
-		for (const auto& property : *properties) collectNames(property.second, path + "." + property.first, enums, types, depth + 1);
+		for (const auto& property : *properties) collectNames(property.second, path + "." + property.first, into, depth + 1);
 	}
-	if (object->has("items")) collectNames(object->get("items"), path + "[]", enums, types, depth + 1);
+	if (object->has("items")) collectNames(object->get("items"), path + "[]", into, depth + 1);
 }
 
 /// valijson's context as a path below `root`; array indices written as `index(i)`.
@@ -134,12 +148,18 @@ std::string pathOf(const std::vector<std::string>& context, const std::string& r
 
 } // namespace
 
+struct SchemaValidator::Compiled
+{
+	valijson::Schema schema;
+	SchemaNames names;
+};
+
 SchemaValidator::SchemaValidator(const std::string& schemaText, const Resolver& resolver):
 	_compiled(std::make_unique<Compiled>())
 {
 	Poco::Dynamic::Var document = parse(schemaText, "the schema");
 	guardSchema(document);
-	collectNames(document, "", _compiled->enums, _compiled->types);
+	collectNames(document, "", _compiled->names);
 	valijson::SchemaParser parser(valijson::SchemaParser::kDraft7);
 	valijson::adapters::PocoJsonAdapter adapter(document);
 	auto fetch = [&resolver](const std::string& uri) -> const Poco::Dynamic::Var* {
@@ -168,12 +188,17 @@ SchemaValidator::~SchemaValidator() = default;
 
 std::string SchemaValidator::describe(const std::vector<std::string>& context, const std::string& description) const
 {
+	// Found by the place's path with the array indices left out.
+	const std::string path = pathOf(context, "", [](const std::string&) { return std::string("[]"); });
+	const bool isCombinator = description.rfind("Missing required property", 0) == 0
+		|| description.rfind("Failed to validate against any child schemas allowed by oneOf", 0) == 0
+		|| description.rfind("Target should not validate against schema specified in 'not'", 0) == 0;
+	const auto message = _compiled->names.messages.find(path);
+	if (isCombinator && message != _compiled->names.messages.end()) return message->second;
 	const bool isEnum = description.rfind("Failed to match against any enum values", 0) == 0;
 	const bool isType = description.rfind("Value type not permitted by 'type' constraint", 0) == 0;
 	if (!isEnum && !isType) return description;
-	// Found by the place's path with the array indices left out.
-	const std::string path = pathOf(context, "", [](const std::string&) { return std::string("[]"); });
-	const auto& names = isEnum ? _compiled->enums : _compiled->types;
+	const auto& names = isEnum ? _compiled->names.enums : _compiled->names.types;
 	const auto found = names.find(path);
 	if (found == names.end()) return description;
 	return isEnum ? "must be one of " + found->second : "must be of type " + found->second;
@@ -182,7 +207,7 @@ std::string SchemaValidator::describe(const std::vector<std::string>& context, c
 std::vector<std::string> SchemaValidator::validate(const Poco::Dynamic::Var& value, const std::string& root) const
 {
 	std::vector<std::string> problems;
-	findNonUtf8(value, root, problems);
+	findUnfitText(value, root, "", _compiled->names.printable, problems);
 	if (!problems.empty()) return problems;
 	valijson::Validator validator;
 	valijson::ValidationResults results;
