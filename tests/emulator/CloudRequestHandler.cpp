@@ -3,10 +3,12 @@
 #include <Poco/Base64Decoder.h>
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
+#include <Poco/Format.h>
 #include <Poco/JSON/Parser.h>
 #include <Poco/Net/HTTPServerRequest.h>
 #include <Poco/Net/HTTPServerRequestImpl.h>
 #include <Poco/Net/HTTPServerResponse.h>
+#include <Poco/NumberParser.h>
 #include <Poco/String.h>
 #include <Poco/URI.h>
 #include <Poco/UUIDGenerator.h>
@@ -20,7 +22,7 @@ namespace {
 
 const std::string TOKEN_ROUTE = "/oauth2/token";
 const std::string REVOKE_ROUTE = "/oauth2/revoke";
-const std::string PROBE_ROUTE = "/sensors/queries/sensors/v1";
+const std::string PROBE_ROUTE = "/devices/queries/devices/v1";
 
 std::string stringify(const Poco::Dynamic::Var& value)
 {
@@ -238,17 +240,52 @@ CloudRequestHandler::Reply CloudRequestHandler::revoke(const Poco::Net::HTTPServ
 	return meta(200, "");
 }
 
-CloudRequestHandler::Reply CloudRequestHandler::probe(const Poco::Net::HTTPServerRequest& request)
+CloudRequestHandler::Reply CloudRequestHandler::probe(const Poco::Net::HTTPServerRequest& request, const LoggedRequest& entry)
 {
 	const std::string bearer = credentialsOf(request, "bearer");
 	if (bearer.empty() || _state->tokens.check(bearer, _cloud) != TokenStore::State::Valid)
+	{
+		// Requests without a valid token have their own, much smaller limit per address.
+		const auto decision = _state->unauthenticatedLimiter.admit(_cloud + " " + entry.source);
+		if (!decision.allowed) return rateLimited(decision);
 		return meta(401, "access denied, invalid bearer token");
+	}
+	// The Hosts query: device IDs, a page of them at a time.
+	unsigned limit = 100;
+	unsigned offset = 0;
+	for (const auto& parameter : Poco::URI(request.getURI()).getQueryParameters())
+	{
+		unsigned value = 0;
+		const bool number = Poco::NumberParser::tryParseUnsigned(parameter.second, value);
+		if (parameter.first == "limit" && (!number || value < 1 || value > 5000)) return meta(400, "limit must be an integer between 1 and 5000");
+		if (parameter.first == "offset" && !number) return meta(400, "offset must be a non-negative integer");
+		if (parameter.first == "limit") limit = value;
+		if (parameter.first == "offset") offset = value;
+	}
+	const std::vector<std::string>& devices = deviceIds();
 	Reply reply = meta(200, "");
 	Poco::JSON::Parser parser;
 	auto body = parser.parse(reply.body).extract<Poco::JSON::Object::Ptr>();
-	body->set("resources", Poco::JSON::Array::Ptr(new Poco::JSON::Array));
+	Poco::JSON::Object::Ptr pagination = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+	pagination->set("offset", offset);
+	pagination->set("limit", limit);
+	pagination->set("total", static_cast<unsigned>(devices.size()));
+	body->getObject("meta")->set("pagination", pagination);
+	Poco::JSON::Array::Ptr resources = new Poco::JSON::Array;
+	for (std::size_t i = offset; i < devices.size() && i < std::size_t(offset) + limit; ++i) resources->add(devices[i]);
+	body->set("resources", resources);
 	reply.body = stringify(body);
 	return reply;
+}
+
+const std::vector<std::string>& CloudRequestHandler::deviceIds()
+{
+	static const std::vector<std::string> ids = [] {
+		std::vector<std::string> made;
+		for (int i = 1; i <= 5; ++i) made.push_back(Poco::format("%032x", i * 0x1111));
+		return made;
+	}();
+	return ids;
 }
 
 CloudRequestHandler::Reply CloudRequestHandler::control(const Poco::Net::HTTPServerRequest& request, const std::string& path, const std::string& body)
@@ -452,6 +489,9 @@ void CloudRequestHandler::handleRequest(Poco::Net::HTTPServerRequest& request, P
 	// client could read the refusal.
 	std::string body;
 	bool oversized = false;
+	// Without Content-Length or chunked encoding a request has no body (RFC 9112 6.3): reading
+	// to the end of the stream would wait for the client to close its connection.
+	if (request.hasContentLength() || request.getChunkedTransferEncoding())
 	{
 		std::istream& in = request.stream();
 		char buffer[8192];
@@ -498,7 +538,7 @@ void CloudRequestHandler::handleRequest(Poco::Net::HTTPServerRequest& request, P
 		{
 			if (route == "token") reply = token(request, body, entry);
 			else if (route == "revoke") reply = revoke(request, body, entry);
-			else reply = probe(request);
+			else reply = probe(request, entry);
 		}
 		if (fault)
 		{

@@ -36,7 +36,9 @@ private:
 
 	Reply token(const Poco::Net::HTTPServerRequest& request, const std::string& body, LoggedRequest& entry);
 	Reply revoke(const Poco::Net::HTTPServerRequest& request, const std::string& body, LoggedRequest& entry);
-	Reply probe(const Poco::Net::HTTPServerRequest& request);
+	Reply probe(const Poco::Net::HTTPServerRequest& request, const LoggedRequest& entry);
+	/// The devices every cloud reports on its Hosts query.
+	static const std::vector<std::string>& deviceIds();
 	Reply control(const Poco::Net::HTTPServerRequest& request, const std::string& path, const std::string& body);
 
 	Reply meta(int status, const std::string& message, std::vector<std::pair<std::string, std::string>> headers = {}) const;

@@ -58,7 +58,9 @@ bool FalconEmulator::isGovCloud(const std::string& cloud)
 
 FalconEmulator::FalconEmulator(EmulatorOptions options):
 	_state(std::make_shared<EmulatorState>()),
-	_threads(2, 64)
+	// Every idle keep-alive connection holds a thread until it times out: room for a host's 256
+	// sessions on every cloud at once, and a fan-out beside them.
+	_threads(2, 1024)
 {
 	for (auto& cloud : options.clouds) cloud = canonicalCloud(cloud);
 	if (options.clouds.empty()) throw Poco::InvalidArgumentException("clouds: at least one cloud is needed");
@@ -110,7 +112,7 @@ void FalconEmulator::start()
 		params->setKeepAlive(true);
 		params->setMaxKeepAliveRequests(0);
 		params->setKeepAliveTimeout(Poco::Timespan(30, 0));
-		params->setMaxThreads(64);
+		params->setMaxThreads(512);
 		params->setMaxQueued(256);
 		const std::string cloud = options.clouds[i];
 		_state->baseUrls[cloud] = std::string(context ? "https" : "http") + "://127.0.0.1:" + std::to_string(socket.address().port());

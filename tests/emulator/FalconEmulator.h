@@ -50,7 +50,8 @@ struct EmulatorState
 	TokenStore tokens;
 	FaultPlan faults;
 	RequestLog log;
-	RateLimiter limiter{300};
+	RateLimiter limiter{300};              ///< the token route, per cloud and address
+	RateLimiter unauthenticatedLimiter{15}; ///< requests with a missing or bad bearer token
 	std::map<std::string, std::string> baseUrls; ///< cloud -> https://127.0.0.1:PORT
 
 	std::mutex mutex;

@@ -14,7 +14,7 @@ void RequestLog::add(LoggedRequest request)
 	if (request.path == "/oauth2/revoke") ++_counters.revokeRequests;
 	if (request.path == "/oauth2/revoke" && request.status == 200) ++_counters.revocations;
 	if (request.status == 429) ++_counters.rateLimited;
-	if (request.path.rfind("/sensors/", 0) == 0) ++_counters.probes;
+	if (request.path.rfind("/devices/", 0) == 0) ++_counters.probes;
 	if (!request.fault.empty()) ++_counters.faults;
 	if (_entries.size() >= CAPACITY) _entries.erase(_entries.begin(), _entries.begin() + CAPACITY / 10);
 	_entries.push_back(std::move(request));

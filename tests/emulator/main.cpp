@@ -88,7 +88,7 @@ private:
 			help.setCommand(commandName());
 			help.setUsage("[OPTIONS]");
 			help.setHeader("An offline Falcon OAuth2 API on 127.0.0.1: POST /oauth2/token, POST /oauth2/revoke, GET " 
-				"/sensors/queries/sensors/v1 (the probe), and GET /emulator/stats, GET|DELETE /emulator/requests, "
+				"/devices/queries/devices/v1 (the probe: Hosts query, bearer token), and GET /emulator/stats, GET|DELETE /emulator/requests, "
 				"POST|DELETE /emulator/faults. Stops on SIGINT or SIGTERM.");
 			help.format(std::cout);
 			return EXIT_OK;

@@ -3,6 +3,8 @@
 #include "TestDirectory.h"
 
 #include <Poco/JSON/Parser.h>
+#include <Poco/Net/StreamSocket.h>
+#include <Poco/URI.h>
 
 #include <cppunit/extensions/HelperMacros.h>
 
@@ -66,6 +68,10 @@ class EmulatorContractTest: public EmulatorFixture
 	CPPUNIT_TEST(testKeepAlive);
 	CPPUNIT_TEST(testPlainHttp);
 	CPPUNIT_TEST(testTlsDirectoryIsReused);
+	CPPUNIT_TEST(testDevicesQuery);
+	CPPUNIT_TEST(testUnauthenticatedRequestsAreLimited);
+	CPPUNIT_TEST(testPostWithoutLengthHasNoBody);
+	CPPUNIT_TEST(testManyIdleConnections);
 	CPPUNIT_TEST_SUITE_END();
 
 	RawClient client(const std::string& cloud = "us-1")
@@ -74,6 +80,71 @@ class EmulatorContractTest: public EmulatorFixture
 	}
 
 public:
+	/// The probe is the real Hosts query: device IDs a page at a time, a bearer token required.
+	void testDevicesQuery()
+	{
+		RawClient raw = client();
+		const std::string token = accessTokenIn(raw.token(US1_CLIENT, US1_SECRET).body);
+		const auto bearer = std::vector<std::pair<std::string, std::string>>{{"Authorization", "Bearer " + token}};
+		const RawReply page = raw.send("GET", "/devices/queries/devices/v1?limit=2&offset=1", "", bearer);
+		CPPUNIT_ASSERT_EQUAL_MESSAGE(page.body, 200, page.status);
+		const auto body = json(page.body);
+		CPPUNIT_ASSERT_EQUAL(std::size_t(2), body->getArray("resources")->size());
+		CPPUNIT_ASSERT_EQUAL(std::size_t(0), body->getArray("errors")->size());
+		const auto pagination = body->getObject("meta")->getObject("pagination");
+		CPPUNIT_ASSERT_EQUAL(1, pagination->getValue<int>("offset"));
+		CPPUNIT_ASSERT_EQUAL(2, pagination->getValue<int>("limit"));
+		CPPUNIT_ASSERT_EQUAL(5, pagination->getValue<int>("total"));
+		CPPUNIT_ASSERT_EQUAL(std::size_t(5), json(raw.send("GET", "/devices/queries/devices/v1", "", bearer).body)->getArray("resources")->size());
+		assertMetaOnly(raw.send("GET", "/devices/queries/devices/v1?limit=0", "", bearer), 400, "limit must be an integer between 1 and 5000");
+		assertMetaOnly(raw.send("GET", "/devices/queries/devices/v1?offset=-1", "", bearer), 400, "offset must be a non-negative integer");
+		CPPUNIT_ASSERT_EQUAL(404, raw.send("GET", "/sensors/queries/sensors/v1", "", bearer).status);
+	}
+
+	/// 15 requests a minute per address without a valid token; then 429 with Retryafter.
+	void testUnauthenticatedRequestsAreLimited()
+	{
+		RawClient raw = client();
+		for (int i = 0; i < 15; ++i) assertMetaOnly(raw.probe("not-a-token"), 401, "access denied, invalid bearer token");
+		const RawReply limited = raw.probe("not-a-token");
+		assertMetaOnly(limited, 429, "API rate limit exceeded.");
+		CPPUNIT_ASSERT_EQUAL(std::string("15"), limited.header("X-Ratelimit-Limit"));
+		CPPUNIT_ASSERT(!limited.header("X-Ratelimit-Retryafter").empty());
+		const std::string token = accessTokenIn(raw.token(US1_CLIENT, US1_SECRET).body);
+		CPPUNIT_ASSERT_EQUAL_MESSAGE("a valid token is not limited by it", 200, raw.probe(token).status);
+	}
+
+	/// RFC 9112: no Content-Length and no chunked encoding means an empty body, answered at once.
+	void testPostWithoutLengthHasNoBody()
+	{
+		restart([] { auto options = emulatorOptions(); options.tls = false; return options; }());
+		Poco::Net::StreamSocket socket(Poco::Net::SocketAddress(Poco::URI(_emulator->baseUrl("us-1")).getHost(), Poco::URI(_emulator->baseUrl("us-1")).getPort()));
+		socket.setReceiveTimeout(Poco::Timespan(5, 0));
+		const std::string request = "POST /oauth2/token HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\n\r\n";
+		socket.sendBytes(request.data(), static_cast<int>(request.size()));
+		const auto started = std::chrono::steady_clock::now();
+		char buffer[512];
+		const int got = socket.receiveBytes(buffer, sizeof(buffer));
+		CPPUNIT_ASSERT(got > 0);
+		CPPUNIT_ASSERT(std::chrono::steady_clock::now() - started < std::chrono::seconds(2));
+		CPPUNIT_ASSERT_MESSAGE(std::string(buffer, static_cast<std::size_t>(got)), std::string(buffer, static_cast<std::size_t>(got)).rfind("HTTP/1.1 400", 0) == 0);
+	}
+
+	/// A host keeps up to 256 sessions, each with an idle keep-alive connection: one more
+	/// connection is still answered at once.
+	void testManyIdleConnections()
+	{
+		std::vector<RawClient> idle;
+		for (int i = 0; i < 300; ++i)
+		{
+			idle.push_back(client());
+			CPPUNIT_ASSERT_EQUAL(404, idle.back().send("GET", "/nothing-here").status);
+		}
+		const auto started = std::chrono::steady_clock::now();
+		CPPUNIT_ASSERT_EQUAL(201, client().token(US1_CLIENT, US1_SECRET).status);
+		CPPUNIT_ASSERT(std::chrono::steady_clock::now() - started < std::chrono::seconds(2));
+	}
+
 	void testTokenIssued()
 	{
 		const RawReply reply = client().token(US1_CLIENT, US1_SECRET);
@@ -231,7 +302,7 @@ public:
 			"the request body must be application/x-www-form-urlencoded");
 		assertMetaOnly(raw.send("GET", "/oauth2/token"), 405, "Method Not Allowed");
 		assertMetaOnly(raw.send("DELETE", "/oauth2/revoke"), 405, "Method Not Allowed");
-		assertMetaOnly(raw.send("POST", "/sensors/queries/sensors/v1"), 405, "Method Not Allowed");
+		assertMetaOnly(raw.send("POST", "/devices/queries/devices/v1"), 405, "Method Not Allowed");
 		assertMetaOnly(raw.send("GET", "/no/such/route"), 404, "Not Found");
 		RawClient fresh = client();
 		assertMetaOnly(fresh.send("POST", "/oauth2/token", std::string(100 * 1024, 'a')), 400, "request body too large");

@@ -101,7 +101,7 @@ RawReply RawClient::revoke(const std::string& token, const std::string& clientId
 
 RawReply RawClient::probe(const std::string& token)
 {
-	return send("GET", "/sensors/queries/sensors/v1", "", {{"Authorization", "Bearer " + token}});
+	return send("GET", "/devices/queries/devices/v1?limit=1", "", {{"Authorization", "Bearer " + token}});
 }
 
 std::string accessTokenIn(const std::string& body)
