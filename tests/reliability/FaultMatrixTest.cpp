@@ -9,10 +9,13 @@
 
 #include <cppunit/extensions/HelperMacros.h>
 
+#include <csignal>
 #include <iomanip>
 #include <iostream>
 #include <sstream>
 #include <thread>
+
+#include <pthread.h>
 
 using namespace Falcon::Plugin;
 using namespace Falcon::Testing;
@@ -97,6 +100,7 @@ class FaultMatrixTest: public CppUnit::TestFixture
 	CPPUNIT_TEST_SUITE(FaultMatrixTest);
 	CPPUNIT_TEST(testFaultMatrix);
 	CPPUNIT_TEST(testEveryCallAfterATimeoutKeepsItsDeadline);
+	CPPUNIT_TEST(testClosingACutConnectionRaisesNoSigpipe);
 	CPPUNIT_TEST_SUITE_END();
 
 	static constexpr milliseconds CALL_TIMEOUT{2000};
@@ -270,6 +274,28 @@ public:
 			for (const std::string& problem : row.problems) details += row.scenario + " / " + row.action + ": " + problem + "\n";
 		CPPUNIT_ASSERT_EQUAL_MESSAGE(details, std::size_t(0), failed);
 		CPPUNIT_ASSERT_EQUAL(SCENARIOS.size() * 2, rows.size());
+	}
+
+	/// When the deadline cuts a TLS connection, closing it still writes the TLS goodbye, into a
+	/// socket that is shut down: a host whose thread takes SIGPIPE as most C programs do (default
+	/// action, not blocked) must live on. The call runs on such a thread; a SIGPIPE would end the
+	/// whole test program.
+	void testClosingACutConnectionRaisesNoSigpipe()
+	{
+		_emulator->faults().add("token=trickle-body:150x1");
+		std::string kind;
+		std::thread caller([&] {
+			::signal(SIGPIPE, SIG_DFL);
+			sigset_t sigpipe;
+			sigemptyset(&sigpipe);
+			sigaddset(&sigpipe, SIGPIPE);
+			pthread_sigmask(SIG_UNBLOCK, &sigpipe, nullptr);
+			kind = invoke("token", R"({"force": true})", goodConnection()).errorKind();
+			// The session is dropped with the plugin's registry only at unload: close it now.
+			_plugin.reset();
+		});
+		caller.join();
+		CPPUNIT_ASSERT_EQUAL(std::string("timeout"), kind);
 	}
 
 	/// A step times out, then its cleanup revokes on the same session: that call and every one

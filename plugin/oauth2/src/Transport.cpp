@@ -9,6 +9,8 @@
 #include <Poco/Net/NetException.h>
 #include <Poco/Net/SSLException.h>
 
+#include <pthread.h>
+#include <signal.h>
 #include <sys/stat.h>
 
 #include <algorithm>
@@ -36,9 +38,43 @@ Transport::Transport(TransportSettings settings, Poco::Logger& logger, Redactor&
 		_logger.warning("TLS certificate verification is OFF for this session: any server can impersonate the Falcon API and receive the client secret");
 }
 
-Transport::~Transport() = default;
-
 namespace {
+
+/// Keeps a write to a connection the peer (or the deadline) has closed from killing the host:
+/// OpenSSL writes with plain write(2), which raises SIGPIPE, and a plugin must not change the
+/// process's signal dispositions. SIGPIPE is blocked in this thread for the call, and one that
+/// the call raised is taken before it is unblocked (one that was pending before is left alone).
+class SigpipeSuppressed
+{
+public:
+	SigpipeSuppressed()
+	{
+		sigemptyset(&_sigpipe);
+		sigaddset(&_sigpipe, SIGPIPE);
+		sigset_t pending;
+		_pendingBefore = sigpending(&pending) == 0 && sigismember(&pending, SIGPIPE) == 1;
+		pthread_sigmask(SIG_BLOCK, &_sigpipe, &_previous);
+	}
+
+	~SigpipeSuppressed()
+	{
+		sigset_t pending;
+		if (!_pendingBefore && sigpending(&pending) == 0 && sigismember(&pending, SIGPIPE) == 1)
+		{
+			const timespec now{0, 0};
+			sigtimedwait(&_sigpipe, nullptr, &now);
+		}
+		pthread_sigmask(SIG_SETMASK, &_previous, nullptr);
+	}
+
+	SigpipeSuppressed(const SigpipeSuppressed&) = delete;
+	SigpipeSuppressed& operator=(const SigpipeSuppressed&) = delete;
+
+private:
+	sigset_t _sigpipe;
+	sigset_t _previous;
+	bool _pendingBefore = false;
+};
 
 /// One TLS context per trust setting for the whole process: a context holds the parsed CA store
 /// (some 850 KiB for the system bundle), and a host may keep hundreds of sessions. A CA bundle
@@ -71,6 +107,13 @@ Poco::Net::Context::Ptr sharedTlsContext(const std::string& caBundle, bool verif
 }
 
 } // namespace
+
+Transport::~Transport()
+{
+	// A TLS connection says goodbye as it closes: a write like any other.
+	const SigpipeSuppressed quietly;
+	drop();
+}
 
 Poco::Net::Context::Ptr Transport::tlsContext()
 {
@@ -139,6 +182,7 @@ std::chrono::milliseconds Transport::setReadBudget(Deadline deadline)
 
 WireReply Transport::post(const Endpoint& target, const WireRequest& request, Deadline deadline, const std::atomic<bool>* cancelled)
 {
+	const SigpipeSuppressed quietly;
 	if (_session && !_origin.sameOrigin(target)) drop();
 	const bool reused = _session != nullptr;
 	try
