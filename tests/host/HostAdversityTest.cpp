@@ -1,5 +1,6 @@
 #include "FalconEmulator.h"
 #include "ChildProcess.h"
+#include "HostTestKit.h"
 #include "SuiteDriver.h"
 #include "TestDirectory.h"
 
@@ -23,17 +24,6 @@ const std::string SECRET = "adversity/Secret+value=2";
 /// A secret typed where an option's value goes: it must never be printed back.
 const std::string TYPO_SECRET = "Typo-Secret-7731-echo";
 const std::string PROXY_PASSWORD = "Adversity-proxy-Pa55";
-
-std::string writeFile(const std::string& name, const std::string& content, mode_t mode = 0600)
-{
-	const std::string path = testDirectory() + "/" + name;
-	{
-		Poco::FileOutputStream out(path);
-		out << content;
-	}
-	::chmod(path.c_str(), mode);
-	return path;
-}
 
 } // namespace
 
@@ -59,12 +49,7 @@ class HostAdversityTest: public CppUnit::TestFixture
 
 	Poco::Process::Env environment() const
 	{
-		Poco::Process::Env env;
-		env["FALCON_BASE_URL"] = _emulator->baseUrl("us-1");
-		env["FALCON_CA_BUNDLE"] = _emulator->caFile();
-		env["FALCON_CLIENT_ID"] = CLIENT;
-		env["FALCON_CLIENT_SECRET"] = SECRET;
-		return env;
+		return connectionEnvironment(*_emulator, CLIENT, SECRET);
 	}
 
 	static Finished host(const std::vector<std::string>& arguments, const Poco::Process::Env& env, const std::string& stdinText = "",
@@ -88,9 +73,7 @@ class HostAdversityTest: public CppUnit::TestFixture
 public:
 	void setUp() override
 	{
-		for (const char* name : {"FALCON_CLIENT_ID", "FALCON_CLIENT_SECRET", "FALCON_MEMBER_CID", "FALCON_CLOUD", "FALCON_BASE_URL",
-			"FALCON_CA_BUNDLE", "HTTPS_PROXY", "https_proxy", "NO_PROXY", "no_proxy"})
-			::unsetenv(name);
+		clearConnectionEnvironment();
 		Falcon::Emulator::EmulatorOptions options;
 		options.clouds = {"us-1"};
 		options.clients.add({CLIENT, SECRET, "us-1", {}, {}});
@@ -122,8 +105,8 @@ public:
 		::mkdir(directory.c_str(), 0700);
 		const std::string fifo = testDirectory() + "/a-fifo";
 		::mkfifo(fifo.c_str(), 0600);
-		const std::string huge = writeFile("huge.json", "{\"force\": true, \"pad\": \"" + std::string(2 * 1024 * 1024, 'x') + "\"}");
-		const std::string workflow = writeFile("huge.yaml", "version: 1\n# " + std::string(2 * 1024 * 1024, 'x') + "\n");
+		const std::string huge = writeTestFile("huge.json", "{\"force\": true, \"pad\": \"" + std::string(2 * 1024 * 1024, 'x') + "\"}");
+		const std::string workflow = writeTestFile("huge.yaml", "version: 1\n# " + std::string(2 * 1024 * 1024, 'x') + "\n");
 		const Poco::Process::Env env = environment();
 		assertRefused(host({"run", "token", "--input-file", directory}, env), "a directory, not a file");
 		assertRefused(host({"run", "token", "--input-file", fifo}, env), "a FIFO, not a file");
@@ -164,7 +147,7 @@ public:
 	{
 		const Poco::Process::Env env = environment();
 		auto config = [&](const std::string& name, const std::string& json) {
-			return host({"--config", writeFile(name, json), "run", "token", "--input", "{}"}, env);
+			return host({"--config", writeTestFile(name, json), "run", "token", "--input", "{}"}, env);
 		};
 		assertRefused(config("string-bool.json", R"({"falcon": {"verify_tls": "no"}})"), "connection.verify_tls: must be of type boolean");
 		assertRefused(config("number-text.json", R"({"falcon": {"user_agent": 123}})"), "connection.user_agent: must be of type string");

@@ -1,5 +1,6 @@
 #include "FalconEmulator.h"
 #include "ChildProcess.h"
+#include "HostTestKit.h"
 #include "SuiteDriver.h"
 #include "TestDirectory.h"
 
@@ -27,17 +28,6 @@ const std::string SECRET = "host/Secret+value=1";
 
 /// A finished run, with its stdout read as JSON.
 using Run = Finished;
-
-std::string writeFile(const std::string& name, const std::string& content, mode_t mode)
-{
-	const std::string path = testDirectory() + "/" + name;
-	{
-		Poco::FileOutputStream out(path);
-		out << content;
-	}
-	::chmod(path.c_str(), mode);
-	return path;
-}
 
 } // namespace
 
@@ -69,12 +59,7 @@ class HostCliTest: public CppUnit::TestFixture
 	/// The connection of the emulator, through the environment as a user would give it.
 	Poco::Process::Env environment(bool withSecret = true) const
 	{
-		Poco::Process::Env env;
-		env["FALCON_BASE_URL"] = _emulator->baseUrl("us-1");
-		env["FALCON_CA_BUNDLE"] = _emulator->caFile();
-		env["FALCON_CLIENT_ID"] = CLIENT;
-		if (withSecret) env["FALCON_CLIENT_SECRET"] = SECRET;
-		return env;
+		return connectionEnvironment(*_emulator, CLIENT, withSecret ? SECRET : "");
 	}
 
 	static Run host(const std::vector<std::string>& arguments, const Poco::Process::Env& env, const std::string& stdinText = "")
@@ -90,10 +75,7 @@ class HostCliTest: public CppUnit::TestFixture
 public:
 	void setUp() override
 	{
-		// The suite's own environment must not leak into the runs.
-		for (const char* name : {"FALCON_CLIENT_ID", "FALCON_CLIENT_SECRET", "FALCON_MEMBER_CID", "FALCON_CLOUD", "FALCON_BASE_URL",
-			"FALCON_CA_BUNDLE", "HTTPS_PROXY", "https_proxy"})
-			::unsetenv(name);
+		clearConnectionEnvironment();
 		Falcon::Emulator::EmulatorOptions options;
 		options.clouds = {"us-1", "us-2"};
 		options.clients.add({CLIENT, SECRET, "us-1", {}, {}});
@@ -158,7 +140,7 @@ public:
 		CPPUNIT_ASSERT_EQUAL_MESSAGE(label(revoke), 0, revoke.status);
 		CPPUNIT_ASSERT_EQUAL(200, revoke.json()->getValue<int>("status_code"));
 		CPPUNIT_ASSERT(_emulator->tokens().check(accessToken, "us-1") == Falcon::Emulator::TokenStore::State::Revoked);
-		const std::string file = writeFile("revoke-input.json", "{\"data\": {\"token\": \"" + accessToken + "\"}}", 0600);
+		const std::string file = writeTestFile("revoke-input.json", "{\"data\": {\"token\": \"" + accessToken + "\"}}", 0600);
 		CPPUNIT_ASSERT_EQUAL(0, host({"run", "oauth2RevokeToken", "--input-file", file}, environment()).status);
 	}
 
@@ -194,7 +176,7 @@ public:
 	void testUnansweredNameLookupEndsAtTheDeadline()
 	{
 		const Poco::Net::DatagramSocket silentResolver(Poco::Net::SocketAddress("127.0.0.153", 53), true);
-		const std::string resolvConf = writeFile("resolv.conf", "nameserver 127.0.0.153\noptions timeout:30 attempts:2\n", 0644);
+		const std::string resolvConf = writeTestFile("resolv.conf", "nameserver 127.0.0.153\noptions timeout:30 attempts:2\n", 0644);
 		Poco::Process::Env env = environment();
 		env["FALCON_BASE_URL"] = "https://api.unanswered-lookup.test";
 		const Run run = runProgram("unshare", {"--mount", "sh", "-c", "mount --bind \"$0\" /etc/resolv.conf && exec \"$@\"", resolvConf,
@@ -206,7 +188,7 @@ public:
 
 	void testLayers()
 	{
-		const std::string ini = writeFile("layers.ini", "[falcon]\ncloud = us-2\nbase_url = https://127.0.0.1:1\nclient_id = from-file\nmember_cid = abcdef\n", 0644);
+		const std::string ini = writeTestFile("layers.ini", "[falcon]\ncloud = us-2\nbase_url = https://127.0.0.1:1\nclient_id = from-file\nmember_cid = abcdef\n", 0644);
 		Poco::Process::Env none;
 		Run config = host({"--config", ini, "config"}, none);
 		CPPUNIT_ASSERT_EQUAL_MESSAGE(label(config), 0, config.status);
@@ -227,13 +209,13 @@ public:
 
 		// The layers decide where the call goes: the file's URL is dead, the environment's works,
 		// and a flag pointing at the dead one again wins over both.
-		const std::string json = writeFile("layers.json", "{\"falcon\": {\"base_url\": \"https://127.0.0.1:1\", \"call_timeout_s\": 5}}", 0644);
+		const std::string json = writeTestFile("layers.json", "{\"falcon\": {\"base_url\": \"https://127.0.0.1:1\", \"call_timeout_s\": 5}}", 0644);
 		const Run run = host({"--config", json, "run", "token", "--input", "{}"}, env);
 		CPPUNIT_ASSERT_EQUAL_MESSAGE(label(run), 0, run.status);
 		const Run fileOnly = host({"--config", json, "run", "token", "--input", "{}", "--base-url", "https://127.0.0.1:1"}, env);
 		CPPUNIT_ASSERT_EQUAL_MESSAGE(label(fileOnly), 1, fileOnly.status);
 
-		const std::string unknown = writeFile("unknown.ini", "[falcon]\ncolud = us-1\n", 0644);
+		const std::string unknown = writeTestFile("unknown.ini", "[falcon]\ncolud = us-1\n", 0644);
 		const Run bad = host({"--config", unknown, "config"}, none);
 		CPPUNIT_ASSERT_EQUAL(2, bad.status);
 		CPPUNIT_ASSERT(bad.err.find("unknown setting falcon.colud") != std::string::npos);
@@ -255,14 +237,14 @@ public:
 
 	void testSecretFile()
 	{
-		const std::string shared = writeFile("shared-secret", SECRET + "\n", 0644);
+		const std::string shared = writeTestFile("shared-secret", SECRET + "\n", 0644);
 		const Run refused = host({"--client-secret-file", shared, "run", "token", "--input", "{}"}, environment(false));
 		CPPUNIT_ASSERT_EQUAL(2, refused.status);
 		CPPUNIT_ASSERT(refused.err.find("is readable by group or others (mode 0644); run chmod 600") != std::string::npos);
-		const std::string mine = writeFile("private-secret", SECRET + "\n", 0600);
+		const std::string mine = writeTestFile("private-secret", SECRET + "\n", 0600);
 		const Run run = host({"--client-secret-file", mine, "run", "token", "--input", "{}"}, environment(false));
 		CPPUNIT_ASSERT_EQUAL_MESSAGE(label(run), 0, run.status);
-		const std::string leaky = writeFile("leaky.ini", "[falcon]\nclient_secret = " + SECRET + "\n", 0640);
+		const std::string leaky = writeTestFile("leaky.ini", "[falcon]\nclient_secret = " + SECRET + "\n", 0640);
 		const Run config = host({"--config", leaky, "config"}, {});
 		CPPUNIT_ASSERT_EQUAL(2, config.status);
 		CPPUNIT_ASSERT(config.err.find("--config " + leaky + " is readable by group or others") != std::string::npos);

@@ -1,5 +1,6 @@
 #include "FalconEmulator.h"
 #include "ChildProcess.h"
+#include "HostTestKit.h"
 #include "SuiteDriver.h"
 #include "TestDirectory.h"
 
@@ -33,10 +34,7 @@ std::string example(const std::string& name)
 
 std::string writeWorkflow(const std::string& name, const std::string& yaml)
 {
-	const std::string path = testDirectory() + "/" + name;
-	Poco::FileOutputStream out(path);
-	out << yaml;
-	return path;
+	return writeTestFile(name, yaml, 0644);
 }
 
 } // namespace
@@ -60,12 +58,7 @@ class HostWorkflowTest: public CppUnit::TestFixture
 
 	Poco::Process::Env environment(const std::string& secret = SECRET) const
 	{
-		Poco::Process::Env env;
-		env["FALCON_BASE_URL"] = _emulator->baseUrl("us-1");
-		env["FALCON_CA_BUNDLE"] = _emulator->caFile();
-		env["FALCON_CLIENT_ID"] = CLIENT;
-		env["FALCON_CLIENT_SECRET"] = secret;
-		return env;
+		return connectionEnvironment(*_emulator, CLIENT, secret);
 	}
 
 	Run host(const std::vector<std::string>& arguments, const Poco::Process::Env& env,
@@ -82,7 +75,7 @@ class HostWorkflowTest: public CppUnit::TestFixture
 public:
 	void setUp() override
 	{
-		for (const char* name : {"FALCON_CLIENT_ID", "FALCON_CLIENT_SECRET", "FALCON_BASE_URL", "FALCON_CA_BUNDLE", "HTTPS_PROXY"}) ::unsetenv(name);
+		clearConnectionEnvironment();
 		Falcon::Emulator::EmulatorOptions options;
 		options.clouds = {"us-1"};
 		options.clients.add({CLIENT, SECRET, "us-1", {CHILD, OTHER_CHILD}, {}});

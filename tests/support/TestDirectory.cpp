@@ -2,12 +2,26 @@
 
 #include "CertificateAuthority.h"
 
+#include <sys/stat.h>
+
 #include <Poco/File.h>
+#include <Poco/FileStream.h>
 #include <Poco/Path.h>
 #include <Poco/TemporaryFile.h>
 
 namespace Falcon {
 namespace Testing {
+
+std::string writeTestFile(const std::string& name, const std::string& content, unsigned mode)
+{
+	const std::string path = Poco::Path(testDirectory(), name).toString();
+	{
+		Poco::FileOutputStream out(path);
+		out << content;
+	}
+	::chmod(path.c_str(), static_cast<mode_t>(mode));
+	return path;
+}
 
 const std::string& testDirectory()
 {

@@ -24,14 +24,6 @@ Finished run(const std::vector<std::string>& arguments, const std::function<void
 	return runProgram(FALCON_EMULATOR_BINARY, arguments, {}, "", whileRunning);
 }
 
-std::string writeFile(const std::string& name, const std::string& content)
-{
-	const std::string path = testDirectory() + "/" + name;
-	Poco::FileOutputStream out(path);
-	out << content;
-	return path;
-}
-
 } // namespace
 
 /// The falcon-emulator binary: help, refusals, start-up report, serving, and clean shutdown.
@@ -70,7 +62,7 @@ public:
 
 	void testBadClientsFile()
 	{
-		const std::string path = writeFile("bad-clients.json", "{\"clients\": [{\"client_id\": \"x\"}]}");
+		const std::string path = writeTestFile("bad-clients.json", "{\"clients\": [{\"client_id\": \"x\"}]}");
 		const Finished finished = run({"--clients=" + path});
 		CPPUNIT_ASSERT_EQUAL(64, finished.status);
 		CPPUNIT_ASSERT(finished.err.find("clients[0].client_secret: a non-empty string is required") != std::string::npos);
@@ -81,7 +73,7 @@ public:
 
 	void testServesAndStopsOnSigterm()
 	{
-		const std::string clients = writeFile("clients.json",
+		const std::string clients = writeTestFile("clients.json",
 			"{\"clients\": [{\"client_id\": \"" + US1_CLIENT + "\", \"client_secret\": \"" + US1_SECRET + "\", \"cloud\": \"us-1\"}]}");
 		const std::string ready = testDirectory() + "/ready.json";
 		int tokenStatus = 0;
