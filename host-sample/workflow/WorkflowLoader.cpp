@@ -14,12 +14,14 @@
 #include <Poco/Path.h>
 #include <Poco/RegularExpression.h>
 
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
 #include <map>
 #include <optional>
 #include <set>
+#include <sstream>
 
 namespace Falcon {
 namespace Workflow {
@@ -62,6 +64,35 @@ std::optional<YAML::Node> exceedsBudget(const YAML::Node& node, std::size_t& bud
 		if (auto stopped = exceedsBudget(child, budget, depth + 1)) return stopped;
 	}
 	return std::nullopt;
+}
+
+/// Where a second YAML document with content starts, if the text holds one. Reads the events of
+/// the first two documents only: yaml-cpp's LoadAll can take a malformed text for endless empty
+/// documents and never return.
+std::optional<YAML::Mark> secondDocument(const std::string& yaml)
+{
+	class Content: public YAML::EventHandler
+	{
+	public:
+		YAML::Mark start;
+		bool found = false;
+
+		void OnDocumentStart(const YAML::Mark& mark) override { start = mark; }
+		void OnDocumentEnd() override {}
+		void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+		void OnAlias(const YAML::Mark&, YAML::anchor_t) override { found = true; }
+		void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override { found = true; }
+		void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override { found = true; }
+		void OnSequenceEnd() override {}
+		void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override { found = true; }
+		void OnMapEnd() override {}
+	};
+	std::istringstream in(yaml);
+	YAML::Parser parser(in);
+	Content first;
+	Content second;
+	if (!parser.HandleNextDocument(first) || !parser.HandleNextDocument(second) || !second.found) return std::nullopt;
+	return second.start;
 }
 
 /// YAML -> JSON values, remembering where each path came from.
@@ -504,10 +535,9 @@ WorkflowDefinition WorkflowLoader::loadText(const std::string& yaml, const std::
 	YAML::Node document;
 	try
 	{
-		const std::vector<YAML::Node> documents = YAML::LoadAll(yaml);
-		if (documents.size() > 1)
-			throw WorkflowInvalid({located(documents[1].Mark(), "a second YAML document: a workflow file holds one (remove the '---' line or split the file)")});
-		if (!documents.empty()) document = documents.front();
+		document = YAML::Load(yaml);
+		if (const auto second = secondDocument(yaml))
+			throw WorkflowInvalid({located(*second, "a second YAML document: a workflow file holds one (remove the '---' line or split the file)")});
 	}
 	catch (const YAML::Exception& e)
 	{

@@ -225,7 +225,7 @@ public:
 
 	void testOneDocumentPerFile()
 	{
-		expectOne(HEAD + "steps:\n  - {id: a, action: token}\n---\nversion: 1\n", "wf.yaml:6:1: a second YAML document");
+		expectOne(HEAD + "steps:\n  - {id: a, action: token}\n---\nversion: 1\n", "wf.yaml:5:1: a second YAML document");
 	}
 
 	/// Text from the file is quoted, escaped and cut: a workflow from elsewhere cannot clear the
