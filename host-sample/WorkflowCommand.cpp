@@ -113,12 +113,8 @@ int FalconHost::workflow(const std::vector<std::string>& arguments)
 	options.logger = &Poco::Logger::get("falcon.oauth2");
 
 	Workflow::WorkflowRunner runner(definition, options);
-	// Whatever logs during the run goes through the run's mask.
-	for (const char* name : {"falcon.host", "falcon.oauth2"})
-	{
-		Poco::Logger& logger = Poco::Logger::get(name);
-		logger.setChannel(new Workflow::MaskingChannel(runner.mask(), logger.getChannel()));
-	}
+	// Whatever logs during the run goes through the run's mask, and only while the mask lives.
+	const Workflow::MaskedLogging masked(runner.mask(), {"falcon.host", "falcon.oauth2"});
 	Poco::JSON::Object::Ptr record;
 	try
 	{

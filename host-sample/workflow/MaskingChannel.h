@@ -3,7 +3,12 @@
 #include "SecretMask.h"
 
 #include <Poco/Channel.h>
+#include <Poco/Logger.h>
 #include <Poco/Message.h>
+
+#include <string>
+#include <utility>
+#include <vector>
 
 namespace Falcon {
 namespace Workflow {
@@ -25,6 +30,34 @@ public:
 private:
 	const SecretMask& _mask;
 	Poco::Channel::Ptr _next;
+};
+
+/// While alive, the named loggers log through a MaskingChannel; their own channels come back
+/// when it goes. Declared after what owns the mask, it is gone first: no channel can outlive
+/// the mask it reads.
+class MaskedLogging
+{
+public:
+	MaskedLogging(const SecretMask& mask, const std::vector<std::string>& loggers)
+	{
+		for (const auto& name : loggers)
+		{
+			Poco::Logger& logger = Poco::Logger::get(name);
+			_previous.emplace_back(&logger, logger.getChannel());
+			logger.setChannel(new MaskingChannel(mask, logger.getChannel()));
+		}
+	}
+
+	~MaskedLogging()
+	{
+		for (auto& previous : _previous) previous.first->setChannel(previous.second);
+	}
+
+	MaskedLogging(const MaskedLogging&) = delete;
+	MaskedLogging& operator=(const MaskedLogging&) = delete;
+
+private:
+	std::vector<std::pair<Poco::Logger*, Poco::Channel::Ptr>> _previous;
 };
 
 } } // namespace Falcon::Workflow

@@ -3,6 +3,10 @@
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 
+#include <openssl/evp.h>
+
+#include <stdexcept>
+
 namespace Falcon {
 namespace Actions {
 
@@ -54,18 +58,28 @@ void CallCache::appendKey(std::string& key, const Poco::Dynamic::Var& value)
 	}
 }
 
+std::string CallCache::digestOf(const std::string& key)
+{
+	unsigned char digest[EVP_MAX_MD_SIZE];
+	unsigned int size = 0;
+	if (EVP_Digest(key.data(), key.size(), digest, &size, EVP_sha256(), nullptr) != 1) throw std::runtime_error("SHA-256 failed");
+	return std::string(reinterpret_cast<const char*>(digest), size);
+}
+
 std::shared_ptr<OAuth2::OAuth2Client> CallCache::find(const std::string& key) const
 {
+	const std::string digest = digestOf(key);
 	std::lock_guard<std::mutex> lock(_mutex);
-	const auto it = _calls.find(key);
+	const auto it = _calls.find(digest);
 	return it == _calls.end() ? nullptr : it->second.lock();
 }
 
 void CallCache::remember(const std::string& key, std::shared_ptr<OAuth2::OAuth2Client> session)
 {
+	const std::string digest = digestOf(key);
 	std::lock_guard<std::mutex> lock(_mutex);
 	if (_calls.size() >= CAPACITY) _calls.clear();
-	_calls[key] = session;
+	_calls[digest] = session;
 }
 
 } } // namespace Falcon::Actions

@@ -16,6 +16,8 @@ namespace Actions {
 /// schemas and the session each resolved to, so a host that calls an action a thousand times
 /// with the same objects pays for validation and session lookup once. Bounded: when full it
 /// starts over. It does not keep sessions alive: one the registry let go is looked up anew.
+/// It keeps only a SHA-256 digest of each key: a key holds the call's client secret and token,
+/// which the cache must not keep a second copy of (SessionRegistry keeps none either).
 class CallCache
 {
 public:
@@ -30,6 +32,8 @@ public:
 
 private:
 	mutable std::mutex _mutex;
+	static std::string digestOf(const std::string& key);
+
 	std::unordered_map<std::string, std::weak_ptr<OAuth2::OAuth2Client>> _calls;
 };
 

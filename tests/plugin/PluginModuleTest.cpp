@@ -14,6 +14,7 @@ class PluginModuleTest: public CppUnit::TestFixture
 {
 	CPPUNIT_TEST_SUITE(PluginModuleTest);
 	CPPUNIT_TEST(testManifestListsBothActions);
+	CPPUNIT_TEST(testMissingOutputIsAFailure);
 	CPPUNIT_TEST(testSchemasAreTheFiles);
 	CPPUNIT_TEST(testTokenKeywordStyleAndCache);
 	CPPUNIT_TEST(testTokenUberStyle);
@@ -61,6 +62,17 @@ public:
 	{
 		_plugin.reset();
 		_emulator.reset();
+	}
+
+	/// A result without an output is a failure a host can see, not a success with status 0.
+	void testMissingOutputIsAFailure()
+	{
+		const ActionResult missing(nullptr);
+		CPPUNIT_ASSERT(!missing.ok());
+		CPPUNIT_ASSERT_EQUAL(500, missing.statusCode());
+		CPPUNIT_ASSERT_EQUAL(std::string("protocol"), missing.errorKind());
+		const auto problems = schemaValidator("error.schema.json")->validate(missing.output()->get("error"), "error");
+		CPPUNIT_ASSERT_MESSAGE(problems.empty() ? "" : problems.front(), problems.empty());
 	}
 
 	void testManifestListsBothActions()

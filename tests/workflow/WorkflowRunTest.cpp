@@ -3,6 +3,7 @@
 
 #include "falcon/plugin/PluginLoader.h"
 #include "workflow/WorkflowLoader.h"
+#include "workflow/MaskingChannel.h"
 #include "workflow/WorkflowRunner.h"
 
 #include <Poco/JSON/Parser.h>
@@ -40,6 +41,7 @@ private:
 class WorkflowRunTest: public CppUnit::TestFixture
 {
 	CPPUNIT_TEST_SUITE(WorkflowRunTest);
+	CPPUNIT_TEST(testMaskedLoggingEndsWithItsScope);
 	CPPUNIT_TEST(testRetryAgainstFaults);
 	CPPUNIT_TEST(testConditionsAndOnError);
 	CPPUNIT_TEST(testForEachSharesOneToken);
@@ -109,6 +111,21 @@ public:
 	{
 		_plugin.unload();
 		_emulator.reset();
+	}
+
+	/// The run's masking channel lives only as long as the mask it reads: the logger's own
+	/// channel is back once the scope ends, and logging then reads no freed mask.
+	void testMaskedLoggingEndsWithItsScope()
+	{
+		Poco::Logger& logger = Poco::Logger::get("test.masked");
+		const Poco::Channel::Ptr original = logger.getChannel();
+		{
+			SecretMask mask;
+			mask.add("masked-value-123");
+			const MaskedLogging masked(mask, {"test.masked"});
+			CPPUNIT_ASSERT(logger.getChannel().get() != original.get());
+		}
+		CPPUNIT_ASSERT(logger.getChannel().get() == original.get());
 	}
 
 	void testRetryAgainstFaults()

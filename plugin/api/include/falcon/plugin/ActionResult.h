@@ -14,6 +14,7 @@ namespace Plugin {
 class FALCON_PLUGIN_EXPORT ActionResult
 {
 public:
+	/// A null `output` is a failure (status 500, kind "protocol"), never a success.
 	explicit ActionResult(Poco::JSON::Object::Ptr output);
 	virtual ~ActionResult();
 
