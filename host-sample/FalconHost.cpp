@@ -361,9 +361,7 @@ Poco::JSON::Object::Ptr FalconHost::readInput() const
 
 Plugin::ActionResult FalconHost::invoke(const Plugin::Action& action, const Poco::JSON::Object::Ptr& input, const Poco::JSON::Object::Ptr& connection)
 {
-	const double timeout = connection->has("call_timeout_s") ? connection->getValue<double>("call_timeout_s") : 60.0;
-	const auto deadline = Plugin::ActionContext::Clock::now()
-		+ std::chrono::duration_cast<Plugin::ActionContext::Clock::duration>(std::chrono::duration<double>(timeout));
+	const auto deadline = Plugin::ActionContext::deadlineAfter(Plugin::ActionContext::callTimeoutOf(connection));
 	const Plugin::ActionContext context(connection, Poco::Logger::get("falcon.oauth2"), deadline);
 	return action.invoke(input, context);
 }

@@ -277,12 +277,12 @@ Object WorkflowRunner::attempt(const StepDefinition& step, const Context& contex
 	const auto with = resolve(step.with, context);
 	const Poco::Dynamic::Var resolved = with ? *with : Poco::Dynamic::Var();
 	const Object input = asObject(resolved) ? asObject(resolved) : Object(new Poco::JSON::Object);
-	const double callTimeout = _options.connection && _options.connection->has("call_timeout_s") ? _options.connection->getValue<double>("call_timeout_s") : 60;
+	const double callTimeout = Plugin::ActionContext::callTimeoutOf(_options.connection);
 	for (int attempt = 1;; ++attempt)
 	{
 		++attempts;
 		const double timeout = step.timeoutSeconds > 0 ? step.timeoutSeconds : callTimeout;
-		const auto deadline = Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(timeout));
+		const auto deadline = Plugin::ActionContext::deadlineAfter(timeout);
 		// Cleanup steps (always()) are never given up: a minted token still gets revoked, within
 		// the step's own deadline. Other calls end when the run is abandoned.
 		const Plugin::ActionContext actionContext(_options.connection, *_options.logger, deadline,

@@ -100,11 +100,7 @@ Plugin::ActionResult invoke(const char* name, const char* inputJson, const char*
 	thread_local ParsedText lastInput, lastConnection;
 	const auto input = lastInput.parse(inputJson, "input");
 	const auto connection = lastConnection.parse(connectionJson, "connection");
-	double callTimeout = 60;
-	if (connection->has("call_timeout_s") && connection->get("call_timeout_s").isNumeric())
-		callTimeout = connection->getValue<double>("call_timeout_s");
-	const auto deadline = Plugin::ActionContext::Clock::now()
-		+ std::chrono::duration_cast<Plugin::ActionContext::Clock::duration>(std::chrono::duration<double>(std::min(std::max(callTimeout, 0.001), 3600.0)));
+	const auto deadline = Plugin::ActionContext::deadlineAfter(Plugin::ActionContext::callTimeoutOf(connection));
 	const Plugin::ActionContext context(connection, Poco::Logger::get("falcon.plugin"), deadline);
 	return action->invoke(input, context);
 }

@@ -1,5 +1,8 @@
 #include "falcon/plugin/Action.h"
 
+#include <algorithm>
+#include <cmath>
+
 namespace Falcon {
 namespace Plugin {
 
@@ -22,5 +25,18 @@ ActionContext::ActionContext(Poco::JSON::Object::Ptr connection, Poco::Logger& l
 }
 
 ActionContext::~ActionContext() = default;
+
+double ActionContext::callTimeoutOf(const Poco::JSON::Object::Ptr& connection)
+{
+	if (connection && connection->has("call_timeout_s") && connection->get("call_timeout_s").isNumeric())
+		return connection->getValue<double>("call_timeout_s");
+	return 60.0;
+}
+
+ActionContext::Clock::time_point ActionContext::deadlineAfter(double seconds)
+{
+	const double bounded = std::isnan(seconds) ? 60.0 : std::min(std::max(seconds, 0.001), 3600.0);
+	return Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(bounded));
+}
 
 } } // namespace Falcon::Plugin

@@ -24,12 +24,18 @@ public:
 		std::shared_ptr<const std::atomic<bool>> cancelled = nullptr);
 	virtual ~ActionContext();
 
+	/// The connection's call_timeout_s, or its default of 60 s when absent or not a number.
+	static double callTimeoutOf(const Poco::JSON::Object::Ptr& connection);
+	/// The deadline of a call that may take `seconds` from now, kept within the schema's range
+	/// (1 ms to 1 h): every host turns a timeout into a deadline the same way.
+	static Clock::time_point deadlineAfter(double seconds);
+
 	const Poco::JSON::Object::Ptr& connection() const { return _connection; }
 	Poco::Logger& logger() const { return _logger; }
 	Clock::time_point deadline() const { return _deadline; }
 
-	/// True once the host asked the call to stop (for example on SIGINT). Checked between
-	/// retries; a call in flight still ends by its deadline.
+	/// True once the host asked the call to stop (a second SIGINT): no further attempt starts,
+	/// and the exchange in flight ends within about 50 ms.
 	bool cancelled() const { return _cancelled && _cancelled->load(); }
 	const std::atomic<bool>* cancellationFlag() const { return _cancelled.get(); }
 
