@@ -51,8 +51,10 @@ public:
 		if (!thread.joinable()) thread = std::thread([this] { run(); });
 		entry.position = armed.emplace(deadline, &entry);
 		if (entry.cancelled) ++cancellable;
-		// The watcher sleeps until the earliest deadline: wake it only when that one changed.
-		if (entry.position == armed.begin() || entry.cancelled) changed.notify_one();
+		// Waking the watcher is a thread switch: only when it would sleep past this deadline (or
+		// must start looking at a cancellation flag). Calls one after another with the same
+		// timeout each end later than the one before, so they wake it about once per timeout.
+		if (deadline < plannedWake || entry.cancelled) changed.notify_one();
 	}
 
 	void disarm(SocketDeadline::Entry& entry)
@@ -90,28 +92,19 @@ private:
 		std::unique_lock<std::mutex> lock(mutex);
 		while (!stopping)
 		{
-			if (armed.empty())
+			const auto now = Clock::now();
+			for (auto it = armed.begin(); it != armed.end();)
 			{
-				changed.wait(lock);
-				continue;
+				SocketDeadline::Entry& entry = *(it++)->second;
+				if (entry.position->first <= now || (entry.cancelled && entry.cancelled->load())) shutDown(entry);
+				else if (cancellable == 0) break; // in deadline order: the rest are later
 			}
-			if (cancellable > 0)
-			{
-				for (auto it = armed.begin(); it != armed.end();)
-				{
-					SocketDeadline::Entry& entry = *(it++)->second;
-					if (entry.cancelled && entry.cancelled->load()) shutDown(entry);
-				}
-				if (armed.empty()) continue;
-			}
-			const auto first = armed.begin();
-			if (Clock::now() < first->first)
-			{
-				const Deadline wake = cancellable > 0 ? std::min(first->first, Clock::now() + CANCEL_POLL) : first->first;
-				changed.wait_until(lock, wake);
-				continue;
-			}
-			shutDown(*first->second);
+			// With nothing armed, keep the last plan: a wake-up then costs less than one per call.
+			if (!armed.empty()) plannedWake = armed.begin()->first;
+			else if (plannedWake <= now) plannedWake = Deadline::max();
+			if (cancellable > 0) plannedWake = std::min(plannedWake, now + CANCEL_POLL);
+			if (plannedWake == Deadline::max()) changed.wait(lock);
+			else changed.wait_until(lock, plannedWake);
 		}
 	}
 
@@ -119,6 +112,7 @@ private:
 	std::condition_variable changed;
 	std::multimap<Deadline, SocketDeadline::Entry*> armed;
 	std::size_t cancellable = 0; ///< armed entries with a cancellation flag to look at
+	Deadline plannedWake = Deadline::max(); ///< when the watcher wakes next on its own
 	bool stopping = false;
 	std::thread thread;
 };

@@ -182,7 +182,9 @@ std::chrono::milliseconds Transport::setReadBudget(Deadline deadline)
 
 WireReply Transport::post(const Endpoint& target, const WireRequest& request, Deadline deadline, const std::atomic<bool>* cancelled)
 {
-	const SigpipeSuppressed quietly;
+	// Plain sockets send with MSG_NOSIGNAL; only TLS (OpenSSL's own writes) needs the guard.
+	std::optional<SigpipeSuppressed> quietly;
+	if (target.secure() || (_session && _origin.secure())) quietly.emplace();
 	if (_session && !_origin.sameOrigin(target)) drop();
 	const bool reused = _session != nullptr;
 	try
