@@ -2,6 +2,7 @@
 
 #include "BoundedRead.h"
 #include "HostError.h"
+#include "JsonText.h"
 #include "QuotedText.h"
 
 #include "falcon/plugin/EnumSpellings.h"
@@ -345,18 +346,9 @@ Poco::JSON::Object::Ptr FalconHost::readInput() const
 		if (::isatty(STDIN_FILENO) != 1) text = readStream(std::cin, MAX_DOCUMENT_BYTES, source);
 		if (text.find_first_not_of(" \t\r\n") == std::string::npos) text = "{}";
 	}
-	try
-	{
-		Poco::JSON::Parser parser;
-		const Poco::Dynamic::Var value = parser.parse(text);
-		if (value.type() != typeid(Poco::JSON::Object::Ptr)) throw HostError(source + ": the input must be a JSON object");
-		return value.extract<Poco::JSON::Object::Ptr>();
-	}
-	catch (const Poco::Exception& e)
-	{
-		// Say where, not what: the text may carry a token.
-		throw HostError(source + ": not valid JSON (" + e.message().substr(0, e.message().find(':')) + ")");
-	}
+	const Poco::JSON::Object::Ptr input = parseJsonObject(text, source);
+	if (!input) throw HostError(source + ": the input must be a JSON object");
+	return input;
 }
 
 Plugin::ActionResult FalconHost::invoke(const Plugin::Action& action, const Poco::JSON::Object::Ptr& input, const Poco::JSON::Object::Ptr& connection)

@@ -2,9 +2,9 @@
 
 #include "BoundedRead.h"
 #include "HostError.h"
+#include "JsonText.h"
 
 #include <Poco/Environment.h>
-#include <Poco/JSON/Parser.h>
 #include <Poco/NumberParser.h>
 #include <Poco/String.h>
 #include <Poco/URI.h>
@@ -86,19 +86,8 @@ void HostConfiguration::loadFile(const std::string& path)
 	{
 		// Values keep their JSON types, so that the schema checks them as it checks any input:
 		// "verify_tls": "no" is a string where a boolean belongs, not a false.
-		Poco::JSON::Object::Ptr falcon;
-		try
-		{
-			Poco::JSON::Parser parser;
-			const Poco::Dynamic::Var root = parser.parse(text);
-			const Poco::JSON::Object::Ptr object = root.type() == typeid(Poco::JSON::Object::Ptr) ? root.extract<Poco::JSON::Object::Ptr>() : nullptr;
-			falcon = object ? object->getObject("falcon") : nullptr;
-		}
-		catch (const Poco::Exception& e)
-		{
-			// Say where, not what: the text may carry a secret.
-			throw HostError(what + ": not valid JSON (" + e.message().substr(0, e.message().find(':')) + ")");
-		}
+		const Poco::JSON::Object::Ptr root = parseJsonObject(text, what);
+		const Poco::JSON::Object::Ptr falcon = root ? root->getObject("falcon") : nullptr;
 		if (!falcon) throw HostError(what + ": expected a JSON object with a \"falcon\" object of settings");
 		for (const auto& entry : *falcon)
 		{
