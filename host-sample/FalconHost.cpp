@@ -15,16 +15,13 @@
 #include <Poco/JSON/Parser.h>
 #include <Poco/Path.h>
 #include <Poco/PatternFormatter.h>
-#include <Poco/Util/HelpFormatter.h>
+#include <Poco/String.h>
 
 #include <unistd.h>
 
 #include <chrono>
 #include <iostream>
 #include <sstream>
-
-using Poco::Util::Option;
-using Poco::Util::OptionSet;
 
 namespace Falcon {
 namespace Host {
@@ -34,95 +31,7 @@ namespace {
 constexpr int OK = 0;
 constexpr int API_FAILED = 1;
 
-const char* const USAGE =
-	"[OPTIONS] COMMAND\n\n"
-	"Commands:\n"
-	"  list                      the loaded plugin(s) and their actions\n"
-	"  describe ACTION           an action's input and output schemas (operation ID or alias)\n"
-	"  describe --connection     the connection schema\n"
-	"  run ACTION                run an action; input from --input, --input-file or stdin\n"
-	"  test-connection           mint a token with the connection; report cloud, latency, trace ID\n"
-	"  config                    the connection settings and where each came from (secrets masked)\n"
-	"  workflow run FILE.yaml    run a workflow (inputs with --input); workflow check FILE.yaml only checks it\n\n"
-	"Exit status: 0 success, 1 the API or network call failed, 2 usage, configuration or validation error,\n"
-	"74 the result could not be written to standard output.";
-
-const std::map<std::string, std::string> COMMAND_HELP{
-	{"list", "falcon-host list\n  Lists the loaded plugin(s) and their actions: operation ID, alias, description."},
-	{"describe", "falcon-host describe ACTION | describe --connection\n  Prints an action's input and output schemas, or the connection schema."},
-	{"run", "falcon-host run ACTION [--input JSON | --input-file FILE] [--output pretty|compact]\n"
-		"  Validates the input (and the connection) against the action's schemas, runs it, prints the result.\n"
-		"  Without --input or --input-file the input is read from stdin. Exit 0 when the API call succeeded,\n"
-		"  1 when the API or network failed (the error object is printed), 2 for usage or validation errors."},
-	{"test-connection", "falcon-host test-connection\n  Mints a token with the configured connection and reports the cloud, latency and trace ID\n"
-		"  (never the token). Exit 0 when the connection works, 1 when it does not."},
-	{"workflow", "falcon-host workflow run FILE.yaml [--input JSON] [--reveal-outputs] | workflow check FILE.yaml\n"
-		"  Checks the whole file first (YAML, schema, actions, references, expressions, literal inputs) and reports\n"
-		"  every problem at once (exit 2). Runs the steps with progress on stderr, prints the run record (secrets\n"
-		"  masked) on stdout. Exit 0 when the workflow succeeded, 1 when a step failed it or it was interrupted.\n"
-		"  SIGINT stops new steps but lets always() cleanup steps run."},
-	{"config", "falcon-host config\n  Prints the connection settings after layering (defaults < --config file < environment < flags),\n"
-		"  with where each value came from. Secrets are shown as ***."},
-};
-
-/// Flag name -> connection field.
-const std::vector<std::pair<std::string, std::string>> CONNECTION_FLAGS{
-	{"cloud", "cloud"}, {"base-url", "base_url"}, {"client-id", "client_id"}, {"client-secret", "client_secret"},
-	{"member-cid", "member_cid"}, {"ca-bundle", "ca_bundle"}, {"proxy", "proxy"}, {"timeout", "call_timeout_s"},
-	{"user-agent", "user_agent"}};
-
 } // namespace
-
-void FalconHost::defineOptions(OptionSet& options)
-{
-	options.addOption(Option("help", "h", "show help (with a command: that command's help)"));
-	options.addOption(Option("plugin", "", "plugin module, or a directory of modules (default: the one installed beside falcon-host)").argument("PATH"));
-	options.addOption(Option("config", "", "configuration file: INI with a [falcon] section, or JSON with a \"falcon\" object").argument("FILE"));
-	options.addOption(Option("cloud", "", "Falcon cloud: us-1, us-2, us-3, eu-1, us-gov-1, us-gov-2 (FALCON_CLOUD)").argument("NAME"));
-	options.addOption(Option("base-url", "", "custom API base URL (FALCON_BASE_URL)").argument("URL"));
-	options.addOption(Option("client-id", "", "API client ID (FALCON_CLIENT_ID)").argument("ID"));
-	options.addOption(Option("client-secret", "", "refused: use FALCON_CLIENT_SECRET, --client-secret-file or --client-secret-stdin").argument("SECRET"));
-	options.addOption(Option("client-secret-file", "", "read the client secret from FILE (must be private: chmod 600)").argument("FILE"));
-	options.addOption(Option("client-secret-stdin", "", "read the client secret from the first line of stdin"));
-	options.addOption(Option("member-cid", "", "MSSP child CID to act for (FALCON_MEMBER_CID)").argument("CID"));
-	options.addOption(Option("ca-bundle", "", "PEM file of CAs to trust instead of the system's (FALCON_CA_BUNDLE)").argument("FILE"));
-	options.addOption(Option("proxy", "", "HTTP proxy http://host:port; credentials only through HTTPS_PROXY or --config").argument("URL"));
-	options.addOption(Option("insecure", "", "do not verify TLS certificates (testing only; logs a warning)"));
-	options.addOption(Option("timeout", "", "seconds a whole call may take (default 60)").argument("SECONDS"));
-	options.addOption(Option("user-agent", "", "your product token, e.g. acme-soar/2.1").argument("AGENT"));
-	options.addOption(Option("input", "", "run: the action's input as JSON").argument("JSON"));
-	options.addOption(Option("input-file", "", "run: read the action's input from FILE").argument("FILE"));
-	options.addOption(Option("output", "", "pretty or compact JSON (default: pretty on a terminal, compact otherwise)").argument("FORMAT"));
-	options.addOption(Option("connection", "", "describe: the connection schema"));
-	options.addOption(Option("reveal-outputs", "", "workflow run: print secret workflow outputs in clear"));
-	options.addOption(Option("debug", "", "log requests and responses to stderr (secrets redacted)"));
-	options.addOption(Option("quiet", "q", "print only results"));
-}
-
-void FalconHost::handleOption(const std::string& name, const std::string& value)
-{
-	Application::handleOption(name, value);
-	if (name == "help") _help = true;
-	else if (name == "plugin") _pluginPath = value;
-	else if (name == "config") _configFile = value;
-	else if (name == "client-secret-file") _secretFile = value;
-	else if (name == "client-secret-stdin") _secretFromStdin = true;
-	else if (name == "insecure") _flags.emplace_back("verify_tls", "false");
-	else if (name == "input") { _inputText = value; _haveInput = true; }
-	else if (name == "input-file") _inputFile = value;
-	else if (name == "output") _output = value;
-	else if (name == "connection") _connectionSchema = true;
-	else if (name == "reveal-outputs") _revealOutputs = true;
-	else if (name == "debug") _debug = true;
-	else if (name == "quiet") _quiet = true;
-	else
-	{
-		for (const auto& flag : CONNECTION_FLAGS)
-		{
-			if (flag.first == name) _flags.emplace_back(flag.second, value);
-		}
-	}
-}
 
 int FalconHost::main(const std::vector<std::string>& arguments)
 {
@@ -160,8 +69,11 @@ int FalconHost::dispatch(const std::vector<std::string>& arguments)
 		throw HostError("--output: expected pretty or compact, got " + quoted(_output));
 	if (_haveInput && !_inputFile.empty()) throw HostError("--input and --input-file: give one of them, not both");
 	setUpLogging();
+	loadPlugins();
 
-	// Layered once: defaults (in the schema) < file < environment < flags; secrets last.
+	// Layered once: defaults (in the schema) < file < environment < flags; secrets last. The
+	// fields are those of the plugin's connection schema.
+	_configuration = HostConfiguration(ConnectionFields(connectionSchema()));
 	if (!_configFile.empty()) _configuration.loadFile(_configFile);
 	_configuration.loadEnvironment();
 	for (const auto& flag : _flags) _configuration.setFlag(flag.first, flag.second);
@@ -169,7 +81,6 @@ int FalconHost::dispatch(const std::vector<std::string>& arguments)
 	if (_secretFromStdin) _configuration.loadSecretFromStdin();
 
 	const std::vector<std::string> rest(arguments.begin() + 1, arguments.end());
-	loadPlugins();
 	if (command == "config") return showConfig();
 	if (command == "list") return list();
 	if (command == "describe") return describe(rest);
@@ -177,25 +88,6 @@ int FalconHost::dispatch(const std::vector<std::string>& arguments)
 	if (command == "test-connection") return testConnection();
 	if (command == "workflow") return workflow(rest);
 	throw HostError("unknown command " + quoted(command) + " (list, describe, run, test-connection, config, workflow; see --help)");
-}
-
-int FalconHost::help(const std::string& command)
-{
-	if (!command.empty())
-	{
-		const auto it = COMMAND_HELP.find(command);
-		if (it == COMMAND_HELP.end()) throw HostError("unknown command " + quoted(command) + " (see --help)");
-		std::cout << it->second << "\n\nOptions that apply: see falcon-host --help.\n";
-		return OK;
-	}
-	Poco::Util::HelpFormatter formatter(options());
-	formatter.setCommand("falcon-host");
-	formatter.setUsage(USAGE);
-	formatter.setHeader("Runs the CrowdStrike Falcon OAuth2 actions of a plugin module.");
-	formatter.setFooter("Connection settings are layered: defaults < --config file < environment (FALCON_CLIENT_ID, "
-		"FALCON_CLIENT_SECRET, FALCON_MEMBER_CID, FALCON_CLOUD, FALCON_BASE_URL, FALCON_CA_BUNDLE, HTTPS_PROXY) < flags.");
-	formatter.format(std::cout);
-	return OK;
 }
 
 void FalconHost::setUpLogging()
@@ -231,7 +123,7 @@ void FalconHost::loadPlugins()
 	{
 		for (Poco::DirectoryIterator it(path), end; it != end; ++it)
 		{
-			if (it->isFile() && it.name().size() > 3 && it.name().compare(it.name().size() - 3, 3, ".so") == 0) modules.push_back(it->path());
+			if (it->isFile() && Poco::endsWith(it.name(), std::string(".so"))) modules.push_back(it->path());
 		}
 		std::sort(modules.begin(), modules.end());
 		if (modules.empty()) throw HostError("--plugin " + path + ": no modules (*.so) in this directory");
@@ -306,21 +198,23 @@ int FalconHost::describe(const std::vector<std::string>& arguments)
 	return OK;
 }
 
+Poco::JSON::Object::Ptr FalconHost::connectionSchema() const
+{
+	return _plugins.front()->description()->getObject("connection_schema");
+}
+
+void FalconHost::refuseProblems(const std::string& what, const std::vector<std::string>& problems)
+{
+	if (!problems.empty()) throw HostError(what + "\n  " + Poco::cat(std::string("\n  "), problems.begin(), problems.end()));
+}
+
 Poco::JSON::Object::Ptr FalconHost::validatedConnection()
 {
-	const Poco::JSON::Object::Ptr connectionSchema = _plugins.front()->description()->getObject("connection_schema");
 	// The plugin's spellings: "--cloud US2" is us-2, as the plugin itself would read it.
-	const Poco::JSON::Object::Ptr connection = Plugin::EnumSpellings(connectionSchema).canonical(_configuration.connection());
+	const Poco::JSON::Object::Ptr connection = Plugin::EnumSpellings(connectionSchema()).canonical(_configuration.connection());
 	std::ostringstream schema;
-	connectionSchema->stringify(schema);
-	const Plugin::SchemaValidator validator(schema.str());
-	const auto problems = validator.validate(connection, "connection");
-	if (!problems.empty())
-	{
-		std::string message = "the connection is not valid:";
-		for (const auto& problem : problems) message += "\n  " + problem;
-		throw HostError(message);
-	}
+	connectionSchema()->stringify(schema);
+	refuseProblems("the connection is not valid:", Plugin::SchemaValidator(schema.str()).validate(connection, "connection"));
 	return connection;
 }
 
@@ -363,19 +257,13 @@ int FalconHost::runAction(const std::vector<std::string>& arguments)
 	if (arguments.size() != 1) throw HostError("run needs one action name, e.g. falcon-host run oauth2AccessToken");
 	const Plugin::Action& found = action(arguments.front());
 	const Poco::JSON::Object::Ptr input = readInput();
-	const Plugin::SchemaValidator validator(found.inputSchema());
-	const auto problems = validator.validate(input, "input");
-	if (!problems.empty())
-	{
-		std::string message = "the input of " + found.operationId() + " is not valid:";
-		for (const auto& problem : problems) message += "\n  " + problem;
-		throw HostError(message);
-	}
+	refuseProblems("the input of " + found.operationId() + " is not valid:", Plugin::SchemaValidator(found.inputSchema()).validate(input, "input"));
 	const Poco::JSON::Object::Ptr connection = validatedConnection();
 	const Plugin::ActionResult result = invoke(found, input, connection);
 	print(result.output());
 	if (result.ok()) return OK;
-	return result.errorKind() == "invalid_input" && result.statusCode() == 400 && result.output()->getObject("headers")->size() == 0 ? HostError::USAGE : API_FAILED;
+	// The module says when it refused the call for its input or connection: a usage error.
+	return result.rejectedInput() ? HostError::USAGE : API_FAILED;
 }
 
 int FalconHost::testConnection()
@@ -409,7 +297,7 @@ int FalconHost::testConnection()
 
 int FalconHost::showConfig()
 {
-	print(_configuration.describe(_plugins.front()->description()->getObject("connection_schema")));
+	print(_configuration.describe(connectionSchema()));
 	return OK;
 }
 

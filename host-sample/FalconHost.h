@@ -36,7 +36,9 @@ private:
 
 	void loadPlugins();
 	void setUpLogging();
+	Poco::JSON::Object::Ptr connectionSchema() const;
 	Poco::JSON::Object::Ptr validatedConnection();
+	static void refuseProblems(const std::string& what, const std::vector<std::string>& problems);
 	const Plugin::Action& action(const std::string& name) const;
 	Poco::JSON::Object::Ptr readInput() const;
 	Poco::JSON::Object::Ptr readWorkflowInputs() const;

@@ -5,7 +5,6 @@
 #include "JsonText.h"
 
 #include <Poco/Environment.h>
-#include <Poco/NumberParser.h>
 #include <Poco/String.h>
 #include <Poco/URI.h>
 #include <Poco/Util/IniFileConfiguration.h>
@@ -20,14 +19,6 @@ namespace Falcon {
 namespace Host {
 
 namespace {
-
-const std::vector<std::string> NUMBERS{"connect_timeout_s", "read_timeout_s", "call_timeout_s"};
-const std::vector<std::string> INTEGERS{"renewal_window_s", "max_retries", "max_response_bytes"};
-
-bool contains(const std::vector<std::string>& list, const std::string& value)
-{
-	return std::find(list.begin(), list.end(), value) != list.end();
-}
 
 /// Refuses a file others can read: a secret in it would not be one.
 void requirePrivate(const std::string& path, const std::string& what)
@@ -44,17 +35,8 @@ void requirePrivate(const std::string& path, const std::string& what)
 
 } // namespace
 
-const std::vector<std::string>& HostConfiguration::fields()
+HostConfiguration::HostConfiguration(ConnectionFields fields): _fields(std::move(fields))
 {
-	static const std::vector<std::string> names{"cloud", "base_url", "client_id", "client_secret", "member_cid", "proxy", "ca_bundle",
-		"verify_tls", "connect_timeout_s", "read_timeout_s", "call_timeout_s", "renewal_window_s", "max_retries", "user_agent",
-		"max_response_bytes"};
-	return names;
-}
-
-bool HostConfiguration::isSecretField(const std::string& field)
-{
-	return field == "client_secret" || field == "proxy";
 }
 
 const char* HostConfiguration::layerName(Layer layer)
@@ -80,7 +62,7 @@ void HostConfiguration::loadFile(const std::string& path)
 {
 	const std::string what = "--config " + path;
 	const std::string text = readRegularFile(path, MAX_DOCUMENT_BYTES, what);
-	const bool json = Poco::toLower(path).size() >= 5 && Poco::toLower(path).compare(path.size() - 5, 5, ".json") == 0;
+	const bool json = Poco::endsWith(Poco::toLower(path), std::string(".json"));
 	std::map<std::string, Value> settings;
 	if (json)
 	{
@@ -114,8 +96,8 @@ void HostConfiguration::loadFile(const std::string& path)
 	}
 	for (const auto& setting : settings)
 	{
-		if (!contains(fields(), setting.first)) throw HostError(what + ": unknown setting falcon." + setting.first);
-		if (isSecretField(setting.first)) requirePrivate(path, "--config");
+		if (!_fields.find(setting.first)) throw HostError(what + ": unknown setting falcon." + setting.first);
+		if (_fields.isSecret(setting.first)) requirePrivate(path, "--config");
 	}
 	for (auto& setting : settings) _values[setting.first] = std::move(setting.second);
 }
@@ -124,13 +106,10 @@ void HostConfiguration::loadEnvironment()
 {
 	// HTTPS_PROXY is not copied into the connection: the plugin reads it, with NO_PROXY, per
 	// origin. It is only shown by `config`.
-	const std::pair<const char*, const char*> variables[] = {
-		{"FALCON_CLIENT_ID", "client_id"}, {"FALCON_CLIENT_SECRET", "client_secret"}, {"FALCON_MEMBER_CID", "member_cid"},
-		{"FALCON_CLOUD", "cloud"}, {"FALCON_BASE_URL", "base_url"}, {"FALCON_CA_BUNDLE", "ca_bundle"}};
-	for (const auto& variable : variables)
+	for (const auto& field : _fields.all())
 	{
-		const std::string value = Poco::Environment::get(variable.first, "");
-		if (!value.empty()) set(variable.second, value, Layer::Environment);
+		const std::string value = Poco::Environment::get(field.environmentVariable, "");
+		if (!value.empty()) set(field.name, value, Layer::Environment);
 	}
 	for (const char* variable : {"https_proxy", "HTTPS_PROXY"})
 	{
@@ -171,35 +150,20 @@ void HostConfiguration::loadSecretFromStdin()
 Poco::JSON::Object::Ptr HostConfiguration::connection() const
 {
 	Poco::JSON::Object::Ptr connection = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
-	for (const auto& field : fields())
+	for (const auto& field : _fields.all())
 	{
-		const auto it = _values.find(field);
+		const auto it = _values.find(field.name);
 		if (it == _values.end()) continue;
-		if (!it->second.typed.isEmpty())
-		{
-			connection->set(field, it->second.typed);
-			continue;
-		}
-		const std::string& text = it->second.text;
-		// Text (INI, environment, flags) is typed where the schema wants numbers or booleans; a
-		// text that is neither stays text, so that the schema names the field and the rule.
-		double number = 0;
-		if (contains(NUMBERS, field) && Poco::NumberParser::tryParseFloat(text, number))
-			connection->set(field, number);
-		else if (contains(INTEGERS, field) && Poco::NumberParser::tryParseFloat(text, number) && number == static_cast<double>(static_cast<long long>(number)))
-			connection->set(field, static_cast<Poco::Int64>(number));
-		else if (field == "verify_tls" && (text == "true" || text == "false"))
-			connection->set(field, text == "true");
-		else
-			connection->set(field, text);
+		// A JSON config file's value keeps its type; text (INI, environment, flags) gets the schema's.
+		connection->set(field.name, it->second.typed.isEmpty() ? ConnectionFields::typed(field, it->second.text) : it->second.typed);
 	}
 	return connection;
 }
 
-std::string HostConfiguration::shown(const std::string& field, const std::string& text)
+std::string HostConfiguration::shown(const std::string& field, const std::string& text) const
 {
-	if (field == "client_secret") return "***";
-	if (field != "proxy") return text;
+	if (!_fields.isSecret(field)) return text;
+	if (field != "proxy") return "***";
 	// A proxy is worth seeing; only its password is a secret.
 	try
 	{
@@ -219,8 +183,9 @@ Poco::JSON::Object::Ptr HostConfiguration::describe(const Poco::JSON::Object::Pt
 {
 	Poco::JSON::Object::Ptr settings = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
 	const Poco::JSON::Object::Ptr properties = connectionSchema ? connectionSchema->getObject("properties") : nullptr;
-	for (const auto& field : fields())
+	for (const auto& known : _fields.all())
 	{
+		const std::string& field = known.name;
 		Poco::JSON::Object::Ptr entry = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
 		const auto it = _values.find(field);
 		const Poco::JSON::Object::Ptr property = properties ? properties->getObject(field) : nullptr;

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "ConnectionFields.h"
+
 #include <Poco/JSON/Object.h>
 
 #include <map>
@@ -25,17 +27,20 @@ public:
 		Stdin
 	};
 
-	/// The connection fields the layers may set (the keys of connection.schema.json).
-	static const std::vector<std::string>& fields();
-	static bool isSecretField(const std::string& field);
+	/// The layers may set the fields of the plugin's connection schema, and nothing else.
+	explicit HostConfiguration(ConnectionFields fields = ConnectionFields());
+
+	const ConnectionFields& fields() const { return _fields; }
+	/// The connection's x-secret fields, which the host masks wherever it shows them.
+	std::vector<std::string> secretFields() const { return _fields.secretNames(); }
 
 	/// Reads `[falcon]` keys of an INI file, or the `falcon` object of a JSON file (by suffix;
 	/// its values keep their JSON types). A file holding a secret must not be readable by group
 	/// or others. The whole file is checked before any of it is taken.
 	void loadFile(const std::string& path);
-	/// FALCON_CLIENT_ID, FALCON_CLIENT_SECRET, FALCON_MEMBER_CID, FALCON_CLOUD, FALCON_BASE_URL,
-	/// FALCON_CA_BUNDLE. HTTPS_PROXY (https_proxy) is left to the plugin, which honours NO_PROXY
-	/// with it; it is only remembered for describe().
+	/// FALCON_<FIELD> for every field (FALCON_CLIENT_ID, FALCON_CALL_TIMEOUT_S, ...).
+	/// HTTPS_PROXY (https_proxy) is left to the plugin, which honours NO_PROXY with it; it is
+	/// only remembered for describe().
 	void loadEnvironment();
 	/// A flag value; refuses secrets, saying why and what to use instead.
 	void setFlag(const std::string& field, const std::string& value);
@@ -47,15 +52,15 @@ public:
 	/// The connection object, typed as the schema wants (numbers, booleans).
 	Poco::JSON::Object::Ptr connection() const;
 
-	/// Every value with its layer, the schema's defaults for the rest; the client secret and a
-	/// proxy's password shown as "***".
+	/// Every value with its layer, the schema's defaults for the rest; secrets shown as "***"
+	/// (of a proxy URL, only its password).
 	Poco::JSON::Object::Ptr describe(const Poco::JSON::Object::Ptr& connectionSchema) const;
 
 	static const char* layerName(Layer layer);
 
 private:
 	void set(const std::string& field, const std::string& value, Layer layer);
-	static std::string shown(const std::string& field, const std::string& text);
+	std::string shown(const std::string& field, const std::string& text) const;
 
 	struct Value
 	{
@@ -63,6 +68,7 @@ private:
 		Poco::Dynamic::Var typed; ///< a JSON config file's value, as typed there
 		Layer layer;
 	};
+	ConnectionFields _fields;
 	std::map<std::string, Value> _values;
 	std::string _environmentProxy;
 };

@@ -32,7 +32,7 @@ namespace {
 class InterruptWatcher
 {
 public:
-	InterruptWatcher(std::shared_ptr<std::atomic<bool>> cancelled, std::shared_ptr<std::atomic<bool>> abandoned):
+	InterruptWatcher(std::shared_ptr<Plugin::Cancellation> cancelled, std::shared_ptr<Plugin::Cancellation> abandoned):
 		_cancelled(std::move(cancelled)),
 		_abandoned(std::move(abandoned))
 	{
@@ -44,7 +44,8 @@ public:
 			while (!_done.load())
 			{
 				if (sigtimedwait(&_signals, nullptr, &tick) <= 0) continue;
-				if (_cancelled->exchange(true)) _abandoned->store(true);
+				if (_cancelled->cancelled()) _abandoned->cancel();
+				else _cancelled->cancel();
 			}
 		});
 	}
@@ -57,8 +58,8 @@ public:
 	}
 
 private:
-	std::shared_ptr<std::atomic<bool>> _cancelled;
-	std::shared_ptr<std::atomic<bool>> _abandoned;
+	std::shared_ptr<Plugin::Cancellation> _cancelled;
+	std::shared_ptr<Plugin::Cancellation> _abandoned;
 	sigset_t _signals;
 	sigset_t _previous;
 	std::atomic<bool> _done{false};
@@ -105,8 +106,9 @@ int FalconHost::workflow(const std::vector<std::string>& arguments)
 	Workflow::RunOptions options;
 	options.connection = validatedConnection();
 	options.inputs = readWorkflowInputs();
-	options.cancelled = std::make_shared<std::atomic<bool>>(false);
-	options.abandoned = std::make_shared<std::atomic<bool>>(false);
+	options.connectionSecrets = _configuration.secretFields();
+	options.cancelled = std::make_shared<Plugin::Cancellation>();
+	options.abandoned = std::make_shared<Plugin::Cancellation>();
 	options.revealOutputs = _revealOutputs;
 	Workflow::StderrProgress progress(::isatty(STDERR_FILENO) == 1);
 	if (!_quiet) options.progress = &progress;

@@ -1,5 +1,7 @@
 #include "SecretMask.h"
 
+#include "falcon/plugin/SecretSpellings.h"
+
 #include <algorithm>
 #include <cstring>
 
@@ -30,16 +32,10 @@ void SecretMask::insert(const std::string& value)
 void SecretMask::add(const std::string& value)
 {
 	if (value.size() < MIN_LENGTH) return;
-	std::string escaped; // as Poco's JSON writes it
-	escaped.reserve(value.size() + 8);
-	for (char c : value)
-	{
-		if (c == '/') escaped += '\\';
-		escaped += c;
-	}
+	// In every spelling the plugin's redactor knows: a secret in a URL or a form body is masked too.
+	const auto spellings = Plugin::secretSpellings(value);
 	std::lock_guard<std::mutex> lock(_mutex);
-	insert(value);
-	insert(escaped);
+	for (const auto& spelling : spellings) insert(spelling);
 }
 
 std::string SecretMask::mask(const std::string& text) const

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "Expression.h"
+#include "InputTemplate.h"
 
 #include "falcon/plugin/Action.h"
 
@@ -20,14 +21,17 @@ struct RetrySettings
 	bool exponential = true;
 	double initialDelaySeconds = 1;
 	double maxDelaySeconds = 30;
-	std::vector<std::string> on; ///< error kinds worth another attempt
+	std::vector<std::string> on; ///< error kinds worth another attempt (never `cancelled`)
+
+	/// What `retry:` without `on:` retries: the failures that may pass by themselves.
+	static std::vector<std::string> defaultKinds() { return {"rate_limited", "server_error", "network", "timeout"}; }
 };
 
 struct StepDefinition
 {
 	std::string id;
 	const Plugin::Action* action = nullptr;
-	Poco::Dynamic::Var with;                 ///< the input; strings may hold templates
+	InputTemplate with;                      ///< the input, its templates parsed
 	std::optional<Template> condition;       ///< `if`
 	bool conditionCallsStatus = false;       ///< the condition decides on status itself
 	bool cleanup = false;                    ///< the condition calls always(): runs even when cancelled

@@ -28,7 +28,7 @@ Plugin::ActionResult AccessTokenAction::call(OAuth2::OAuth2Client& session, cons
 	OAuth2::TokenOptions options;
 	options.force = input->has("force") && input->getValue<bool>("force");
 	options.deadline = context.deadline();
-	options.cancelled = context.cancellationFlag();
+	options.cancellation = context.cancellation();
 	return resultOf(session.token(options));
 }
 
@@ -36,7 +36,7 @@ Plugin::ActionResult AccessTokenAction::resultOf(const OAuth2::ApiResult& result
 {
 	Poco::JSON::Object::Ptr output = result.toJSON();
 	output->set("cached", result.fromCache);
-	return Plugin::ActionResult(output);
+	return Plugin::ActionResult(output, result.refused);
 }
 
 } } // namespace Falcon::Actions

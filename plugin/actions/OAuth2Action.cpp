@@ -8,6 +8,7 @@
 #include "falcon/plugin/EnumSpellings.h"
 
 #include <Poco/JSON/Parser.h>
+#include <Poco/String.h>
 
 namespace Falcon {
 namespace Actions {
@@ -22,14 +23,26 @@ std::string OAuth2Action::outputSchema() const
 	return SchemaCatalog::instance().text(operationId() + ".output.schema.json");
 }
 
+namespace {
+
+OAuth2::ApiResult refused(int status, OAuth2::ErrorKind kind, const std::string& message)
+{
+	OAuth2::ApiResult result = OAuth2::ApiResult::synthetic(status, OAuth2::Error{kind, message, false, std::nullopt, {}});
+	result.refused = kind == OAuth2::ErrorKind::InvalidInput;
+	return result;
+}
+
+} // namespace
+
 Plugin::ActionResult OAuth2Action::refusal(int status, OAuth2::ErrorKind kind, const std::string& message)
 {
-	return Plugin::ActionResult(OAuth2::ApiResult::synthetic(status, OAuth2::Error{kind, message, false, std::nullopt, {}}).toJSON());
+	const OAuth2::ApiResult result = refused(status, kind, message);
+	return Plugin::ActionResult(result.toJSON(), result.refused);
 }
 
 Plugin::ActionResult OAuth2Action::refuse(int status, OAuth2::ErrorKind kind, const std::string& message) const
 {
-	return resultOf(OAuth2::ApiResult::synthetic(status, OAuth2::Error{kind, message, false, std::nullopt, {}}));
+	return resultOf(refused(status, kind, message));
 }
 
 std::string OAuth2Action::text(const Poco::JSON::Object::Ptr& object, const std::string& field)
@@ -39,7 +52,7 @@ std::string OAuth2Action::text(const Poco::JSON::Object::Ptr& object, const std:
 
 Plugin::ActionResult OAuth2Action::resultOf(const OAuth2::ApiResult& result) const
 {
-	return Plugin::ActionResult(result.toJSON());
+	return Plugin::ActionResult(result.toJSON(), result.refused);
 }
 
 Plugin::ActionResult OAuth2Action::invoke(const Poco::JSON::Object::Ptr& input, const Plugin::ActionContext& context) const noexcept
@@ -68,9 +81,7 @@ Plugin::ActionResult OAuth2Action::invoke(const Poco::JSON::Object::Ptr& input, 
 			problems.insert(problems.end(), inputProblems.begin(), inputProblems.end());
 			if (!problems.empty())
 			{
-				std::string message;
-				for (const auto& problem : problems) message += (message.empty() ? "" : "; ") + problem;
-				return refuse(400, OAuth2::ErrorKind::InvalidInput, message);
+				return refuse(400, OAuth2::ErrorKind::InvalidInput, Poco::cat(std::string("; "), problems.begin(), problems.end()));
 			}
 			session = SessionRegistry::instance().session(configFor(input, context), context.logger());
 			calls.remember(key, session);

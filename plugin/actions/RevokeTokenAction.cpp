@@ -26,7 +26,7 @@ Plugin::ActionResult RevokeTokenAction::call(OAuth2::OAuth2Client& session, cons
 	options.token = text(fields, "token");
 	options.clientId = text(fields, "client_id");
 	options.deadline = context.deadline();
-	options.cancelled = context.cancellationFlag();
+	options.cancellation = context.cancellation();
 	return resultOf(session.revoke(options));
 }
 

@@ -347,7 +347,7 @@ public:
 		CPPUNIT_ASSERT_EQUAL(2, missing.status);
 		const Run mismatched = host({"--plugin", FALCON_MISMATCHED_MODULE, "list"}, {});
 		CPPUNIT_ASSERT_EQUAL(2, mismatched.status);
-		CPPUNIT_ASSERT(mismatched.err.find("implements plugin API version 999, but this host speaks version 1") != std::string::npos);
+		CPPUNIT_ASSERT_MESSAGE(mismatched.err, mismatched.err.find("implements plugin API version 1000, but this host speaks version 2") != std::string::npos);
 		const std::string directory = testDirectory() + "/plugins";
 		Poco::File(directory).createDirectories();
 		Poco::File(FALCON_PLUGIN_MODULE).copyTo(directory + "/libfalcon-oauth2-plugin.so");

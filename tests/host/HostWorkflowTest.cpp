@@ -235,6 +235,9 @@ public:
 		const auto record = run.json();
 		CPPUNIT_ASSERT_EQUAL_MESSAGE(label(run), std::string("cancelled"), record->getValue<std::string>("status"));
 		CPPUNIT_ASSERT_EQUAL_MESSAGE(label(run), std::string("failure"), record->getArray("steps")->getObject(0)->getValue<std::string>("status"));
+		// Said as what it is: the host ended the call, the API did not time out.
+		CPPUNIT_ASSERT_EQUAL_MESSAGE(label(run), std::string("cancelled"),
+			record->getArray("steps")->getObject(0)->getObject("error")->getValue<std::string>("kind"));
 	}
 };
 

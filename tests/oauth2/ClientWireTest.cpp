@@ -134,8 +134,8 @@ public:
 	{
 		ScriptedServer server(falconLike(), &loopbackCertificate());
 		OAuth2Client client(configFor(server));
-		const ApiResult first = client.token({true, std::nullopt});
-		const ApiResult second = client.token({true, std::nullopt});
+		const ApiResult first = client.token(TokenOptions::forced());
+		const ApiResult second = client.token(TokenOptions::forced());
 		RevokeOptions revoke;
 		revoke.token = accessTokenOf(second);
 		client.revoke(revoke);
@@ -154,8 +154,8 @@ public:
 			return reply;
 		}, &loopbackCertificate());
 		OAuth2Client client(configFor(server));
-		CPPUNIT_ASSERT(client.token({true, std::nullopt}).ok());
-		CPPUNIT_ASSERT(client.token({true, std::nullopt}).ok());
+		CPPUNIT_ASSERT(client.token(TokenOptions::forced()).ok());
+		CPPUNIT_ASSERT(client.token(TokenOptions::forced()).ok());
 		CPPUNIT_ASSERT_EQUAL(2u, server.connections());
 		CPPUNIT_ASSERT_EQUAL(std::size_t(2), server.requests().size());
 	}

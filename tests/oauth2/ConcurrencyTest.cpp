@@ -94,7 +94,7 @@ public:
 	{
 		ScriptedServer server(falconLike(), &loopbackCertificate());
 		OAuth2Client client(configFor(server));
-		const auto results = inThreads(8, [&] { return client.token({true, std::nullopt}); });
+		const auto results = inThreads(8, [&] { return client.token(TokenOptions::forced()); });
 		CPPUNIT_ASSERT_EQUAL(std::size_t(8), tokensFrom(results).size());
 		CPPUNIT_ASSERT_EQUAL(1u, server.connections());
 	}

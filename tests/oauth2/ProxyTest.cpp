@@ -51,8 +51,8 @@ public:
 		ClientConfig config = configFor(server);
 		config.proxy = "127.0.0.1:" + std::to_string(proxy.port());
 		OAuth2Client client(config);
-		CPPUNIT_ASSERT(client.token({true, std::nullopt}).ok());
-		CPPUNIT_ASSERT(client.token({true, std::nullopt}).ok());
+		CPPUNIT_ASSERT(client.token(TokenOptions::forced()).ok());
+		CPPUNIT_ASSERT(client.token(TokenOptions::forced()).ok());
 		CPPUNIT_ASSERT_EQUAL(std::size_t(1), proxy.attempts().size());
 		CPPUNIT_ASSERT_EQUAL(1u, server.connections());
 	}

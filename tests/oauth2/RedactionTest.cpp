@@ -92,7 +92,7 @@ class RedactionTest: public CppUnit::TestFixture
 		server.setHandler([](const RecordedRequest& request) {
 			return metaReply(400, "bad request: " + request.body + " auth=" + request.header("Authorization"), {{"X-Echo", request.body}});
 		});
-		record(client.token({true, std::nullopt}));
+		record(client.token(TokenOptions::forced()));
 		revoke.token = echoedToken;
 		record(client.revoke(revoke));
 
@@ -101,7 +101,7 @@ class RedactionTest: public CppUnit::TestFixture
 		server.setHandler([&](const RecordedRequest&) {
 			return ++calls == 1 ? metaReply(429, "rate limited", {{"X-Ratelimit-Retryafter", "0"}}) : tokenReply(nextTestToken());
 		});
-		record(client.token({true, std::nullopt}));
+		record(client.token(TokenOptions::forced()));
 		server.setHandler([&](const RecordedRequest& request) {
 			if (request.body.find("redirected") == std::string::npos && ++calls % 2 == 0)
 			{
@@ -112,13 +112,13 @@ class RedactionTest: public CppUnit::TestFixture
 			}
 			return tokenReply(nextTestToken());
 		});
-		record(client.token({true, std::nullopt}));
+		record(client.token(TokenOptions::forced()));
 		server.setHandler([](const RecordedRequest&) { return ScriptedReply::json(201, "not json " + TEST_CLIENT_SECRET); });
-		record(client.token({true, std::nullopt}));
+		record(client.token(TokenOptions::forced()));
 
 		// Refused login, then served from the backoff.
 		server.setHandler([](const RecordedRequest&) { return metaReply(403, "access denied, invalid client"); });
-		record(client.token({true, std::nullopt}));
+		record(client.token(TokenOptions::forced()));
 		record(client.token());
 
 		// Timeout.

@@ -145,7 +145,7 @@ public:
 		const ApiResult first = client.token();
 		CPPUNIT_ASSERT(first.ok());
 		CPPUNIT_ASSERT_EQUAL(clouds.us2.baseUrl(), client.baseUrl());
-		CPPUNIT_ASSERT(client.token({true, std::nullopt}).ok());
+		CPPUNIT_ASSERT(client.token(TokenOptions::forced()).ok());
 		CPPUNIT_ASSERT_EQUAL(std::size_t(1), clouds.us1.requests().size());
 		CPPUNIT_ASSERT_EQUAL(std::size_t(2), clouds.us2.requests().size());
 	}

@@ -6,6 +6,7 @@
 #include <cppunit/extensions/HelperMacros.h>
 
 #include <atomic>
+#include <thread>
 
 using namespace Falcon::OAuth2;
 using namespace Falcon::Testing;
@@ -42,6 +43,8 @@ class RetryTest: public CppUnit::TestFixture
 	CPPUNIT_TEST(testZeroDisablesRetries);
 	CPPUNIT_TEST(testDeadlineCapsTheWait);
 	CPPUNIT_TEST(testAuthFailuresAreNotRetried);
+	CPPUNIT_TEST(testCancellationEndsTheRetryWait);
+	CPPUNIT_TEST(testCancelledCallSendsNothing);
 	CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -132,6 +135,46 @@ public:
 		server.setHandler([](const RecordedRequest&) { return metaReply(503, "Failed to revoke token"); });
 		CPPUNIT_ASSERT_EQUAL(503, client.revoke(revoke).statusCode);
 		CPPUNIT_ASSERT_EQUAL(std::size_t(2), server.requests().size()); // revoke is not retried either
+	}
+
+	/// A retry's wait is a wait on the cancellation, not a sleep: the call ends when the host
+	/// asks, as `cancelled` (not retryable, not a timeout), and the retry never goes out.
+	void testCancellationEndsTheRetryWait()
+	{
+		ScriptedServer server([](const RecordedRequest&) { return rateLimited("4"); }, &loopbackCertificate());
+		OAuth2Client client(configFor(server)); // callTimeout 5 s: the 4 s wait fits
+		Cancellation cancellation;
+		std::thread host([&] {
+			std::this_thread::sleep_for(milliseconds(300));
+			cancellation.cancel();
+		});
+		TokenOptions options;
+		options.cancellation = &cancellation;
+		const auto started = steady_clock::now();
+		const ApiResult result = client.token(options);
+		const auto took = steady_clock::now() - started;
+		host.join();
+		CPPUNIT_ASSERT(result.error);
+		CPPUNIT_ASSERT_EQUAL(std::string("cancelled"), std::string(toString(result.error->kind)));
+		CPPUNIT_ASSERT(!result.error->retryable);
+		CPPUNIT_ASSERT_MESSAGE("the 4 s wait ran to its end", took < seconds(3));
+		CPPUNIT_ASSERT_EQUAL(std::size_t(1), server.requests().size());
+	}
+
+	void testCancelledCallSendsNothing()
+	{
+		ScriptedServer server([](const RecordedRequest&) { return tokenReply(nextTestToken()); }, &loopbackCertificate());
+		OAuth2Client client(configFor(server));
+		Cancellation cancellation;
+		cancellation.cancel();
+		TokenOptions token;
+		token.cancellation = &cancellation;
+		CPPUNIT_ASSERT_EQUAL(std::string("cancelled"), std::string(toString(client.token(token).error->kind)));
+		RevokeOptions revoke;
+		revoke.token = "t";
+		revoke.cancellation = &cancellation;
+		CPPUNIT_ASSERT_EQUAL(std::string("cancelled"), std::string(toString(client.revoke(revoke).error->kind)));
+		CPPUNIT_ASSERT_EQUAL(std::size_t(0), server.requests().size());
 	}
 };
 

@@ -43,7 +43,7 @@ class TransportLimitsTest: public CppUnit::TestFixture
 	void assertRecovers(ScriptedServer& server, OAuth2Client& client)
 	{
 		server.setHandler(falconLike());
-		const ApiResult next = client.token({true, std::nullopt});
+		const ApiResult next = client.token(TokenOptions::forced());
 		CPPUNIT_ASSERT_MESSAGE(next.error ? next.error->message : "", next.ok());
 	}
 

@@ -4,6 +4,7 @@
 #include "TestDirectory.h"
 
 #include "falcon/plugin/PluginLoader.h"
+#include "falcon/plugin/falcon_plugin.h"
 
 #include <Poco/File.h>
 #include <Poco/Process.h>
@@ -33,6 +34,8 @@ class PluginIsolationTest: public CppUnit::TestFixture
 {
 	CPPUNIT_TEST_SUITE(PluginIsolationTest);
 	CPPUNIT_TEST(testVersionMismatchIsRefused);
+	CPPUNIT_TEST(testPreviousApiVersionIsRefused);
+	CPPUNIT_TEST(testForeignCxxToolchainIsRefused);
 	CPPUNIT_TEST(testNotAPluginIsRefused);
 	CPPUNIT_TEST(testOnlyTheContractIsExported);
 	CPPUNIT_TEST(testTwoCopiesSideBySide);
@@ -42,7 +45,7 @@ class PluginIsolationTest: public CppUnit::TestFixture
 public:
 	void testVersionMismatchIsRefused()
 	{
-		CPPUNIT_ASSERT_EQUAL(999, PluginLoader::apiVersionOf(FALCON_MISMATCHED_MODULE));
+		CPPUNIT_ASSERT_EQUAL(FALCON_PLUGIN_API_VERSION + 998, PluginLoader::apiVersionOf(FALCON_MISMATCHED_MODULE));
 		PluginLoader loader;
 		try
 		{
@@ -51,12 +54,55 @@ public:
 		}
 		catch (const PluginLoadException& e)
 		{
-			CPPUNIT_ASSERT(e.message().find("implements plugin API version 999, but this host speaks version 1") != std::string::npos);
+			CPPUNIT_ASSERT(e.message().find("implements plugin API version " + std::to_string(FALCON_PLUGIN_API_VERSION + 998)
+				+ ", but this host speaks version " + std::to_string(FALCON_PLUGIN_API_VERSION)) != std::string::npos);
 		}
 		CPPUNIT_ASSERT(!loader.loaded());
 		// The loader is still usable for the right module.
 		loader.load(FALCON_PLUGIN_MODULE);
 		CPPUNIT_ASSERT_EQUAL(std::size_t(2), loader.actions().size());
+	}
+
+	void testPreviousApiVersionIsRefused()
+	{
+		// Version 1 reported a cancelled call as a timeout: a host of this version must not load it.
+		CPPUNIT_ASSERT_EQUAL(2, FALCON_PLUGIN_API_VERSION);
+		PluginLoader loader;
+		try
+		{
+			loader.load(FALCON_PREVIOUS_API_MODULE);
+			CPPUNIT_FAIL("a module of the previous API version was loaded");
+		}
+		catch (const PluginLoadException& e)
+		{
+			CPPUNIT_ASSERT_MESSAGE(e.message(), e.message().find("implements plugin API version 1, but this host speaks version 2") != std::string::npos);
+		}
+		CPPUNIT_ASSERT(!loader.loaded());
+	}
+
+	void testForeignCxxToolchainIsRefused()
+	{
+		// The right API version, but C++ objects laid out by another standard library and Poco.
+		CPPUNIT_ASSERT_EQUAL(std::string("c++abi=1013 libc++ poco=0x010D0000"), PluginLoader::cxxAbiOf(FALCON_FOREIGN_ABI_MODULE));
+		CPPUNIT_ASSERT_EQUAL(std::string(FALCON_PLUGIN_CXX_ABI_TAG), PluginLoader::cxxAbiOf(FALCON_PLUGIN_MODULE));
+		PluginLoader loader;
+		try
+		{
+			loader.load(FALCON_FOREIGN_ABI_MODULE);
+			CPPUNIT_FAIL("a module built with another C++ toolchain was loaded");
+		}
+		catch (const PluginLoadException& e)
+		{
+			CPPUNIT_ASSERT_MESSAGE(e.message(), e.message().find("was built with another C++ toolchain (c++abi=1013 libc++ poco=0x010D0000; this host: "
+				+ std::string(FALCON_PLUGIN_CXX_ABI_TAG) + ")") != std::string::npos);
+			CPPUNIT_ASSERT(e.message().find("falcon_plugin.h") != std::string::npos);
+		}
+		CPPUNIT_ASSERT(!loader.loaded());
+		// A host that says it was built like that module is refused by the real one instead.
+		PluginLoader foreignHost("c++abi=1013 libc++ poco=0x010D0000");
+		CPPUNIT_ASSERT_THROW(foreignHost.load(FALCON_PLUGIN_MODULE), PluginLoadException);
+		loader.load(FALCON_PLUGIN_MODULE);
+		CPPUNIT_ASSERT(loader.loaded());
 	}
 
 	void testNotAPluginIsRefused()
@@ -85,7 +131,7 @@ public:
 		std::set<std::string> names;
 		std::istringstream lines(symbols);
 		for (std::string address, type, name; lines >> address >> type >> name;) names.insert(name);
-		const std::set<std::string> expected{"falcon_plugin_api_version", "falcon_plugin_describe", "falcon_plugin_free",
+		const std::set<std::string> expected{"falcon_plugin_api_version", "falcon_plugin_cxx_abi", "falcon_plugin_describe", "falcon_plugin_free",
 			"falcon_plugin_invoke", "pocoBuildManifest"};
 		CPPUNIT_ASSERT_EQUAL_MESSAGE(symbols, expected.size(), names.size());
 		CPPUNIT_ASSERT(names == expected);

@@ -47,6 +47,7 @@ class WorkflowRunTest: public CppUnit::TestFixture
 	CPPUNIT_TEST(testForEachSharesOneToken);
 	CPPUNIT_TEST(testForEachRunsConcurrently);
 	CPPUNIT_TEST(testCancellationRunsCleanup);
+	CPPUNIT_TEST(testCancellationEndsTheRetryWait);
 	CPPUNIT_TEST(testSecretsAreMasked);
 	CPPUNIT_TEST(testInputsAreChecked);
 	CPPUNIT_TEST_SUITE_END();
@@ -70,7 +71,7 @@ class WorkflowRunTest: public CppUnit::TestFixture
 	}
 
 	Poco::JSON::Object::Ptr run(const std::string& yaml, const std::string& inputs = "{}", Poco::JSON::Object::Ptr with = nullptr,
-		std::shared_ptr<std::atomic<bool>> cancelled = nullptr, bool reveal = false)
+		std::shared_ptr<Falcon::Plugin::Cancellation> cancelled = nullptr, bool reveal = false)
 	{
 		const WorkflowLoader loader([this](const std::string& name) { return _plugin.find(name); });
 		const WorkflowDefinition workflow = loader.loadText(yaml, "test.yaml");
@@ -205,8 +206,8 @@ public:
 	void testCancellationRunsCleanup()
 	{
 		_emulator->faults().add("token=delay-headers:600x1");
-		auto cancelled = std::make_shared<std::atomic<bool>>(false);
-		std::thread interrupter([cancelled] { std::this_thread::sleep_for(milliseconds(200)); cancelled->store(true); });
+		auto cancelled = std::make_shared<Falcon::Plugin::Cancellation>();
+		std::thread interrupter([cancelled] { std::this_thread::sleep_for(milliseconds(200)); cancelled->cancel(); });
 		const auto record = run("version: 1\nsteps:\n"
 			"  - id: auth\n    action: token\n    with: {force: true}\n"
 			"  - id: work\n    action: token\n"
@@ -218,6 +219,25 @@ public:
 		CPPUNIT_ASSERT_EQUAL(std::string("cancelled"), step(record, 1)->getValue<std::string>("status"));
 		CPPUNIT_ASSERT_EQUAL(std::string("success"), step(record, 2)->getValue<std::string>("status"));
 		CPPUNIT_ASSERT_EQUAL(1ul, _emulator->log().counters().revocations); // the minted token did not outlive the run
+	}
+
+	/// A retry's backoff is a wait on the cancellation: the run does not sit out a 30 s delay.
+	void testCancellationEndsTheRetryWait()
+	{
+		_emulator->faults().add("token=503x1");
+		auto cancelled = std::make_shared<Falcon::Plugin::Cancellation>();
+		std::thread interrupter([cancelled] { std::this_thread::sleep_for(milliseconds(300)); cancelled->cancel(); });
+		const auto started = steady_clock::now();
+		const auto record = run("version: 1\nsteps:\n"
+			"  - id: auth\n    action: token\n    with: {force: true}\n"
+			"    retry: {max_attempts: 3, backoff: fixed, initial_delay_s: 30, on: [server_error]}\n",
+			"{}", nullptr, cancelled);
+		const auto took = steady_clock::now() - started;
+		interrupter.join();
+		CPPUNIT_ASSERT_EQUAL(std::string("cancelled"), _status);
+		CPPUNIT_ASSERT_EQUAL(1, step(record, 0)->getValue<int>("attempts"));
+		CPPUNIT_ASSERT_EQUAL(std::string("server_error"), step(record, 0)->getObject("error")->getValue<std::string>("kind"));
+		CPPUNIT_ASSERT_MESSAGE("the run sat out the 30 s backoff", took < seconds(10));
 	}
 
 	void testSecretsAreMasked()

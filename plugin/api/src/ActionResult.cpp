@@ -37,8 +37,9 @@ Poco::JSON::Object::Ptr missingOutput()
 
 } // namespace
 
-ActionResult::ActionResult(Poco::JSON::Object::Ptr output):
-	_output(output ? std::move(output) : missingOutput())
+ActionResult::ActionResult(Poco::JSON::Object::Ptr output, bool rejectedInput):
+	_output(output ? std::move(output) : missingOutput()),
+	_rejectedInput(rejectedInput && _output->has("error"))
 {
 }
 

@@ -2,6 +2,7 @@
 
 #include "falcon/plugin/falcon_plugin.h"
 
+#include <Poco/ClassLoader.h>
 #include <Poco/File.h>
 #include <Poco/JSON/Parser.h>
 #include <Poco/SharedLibrary.h>
@@ -11,7 +12,80 @@ namespace Plugin {
 
 POCO_IMPLEMENT_EXCEPTION(PluginLoadException, Poco::RuntimeException, "Cannot load plugin")
 
-PluginLoader::PluginLoader() = default;
+namespace {
+
+/// A module mapped only to read its plain C symbols, unmapped again when this goes.
+class ModuleSymbols
+{
+public:
+	explicit ModuleSymbols(const std::string& path): _path(path)
+	{
+		if (!Poco::File(path).exists()) throw PluginLoadException("no such file: " + path);
+		try
+		{
+			_library.load(path);
+		}
+		catch (const Poco::Exception& e)
+		{
+			throw PluginLoadException(path + " is not a loadable module: " + e.message());
+		}
+	}
+
+	~ModuleSymbols() { _library.unload(); }
+
+	template <class Function>
+	Function find(const std::string& name) const
+	{
+		return _library.hasSymbol(name) ? reinterpret_cast<Function>(_library.getSymbol(name)) : nullptr;
+	}
+
+	int apiVersion() const
+	{
+		const auto version = find<int (*)()>(API_VERSION_SYMBOL);
+		if (!version) throw PluginLoadException(_path + " is not a Falcon plugin (it has no " + std::string(API_VERSION_SYMBOL) + " symbol)");
+		return version();
+	}
+
+	std::string cxxAbi() const
+	{
+		const auto tag = find<const char* (*)()>(CXX_ABI_SYMBOL);
+		const char* text = tag ? tag() : nullptr;
+		return text ? text : "";
+	}
+
+	Poco::JSON::Object::Ptr description() const
+	{
+		const auto describe = find<char* (*)()>("falcon_plugin_describe");
+		const auto release = find<void (*)(char*)>("falcon_plugin_free");
+		if (!describe || !release) throw PluginLoadException("no falcon_plugin_describe/falcon_plugin_free");
+		char* text = describe();
+		const std::string json = text ? text : "";
+		release(text);
+		Poco::JSON::Parser parser(new Poco::JSON::ParseHandler(true));
+		return parser.parse(json).extract<Poco::JSON::Object::Ptr>();
+	}
+
+private:
+	std::string _path;
+	mutable Poco::SharedLibrary _library;
+};
+
+} // namespace
+
+class PluginLoader::Impl
+{
+public:
+	std::string hostCxxAbi;
+	Poco::ClassLoader<Action> classLoader;
+	std::vector<std::unique_ptr<Action>> actions;
+	Poco::JSON::Object::Ptr description;
+	std::string path;
+};
+
+PluginLoader::PluginLoader(std::string hostCxxAbi): _impl(std::make_unique<Impl>())
+{
+	_impl->hostCxxAbi = std::move(hostCxxAbi);
+}
 
 PluginLoader::~PluginLoader()
 {
@@ -27,55 +101,53 @@ PluginLoader::~PluginLoader()
 
 int PluginLoader::apiVersionOf(const std::string& path)
 {
-	if (!Poco::File(path).exists()) throw PluginLoadException("no such file: " + path);
-	Poco::SharedLibrary library;
-	try
-	{
-		library.load(path);
-	}
-	catch (const Poco::Exception& e)
-	{
-		throw PluginLoadException(path + " is not a loadable module: " + e.message());
-	}
-	if (!library.hasSymbol(API_VERSION_SYMBOL))
-	{
-		library.unload();
-		throw PluginLoadException(path + " is not a Falcon plugin (it has no " + std::string(API_VERSION_SYMBOL) + " symbol)");
-	}
-	using VersionFunction = int (*)();
-	const int version = reinterpret_cast<VersionFunction>(library.getSymbol(API_VERSION_SYMBOL))();
-	library.unload();
-	return version;
+	return ModuleSymbols(path).apiVersion();
+}
+
+std::string PluginLoader::cxxAbiOf(const std::string& path)
+{
+	return ModuleSymbols(path).cxxAbi();
 }
 
 void PluginLoader::load(const std::string& path)
 {
-	if (loaded()) throw PluginLoadException("a module is already loaded: " + _path);
-	const int version = apiVersionOf(path);
-	if (version != FALCON_PLUGIN_API_VERSION)
+	if (loaded()) throw PluginLoadException("a module is already loaded: " + _impl->path);
 	{
-		throw PluginLoadException(path + " implements plugin API version " + std::to_string(version) + ", but this host speaks version "
-			+ std::to_string(FALCON_PLUGIN_API_VERSION) + "; use a module built for this host");
+		const ModuleSymbols module(path);
+		const int version = module.apiVersion();
+		if (version != FALCON_PLUGIN_API_VERSION)
+		{
+			throw PluginLoadException(path + " implements plugin API version " + std::to_string(version) + ", but this host speaks version "
+				+ std::to_string(FALCON_PLUGIN_API_VERSION) + "; use a module built for this host");
+		}
+		const std::string moduleAbi = module.cxxAbi();
+		if (moduleAbi != _impl->hostCxxAbi)
+		{
+			throw PluginLoadException(path + " was built with another C++ toolchain (" + (moduleAbi.empty() ? "it reports none" : moduleAbi)
+				+ "; this host: " + _impl->hostCxxAbi + "); its C++ objects cannot be shared with this host. Rebuild it with the host's toolchain, "
+				"or call it through its C interface (falcon_plugin.h)");
+		}
 	}
 	try
 	{
-		_classLoader.loadLibrary(path);
+		_impl->classLoader.loadLibrary(path);
 	}
 	catch (const Poco::Exception& e)
 	{
 		throw PluginLoadException(path + ": " + e.message());
 	}
-	_path = path;
-	const auto* manifest = _classLoader.findManifest(path);
+	_impl->path = path;
+	const auto* manifest = _impl->classLoader.findManifest(path);
 	if (!manifest)
 	{
 		unload();
 		throw PluginLoadException(path + " has no manifest of Falcon actions");
 	}
-	for (const auto* meta : *manifest) _actions.emplace_back(meta->create());
+	for (const auto* meta : *manifest) _impl->actions.emplace_back(meta->create());
 	try
 	{
-		_description = describe(path);
+		// The class loader keeps the module mapped; this only finds its C entry points.
+		_impl->description = ModuleSymbols(path).description();
 	}
 	catch (const Poco::Exception& e)
 	{
@@ -84,36 +156,38 @@ void PluginLoader::load(const std::string& path)
 	}
 }
 
-Poco::JSON::Object::Ptr PluginLoader::describe(const std::string& path)
-{
-	// The module is mapped already (by the class loader); this only finds its C entry points.
-	Poco::SharedLibrary library(path);
-	using Describe = char* (*)();
-	using Free = void (*)(char*);
-	if (!library.hasSymbol("falcon_plugin_describe") || !library.hasSymbol("falcon_plugin_free"))
-		throw PluginLoadException("no falcon_plugin_describe/falcon_plugin_free");
-	const auto describe = reinterpret_cast<Describe>(library.getSymbol("falcon_plugin_describe"));
-	const auto release = reinterpret_cast<Free>(library.getSymbol("falcon_plugin_free"));
-	char* text = describe();
-	std::string json = text ? text : "";
-	release(text);
-	library.unload();
-	Poco::JSON::Parser parser(new Poco::JSON::ParseHandler(true));
-	return parser.parse(json).extract<Poco::JSON::Object::Ptr>();
-}
-
 void PluginLoader::unload()
 {
 	if (!loaded()) return;
-	_actions.clear();
-	_description = nullptr;
-	_classLoader.unloadLibrary(_path);
-	_path.clear();
+	_impl->actions.clear();
+	_impl->description = nullptr;
+	_impl->classLoader.unloadLibrary(_impl->path);
+	_impl->path.clear();
+}
+
+bool PluginLoader::loaded() const
+{
+	return !_impl->path.empty();
+}
+
+const std::string& PluginLoader::path() const
+{
+	return _impl->path;
+}
+
+const std::vector<std::unique_ptr<Action>>& PluginLoader::actions() const
+{
+	return _impl->actions;
+}
+
+const Poco::JSON::Object::Ptr& PluginLoader::description() const
+{
+	return _impl->description;
 }
 
 const Action* PluginLoader::find(const std::string& name) const
 {
-	for (const auto& action : _actions)
+	for (const auto& action : _impl->actions)
 	{
 		if (action->answersTo(name)) return action.get();
 	}

@@ -1,5 +1,7 @@
 #include "falcon/oauth2/ApiResult.h"
 
+#include "falcon/plugin/JsonValues.h"
+
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Parser.h>
 #include <Poco/String.h>
@@ -33,24 +35,6 @@ Poco::Dynamic::Var bodyAsJSON(const std::string& body)
 	}
 }
 
-/// A copy that shares no object or array with `value`.
-Poco::Dynamic::Var copyOf(const Poco::Dynamic::Var& value)
-{
-	if (value.type() == typeid(Poco::JSON::Object::Ptr))
-	{
-		Poco::JSON::Object::Ptr copy = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
-		for (const auto& entry : *value.extract<Poco::JSON::Object::Ptr>()) copy->set(entry.first, copyOf(entry.second));
-		return copy;
-	}
-	if (value.type() == typeid(Poco::JSON::Array::Ptr))
-	{
-		Poco::JSON::Array::Ptr copy = new Poco::JSON::Array;
-		for (const auto& element : *value.extract<Poco::JSON::Array::Ptr>()) copy->add(copyOf(element));
-		return copy;
-	}
-	return value;
-}
-
 Poco::JSON::Object::Ptr errorAsJSON(const Error& error)
 {
 	Poco::JSON::Object::Ptr json = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
@@ -81,7 +65,7 @@ Poco::JSON::Object::Ptr ApiResult::toJSON() const
 			headerObject->set(header.first, header.second);
 	}
 	json->set("headers", headerObject);
-	Poco::Dynamic::Var bodyJson = parsedBody ? copyOf(*parsedBody) : bodyAsJSON(body);
+	Poco::Dynamic::Var bodyJson = parsedBody ? Plugin::Json::deepCopy(*parsedBody) : bodyAsJSON(body);
 	if (remainingLifetime && bodyJson.type() == typeid(Poco::JSON::Object::Ptr))
 	{
 		Poco::JSON::Object::Ptr object = bodyJson.extract<Poco::JSON::Object::Ptr>();

@@ -17,6 +17,7 @@ const char* toString(ErrorKind kind)
 	case ErrorKind::Network: return "network";
 	case ErrorKind::Tls: return "tls";
 	case ErrorKind::Timeout: return "timeout";
+	case ErrorKind::Cancelled: return "cancelled";
 	case ErrorKind::ServerError: return "server_error";
 	case ErrorKind::BadResponse: return "bad_response";
 	case ErrorKind::Protocol: return "protocol";

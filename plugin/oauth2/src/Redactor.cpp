@@ -1,8 +1,6 @@
 #include "falcon/oauth2/Redactor.h"
 
-#include "falcon/oauth2/FormBody.h"
-
-#include <Poco/URI.h>
+#include "falcon/plugin/SecretSpellings.h"
 
 #include <algorithm>
 
@@ -10,22 +8,6 @@ namespace Falcon {
 namespace OAuth2 {
 
 namespace {
-
-std::string jsonEscaped(const std::string& value)
-{
-	std::string escaped;
-	for (char c : value)
-	{
-		switch (c)
-		{
-		case '"': escaped += "\\\""; break;
-		case '\\': escaped += "\\\\"; break;
-		case '/': escaped += "\\/"; break;
-		default: escaped += c;
-		}
-	}
-	return escaped;
-}
 
 void replaceAll(std::string& text, const std::string& needle)
 {
@@ -39,19 +21,9 @@ void replaceAll(std::string& text, const std::string& needle)
 
 } // namespace
 
-std::vector<std::string> Redactor::spellings(const std::string& value)
-{
-	std::string percentEncoded;
-	Poco::URI::encode(value, "!#$&'()*+,/:;=?@[]", percentEncoded);
-	std::vector<std::string> result{value, FormBody::encode(value), percentEncoded, jsonEscaped(value)};
-	std::sort(result.begin(), result.end());
-	result.erase(std::unique(result.begin(), result.end()), result.end());
-	return result;
-}
-
 void Redactor::add(std::vector<std::string>& into, const std::string& value)
 {
-	for (auto& spelling : spellings(value))
+	for (auto& spelling : Plugin::secretSpellings(value))
 	{
 		if (std::find(into.begin(), into.end(), spelling) == into.end()) into.push_back(std::move(spelling));
 	}

@@ -24,11 +24,6 @@ Poco::JSON::Object::Ptr parseObject(const std::string& body)
 	}
 }
 
-const char* routeName(Route route)
-{
-	return route == Route::Token ? "/oauth2/token" : "/oauth2/revoke";
-}
-
 } // namespace
 
 std::string ReplyClassifier::apiMessage(const std::string& body)
@@ -75,7 +70,7 @@ std::optional<Error> ReplyClassifier::classify(Route route, const ApiResult& rep
 	Error error;
 	error.traceId = traceId(reply);
 	const std::string said = apiMessage(reply.body);
-	error.message = std::string(routeName(route)) + " answered " + std::to_string(status) + (said.empty() ? "" : ": " + said);
+	error.message = pathOf(route) + " answered " + std::to_string(status) + (said.empty() ? "" : ": " + said);
 
 	if (success && route == Route::Token && blank)
 	{
@@ -89,7 +84,7 @@ std::optional<Error> ReplyClassifier::classify(Route route, const ApiResult& rep
 	{
 		const std::string type = reply.header("Content-Type");
 		error.kind = ErrorKind::BadResponse;
-		error.message = std::string(routeName(route)) + " answered " + std::to_string(status) + " with "
+		error.message = pathOf(route) + " answered " + std::to_string(status) + " with "
 			+ (type.empty() ? std::string("a body") : "a " + type.substr(0, type.find(';')) + " body")
 			+ (route == Route::Token ? " that is not the JSON token the route promises" : " that is not the API's JSON reply")
 			+ "; something other than the Falcon API may be answering (a gateway, proxy or captive portal): check base_url and the proxy";

@@ -12,10 +12,10 @@ namespace OAuth2 {
 
 struct SocketDeadline::Entry
 {
-	Entry(int socket, const std::atomic<bool>* cancel): descriptor(socket), cancelled(cancel) {}
+	Entry(int socket, const Cancellation* cancel): descriptor(socket), cancellation(cancel) {}
 
 	int descriptor;
-	const std::atomic<bool>* cancelled;
+	const Cancellation* cancellation;
 	bool armed = true;
 	bool passed = false;
 	std::multimap<Deadline, Entry*>::iterator position;
@@ -50,11 +50,11 @@ public:
 		std::lock_guard<std::mutex> lock(mutex);
 		if (!thread.joinable()) thread = std::thread([this] { run(); });
 		entry.position = armed.emplace(deadline, &entry);
-		if (entry.cancelled) ++cancellable;
+		if (entry.cancellation) ++cancellable;
 		// Waking the watcher is a thread switch: only when it would sleep past this deadline (or
 		// must start looking at a cancellation flag). Calls one after another with the same
 		// timeout each end later than the one before, so they wake it about once per timeout.
-		if (deadline < plannedWake || entry.cancelled) changed.notify_one();
+		if (deadline < plannedWake || entry.cancellation) changed.notify_one();
 	}
 
 	void disarm(SocketDeadline::Entry& entry)
@@ -75,7 +75,7 @@ private:
 	{
 		armed.erase(entry.position);
 		entry.armed = false;
-		if (entry.cancelled) --cancellable;
+		if (entry.cancellation) --cancellable;
 	}
 
 	/// Under the lock: the owner cannot disarm, hence cannot close, in between.
@@ -96,7 +96,7 @@ private:
 			for (auto it = armed.begin(); it != armed.end();)
 			{
 				SocketDeadline::Entry& entry = *(it++)->second;
-				if (entry.position->first <= now || (entry.cancelled && entry.cancelled->load())) shutDown(entry);
+				if (entry.position->first <= now || Cancellation::requested(entry.cancellation)) shutDown(entry);
 				else if (cancellable == 0) break; // in deadline order: the rest are later
 			}
 			// With nothing armed, keep the last plan: a wake-up then costs less than one per call.
@@ -111,7 +111,7 @@ private:
 	std::mutex mutex;
 	std::condition_variable changed;
 	std::multimap<Deadline, SocketDeadline::Entry*> armed;
-	std::size_t cancellable = 0; ///< armed entries with a cancellation flag to look at
+	std::size_t cancellable = 0; ///< armed entries with a cancellation to look at
 	Deadline plannedWake = Deadline::max(); ///< when the watcher wakes next on its own
 	bool stopping = false;
 	std::thread thread;
@@ -119,8 +119,8 @@ private:
 
 } // namespace
 
-SocketDeadline::SocketDeadline(const Poco::Net::Socket& socket, Deadline deadline, const std::atomic<bool>* cancelled):
-	_entry(std::make_unique<Entry>(socket.impl()->sockfd(), cancelled))
+SocketDeadline::SocketDeadline(const Poco::Net::Socket& socket, Deadline deadline, const Cancellation* cancellation):
+	_entry(std::make_unique<Entry>(socket.impl()->sockfd(), cancellation))
 {
 	Watcher::instance().arm(*_entry, deadline);
 }

@@ -29,6 +29,19 @@ TransportError::TransportError(ErrorKind kind, const std::string& message, bool 
 {
 }
 
+TransportSettings TransportSettings::from(const ClientConfig& config)
+{
+	TransportSettings settings;
+	settings.caBundle = config.caBundle;
+	settings.verifyTls = config.verifyTls;
+	settings.proxy = ProxySettings::parse(config.proxy, "proxy");
+	settings.proxyFromEnvironment = config.proxyFromEnvironment;
+	settings.connectTimeout = config.connectTimeout;
+	settings.readTimeout = config.readTimeout;
+	settings.maxResponseBytes = config.maxResponseBytes;
+	return settings;
+}
+
 Transport::Transport(TransportSettings settings, Poco::Logger& logger, Redactor& redactor):
 	_settings(std::move(settings)),
 	_logger(logger),
@@ -180,7 +193,7 @@ std::chrono::milliseconds Transport::setReadBudget(Deadline deadline)
 	return std::chrono::milliseconds(budget.totalMilliseconds());
 }
 
-WireReply Transport::post(const Endpoint& target, const WireRequest& request, Deadline deadline, const std::atomic<bool>* cancelled)
+WireReply Transport::post(const Endpoint& target, const WireRequest& request, Deadline deadline, const Cancellation* cancellation)
 {
 	// Plain sockets send with MSG_NOSIGNAL; only TLS (OpenSSL's own writes) needs the guard.
 	std::optional<SigpipeSuppressed> quietly;
@@ -189,19 +202,19 @@ WireReply Transport::post(const Endpoint& target, const WireRequest& request, De
 	const bool reused = _session != nullptr;
 	try
 	{
-		return exchange(target, request, deadline, cancelled);
+		return exchange(target, request, deadline, cancellation);
 	}
 	catch (const TransportError& e)
 	{
 		// A keep-alive connection the server has since closed fails before any reply arrives;
 		// that is not the call's failure, so try once more on a fresh connection.
-		if (!reused || !e.beforeReply() || e.kind() == ErrorKind::Timeout || Clock::now() >= deadline) throw;
+		if (!reused || !e.beforeReply() || e.kind() == ErrorKind::Timeout || e.kind() == ErrorKind::Cancelled || Clock::now() >= deadline) throw;
 		_logger.debug("the kept-alive connection was closed by the server; reconnecting");
-		return exchange(target, request, deadline, cancelled);
+		return exchange(target, request, deadline, cancellation);
 	}
 }
 
-WireReply Transport::exchange(const Endpoint& target, const WireRequest& request, Deadline deadline, const std::atomic<bool>* cancelled)
+WireReply Transport::exchange(const Endpoint& target, const WireRequest& request, Deadline deadline, const Cancellation* cancellation)
 {
 	const std::string where = target.str();
 	bool replied = false;
@@ -216,7 +229,7 @@ WireReply Transport::exchange(const Endpoint& target, const WireRequest& request
 	auto fail = [&](ErrorKind kind, const std::string& message, bool permanent = false) {
 		const bool deadlinePassed = guard && guard->passed();
 		close();
-		if (deadlinePassed && cancelled && cancelled->load()) return TransportError(ErrorKind::Timeout, "the call was cancelled while talking to " + where, !replied);
+		if (deadlinePassed && Cancellation::requested(cancellation)) return TransportError(ErrorKind::Cancelled, "the call was cancelled while talking to " + where, !replied);
 		if (deadlinePassed) return TransportError(ErrorKind::Timeout, "the call's deadline passed while talking to " + where, !replied);
 		return TransportError(kind, _redactor.redact(message), !replied, permanent);
 	};
@@ -224,7 +237,7 @@ WireReply Transport::exchange(const Endpoint& target, const WireRequest& request
 	{
 		if (!_session) connect(target, deadline);
 		const auto readBudget = setReadBudget(deadline);
-		guard.emplace(_session->socket(), deadline, cancelled);
+		guard.emplace(_session->socket(), deadline, cancellation);
 
 		Poco::Net::HTTPRequest httpRequest(Poco::Net::HTTPRequest::HTTP_POST, target.path.empty() ? "/" : target.path, Poco::Net::HTTPMessage::HTTP_1_1);
 		httpRequest.setHost(target.host, target.port);
@@ -268,7 +281,7 @@ WireReply Transport::exchange(const Endpoint& target, const WireRequest& request
 	}
 	catch (const TransportError& e)
 	{
-		if (e.kind() != ErrorKind::Timeout && guard && guard->passed()) throw fail(ErrorKind::Timeout, "");
+		if (e.kind() != ErrorKind::Timeout && e.kind() != ErrorKind::Cancelled && guard && guard->passed()) throw fail(ErrorKind::Timeout, "");
 		close();
 		throw;
 	}

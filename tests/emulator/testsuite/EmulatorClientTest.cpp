@@ -117,10 +117,10 @@ public:
 		_emulator->setRateLimit(2);
 		ClientConfig cfg = config();
 		OAuth2Client client(cfg);
-		CPPUNIT_ASSERT(client.token({true, std::nullopt}).ok());
-		CPPUNIT_ASSERT(client.token({true, std::nullopt}).ok());
+		CPPUNIT_ASSERT(client.token(TokenOptions::forced()).ok());
+		CPPUNIT_ASSERT(client.token(TokenOptions::forced()).ok());
 		const auto started = steady_clock::now();
-		const ApiResult limited = client.token({true, std::nullopt});
+		const ApiResult limited = client.token(TokenOptions::forced());
 		CPPUNIT_ASSERT(steady_clock::now() - started < cfg.callTimeout + seconds(1));
 		CPPUNIT_ASSERT_EQUAL(429, limited.statusCode);
 		CPPUNIT_ASSERT_EQUAL(std::string("rate_limited"), kindOf(limited));
@@ -136,7 +136,7 @@ public:
 		CPPUNIT_ASSERT(client.token().ok());
 		CPPUNIT_ASSERT_EQUAL(3ul, _emulator->log().counters().tokenRequests);
 		_emulator->faults().add("token=429x1");
-		CPPUNIT_ASSERT(client.token({true, std::nullopt}).ok());
+		CPPUNIT_ASSERT(client.token(TokenOptions::forced()).ok());
 	}
 
 	void testEachFault()
@@ -178,7 +178,7 @@ public:
 				// The session works for the next good call (once a 429's retry-after has passed).
 				const double wait = result.error && result.error->retryAfterSeconds ? *result.error->retryAfterSeconds : 0.002;
 				std::this_thread::sleep_for(duration<double>(std::min(wait, 2.0)));
-				const ApiResult next = route == "token" ? client.token({true, std::nullopt}) : client.revoke(revoke);
+				const ApiResult next = route == "token" ? client.token(TokenOptions::forced()) : client.revoke(revoke);
 				CPPUNIT_ASSERT_MESSAGE(label + " / next: " + (next.error ? next.error->message : ""), next.ok());
 			}
 		}

@@ -1,11 +1,11 @@
 #pragma once
 
+#include "falcon/plugin/Cancellation.h"
 #include "falcon/plugin/Export.h"
 
 #include <Poco/JSON/Object.h>
 #include <Poco/Logger.h>
 
-#include <atomic>
 #include <chrono>
 #include <memory>
 
@@ -21,7 +21,7 @@ public:
 	/// `connection`: the connection settings (see schema/connection.schema.json), secrets
 	/// included; the plugin never logs them.
 	ActionContext(Poco::JSON::Object::Ptr connection, Poco::Logger& logger, Clock::time_point deadline,
-		std::shared_ptr<const std::atomic<bool>> cancelled = nullptr);
+		std::shared_ptr<const Cancellation> cancellation = nullptr);
 	virtual ~ActionContext();
 
 	/// The connection's call_timeout_s, or its default of 60 s when absent or not a number.
@@ -35,15 +35,16 @@ public:
 	Clock::time_point deadline() const { return _deadline; }
 
 	/// True once the host asked the call to stop (a second SIGINT): no further attempt starts,
-	/// and the exchange in flight ends within about 50 ms.
-	bool cancelled() const { return _cancelled && _cancelled->load(); }
-	const std::atomic<bool>* cancellationFlag() const { return _cancelled.get(); }
+	/// a retry's wait ends at once, the exchange in flight within about 50 ms, and the result's
+	/// error kind is `cancelled`.
+	bool cancelled() const { return Cancellation::requested(_cancellation.get()); }
+	const Cancellation* cancellation() const { return _cancellation.get(); }
 
 private:
 	Poco::JSON::Object::Ptr _connection;
 	Poco::Logger& _logger;
 	Clock::time_point _deadline;
-	std::shared_ptr<const std::atomic<bool>> _cancelled;
+	std::shared_ptr<const Cancellation> _cancellation;
 };
 
 } } // namespace Falcon::Plugin

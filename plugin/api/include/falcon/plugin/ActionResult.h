@@ -15,7 +15,9 @@ class FALCON_PLUGIN_EXPORT ActionResult
 {
 public:
 	/// A null `output` is a failure (status 500, kind "protocol"), never a success.
-	explicit ActionResult(Poco::JSON::Object::Ptr output);
+	/// `rejectedInput`: the module refused the call before sending anything, because of its
+	/// input or connection (the caller's mistake, where a host reports a usage error).
+	explicit ActionResult(Poco::JSON::Object::Ptr output, bool rejectedInput = false);
 	virtual ~ActionResult();
 
 	/// No `error` in the output: the API call succeeded.
@@ -24,11 +26,16 @@ public:
 	/// The error's kind ("auth_failed", ...), or "" on success.
 	std::string errorKind() const;
 
+	/// Refused before anything was sent, because of the input or connection; false for every
+	/// call that went out (whatever the API answered) and every other failure.
+	bool rejectedInput() const { return _rejectedInput; }
+
 	const Poco::JSON::Object::Ptr& output() const { return _output; }
 	std::string toJSON(unsigned indent = 0) const;
 
 private:
 	Poco::JSON::Object::Ptr _output;
+	bool _rejectedInput;
 };
 
 } } // namespace Falcon::Plugin

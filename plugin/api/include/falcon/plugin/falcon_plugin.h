@@ -10,8 +10,10 @@
 extern "C" {
 #endif
 
-/** The version of the host <-> plugin contract this header describes. */
-#define FALCON_PLUGIN_API_VERSION 1
+/** The version of the host <-> plugin contract this header describes. Version 2: a call the host
+ *  cancels fails with error kind "cancelled" (version 1 reported "timeout"), and C++ hosts hand
+ *  the module a Falcon::Plugin::Cancellation. */
+#define FALCON_PLUGIN_API_VERSION 2
 
 /** The contract version the loaded module implements; a host refuses a module whose version
  *  differs from FALCON_PLUGIN_API_VERSION before using anything else in it. */

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "falcon/plugin/Cancellation.h"
+
 #include <chrono>
 
 namespace Falcon {
@@ -9,5 +11,8 @@ using Clock = std::chrono::steady_clock;
 
 /// The moment a call must be over by: connect, TLS, request, reply, redirects and retries alike.
 using Deadline = Clock::time_point;
+
+/// A host's request that a call end before its deadline (null where nobody can ask).
+using Cancellation = Plugin::Cancellation;
 
 } } // namespace Falcon::OAuth2

@@ -20,6 +20,7 @@ enum class ErrorKind
 	Network,        ///< connection refused, reset, DNS, proxy failure
 	Tls,            ///< certificate or handshake failure
 	Timeout,        ///< connect/read timeout or the call's deadline passed
+	Cancelled,      ///< the host asked the call to stop before its deadline
 	ServerError,    ///< 5xx
 	BadResponse,    ///< a 2xx whose body is not what the route promises (garbled JSON, a gateway's HTML page)
 	Protocol        ///< a reply that breaks HTTP or our limits (oversized, cut short, refused redirect)

@@ -2,37 +2,46 @@
 
 #include "falcon/oauth2/ApiResult.h"
 #include "falcon/oauth2/ClientConfig.h"
-#include "falcon/oauth2/Endpoint.h"
+#include "falcon/oauth2/Deadline.h"
 #include "falcon/oauth2/FormBody.h"
 #include "falcon/oauth2/Redactor.h"
+#include "falcon/oauth2/RegionRouter.h"
 #include "falcon/oauth2/RetryPolicy.h"
+#include "falcon/oauth2/Route.h"
+#include "falcon/oauth2/SharedTransport.h"
 #include "falcon/oauth2/TokenCache.h"
-#include "falcon/oauth2/Transport.h"
 
 #include <Poco/Logger.h>
 
-#include <atomic>
-#include <condition_variable>
-#include <mutex>
 #include <optional>
 #include <string>
 
 namespace Falcon {
 namespace OAuth2 {
 
-struct TokenOptions
+/// When a call must end, and who may end it sooner.
+struct CallLimits
 {
-	bool force = false;               ///< mint a new token even if the cached one is fresh
-	std::optional<Deadline> deadline; ///< default: now + callTimeout
-	const std::atomic<bool>* cancelled = nullptr; ///< when set and true, no further attempt starts and the exchange in flight ends
+	std::optional<Deadline> deadline;           ///< default: now + callTimeout
+	const Cancellation* cancellation = nullptr; ///< once requested, no further attempt starts and the exchange in flight ends
 };
 
-struct RevokeOptions
+struct TokenOptions: CallLimits
 {
-	std::string token;                ///< required
-	std::string clientId;             ///< optional: "the client the token was issued to"
-	std::optional<Deadline> deadline;
-	const std::atomic<bool>* cancelled = nullptr;
+	bool force = false; ///< mint a new token even if the cached one is fresh
+
+	static TokenOptions forced()
+	{
+		TokenOptions options;
+		options.force = true;
+		return options;
+	}
+};
+
+struct RevokeOptions: CallLimits
+{
+	std::string token;    ///< required
+	std::string clientId; ///< optional: "the client the token was issued to"
 };
 
 /// A session with the Falcon OAuth2 API for one (base URL, client id, member CID): one
@@ -52,24 +61,27 @@ public:
 	ApiResult revoke(const RevokeOptions& options);
 
 	/// The base URL in use: the configured one, or the cloud autodiscovery switched to.
-	std::string baseUrl() const;
+	std::string baseUrl() const { return _router.baseUrl(); }
 
 	const Redactor& redactor() const { return _redactor; }
 	const ClientConfig& config() const { return _config; }
 
 	/// TCP connections this session opened (keep-alive reuse keeps this at one).
-	unsigned connectionsOpened() const;
+	unsigned connectionsOpened() const { return _transport.connectionsOpened(); }
 
 private:
-	ApiResult mint(Deadline deadline, const std::atomic<bool>* cancelled);
-	static bool waitUnlessCancelled(std::chrono::milliseconds delay, const std::atomic<bool>* cancelled);
-	ApiResult post(const std::string& route, const WireRequest& request, Deadline deadline, const std::atomic<bool>* cancelled);
-	ApiResult postFollowingRedirects(const std::string& route, const WireRequest& request, Deadline deadline, const std::atomic<bool>* cancelled);
-	std::optional<Error> refuseRedirect(const std::string& route, const Endpoint& from, const std::string& location, Endpoint& to) const;
-	void discoverRegion(const ApiResult& result);
+	struct Call
+	{
+		Deadline deadline;
+		const Cancellation* cancellation;
+	};
+
+	Call callOf(const CallLimits& limits) const;
+	ApiResult mint(const Call& call);
+	ApiResult post(Route route, const WireRequest& request, const Call& call);
+	ApiResult send(Route route, const WireRequest& request, const Call& call);
 	WireRequest formRequest(const FormBody& form) const;
-	Deadline deadlineOf(const std::optional<Deadline>& deadline) const;
-	void logExchange(const std::string& route, const WireRequest& request, const ApiResult& result, std::chrono::steady_clock::duration took) const;
+	void logExchange(Route route, const WireRequest& request, const ApiResult& result, Clock::duration took) const;
 	ApiResult failure(Error error) const;
 
 	ClientConfig _config;
@@ -78,20 +90,9 @@ private:
 	RetryPolicy _retryPolicy;
 	TokenCache _tokenCache;
 	std::string _basicCredentials;
-
-	mutable std::mutex _baseMutex;
-	Endpoint _base;
-	std::atomic<bool> _baseIsCanonical{false}; ///< only a canonical cloud URL is ever switched
-
-	/// The session's one connection is used by one call at a time; the others wait for their
-	/// turn until their deadline. (A flag and a condition rather than std::timed_mutex, whose
-	/// timed lock ThreadSanitizer cannot follow.)
-	bool waitForTransport(Deadline deadline);
-	void releaseTransport();
-	std::mutex _turnMutex;
-	std::condition_variable _turnFree;
-	bool _transportBusy = false;
-	Transport _transport;
+	RegionRouter _router;
+	TransportSettings _transportSettings;
+	SharedTransport _transport;
 };
 
 } } // namespace Falcon::OAuth2

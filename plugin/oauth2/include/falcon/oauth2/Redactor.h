@@ -10,7 +10,8 @@ namespace OAuth2 {
 
 /// Knows every secret value a session has handled (client secret, Basic credentials, proxy
 /// password, tokens) and replaces each of them with "***" in any text, in the spellings the
-/// value takes on the wire: as is, form-encoded, percent-encoded and JSON-escaped. Everything
+/// value takes on the wire (Plugin::secretSpellings: as is, form-encoded, percent-encoded and
+/// JSON-escaped, the spellings a host's mask uses too). Everything
 /// the client logs or puts in an error message passes through `redact` first.
 class Redactor
 {
@@ -29,7 +30,6 @@ public:
 	static constexpr std::size_t TOKEN_MEMORY = 256;
 
 private:
-	static std::vector<std::string> spellings(const std::string& value);
 	void add(std::vector<std::string>& into, const std::string& value);
 
 	mutable std::mutex _mutex;

@@ -2,18 +2,13 @@
 
 #include "falcon/oauth2/ApiResult.h"
 #include "falcon/oauth2/Error.h"
+#include "falcon/oauth2/Route.h"
 
 #include <optional>
 #include <string>
 
 namespace Falcon {
 namespace OAuth2 {
-
-enum class Route
-{
-	Token,
-	Revoke
-};
 
 /// Reads an API reply the way the contract defines it: which statuses are success on each
 /// route, what kind of failure the rest are, the trace ID and the retry-after hint.

@@ -4,7 +4,6 @@
 
 #include <Poco/Net/Socket.h>
 
-#include <atomic>
 #include <memory>
 
 namespace Falcon {
@@ -24,9 +23,10 @@ namespace OAuth2 {
 class SocketDeadline
 {
 public:
-	/// `cancelled` (may be null) is looked at every 50 ms while armed: a host that gives up on
-	/// its calls (a second Ctrl-C) need not wait for their deadlines.
-	SocketDeadline(const Poco::Net::Socket& socket, Deadline deadline, const std::atomic<bool>* cancelled = nullptr);
+	/// `cancellation` (may be null) is looked at every 50 ms while armed: a host that gives up on
+	/// its calls (a second Ctrl-C) need not wait for their deadlines. (Polled rather than
+	/// subscribed to: one watcher serves every socket, and arming stays a map insertion.)
+	SocketDeadline(const Poco::Net::Socket& socket, Deadline deadline, const Cancellation* cancellation = nullptr);
 	~SocketDeadline();
 	SocketDeadline(const SocketDeadline&) = delete;
 	SocketDeadline& operator=(const SocketDeadline&) = delete;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "falcon/oauth2/ApiResult.h"
+#include "falcon/oauth2/ClientConfig.h"
 #include "falcon/oauth2/Deadline.h"
 #include "falcon/oauth2/Endpoint.h"
 #include "falcon/oauth2/Error.h"
@@ -10,7 +11,6 @@
 #include <Poco/Net/Context.h>
 #include <Poco/Net/HTTPClientSession.h>
 
-#include <atomic>
 #include <chrono>
 #include <memory>
 #include <string>
@@ -29,6 +29,9 @@ struct TransportSettings
 	std::chrono::milliseconds connectTimeout{10000};
 	std::chrono::milliseconds readTimeout{30000};
 	std::size_t maxResponseBytes = 1024 * 1024;
+
+	/// The transport's slice of a client configuration (the proxy URL parsed here, once).
+	static TransportSettings from(const ClientConfig& config);
 };
 
 /// A POST as it goes on the wire.
@@ -80,8 +83,8 @@ public:
 	~Transport();
 
 	/// POSTs to `target`; throws TransportError on any failure to get a complete reply. The
-	/// exchange ends at `deadline`, or soon after `cancelled` (may be null) turns true.
-	WireReply post(const Endpoint& target, const WireRequest& request, Deadline deadline, const std::atomic<bool>* cancelled = nullptr);
+	/// exchange ends at `deadline`, or soon after `cancellation` (may be null) is requested.
+	WireReply post(const Endpoint& target, const WireRequest& request, Deadline deadline, const Cancellation* cancellation = nullptr);
 
 	/// TCP connections opened so far (a reused keep-alive connection is not counted again).
 	unsigned connectionsOpened() const { return _connectionsOpened.load(); }
@@ -90,7 +93,7 @@ private:
 	void connect(const Endpoint& target, Deadline deadline);
 	void drop();
 	std::chrono::milliseconds setReadBudget(Deadline deadline);
-	WireReply exchange(const Endpoint& target, const WireRequest& request, Deadline deadline, const std::atomic<bool>* cancelled);
+	WireReply exchange(const Endpoint& target, const WireRequest& request, Deadline deadline, const Cancellation* cancellation);
 	std::string readBody(std::istream& in, std::chrono::milliseconds readBudget, bool& stalled);
 	Poco::Net::Context::Ptr tlsContext();
 	ProxySettings proxyFor(const Endpoint& target) const;

@@ -1,0 +1,124 @@
+#include "RunRecord.h"
+
+#include "RunContext.h"
+
+#include "falcon/plugin/JsonValues.h"
+
+#include <cmath>
+#include <optional>
+
+namespace Falcon {
+namespace Workflow {
+
+using Object = Poco::JSON::Object::Ptr;
+using Array = Poco::JSON::Array::Ptr;
+using Plugin::Json::asArray;
+using Plugin::Json::asObject;
+
+namespace {
+
+double milliRounded(double seconds)
+{
+	return std::round(seconds * 1000) / 1000;
+}
+
+/// Passes every string of `value` through the mask, changing the value in place.
+void maskInPlace(const Poco::Dynamic::Var& value, const SecretMask& mask)
+{
+	auto masked = [&](const Poco::Dynamic::Var& element) -> std::optional<std::string> {
+		if (!element.isString()) return std::nullopt;
+		const std::string& text = element.extract<std::string>();
+		std::string result = mask.mask(text);
+		return result != text ? std::optional<std::string>(std::move(result)) : std::nullopt;
+	};
+	if (Object object = asObject(value))
+	{
+		std::vector<std::pair<std::string, std::string>> changed;
+		for (const auto& entry : *object)
+		{
+			if (auto text = masked(entry.second)) changed.emplace_back(entry.first, std::move(*text));
+			else maskInPlace(entry.second, mask);
+		}
+		for (auto& change : changed) object->set(change.first, change.second);
+	}
+	else if (Array array = asArray(value))
+	{
+		for (unsigned i = 0; i < array->size(); ++i)
+		{
+			const Poco::Dynamic::Var element = array->get(i);
+			if (auto text = masked(element)) array->set(i, *text);
+			else maskInPlace(element, mask);
+		}
+	}
+}
+
+} // namespace
+
+Object RunRecord::outputs() const
+{
+	const RunContext context(_run);
+	Object outputs = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+	for (const auto& output : _run.workflow.outputs)
+	{
+		const Value value = output.second.evaluate(context);
+		if (_run.options.revealOutputs) outputs->set(output.first, Plugin::Json::deepCopy(value.data));
+		else if (value.secret) outputs->set(output.first, std::string("***"));
+		else if (value.data.isString()) outputs->set(output.first, _run.mask.mask(value.data.extract<std::string>()));
+		else outputs->set(output.first, value.data); // an object or list is masked with the steps
+	}
+	return outputs;
+}
+
+Object RunRecord::make(const std::string& status, double seconds, const std::vector<std::shared_ptr<StepState>>& states, const Object& outputs) const
+{
+	Array steps = new Poco::JSON::Array;
+	for (std::size_t i = 0; i < states.size(); ++i) steps->add(stepRecord(_run.workflow.steps[i], *states[i]));
+	Object record = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+	record->set("workflow", _run.workflow.name);
+	record->set("status", status);
+	record->set("duration_s", milliRounded(seconds));
+	record->set("steps", steps);
+	record->set("outputs", outputs);
+	return record;
+}
+
+Object RunRecord::stepRecord(const StepDefinition& step, const StepState& state) const
+{
+	Object record = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+	record->set("id", step.id);
+	record->set("action", step.action->operationId());
+	record->set("status", state.status);
+	record->set("attempts", state.attempts);
+	record->set("duration_s", milliRounded(state.seconds));
+	if (const Object single = asObject(state.outputs))
+	{
+		maskOutputs(step, single);
+		record->set("outputs", single);
+	}
+	else if (const Array iterations = asArray(state.outputs))
+	{
+		for (std::size_t k = 0; k < iterations->size(); ++k) maskOutputs(step, iterations->getObject(static_cast<unsigned>(k)));
+		record->set("outputs", iterations);
+	}
+	if (const Object error = asObject(state.error))
+	{
+		maskOutputs(step, error); // already masked when it is part of the outputs; harmless again
+		record->set("error", error);
+	}
+	return record;
+}
+
+void RunRecord::maskOutputs(const StepDefinition& step, const Object& outputs) const
+{
+	// Every known secret value anywhere, then the x-secret fields whatever their value.
+	maskInPlace(outputs, _run.mask);
+	for (const auto& secretPath : step.secretOutputPaths)
+	{
+		Poco::Dynamic::Var parent = outputs;
+		for (std::size_t i = 0; i + 1 < secretPath.size() && asObject(parent); ++i) parent = asObject(parent)->get(secretPath[i]);
+		Object holder = asObject(parent);
+		if (holder && holder->has(secretPath.back())) holder->set(secretPath.back(), std::string("***"));
+	}
+}
+
+} } // namespace Falcon::Workflow

@@ -1,0 +1,58 @@
+#pragma once
+
+#include "SecretMask.h"
+#include "WorkflowDefinition.h"
+#include "WorkflowRunner.h"
+
+#include <Poco/JSON/Object.h>
+
+#include <map>
+#include <memory>
+#include <mutex>
+
+namespace Falcon {
+namespace Workflow {
+
+/// One step's progress and result, as the run record shows it.
+struct StepState
+{
+	std::string status = "pending";
+	int attempts = 0;
+	double seconds = 0;
+	Poco::Dynamic::Var outputs; ///< an object, or for for_each an array of objects in item order
+	Poco::Dynamic::Var error;
+};
+
+/// What the steps of one run share: the workflow, its options, inputs and environment, every
+/// step's state so far, whether a step failed, and the mask of every secret met. The steps of a
+/// for_each read and write it from several threads.
+class RunState
+{
+public:
+	RunState(const WorkflowDefinition& workflow, RunOptions& options);
+
+	const WorkflowDefinition& workflow;
+	const RunOptions& options;
+	SecretMask mask;
+	Poco::JSON::Object::Ptr inputs;         ///< after defaults, checked against their declarations
+	std::map<std::string, Value> env;
+
+	/// Checks the given inputs and reads the environment; throws std::invalid_argument.
+	void prepareInputs();
+
+	std::shared_ptr<StepState> start(const StepDefinition& step);
+	std::shared_ptr<const StepState> stateOf(const std::string& stepId) const;
+	const StepDefinition* stepNamed(const std::string& stepId) const;
+
+	bool failed() const;
+	void markFailed();
+	/// No new step starts (a first signal); always() steps still run.
+	bool cancelled() const { return options.cancelled->cancelled(); }
+
+private:
+	mutable std::mutex _mutex;
+	std::map<std::string, std::shared_ptr<StepState>> _states;
+	bool _failed = false;
+};
+
+} } // namespace Falcon::Workflow

@@ -1,0 +1,60 @@
+#pragma once
+
+#include <Poco/Ascii.h>
+#include <Poco/URI.h>
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+namespace Falcon {
+namespace Plugin {
+
+/// `value` as an application/x-www-form-urlencoded body carries it: unreserved characters as
+/// they are, space as '+', the rest %XX (the encoding Python's requests uses, byte for byte).
+inline std::string formEncoded(const std::string& value)
+{
+	static const char HEX[] = "0123456789ABCDEF";
+	std::string encoded;
+	encoded.reserve(value.size());
+	for (unsigned char c : value)
+	{
+		if (Poco::Ascii::isAlphaNumeric(c) || c == '_' || c == '.' || c == '-' || c == '~')
+		{
+			encoded += static_cast<char>(c);
+		}
+		else if (c == ' ')
+		{
+			encoded += '+';
+		}
+		else
+		{
+			encoded += '%';
+			encoded += HEX[c >> 4];
+			encoded += HEX[c & 0x0F];
+		}
+	}
+	return encoded;
+}
+
+/// Every spelling a secret value takes in text that may be printed or logged: as it is,
+/// form-encoded (a request body), percent-encoded (a URL's user info) and JSON-escaped (as Poco
+/// writes strings: `"`, `\` and `/` escaped). The plugin's Redactor and a host's mask both use
+/// these, so both hide a secret in the same places. Distinct, in no particular order.
+inline std::vector<std::string> secretSpellings(const std::string& value)
+{
+	std::string percentEncoded;
+	Poco::URI::encode(value, "!#$&'()*+,/:;=?@[]", percentEncoded);
+	std::string jsonEscaped;
+	for (char c : value)
+	{
+		if (c == '"' || c == '\\' || c == '/') jsonEscaped += '\\';
+		jsonEscaped += c;
+	}
+	std::vector<std::string> spellings{value, formEncoded(value), percentEncoded, jsonEscaped};
+	std::sort(spellings.begin(), spellings.end());
+	spellings.erase(std::unique(spellings.begin(), spellings.end()), spellings.end());
+	return spellings;
+}
+
+} } // namespace Falcon::Plugin
