@@ -42,8 +42,8 @@ Fault Fault::parse(const std::string& text)
 	int status = 0;
 	if (Poco::NumberParser::tryParse(name, status))
 	{
-		if (status != 429 && status != 500 && status != 502 && status != 503)
-			throw Poco::SyntaxException("fault: status " + name + " is not one of 429, 500, 502, 503");
+		if (status != 400 && status != 429 && status != 500 && status != 502 && status != 503)
+			throw Poco::SyntaxException("fault: status " + name + " is not one of 400, 429, 500, 502, 503");
 		fault.kind = Kind::Status;
 		fault.status = status;
 		const std::string unit = colon == std::string::npos ? "" : text.substr(colon + 1);

@@ -17,7 +17,7 @@ struct Fault
 {
 	enum class Kind
 	{
-		Status,           ///< answer with `status` (429, 500, 502, 503) and a meta-only body
+		Status,           ///< answer with `status` (400, 429, 500, 502, 503) and a meta-only body
 		DelayHeaders,     ///< wait `delay` before anything is written
 		DelayBody,        ///< write the headers and half the body, wait `delay`, write the rest
 		TrickleHeaders,   ///< write the whole reply, status line first, one byte every `delay`
@@ -40,7 +40,7 @@ struct Fault
 	std::chrono::milliseconds delay{0};
 	RetryAfterUnit retryAfterUnit = RetryAfterUnit::Configured;
 
-	/// `503`, `429`, `429:s`, `429:ms`, `delay-headers:3000`, `reset`, `truncate`,
+	/// `400`, `503`, `429`, `429:s`, `429:ms`, `delay-headers:3000`, `reset`, `truncate`,
 	/// `malformed-json`, `empty-200`, `oversized`, `wrong-content-type`, `delay-body:500`,
 	/// `trickle-headers:200`, `trickle-body:200`,
 	/// `redirect-foreign`, `redirect-loop`. Throws Poco::SyntaxException.

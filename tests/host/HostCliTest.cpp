@@ -42,10 +42,6 @@ class HostCliTest: public CppUnit::TestFixture
 	CPPUNIT_TEST(testApiFailureExitsOne);
 	CPPUNIT_TEST(testUnreachableCloudExitsOneWithinTimeout);
 	CPPUNIT_TEST(testUnansweredNameLookupEndsAtTheDeadline);
-	CPPUNIT_TEST(testLayers);
-	CPPUNIT_TEST(testSecretsOnArgvAreRefused);
-	CPPUNIT_TEST(testSecretFile);
-	CPPUNIT_TEST(testSecretFromStdin);
 	CPPUNIT_TEST(testValidationErrorsNameTheField);
 	CPPUNIT_TEST(testMalformedInput);
 	CPPUNIT_TEST(testDebugRunLeaksNoSecret);
@@ -184,79 +180,6 @@ public:
 		CPPUNIT_ASSERT_EQUAL_MESSAGE(label(run), 1, run.status);
 		CPPUNIT_ASSERT_EQUAL_MESSAGE(label(run), std::string("timeout"), run.json()->getObject("error")->getValue<std::string>("kind"));
 		CPPUNIT_ASSERT_MESSAGE(label(run), run.took < milliseconds(3500));
-	}
-
-	void testLayers()
-	{
-		const std::string ini = writeTestFile("layers.ini", "[falcon]\ncloud = us-2\nbase_url = https://127.0.0.1:1\nclient_id = from-file\nmember_cid = abcdef\n", 0644);
-		Poco::Process::Env none;
-		Run config = host({"--config", ini, "config"}, none);
-		CPPUNIT_ASSERT_EQUAL_MESSAGE(label(config), 0, config.status);
-		CPPUNIT_ASSERT_EQUAL(std::string("config file"), config.json()->getObject("base_url")->getValue<std::string>("from"));
-		CPPUNIT_ASSERT_EQUAL(std::string("us-2"), config.json()->getObject("cloud")->getValue<std::string>("value"));
-
-		Poco::Process::Env env = environment();
-		env["FALCON_MEMBER_CID"] = "";
-		config = host({"--config", ini, "config"}, env);
-		CPPUNIT_ASSERT_EQUAL(std::string("environment"), config.json()->getObject("base_url")->getValue<std::string>("from"));
-		CPPUNIT_ASSERT_EQUAL(CLIENT, config.json()->getObject("client_id")->getValue<std::string>("value"));
-		CPPUNIT_ASSERT_EQUAL(std::string("***"), config.json()->getObject("client_secret")->getValue<std::string>("value"));
-		CPPUNIT_ASSERT(config.out.find(SECRET) == std::string::npos);
-
-		config = host({"--config", ini, "--base-url", "https://127.0.0.1:2", "config"}, env);
-		CPPUNIT_ASSERT_EQUAL(std::string("flag"), config.json()->getObject("base_url")->getValue<std::string>("from"));
-		CPPUNIT_ASSERT_EQUAL(std::string("https://127.0.0.1:2"), config.json()->getObject("base_url")->getValue<std::string>("value"));
-
-		// The layers decide where the call goes: the file's URL is dead, the environment's works,
-		// and a flag pointing at the dead one again wins over both.
-		const std::string json = writeTestFile("layers.json", "{\"falcon\": {\"base_url\": \"https://127.0.0.1:1\", \"call_timeout_s\": 5}}", 0644);
-		const Run run = host({"--config", json, "run", "token", "--input", "{}"}, env);
-		CPPUNIT_ASSERT_EQUAL_MESSAGE(label(run), 0, run.status);
-		const Run fileOnly = host({"--config", json, "run", "token", "--input", "{}", "--base-url", "https://127.0.0.1:1"}, env);
-		CPPUNIT_ASSERT_EQUAL_MESSAGE(label(fileOnly), 1, fileOnly.status);
-
-		const std::string unknown = writeTestFile("unknown.ini", "[falcon]\ncolud = us-1\n", 0644);
-		const Run bad = host({"--config", unknown, "config"}, none);
-		CPPUNIT_ASSERT_EQUAL(2, bad.status);
-		CPPUNIT_ASSERT(bad.err.find("unknown setting falcon.colud") != std::string::npos);
-		CPPUNIT_ASSERT_EQUAL(2, host({"--config", "/nonexistent.ini", "config"}, none).status);
-	}
-
-	void testSecretsOnArgvAreRefused()
-	{
-		const Run secret = host({"--client-secret", "argv-secret-value", "run", "token", "--input", "{}"}, environment(false));
-		CPPUNIT_ASSERT_EQUAL(2, secret.status);
-		CPPUNIT_ASSERT(secret.err.find("visible to every user of this machine") != std::string::npos);
-		CPPUNIT_ASSERT(secret.err.find("FALCON_CLIENT_SECRET, --client-secret-file FILE or --client-secret-stdin") != std::string::npos);
-		CPPUNIT_ASSERT(secret.err.find("argv-secret-value") == std::string::npos);
-		const Run proxy = host({"--proxy", "http://user:proxy-password@127.0.0.1:3128", "config"}, environment());
-		CPPUNIT_ASSERT_EQUAL(2, proxy.status);
-		CPPUNIT_ASSERT(proxy.err.find("proxy-password") == std::string::npos);
-		CPPUNIT_ASSERT_EQUAL(std::size_t(0), _emulator->log().entries().size());
-	}
-
-	void testSecretFile()
-	{
-		const std::string shared = writeTestFile("shared-secret", SECRET + "\n", 0644);
-		const Run refused = host({"--client-secret-file", shared, "run", "token", "--input", "{}"}, environment(false));
-		CPPUNIT_ASSERT_EQUAL(2, refused.status);
-		CPPUNIT_ASSERT(refused.err.find("is readable by group or others (mode 0644); run chmod 600") != std::string::npos);
-		const std::string mine = writeTestFile("private-secret", SECRET + "\n", 0600);
-		const Run run = host({"--client-secret-file", mine, "run", "token", "--input", "{}"}, environment(false));
-		CPPUNIT_ASSERT_EQUAL_MESSAGE(label(run), 0, run.status);
-		const std::string leaky = writeTestFile("leaky.ini", "[falcon]\nclient_secret = " + SECRET + "\n", 0640);
-		const Run config = host({"--config", leaky, "config"}, {});
-		CPPUNIT_ASSERT_EQUAL(2, config.status);
-		CPPUNIT_ASSERT(config.err.find("--config " + leaky + " is readable by group or others") != std::string::npos);
-	}
-
-	void testSecretFromStdin()
-	{
-		const Run run = host({"--client-secret-stdin", "run", "token", "--input", "{}"}, environment(false), SECRET + "\n");
-		CPPUNIT_ASSERT_EQUAL_MESSAGE(label(run), 0, run.status);
-		const Run clash = host({"--client-secret-stdin", "run", "token"}, environment(false), SECRET + "\n");
-		CPPUNIT_ASSERT_EQUAL(2, clash.status);
-		CPPUNIT_ASSERT_EQUAL(2, host({"--client-secret-stdin", "config"}, environment(false), "").status);
 	}
 
 	void testValidationErrorsNameTheField()

@@ -12,6 +12,7 @@ class SecretMaskTest: public CppUnit::TestFixture
 	CPPUNIT_TEST(testMasksEveryOccurrence);
 	CPPUNIT_TEST(testLongestFirst);
 	CPPUNIT_TEST(testJsonEscapedSpelling);
+	CPPUNIT_TEST(testWireSpellings);
 	CPPUNIT_TEST(testShortValuesAreNotTaken);
 	CPPUNIT_TEST(testManyValues);
 	CPPUNIT_TEST_SUITE_END();
@@ -40,6 +41,16 @@ public:
 		SecretMask mask;
 		mask.add("a/b/c/d");
 		CPPUNIT_ASSERT_EQUAL(std::string("{\"t\":\"***\"} ***"), mask.mask("{\"t\":\"a\\/b\\/c\\/d\"} a/b/c/d"));
+	}
+
+	/// The spellings the plugin's redactor knows: a secret in a form body or a URL is masked too.
+	void testWireSpellings()
+	{
+		SecretMask mask;
+		mask.add("p@ss w/rd+\"x");
+		CPPUNIT_ASSERT_EQUAL(std::string("client_secret=***&x=1"), mask.mask("client_secret=p%40ss+w%2Frd%2B%22x&x=1"));
+		CPPUNIT_ASSERT_EQUAL(std::string("http://alice:***@proxy"), mask.mask("http://alice:p%40ss%20w%2Frd%2B%22x@proxy"));
+		CPPUNIT_ASSERT_EQUAL(std::string("{\"s\":\"***\"}"), mask.mask("{\"s\":\"p@ss w\\/rd+\\\"x\"}"));
 	}
 
 	void testShortValuesAreNotTaken()

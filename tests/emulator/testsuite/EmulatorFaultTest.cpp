@@ -165,7 +165,7 @@ public:
 		CPPUNIT_ASSERT_EQUAL(201, raw.token(US1_CLIENT, US1_SECRET).status);
 		const RawReply refused = raw.send("POST", "/emulator/faults", "{\"faults\": [\"token=418\"]}", {}, "application/json");
 		CPPUNIT_ASSERT_EQUAL(400, refused.status);
-		CPPUNIT_ASSERT(refused.body.find("status 418 is not one of 429, 500, 502, 503") != std::string::npos);
+		CPPUNIT_ASSERT(refused.body.find("status 418 is not one of 400, 429, 500, 502, 503") != std::string::npos);
 		raw.send("POST", "/emulator/faults", "{\"faults\": [\"token=500\"]}", {}, "application/json");
 		CPPUNIT_ASSERT_EQUAL(200, raw.send("DELETE", "/emulator/faults").status);
 		CPPUNIT_ASSERT_EQUAL(201, raw.token(US1_CLIENT, US1_SECRET).status);
