@@ -48,6 +48,7 @@ private:
 	/// Sends the reply (from the status line, or from the body on) one byte every fault.delay.
 	void trickle(Poco::Net::HTTPServerResponse& response, Poco::Net::StreamSocket& socket, const std::string& body, const Fault& fault);
 
+	static std::string jsonText(const Poco::Dynamic::Var& value);
 	static std::optional<Form> parseForm(const std::string& body);
 	static std::string field(const Form& form, const std::string& name);
 	static Form masked(const Form& form);
