@@ -1,0 +1,213 @@
+// The whole-run scenarios: single flight under load, a workflow against direct calls, and a cold
+// falcon-host process against curl.
+
+#include "BenchKit.h"
+
+#include "FalconEmulator.h"
+
+#include "workflow/WorkflowLoader.h"
+#include "workflow/WorkflowRunner.h"
+
+#include <Poco/File.h>
+#include <Poco/FileStream.h>
+#include <Poco/JSON/Array.h>
+#include <Poco/Pipe.h>
+#include <Poco/PipeStream.h>
+#include <Poco/Process.h>
+#include <Poco/StreamCopier.h>
+#include <Poco/TemporaryFile.h>
+
+#include <sys/stat.h>
+
+#include <atomic>
+#include <iomanip>
+#include <sstream>
+#include <thread>
+
+using namespace std::chrono;
+
+namespace Falcon {
+namespace Bench {
+
+/// 4. Single flight: many callers, a token that goes stale every second.
+Row singleFlight(double seconds)
+{
+	Falcon::Emulator::EmulatorOptions options;
+	options.clouds = {"us-1"};
+	options.clients.add({CLIENT, SECRET, "us-1", {}, {}});
+	options.expiresIn = std::chrono::seconds(121); // with the 120 s window: stale 1 s after issue
+	options.rateLimit = 1000000;
+	Falcon::Emulator::FalconEmulator shortLived(options);
+	shortLived.start();
+	Poco::JSON::Object::Ptr with = new Poco::JSON::Object;
+	with->set("base_url", shortLived.baseUrl("us-1"));
+	with->set("client_id", CLIENT);
+	with->set("client_secret", SECRET);
+	with->set("ca_bundle", shortLived.caFile());
+	const auto input = object("{}");
+	std::atomic<bool> stop{false};
+	std::atomic<unsigned long> calls{0}, failures{0};
+	std::vector<std::thread> threads;
+	const auto started = Clock::now();
+	for (int i = 0; i < 64; ++i)
+	{
+		threads.emplace_back([&] {
+			while (!stop.load())
+			{
+				if (!invoke("token", input, with).ok()) ++failures;
+				++calls;
+			}
+		});
+	}
+	std::this_thread::sleep_for(duration<double>(seconds));
+	stop = true;
+	for (auto& thread : threads) thread.join();
+	const double elapsed = duration<double>(Clock::now() - started).count();
+	const unsigned long requests = shortLived.log().counters().tokenRequests;
+	const unsigned long periods = static_cast<unsigned long>(std::ceil(elapsed));
+	Row row;
+	row.measure = "4 single flight";
+	row.contender = "64 threads, " + std::to_string(static_cast<int>(seconds)) + " s, stale every 1 s";
+	row.median = std::to_string(calls.load()) + " calls";
+	row.p99 = std::to_string(requests) + " token requests";
+	row.target = "requests ~ " + std::to_string(periods) + " periods";
+	row.verdict = requests <= periods + 1 && failures == 0 ? "pass" : "FAIL";
+	row.figures->set("calls", static_cast<Poco::UInt64>(calls.load()));
+	row.figures->set("failures", static_cast<Poco::UInt64>(failures.load()));
+	row.figures->set("token_requests", static_cast<Poco::UInt64>(requests));
+	row.figures->set("refresh_periods", static_cast<Poco::UInt64>(periods));
+	return row;
+}
+
+/// 6. A 100-step workflow against the same 100 actions invoked directly.
+std::vector<Row> workflowOverhead()
+{
+	std::string yaml = "version: 1\nname: hundred\nsteps:\n";
+	for (int i = 0; i < 100; ++i) yaml += "  - {id: s" + std::to_string(i) + ", action: token, with: {" + std::string(std::getenv("FALCON_BENCH_CACHED") ? "" : "force: true") + "}}\n";
+	const Falcon::Workflow::WorkflowLoader loader([](const std::string& name) { return plugin->find(name); });
+	const auto workflow = loader.loadText(yaml, "hundred.yaml");
+	const auto with = connection();
+	const auto input = object(std::getenv("FALCON_BENCH_CACHED") ? "{}" : "{\"force\": true}");
+	std::vector<double> direct, flowing, ratios;
+	for (int round = 0; round < 9; ++round)
+	{
+		auto started = Clock::now();
+		for (int i = 0; i < 100; ++i) invoke("token", input, with);
+		direct.push_back(duration<double, std::micro>(Clock::now() - started).count() / 100);
+		Falcon::Workflow::RunOptions options;
+		options.connection = with;
+		options.logger = &Poco::Logger::get("bench");
+		Falcon::Workflow::WorkflowRunner runner(workflow, options);
+		started = Clock::now();
+		runner.run();
+		flowing.push_back(duration<double, std::micro>(Clock::now() - started).count() / 100);
+		ratios.push_back(flowing.back() / direct.back());
+	}
+	// Each round compares the two side by side; the median round is the figure.
+	std::sort(direct.begin(), direct.end());
+	std::sort(flowing.begin(), flowing.end());
+	std::sort(ratios.begin(), ratios.end());
+	const double action = direct[4], step = flowing[4];
+	const double overhead = ratios[4] - 1;
+	Row base;
+	base.measure = "6 workflow";
+	base.contender = "100 actions invoked directly (per action)";
+	base.median = inMicroseconds(action);
+	base.figures->set("per_action_us", action);
+	Row row;
+	row.measure = "6 workflow";
+	row.contender = "100-step workflow (per step)";
+	row.median = inMicroseconds(step);
+	row.ratio = ratios[4];
+	std::ostringstream goal;
+	goal << "overhead <= 10% (" << std::fixed << std::setprecision(1) << overhead * 100 << "%)";
+	row.target = goal.str();
+	row.verdict = overhead <= 0.10 ? "pass" : "FAIL";
+	row.figures->set("per_step_us", step);
+	row.figures->set("overhead_fraction", overhead);
+	return {base, row};
+}
+
+struct ProcessFigures
+{
+	double wallMs = 0;
+	long maxRssKb = 0;
+	bool ok = false;
+};
+
+/// Runs a command under /usr/bin/time -v: wall time measured here, peak RSS from time's report.
+ProcessFigures measureProcess(const std::string& command, const std::vector<std::string>& arguments, const Poco::Process::Env& env)
+{
+	std::vector<std::string> timed{"-v", command};
+	timed.insert(timed.end(), arguments.begin(), arguments.end());
+	Poco::Pipe outPipe, errPipe;
+	const auto started = Clock::now();
+	Poco::ProcessHandle handle = Poco::Process::launch("/usr/bin/time", timed, "", nullptr, &outPipe, &errPipe, env);
+	std::string out, err;
+	std::thread drain([&] { Poco::PipeInputStream in(errPipe); Poco::StreamCopier::copyToString(in, err); });
+	Poco::PipeInputStream in(outPipe);
+	Poco::StreamCopier::copyToString(in, out);
+	drain.join();
+	const int status = handle.wait();
+	ProcessFigures figures;
+	figures.wallMs = duration<double, std::milli>(Clock::now() - started).count();
+	const auto at = err.find("Maximum resident set size (kbytes): ");
+	if (at != std::string::npos) figures.maxRssKb = std::stol(err.substr(at + 36));
+	figures.ok = status == 0 && out.find("201") != std::string::npos;
+	return figures;
+}
+
+/// 5. Cold start: a whole falcon-host process against curl doing the same POST.
+std::vector<Row> coldStart()
+{
+	const std::string formFile = Poco::TemporaryFile::tempName();
+	{
+		Poco::FileOutputStream out(formFile);
+		out << "client_id=" << CLIENT << "&client_secret=" << SECRET;
+	}
+	::chmod(formFile.c_str(), 0600);
+	Poco::Process::Env env;
+	env["FALCON_BASE_URL"] = emulatorUrl;
+	env["FALCON_CA_BUNDLE"] = emulatorCa;
+	env["FALCON_CLIENT_ID"] = CLIENT;
+	env["FALCON_CLIENT_SECRET"] = SECRET;
+	std::vector<double> host, curl;
+	long hostRss = 0, curlRss = 0;
+	bool ok = true;
+	for (int i = 0; i < 15; ++i)
+	{
+		const auto h = measureProcess(FALCON_HOST_BINARY, {"--plugin", FALCON_PLUGIN_MODULE, "run", "oauth2AccessToken", "--input", "{\"force\": true}"}, env);
+		const auto c = measureProcess("curl", {"-sS", "--cacert", emulatorCa, "--data-binary", "@" + formFile, emulatorUrl + "/oauth2/token", "-w", "%{http_code}"}, {});
+		ok = ok && h.ok && c.ok;
+		host.push_back(h.wallMs);
+		curl.push_back(c.wallMs);
+		hostRss = std::max(hostRss, h.maxRssKb);
+		curlRss = std::max(curlRss, c.maxRssKb);
+	}
+	Poco::File(formFile).remove();
+	std::sort(host.begin(), host.end());
+	std::sort(curl.begin(), curl.end());
+	const double hostMs = host[host.size() / 2], curlMs = curl[curl.size() / 2];
+	auto ms = [](double value) { std::ostringstream out; out << std::fixed << std::setprecision(1) << value << " ms"; return out.str(); };
+	Row base;
+	base.measure = "5 cold start";
+	base.contender = "curl POST /oauth2/token (baseline)";
+	base.median = ms(curlMs);
+	base.p99 = std::to_string(curlRss / 1024) + " MB peak RSS";
+	base.figures->set("wall_ms", curlMs);
+	base.figures->set("max_rss_kb", static_cast<Poco::Int64>(curlRss));
+	Row row;
+	row.measure = "5 cold start";
+	row.contender = "falcon-host run oauth2AccessToken";
+	row.median = ms(hostMs);
+	row.p99 = std::to_string(hostRss / 1024) + " MB peak RSS";
+	row.ratio = hostMs / curlMs;
+	row.target = "<= 3x curl, <= 20 MB";
+	row.verdict = ok && row.ratio <= 3 && hostRss <= 20 * 1024 ? "pass" : "FAIL";
+	row.figures->set("wall_ms", hostMs);
+	row.figures->set("max_rss_kb", static_cast<Poco::Int64>(hostRss));
+	row.figures->set("ratio_to_curl", row.ratio);
+	return {base, row};
+}
+
+} } // namespace Falcon::Bench
