@@ -123,7 +123,7 @@ void FalconHost::loadPlugins()
 	{
 		for (Poco::DirectoryIterator it(path), end; it != end; ++it)
 		{
-			if (it->isFile() && Poco::endsWith(it.name(), std::string(".so"))) modules.push_back(it->path());
+			if (it->isFile() && Poco::Path(it.name()).getExtension() == "so") modules.push_back(it->path());
 		}
 		std::sort(modules.begin(), modules.end());
 		if (modules.empty()) throw HostError("--plugin " + path + ": no modules (*.so) in this directory");
@@ -147,12 +147,12 @@ const Plugin::Action& FalconHost::action(const std::string& name) const
 	{
 		if (const Plugin::Action* found = plugin->find(name)) return *found;
 	}
-	std::string known;
+	std::vector<std::string> known;
 	for (const auto& plugin : _plugins)
 	{
-		for (const auto& action : plugin->actions()) known += (known.empty() ? "" : ", ") + action->operationId() + " (" + action->alias() + ")";
+		for (const auto& action : plugin->actions()) known.push_back(action->operationId() + " (" + action->alias() + ")");
 	}
-	throw HostError("unknown action " + quoted(name) + "; the plugin offers " + known);
+	throw HostError("unknown action " + quoted(name) + "; the plugin offers " + Poco::cat(std::string(", "), known.begin(), known.end()));
 }
 
 void FalconHost::print(const Poco::Dynamic::Var& value) const

@@ -5,6 +5,7 @@
 #include "JsonText.h"
 
 #include <Poco/Environment.h>
+#include <Poco/Path.h>
 #include <Poco/String.h>
 #include <Poco/URI.h>
 #include <Poco/Util/IniFileConfiguration.h>
@@ -62,7 +63,7 @@ void HostConfiguration::loadFile(const std::string& path)
 {
 	const std::string what = "--config " + path;
 	const std::string text = readRegularFile(path, MAX_DOCUMENT_BYTES, what);
-	const bool json = Poco::endsWith(Poco::toLower(path), std::string(".json"));
+	const bool json = Poco::icompare(Poco::Path(path).getExtension(), "json") == 0;
 	std::map<std::string, Value> settings;
 	if (json)
 	{

@@ -2,6 +2,8 @@
 
 #include "EmbeddedSchemas.h"
 
+#include <Poco/String.h>
+
 namespace Falcon {
 namespace Actions {
 
@@ -10,7 +12,7 @@ namespace {
 bool isSchemaFile(const std::string& name)
 {
 	const std::string suffix = ".schema.json";
-	return name.size() > suffix.size() && name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0;
+	return name.size() > suffix.size() && Poco::endsWith(name, suffix);
 }
 
 } // namespace

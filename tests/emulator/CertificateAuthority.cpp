@@ -1,5 +1,7 @@
 #include "CertificateAuthority.h"
 
+#include <Poco/String.h>
+
 #include <Poco/File.h>
 #include <Poco/Path.h>
 
@@ -130,9 +132,10 @@ CertificateAuthority::Issued CertificateAuthority::issue(const std::string& file
 	const std::string commonName = dnsNames.empty() ? (ipAddresses.empty() ? fileStem : ipAddresses.front()) : dnsNames.front();
 	Cert cert = newCertificate(commonName, key.get());
 	X509_set_issuer_name(cert.get(), X509_get_subject_name(caCert.get()));
-	std::string altNames;
-	for (const auto& dns : dnsNames) altNames += (altNames.empty() ? "" : ",") + std::string("DNS:") + dns;
-	for (const auto& ip : ipAddresses) altNames += (altNames.empty() ? "" : ",") + std::string("IP:") + ip;
+	std::vector<std::string> names;
+	for (const auto& dns : dnsNames) names.push_back("DNS:" + dns);
+	for (const auto& ip : ipAddresses) names.push_back("IP:" + ip);
+	const std::string altNames = Poco::cat(std::string(","), names.begin(), names.end());
 	if (!altNames.empty()) addExtension(cert.get(), caCert.get(), NID_subject_alt_name, altNames);
 	addExtension(cert.get(), caCert.get(), NID_basic_constraints, "CA:FALSE");
 	addExtension(cert.get(), caCert.get(), NID_ext_key_usage, "serverAuth");

@@ -4,6 +4,7 @@
 
 #include <Poco/Exception.h>
 #include <Poco/JSON/Parser.h>
+#include <Poco/String.h>
 
 #include <valijson/adapters/poco_json_adapter.hpp>
 #include <valijson/schema.hpp>
@@ -109,9 +110,9 @@ Poco::Dynamic::Var parse(const std::string& text, const std::string& what)
 /// "a, b, c" of a JSON array of names or values.
 std::string listOf(const Poco::JSON::Array::Ptr& values)
 {
-	std::string list;
-	for (std::size_t i = 0; i < values->size(); ++i) list += (list.empty() ? "" : ", ") + values->get(static_cast<unsigned>(i)).toString();
-	return list;
+	std::vector<std::string> names;
+	for (const auto& value : *values) names.push_back(value.toString());
+	return Poco::cat(std::string(", "), names.begin(), names.end());
 }
 
 /// Collects the enums and types of `schema` and of what its properties and items describe.

@@ -61,11 +61,6 @@ std::string withoutTrailingSlash(std::string url)
 	return url;
 }
 
-bool endsWith(const std::string& text, const std::string& suffix)
-{
-	return text.size() >= suffix.size() && text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
-
 } // namespace
 
 const CloudRegion* RegionTable::findByBaseUrl(const std::string& url) const
@@ -94,7 +89,7 @@ std::string RegionTable::resolveBaseUrl(const std::string& cloudOrUrl, const std
 bool RegionTable::isFalconHost(const std::string& host) const
 {
 	const std::string lower = Poco::toLower(host);
-	if (endsWith(lower, ".crowdstrike.com") || endsWith(lower, ".crowdstrike.mil")) return true;
+	if (Poco::endsWith(lower, std::string(".crowdstrike.com")) || Poco::endsWith(lower, std::string(".crowdstrike.mil"))) return true;
 	for (const auto& region : _regions)
 	{
 		if (Poco::icompare(Poco::URI(region.baseUrl).getHost(), lower) == 0) return true;

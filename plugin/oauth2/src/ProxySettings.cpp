@@ -50,9 +50,7 @@ bool ProxySettings::bypassed(const std::string& noProxy, const std::string& targ
 		if (colon != std::string::npos && entry.find(':') == colon) entry.erase(colon); // host:port
 		if (!entry.empty() && entry.front() == '.') entry.erase(0, 1);
 		if (host == entry) return true;
-		if (host.size() > entry.size() && host.compare(host.size() - entry.size(), entry.size(), entry) == 0
-			&& host[host.size() - entry.size() - 1] == '.')
-			return true;
+		if (Poco::endsWith(host, "." + entry)) return true; // a subdomain of it
 	}
 	return false;
 }
