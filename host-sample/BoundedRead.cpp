@@ -32,7 +32,10 @@ const char* kindOf(mode_t mode)
 struct Descriptor
 {
 	int fd;
-	~Descriptor() { if (fd >= 0) ::close(fd); }
+	~Descriptor()
+	{
+		if (fd >= 0) ::close(fd);
+	}
 };
 
 } // namespace
@@ -43,7 +46,9 @@ std::string readRegularFile(const std::string& path, std::size_t limit, const st
 	const Descriptor file{::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY)};
 	if (file.fd < 0)
 		throw HostError(what + ": " + (errno == ENOENT ? std::string("no such file") : std::string(std::strerror(errno))));
-	struct stat info{};
+	struct stat info
+	{
+	};
 	if (::fstat(file.fd, &info) != 0) throw HostError(what + ": " + std::strerror(errno));
 	if (!S_ISREG(info.st_mode)) throw HostError(what + ": " + kindOf(info.st_mode) + ", not a file");
 	if (static_cast<std::size_t>(info.st_size) > limit) throw HostError(tooLarge(what, limit));
@@ -91,4 +96,4 @@ std::string readLine(std::istream& in, std::size_t limit, const std::string& wha
 	return line;
 }
 
-} } // namespace Falcon::Host
+}} // namespace Falcon::Host

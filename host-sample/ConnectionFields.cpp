@@ -79,4 +79,4 @@ Poco::Dynamic::Var ConnectionFields::typed(const ConnectionField& field, const s
 	return text;
 }
 
-} } // namespace Falcon::Host
+}} // namespace Falcon::Host

@@ -12,9 +12,9 @@ namespace Host {
 /// One field of the plugin's connection schema, as the host needs it.
 struct ConnectionField
 {
-	std::string name;                ///< "call_timeout_s"
-	std::string type;                ///< the schema's JSON type: "string", "number", "integer", "boolean"
-	bool secret = false;             ///< x-secret: masked wherever the host shows or logs it
+	std::string name; ///< "call_timeout_s"
+	std::string type; ///< the schema's JSON type: "string", "number", "integer", "boolean"
+	bool secret = false; ///< x-secret: masked wherever the host shows or logs it
 	std::string environmentVariable; ///< "FALCON_CALL_TIMEOUT_S"
 };
 
@@ -40,4 +40,4 @@ private:
 	std::vector<ConnectionField> _fields;
 };
 
-} } // namespace Falcon::Host
+}} // namespace Falcon::Host

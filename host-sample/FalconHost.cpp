@@ -94,7 +94,7 @@ void FalconHost::setUpLogging()
 {
 	Poco::AutoPtr<Poco::FormattingChannel> channel(new Poco::FormattingChannel(
 		new Poco::PatternFormatter("%H:%M:%S.%i %p %s: %t"), new Poco::ConsoleChannel(std::cerr)));
-	const int level = _debug ? Poco::Message::PRIO_DEBUG : _quiet ? 0 : Poco::Message::PRIO_WARNING;
+	const int level = _debug ? Poco::Message::PRIO_DEBUG : (_quiet ? 0 : Poco::Message::PRIO_WARNING);
 	for (const char* name : {"falcon.host", "falcon.oauth2"})
 	{
 		Poco::Logger& logger = Poco::Logger::get(name);
@@ -112,9 +112,13 @@ void FalconHost::loadPlugins()
 		// Installed: bin/falcon-host beside lib*/falcon-plugins/. Build tree: the build's module.
 		const Poco::Path executable(config().getString("application.dir"));
 		for (const std::string& candidate : {Poco::Path(executable).parent().append("lib/falcon-plugins").toString(),
-			Poco::Path(executable).parent().append(FALCON_INSTALL_MODULE_DIR).toString(), std::string(FALCON_BUILD_MODULE_DIR)})
+				 Poco::Path(executable).parent().append(FALCON_INSTALL_MODULE_DIR).toString(), std::string(FALCON_BUILD_MODULE_DIR)})
 		{
-			if (Poco::File(candidate).exists()) { path = candidate; break; }
+			if (Poco::File(candidate).exists())
+			{
+				path = candidate;
+				break;
+			}
 		}
 		if (path.empty()) throw HostError("no plugin found beside falcon-host; give one with --plugin PATH");
 	}
@@ -169,7 +173,7 @@ int FalconHost::list()
 	{
 		const auto info = plugin->description()->getObject("plugin");
 		std::cout << info->getValue<std::string>("name") << " " << info->getValue<std::string>("version")
-		          << " (plugin API " << info->getValue<int>("api_version") << ") " << plugin->path() << "\n";
+				  << " (plugin API " << info->getValue<int>("api_version") << ") " << plugin->path() << "\n";
 		for (const auto& action : plugin->actions())
 			std::cout << "  " << action->operationId() << "  " << action->alias() << "  " << action->description() << "\n";
 	}
@@ -301,4 +305,4 @@ int FalconHost::showConfig()
 	return OK;
 }
 
-} } // namespace Falcon::Host
+}} // namespace Falcon::Host

@@ -63,4 +63,4 @@ private:
 	std::vector<std::pair<std::string, std::string>> _flags;
 };
 
-} } // namespace Falcon::Host
+}} // namespace Falcon::Host

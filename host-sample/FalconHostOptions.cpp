@@ -35,18 +35,18 @@ const std::map<std::string, std::string> COMMAND_HELP{
 	{"list", "falcon-host list\n  Lists the loaded plugin(s) and their actions: operation ID, alias, description."},
 	{"describe", "falcon-host describe ACTION | describe --connection\n  Prints an action's input and output schemas, or the connection schema."},
 	{"run", "falcon-host run ACTION [--input JSON | --input-file FILE] [--output pretty|compact]\n"
-		"  Validates the input (and the connection) against the action's schemas, runs it, prints the result.\n"
-		"  Without --input or --input-file the input is read from stdin. Exit 0 when the API call succeeded,\n"
-		"  1 when the API or network failed (the error object is printed), 2 for usage or validation errors."},
+			"  Validates the input (and the connection) against the action's schemas, runs it, prints the result.\n"
+			"  Without --input or --input-file the input is read from stdin. Exit 0 when the API call succeeded,\n"
+			"  1 when the API or network failed (the error object is printed), 2 for usage or validation errors."},
 	{"test-connection", "falcon-host test-connection\n  Mints a token with the configured connection and reports the cloud, latency and trace ID\n"
-		"  (never the token). Exit 0 when the connection works, 1 when it does not."},
+						"  (never the token). Exit 0 when the connection works, 1 when it does not."},
 	{"workflow", "falcon-host workflow run FILE.yaml [--input JSON] [--reveal-outputs] | workflow check FILE.yaml\n"
-		"  Checks the whole file first (YAML, schema, actions, references, expressions, literal inputs) and reports\n"
-		"  every problem at once (exit 2). Runs the steps with progress on stderr, prints the run record (secrets\n"
-		"  masked) on stdout. Exit 0 when the workflow succeeded, 1 when a step failed it or it was interrupted.\n"
-		"  SIGINT stops new steps but lets always() cleanup steps run."},
+				 "  Checks the whole file first (YAML, schema, actions, references, expressions, literal inputs) and reports\n"
+				 "  every problem at once (exit 2). Runs the steps with progress on stderr, prints the run record (secrets\n"
+				 "  masked) on stdout. Exit 0 when the workflow succeeded, 1 when a step failed it or it was interrupted.\n"
+				 "  SIGINT stops new steps but lets always() cleanup steps run."},
 	{"config", "falcon-host config\n  Prints the connection settings after layering (defaults < --config file < environment < flags),\n"
-		"  with where each value came from. Secrets are shown as ***."},
+			   "  with where each value came from. Secrets are shown as ***."},
 };
 
 /// Flag name -> connection field.
@@ -92,7 +92,11 @@ void FalconHost::handleOption(const std::string& name, const std::string& value)
 	else if (name == "client-secret-file") _secretFile = value;
 	else if (name == "client-secret-stdin") _secretFromStdin = true;
 	else if (name == "insecure") _flags.emplace_back("verify_tls", "false");
-	else if (name == "input") { _inputText = value; _haveInput = true; }
+	else if (name == "input")
+	{
+		_inputText = value;
+		_haveInput = true;
+	}
 	else if (name == "input-file") _inputFile = value;
 	else if (name == "output") _output = value;
 	else if (name == "connection") _connectionSchema = true;
@@ -122,11 +126,11 @@ int FalconHost::help(const std::string& command)
 	formatter.setUsage(USAGE);
 	formatter.setHeader("Runs the CrowdStrike Falcon OAuth2 actions of a plugin module.");
 	formatter.setFooter("Connection settings are layered: defaults < --config file < environment < flags. Every field of the "
-		"connection schema (falcon-host describe --connection) has its variable FALCON_<FIELD>: FALCON_CLIENT_ID, "
-		"FALCON_CLIENT_SECRET, FALCON_MEMBER_CID, FALCON_CLOUD, FALCON_BASE_URL, FALCON_CA_BUNDLE, FALCON_CALL_TIMEOUT_S, ...; "
-		"HTTPS_PROXY and NO_PROXY are honoured by the plugin.");
+						"connection schema (falcon-host describe --connection) has its variable FALCON_<FIELD>: FALCON_CLIENT_ID, "
+						"FALCON_CLIENT_SECRET, FALCON_MEMBER_CID, FALCON_CLOUD, FALCON_BASE_URL, FALCON_CA_BUNDLE, FALCON_CALL_TIMEOUT_S, ...; "
+						"HTTPS_PROXY and NO_PROXY are honoured by the plugin.");
 	formatter.format(std::cout);
 	return 0;
 }
 
-} } // namespace Falcon::Host
+}} // namespace Falcon::Host

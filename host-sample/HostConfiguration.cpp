@@ -24,7 +24,9 @@ namespace {
 /// Refuses a file others can read: a secret in it would not be one.
 void requirePrivate(const std::string& path, const std::string& what)
 {
-	struct stat info{};
+	struct stat info
+	{
+	};
 	if (::stat(path.c_str(), &info) != 0) throw HostError(what + " " + path + ": no such file");
 	if (info.st_mode & 077)
 	{
@@ -36,7 +38,8 @@ void requirePrivate(const std::string& path, const std::string& what)
 
 } // namespace
 
-HostConfiguration::HostConfiguration(ConnectionFields fields): _fields(std::move(fields))
+HostConfiguration::HostConfiguration(ConnectionFields fields):
+	_fields(std::move(fields))
 {
 }
 
@@ -123,10 +126,10 @@ void HostConfiguration::setFlag(const std::string& field, const std::string& val
 {
 	if (field == "client_secret")
 		throw HostError("--client-secret is refused: a secret on the command line is visible to every user of this machine (ps, shell history). "
-			"Use FALCON_CLIENT_SECRET, --client-secret-file FILE or --client-secret-stdin");
+						"Use FALCON_CLIENT_SECRET, --client-secret-file FILE or --client-secret-stdin");
 	if (field == "proxy" && value.find('@') != std::string::npos)
 		throw HostError("--proxy with credentials is refused: they would be visible to every user of this machine. "
-			"Use HTTPS_PROXY or a private --config file");
+						"Use HTTPS_PROXY or a private --config file");
 	set(field, value, Layer::Flag);
 }
 
@@ -216,4 +219,4 @@ Poco::JSON::Object::Ptr HostConfiguration::describe(const Poco::JSON::Object::Pt
 	return settings;
 }
 
-} } // namespace Falcon::Host
+}} // namespace Falcon::Host

@@ -73,4 +73,4 @@ private:
 	std::string _environmentProxy;
 };
 
-} } // namespace Falcon::Host
+}} // namespace Falcon::Host

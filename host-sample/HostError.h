@@ -27,4 +27,4 @@ private:
 	int _exitStatus;
 };
 
-} } // namespace Falcon::Host
+}} // namespace Falcon::Host

@@ -21,4 +21,4 @@ Poco::JSON::Object::Ptr parseJsonObject(const std::string& text, const std::stri
 	}
 }
 
-} } // namespace Falcon::Host
+}} // namespace Falcon::Host

@@ -12,4 +12,4 @@ namespace Host {
 /// broke, never quoting the text (it may carry a secret or a token).
 Poco::JSON::Object::Ptr parseJsonObject(const std::string& text, const std::string& what);
 
-} } // namespace Falcon::Host
+}} // namespace Falcon::Host

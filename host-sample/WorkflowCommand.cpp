@@ -94,7 +94,7 @@ int FalconHost::workflow(const std::vector<std::string>& arguments)
 	{
 		for (const auto& problem : invalid.problems()) std::cerr << problem << "\n";
 		std::cerr << "falcon-host: " << arguments[1] << ": " << invalid.problems().size() << (invalid.problems().size() == 1 ? " problem" : " problems")
-		          << "; nothing was run\n";
+				  << "; nothing was run\n";
 		return HostError::USAGE;
 	}
 	if (arguments[0] == "check")
@@ -131,4 +131,4 @@ int FalconHost::workflow(const std::vector<std::string>& arguments)
 	return runner.status() == "success" ? 0 : 1;
 }
 
-} } // namespace Falcon::Host
+}} // namespace Falcon::Host

@@ -85,4 +85,4 @@ std::vector<std::vector<std::string>> ActionSchemas::secretOutputPaths(const Plu
 	return paths;
 }
 
-} } // namespace Falcon::Workflow
+}} // namespace Falcon::Workflow

@@ -54,7 +54,8 @@ int compareValues(const Poco::Dynamic::Var& a, const Poco::Dynamic::Var& b, bool
 	if (isNumber(a) && isNumber(b))
 	{
 		const double x = a.convert<double>(), y = b.convert<double>();
-		return x < y ? -1 : x > y ? 1 : 0;
+		if (x < y) return -1;
+		return x > y ? 1 : 0;
 	}
 	if (a.isString() && b.isString()) return a.extract<std::string>().compare(b.extract<std::string>());
 	comparable = false;
@@ -172,4 +173,4 @@ Value Template::evaluate(const EvaluationContext& context) const
 	return result;
 }
 
-} } // namespace Falcon::Workflow
+}} // namespace Falcon::Workflow

@@ -88,8 +88,8 @@ public:
 	const std::vector<Expression>& expressions() const { return _expressions; }
 
 private:
-	std::vector<std::string> _literals;  ///< literal text around the expressions (size = expressions + 1)
+	std::vector<std::string> _literals; ///< literal text around the expressions (size = expressions + 1)
 	std::vector<Expression> _expressions;
 };
 
-} } // namespace Falcon::Workflow
+}} // namespace Falcon::Workflow

@@ -21,7 +21,8 @@ using NodePtr = ExpressionNodePtr;
 class Parser
 {
 public:
-	explicit Parser(const std::string& text): _text(text) {}
+	explicit Parser(const std::string& text):
+		_text(text) {}
 
 	NodePtr parse(std::vector<std::vector<std::string>>& paths, bool& callsAlways, bool& callsStatus)
 	{
@@ -159,7 +160,12 @@ private:
 			if (c == quote)
 			{
 				// A doubled quote stands for itself, as in GitHub Actions: 'it''s'.
-				if (peek() == quote) { value += quote; ++_position; continue; }
+				if (peek() == quote)
+				{
+					value += quote;
+					++_position;
+					continue;
+				}
 				break;
 			}
 			value += c;
@@ -198,7 +204,11 @@ private:
 	{
 		const std::string name = identifier();
 		auto node = std::make_shared<Node>();
-		if (name == "true" || name == "false") { node->literal = name == "true"; return node; }
+		if (name == "true" || name == "false")
+		{
+			node->literal = name == "true";
+			return node;
+		}
 		if (name == "null") return node;
 		skipSpace();
 		if (peek() == '(')
@@ -251,4 +261,4 @@ ExpressionNodePtr parseExpressionTree(const std::string& text, std::vector<std::
 	return Parser(text).parse(paths, callsAlways, callsStatus);
 }
 
-} } // namespace Falcon::Workflow
+}} // namespace Falcon::Workflow

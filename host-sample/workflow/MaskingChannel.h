@@ -18,7 +18,8 @@ namespace Workflow {
 class MaskingChannel: public Poco::Channel
 {
 public:
-	MaskingChannel(const SecretMask& mask, Poco::Channel::Ptr next): _mask(mask), _next(std::move(next)) {}
+	MaskingChannel(const SecretMask& mask, Poco::Channel::Ptr next):
+		_mask(mask), _next(std::move(next)) {}
 
 	void log(const Poco::Message& message) override
 	{
@@ -60,4 +61,4 @@ private:
 	std::vector<std::pair<Poco::Logger*, Poco::Channel::Ptr>> _previous;
 };
 
-} } // namespace Falcon::Workflow
+}} // namespace Falcon::Workflow

@@ -50,4 +50,4 @@ YAML::Mark Problems::markOf(NodePath path) const
 	return YAML::Mark();
 }
 
-} } // namespace Falcon::Workflow
+}} // namespace Falcon::Workflow

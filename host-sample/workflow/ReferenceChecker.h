@@ -22,7 +22,7 @@ public:
 	struct Scope
 	{
 		bool insideLoop = false; ///< the with: of a for_each step: item and index are defined
-		bool anyStep = false;    ///< the workflow's outputs: every step has run
+		bool anyStep = false; ///< the workflow's outputs: every step has run
 	};
 
 	/// `stepIds`: every step's id in order, so that references to later steps are told apart
@@ -44,4 +44,4 @@ private:
 	Problems& _problems;
 };
 
-} } // namespace Falcon::Workflow
+}} // namespace Falcon::Workflow

@@ -33,4 +33,4 @@ private:
 	int _index;
 };
 
-} } // namespace Falcon::Workflow
+}} // namespace Falcon::Workflow

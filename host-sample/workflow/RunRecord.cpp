@@ -121,4 +121,4 @@ void RunRecord::maskOutputs(const StepDefinition& step, const Object& outputs) c
 	}
 }
 
-} } // namespace Falcon::Workflow
+}} // namespace Falcon::Workflow

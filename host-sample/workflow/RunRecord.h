@@ -16,7 +16,8 @@ namespace Workflow {
 class RunRecord
 {
 public:
-	explicit RunRecord(RunState& run): _run(run) {}
+	explicit RunRecord(RunState& run):
+		_run(run) {}
 
 	/// The workflow's outputs, evaluated while the steps' outputs still hold the real values.
 	Poco::JSON::Object::Ptr outputs() const;
@@ -31,4 +32,4 @@ private:
 	RunState& _run;
 };
 
-} } // namespace Falcon::Workflow
+}} // namespace Falcon::Workflow

@@ -101,4 +101,4 @@ void RunState::markFailed()
 	_failed = true;
 }
 
-} } // namespace Falcon::Workflow
+}} // namespace Falcon::Workflow

@@ -34,7 +34,7 @@ public:
 	const WorkflowDefinition& workflow;
 	const RunOptions& options;
 	SecretMask mask;
-	Poco::JSON::Object::Ptr inputs;         ///< after defaults, checked against their declarations
+	Poco::JSON::Object::Ptr inputs; ///< after defaults, checked against their declarations
 	std::map<std::string, Value> env;
 
 	/// Checks the given inputs and reads the environment; throws std::invalid_argument.
@@ -55,4 +55,4 @@ private:
 	bool _failed = false;
 };
 
-} } // namespace Falcon::Workflow
+}} // namespace Falcon::Workflow

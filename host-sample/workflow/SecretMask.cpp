@@ -26,7 +26,8 @@ void SecretMask::insert(const std::string& value)
 	auto& candidates = _byPrefix[std::string_view(*it).substr(0, MIN_LENGTH)];
 	const std::string_view view(*it);
 	candidates.insert(std::upper_bound(candidates.begin(), candidates.end(), view,
-		[](std::string_view a, std::string_view b) { return a.size() > b.size(); }), view);
+						  [](std::string_view a, std::string_view b) { return a.size() > b.size(); }),
+		view);
 }
 
 void SecretMask::add(const std::string& value)
@@ -80,4 +81,4 @@ std::string SecretMask::mask(const std::string& text) const
 	return result;
 }
 
-} } // namespace Falcon::Workflow
+}} // namespace Falcon::Workflow

@@ -32,11 +32,11 @@ private:
 	mutable std::mutex _mutex;
 	std::set<std::string> _values;
 	std::unordered_map<std::string_view, std::vector<std::string_view>> _byPrefix; ///< longest first
-	std::size_t _shortest = 0;   ///< texts shorter than this hold no secret
+	std::size_t _shortest = 0; ///< texts shorter than this hold no secret
 	/// One bit per hashed prefix: a position whose bit is clear starts no secret, and costs one
 	/// multiplication instead of a map lookup.
 	std::vector<std::uint64_t> _prefixFilter = std::vector<std::uint64_t>(1024);
 	static std::uint32_t filterBit(const char* prefix);
 };
 
-} } // namespace Falcon::Workflow
+}} // namespace Falcon::Workflow

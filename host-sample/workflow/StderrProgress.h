@@ -12,7 +12,8 @@ namespace Workflow {
 class StderrProgress: public ProgressReporter
 {
 public:
-	explicit StderrProgress(bool terminal): _terminal(terminal) {}
+	explicit StderrProgress(bool terminal):
+		_terminal(terminal) {}
 
 	void started(const std::string& step, const std::string& action) override;
 	void finished(const std::string& step, const std::string& status, int iterations, int attempts, double seconds) override;
@@ -22,4 +23,4 @@ private:
 	std::mutex _mutex;
 };
 
-} } // namespace Falcon::Workflow
+}} // namespace Falcon::Workflow

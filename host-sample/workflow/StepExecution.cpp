@@ -146,4 +146,4 @@ bool StepExecution::waitBeforeRetry(double seconds) const
 	return true;
 }
 
-} } // namespace Falcon::Workflow
+}} // namespace Falcon::Workflow

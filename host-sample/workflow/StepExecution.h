@@ -27,4 +27,4 @@ private:
 	StepState& _state;
 };
 
-} } // namespace Falcon::Workflow
+}} // namespace Falcon::Workflow

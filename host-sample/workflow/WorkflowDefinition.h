@@ -31,12 +31,12 @@ struct StepDefinition
 {
 	std::string id;
 	const Plugin::Action* action = nullptr;
-	InputTemplate with;                      ///< the input, its templates parsed
-	std::optional<Template> condition;       ///< `if`
-	bool conditionCallsStatus = false;       ///< the condition decides on status itself
-	bool cleanup = false;                    ///< the condition calls always(): runs even when cancelled
+	InputTemplate with; ///< the input, its templates parsed
+	std::optional<Template> condition; ///< `if`
+	bool conditionCallsStatus = false; ///< the condition decides on status itself
+	bool cleanup = false; ///< the condition calls always(): runs even when cancelled
 	RetrySettings retry;
-	double timeoutSeconds = 0;               ///< 0: the connection's call timeout
+	double timeoutSeconds = 0; ///< 0: the connection's call timeout
 	bool continueOnError = false;
 	std::optional<Template> forEachTemplate; ///< for_each as an expression
 	std::optional<Poco::Dynamic::Var> forEachList; ///< for_each as a literal list
@@ -72,4 +72,4 @@ struct WorkflowDefinition
 	std::vector<std::pair<std::string, Template>> outputs;
 };
 
-} } // namespace Falcon::Workflow
+}} // namespace Falcon::Workflow

@@ -46,7 +46,8 @@ std::optional<double> number(const Object& spec, const std::string& name)
 class WorkflowBuilder
 {
 public:
-	WorkflowBuilder(const WorkflowLoader::ActionFinder& findAction, Problems& problems): _findAction(findAction), _problems(problems) {}
+	WorkflowBuilder(const WorkflowLoader::ActionFinder& findAction, Problems& problems):
+		_findAction(findAction), _problems(problems) {}
 
 	/// `fileStem`: the workflow's name when it gives none (the run record always says which ran).
 	WorkflowDefinition build(const Object& root, const std::string& fileStem)
@@ -239,4 +240,4 @@ WorkflowDefinition WorkflowLoader::loadText(const std::string& yaml, const std::
 	return workflow;
 }
 
-} } // namespace Falcon::Workflow
+}} // namespace Falcon::Workflow

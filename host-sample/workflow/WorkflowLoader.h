@@ -44,4 +44,4 @@ private:
 	ActionFinder _findAction;
 };
 
-} } // namespace Falcon::Workflow
+}} // namespace Falcon::Workflow

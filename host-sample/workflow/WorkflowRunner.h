@@ -28,14 +28,14 @@ public:
 
 struct RunOptions
 {
-	Poco::JSON::Object::Ptr connection;  ///< validated connection settings
+	Poco::JSON::Object::Ptr connection; ///< validated connection settings
 	std::vector<std::string> connectionSecrets; ///< the connection's x-secret fields, masked everywhere
-	Poco::JSON::Object::Ptr inputs;      ///< the workflow's inputs (--input)
+	Poco::JSON::Object::Ptr inputs; ///< the workflow's inputs (--input)
 	std::shared_ptr<Plugin::Cancellation> cancelled; ///< no new step starts, retry waits end; calls in flight finish
 	std::shared_ptr<Plugin::Cancellation> abandoned; ///< calls in flight (but always() steps) end now
 	bool revealOutputs = false;
 	ProgressReporter* progress = nullptr;
-	Poco::Logger* logger = nullptr;      ///< what the actions log to
+	Poco::Logger* logger = nullptr; ///< what the actions log to
 };
 
 class RunState;
@@ -65,4 +65,4 @@ private:
 	std::string _status = "success";
 };
 
-} } // namespace Falcon::Workflow
+}} // namespace Falcon::Workflow

@@ -139,12 +139,11 @@ YamlDocument YamlDocument::parse(const std::string& yaml, const std::string& fil
 	std::size_t budget = maxNodes;
 	if (const auto stopped = exceedsBudget(node, budget))
 	{
-		throw WorkflowInvalid({Problems::located(fileName, stopped->Mark(), "the file stands for more than " + std::to_string(maxNodes)
-			+ " values once its aliases are expanded; refused before expanding it")});
+		throw WorkflowInvalid({Problems::located(fileName, stopped->Mark(), "the file stands for more than " + std::to_string(maxNodes) + " values once its aliases are expanded; refused before expanding it")});
 	}
 	YamlDocument document;
 	document.root = convert(node, NodePath(), document);
 	return document;
 }
 
-} } // namespace Falcon::Workflow
+}} // namespace Falcon::Workflow

@@ -22,7 +22,7 @@ struct YamlDocument
 	static constexpr int MAX_DEPTH = 64;
 
 	Poco::Dynamic::Var root;
-	std::map<std::string, YAML::Mark> marks;       ///< by NodePath::str()
+	std::map<std::string, YAML::Mark> marks; ///< by NodePath::str()
 	std::vector<std::pair<YAML::Mark, std::string>> problems;
 
 	/// Throws WorkflowInvalid with one problem when the text cannot be read as one bounded YAML
@@ -31,4 +31,4 @@ struct YamlDocument
 	static YamlDocument parse(const std::string& yaml, const std::string& fileName, std::size_t maxNodes);
 };
 
-} } // namespace Falcon::Workflow
+}} // namespace Falcon::Workflow

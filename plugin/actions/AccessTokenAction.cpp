@@ -8,7 +8,7 @@ namespace Actions {
 std::string AccessTokenAction::description() const
 {
 	return "Get an OAuth2 access token for the Falcon API (POST /oauth2/token). Returns the session's cached "
-		"token while it is valid; force: true mints a new one.";
+		   "token while it is valid; force: true mints a new one.";
 }
 
 OAuth2::ClientConfig AccessTokenAction::configFor(const Poco::JSON::Object::Ptr& input, const Plugin::ActionContext& context) const
@@ -39,4 +39,4 @@ Plugin::ActionResult AccessTokenAction::resultOf(const OAuth2::ApiResult& result
 	return Plugin::ActionResult(output, result.refused);
 }
 
-} } // namespace Falcon::Actions
+}} // namespace Falcon::Actions

@@ -21,4 +21,4 @@ protected:
 	Plugin::ActionResult resultOf(const OAuth2::ApiResult& result) const override;
 };
 
-} } // namespace Falcon::Actions
+}} // namespace Falcon::Actions

@@ -9,8 +9,8 @@
 #include <Poco/ClassLibrary.h>
 
 POCO_BEGIN_MANIFEST(Falcon::Plugin::Action)
-	POCO_EXPORT_INTERFACE(Falcon::Actions::AccessTokenAction, "oauth2AccessToken")
-	POCO_EXPORT_INTERFACE(Falcon::Actions::RevokeTokenAction, "oauth2RevokeToken")
+POCO_EXPORT_INTERFACE(Falcon::Actions::AccessTokenAction, "oauth2AccessToken")
+POCO_EXPORT_INTERFACE(Falcon::Actions::RevokeTokenAction, "oauth2RevokeToken")
 POCO_END_MANIFEST
 
 const char* falcon_plugin_cxx_abi(void)

@@ -146,8 +146,8 @@ char* falcon_plugin_invoke(const char* action, const char* input_json, const cha
 		{
 			// Out of memory: a fixed reply, if even that can be had.
 			return strdup("{\"status_code\":500,\"headers\":{},\"body\":{\"errors\":[{\"message\":\"out of memory\",\"code\":500}],"
-				"\"resources\":[]},\"error\":{\"kind\":\"protocol\",\"message\":\"out of memory\",\"retryable\":true,"
-				"\"retry_after_s\":null,\"trace_id\":\"\"}}");
+						  "\"resources\":[]},\"error\":{\"kind\":\"protocol\",\"message\":\"out of memory\",\"retryable\":true,"
+						  "\"retry_after_s\":null,\"trace_id\":\"\"}}");
 		}
 	}
 }

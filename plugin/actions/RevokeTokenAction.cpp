@@ -8,7 +8,7 @@ namespace Actions {
 std::string RevokeTokenAction::description() const
 {
 	return "Revoke an OAuth2 access token (POST /oauth2/revoke). After this the token is refused by every "
-		"Falcon API call.";
+		   "Falcon API call.";
 }
 
 OAuth2::ClientConfig RevokeTokenAction::configFor(const Poco::JSON::Object::Ptr&, const Plugin::ActionContext& context) const
@@ -30,4 +30,4 @@ Plugin::ActionResult RevokeTokenAction::call(OAuth2::OAuth2Client& session, cons
 	return resultOf(session.revoke(options));
 }
 
-} } // namespace Falcon::Actions
+}} // namespace Falcon::Actions

@@ -48,4 +48,4 @@ std::vector<std::string> SchemaCatalog::check(const std::string& name, const Poc
 	return it->second->validate(value, root);
 }
 
-} } // namespace Falcon::Actions
+}} // namespace Falcon::Actions

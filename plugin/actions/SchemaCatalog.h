@@ -28,4 +28,4 @@ private:
 	std::map<std::string, std::unique_ptr<Plugin::SchemaValidator>> _validators;
 };
 
-} } // namespace Falcon::Actions
+}} // namespace Falcon::Actions

@@ -17,14 +17,14 @@ std::string SessionRegistry::fingerprintOf(const OAuth2::ClientConfig& config)
 	// A digest, so that the registry keeps no second copy of the secret.
 	Poco::SHA2Engine digest(Poco::SHA2Engine::SHA_256);
 	for (const std::string& part : {config.clientSecret, config.proxy, config.caBundle, config.userAgent,
-		std::string(config.verifyTls ? "verify" : "no-verify"), config.cloud})
+			 std::string(config.verifyTls ? "verify" : "no-verify"), config.cloud})
 	{
 		digest.update(part);
 		digest.update('\0');
 	}
 	for (long long number : {static_cast<long long>(config.connectTimeout.count()), static_cast<long long>(config.readTimeout.count()),
-		static_cast<long long>(config.callTimeout.count()), static_cast<long long>(config.renewalWindow.count()),
-		static_cast<long long>(config.maxRetries), static_cast<long long>(config.maxResponseBytes)})
+			 static_cast<long long>(config.callTimeout.count()), static_cast<long long>(config.renewalWindow.count()),
+			 static_cast<long long>(config.maxRetries), static_cast<long long>(config.maxResponseBytes)})
 	{
 		digest.update(std::to_string(number));
 		digest.update('\0');
@@ -67,4 +67,4 @@ std::size_t SessionRegistry::size() const
 	return _sessions.size();
 }
 
-} } // namespace Falcon::Actions
+}} // namespace Falcon::Actions

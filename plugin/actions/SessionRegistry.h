@@ -23,7 +23,8 @@ public:
 
 	static SessionRegistry& instance();
 
-	explicit SessionRegistry(std::size_t capacity = DEFAULT_CAPACITY): _capacity(capacity) {}
+	explicit SessionRegistry(std::size_t capacity = DEFAULT_CAPACITY):
+		_capacity(capacity) {}
 
 	/// The session for `config`, made on first use. Throws OAuth2::InvalidInputException for a
 	/// configuration the client refuses.
@@ -49,4 +50,4 @@ private:
 	unsigned long long _uses = 0;
 };
 
-} } // namespace Falcon::Actions
+}} // namespace Falcon::Actions

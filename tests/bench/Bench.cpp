@@ -194,9 +194,11 @@ int main(int argc, char** argv)
 	for (auto& row : workflowOverhead()) rows.push_back(row);
 	for (auto& row : coldStart()) rows.push_back(row);
 
-	std::cout << "\n" << std::left << std::setw(20) << "measure" << std::setw(44) << "contender" << std::setw(22) << "median"
-	          << std::setw(22) << "p99 / other" << std::setw(8) << "ratio" << std::setw(34) << "target" << "result\n"
-	          << std::string(158, '-') << "\n";
+	std::cout << "\n"
+			  << std::left << std::setw(20) << "measure" << std::setw(44) << "contender" << std::setw(22) << "median"
+			  << std::setw(22) << "p99 / other" << std::setw(8) << "ratio" << std::setw(34) << "target"
+			  << "result\n"
+			  << std::string(158, '-') << "\n";
 	Poco::JSON::Array::Ptr json = new Poco::JSON::Array;
 	bool allPass = true;
 	for (const auto& row : rows)
@@ -204,7 +206,7 @@ int main(int argc, char** argv)
 		std::ostringstream ratio;
 		if (row.ratio > 0) ratio << std::fixed << std::setprecision(2) << row.ratio;
 		std::cout << std::setw(20) << row.measure << std::setw(44) << row.contender << std::setw(22) << row.median << std::setw(22) << row.p99
-		          << std::setw(8) << ratio.str() << std::setw(34) << row.target << row.verdict << "\n";
+				  << std::setw(8) << ratio.str() << std::setw(34) << row.target << row.verdict << "\n";
 		allPass = allPass && row.verdict != "FAIL";
 		Poco::JSON::Object::Ptr entry = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
 		entry->set("measure", row.measure);

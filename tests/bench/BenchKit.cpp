@@ -68,7 +68,6 @@ std::string RawWire::post(const std::string& path, const std::string& body, cons
 	return reply;
 }
 
-
 const Falcon::Plugin::Action& action(const std::string& name)
 {
 	return *plugin->find(name);
@@ -124,4 +123,4 @@ std::string inMicroseconds(double value)
 	return out.str();
 }
 
-} } // namespace Falcon::Bench
+}} // namespace Falcon::Bench

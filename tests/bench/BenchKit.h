@@ -85,9 +85,9 @@ struct Row
 	std::string contender;
 	std::string median;
 	std::string p99;
-	double ratio = 0;       ///< 0: none
+	double ratio = 0; ///< 0: none
 	std::string target;
-	std::string verdict;    ///< "pass", "FAIL", or "" (reported only)
+	std::string verdict; ///< "pass", "FAIL", or "" (reported only)
 	Poco::JSON::Object::Ptr figures = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
 };
 
@@ -102,4 +102,4 @@ Row singleFlight(double seconds);
 std::vector<Row> workflowOverhead();
 std::vector<Row> coldStart();
 
-} } // namespace Falcon::Bench
+}} // namespace Falcon::Bench

@@ -89,4 +89,4 @@ void registerCallBenchmarks()
 	benchmark::RegisterBenchmark("schema_validation", SchemaValidation);
 }
 
-} } // namespace Falcon::Bench
+}} // namespace Falcon::Bench

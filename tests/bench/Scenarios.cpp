@@ -210,4 +210,4 @@ std::vector<Row> coldStart()
 	return {base, row};
 }
 
-} } // namespace Falcon::Bench
+}} // namespace Falcon::Bench

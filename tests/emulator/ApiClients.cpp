@@ -138,4 +138,4 @@ std::size_t ApiClients::size() const
 	return _clients.size();
 }
 
-} } // namespace Falcon::Emulator
+}} // namespace Falcon::Emulator

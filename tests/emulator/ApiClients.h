@@ -14,9 +14,9 @@ struct ApiClient
 {
 	std::string clientId;
 	std::string clientSecret;
-	std::string cloud = "us-1";           ///< its home cloud
-	std::vector<std::string> memberCids;  ///< MSSP children it may act for
-	std::vector<std::string> allowedIps;  ///< empty: any source address
+	std::string cloud = "us-1"; ///< its home cloud
+	std::vector<std::string> memberCids; ///< MSSP children it may act for
+	std::vector<std::string> allowedIps; ///< empty: any source address
 
 	bool allowsMember(const std::string& cid) const;
 	bool allowsIp(const std::string& ip) const;
@@ -45,4 +45,4 @@ private:
 	std::map<std::string, ApiClient> _clients;
 };
 
-} } // namespace Falcon::Emulator
+}} // namespace Falcon::Emulator

@@ -22,8 +22,14 @@ namespace Emulator {
 
 namespace {
 
-struct KeyDeleter { void operator()(EVP_PKEY* key) const { EVP_PKEY_free(key); } };
-struct CertDeleter { void operator()(X509* cert) const { X509_free(cert); } };
+struct KeyDeleter
+{
+	void operator()(EVP_PKEY* key) const { EVP_PKEY_free(key); }
+};
+struct CertDeleter
+{
+	void operator()(X509* cert) const { X509_free(cert); }
+};
 using Key = std::unique_ptr<EVP_PKEY, KeyDeleter>;
 using Cert = std::unique_ptr<X509, CertDeleter>;
 
@@ -121,7 +127,8 @@ CertificateAuthority::CertificateAuthority(const std::string& directory, const s
 	check(X509_sign(cert.get(), key.get(), EVP_sha256()) > 0, "signing the CA");
 	writePem(_caFile, [&](FILE* f) { return PEM_write_X509(f, cert.get()) == 1; });
 	// The CA key can mint certificates clients trust.
-	writePem(_caKeyFile, [&](FILE* f) { return PEM_write_PrivateKey(f, key.get(), nullptr, nullptr, 0, nullptr, nullptr) == 1; }, 0600);
+	writePem(
+		_caKeyFile, [&](FILE* f) { return PEM_write_PrivateKey(f, key.get(), nullptr, nullptr, 0, nullptr, nullptr) == 1; }, 0600);
 }
 
 CertificateAuthority::Issued CertificateAuthority::issue(const std::string& fileStem, const std::vector<std::string>& dnsNames, const std::vector<std::string>& ipAddresses)
@@ -143,8 +150,9 @@ CertificateAuthority::Issued CertificateAuthority::issue(const std::string& file
 
 	Issued issued{Poco::Path(_directory, fileStem + ".pem").toString(), Poco::Path(_directory, fileStem + ".key").toString()};
 	writePem(issued.certificateFile, [&](FILE* f) { return PEM_write_X509(f, cert.get()) == 1; });
-	writePem(issued.keyFile, [&](FILE* f) { return PEM_write_PrivateKey(f, key.get(), nullptr, nullptr, 0, nullptr, nullptr) == 1; }, 0600);
+	writePem(
+		issued.keyFile, [&](FILE* f) { return PEM_write_PrivateKey(f, key.get(), nullptr, nullptr, 0, nullptr, nullptr) == 1; }, 0600);
 	return issued;
 }
 
-} } // namespace Falcon::Emulator
+}} // namespace Falcon::Emulator

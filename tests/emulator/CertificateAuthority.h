@@ -39,4 +39,4 @@ private:
 	std::string _caKeyFile;
 };
 
-} } // namespace Falcon::Emulator
+}} // namespace Falcon::Emulator

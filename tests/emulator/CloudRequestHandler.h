@@ -59,4 +59,4 @@ private:
 	std::chrono::steady_clock::time_point _started;
 };
 
-} } // namespace Falcon::Emulator
+}} // namespace Falcon::Emulator

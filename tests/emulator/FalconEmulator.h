@@ -36,9 +36,9 @@ struct EmulatorOptions
 	std::vector<std::string> certificateIpAddresses{"127.0.0.1", "::1"};
 	ApiClients clients;
 	std::chrono::seconds expiresIn{1799};
-	unsigned rateLimit = 300;              ///< token requests per source address per minute
-	bool retryAfterMilliseconds = false;   ///< X-Ratelimit-Retryafter in epoch ms (the spec) or s
-	unsigned short firstPort = 0;          ///< 0: any free port for each cloud; else consecutive ports
+	unsigned rateLimit = 300; ///< token requests per source address per minute
+	bool retryAfterMilliseconds = false; ///< X-Ratelimit-Retryafter in epoch ms (the spec) or s
+	unsigned short firstPort = 0; ///< 0: any free port for each cloud; else consecutive ports
 	std::size_t maxRequestBytes = 64 * 1024;
 };
 
@@ -50,7 +50,7 @@ struct EmulatorState
 	TokenStore tokens;
 	FaultPlan faults;
 	RequestLog log;
-	RateLimiter limiter{300};              ///< the token route, per cloud and address
+	RateLimiter limiter{300}; ///< the token route, per cloud and address
 	RateLimiter unauthenticatedLimiter{15}; ///< requests with a missing or bad bearer token
 	std::map<std::string, std::string> baseUrls; ///< cloud -> https://127.0.0.1:PORT
 
@@ -103,4 +103,4 @@ private:
 	std::vector<std::unique_ptr<Poco::Net::HTTPServer>> _servers;
 };
 
-} } // namespace Falcon::Emulator
+}} // namespace Falcon::Emulator

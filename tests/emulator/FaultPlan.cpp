@@ -77,7 +77,7 @@ std::string Fault::name() const
 {
 	if (kind == Kind::Status)
 	{
-		const char* unit = retryAfterUnit == RetryAfterUnit::Seconds ? ":s" : retryAfterUnit == RetryAfterUnit::Milliseconds ? ":ms" : "";
+		const char* unit = retryAfterUnit == RetryAfterUnit::Seconds ? ":s" : (retryAfterUnit == RetryAfterUnit::Milliseconds ? ":ms" : "");
 		return std::to_string(status) + unit;
 	}
 	for (const Named& named : NAMES)
@@ -147,4 +147,4 @@ void FaultPlan::clear()
 	_byRoute.clear();
 }
 
-} } // namespace Falcon::Emulator
+}} // namespace Falcon::Emulator

@@ -17,23 +17,28 @@ struct Fault
 {
 	enum class Kind
 	{
-		Status,           ///< answer with `status` (400, 429, 500, 502, 503) and a meta-only body
-		DelayHeaders,     ///< wait `delay` before anything is written
-		DelayBody,        ///< write the headers and half the body, wait `delay`, write the rest
-		TrickleHeaders,   ///< write the whole reply, status line first, one byte every `delay`
-		TrickleBody,      ///< write the headers at once, then the body one byte every `delay`
-		Reset,            ///< reset the connection (RST) instead of answering
-		Truncate,         ///< announce the full body, send half, close
-		MalformedJson,    ///< 201 with a body that is not JSON
-		Empty200,         ///< 200 with an empty body
-		Oversized,        ///< 201 with a 2 MiB body
+		Status, ///< answer with `status` (400, 429, 500, 502, 503) and a meta-only body
+		DelayHeaders, ///< wait `delay` before anything is written
+		DelayBody, ///< write the headers and half the body, wait `delay`, write the rest
+		TrickleHeaders, ///< write the whole reply, status line first, one byte every `delay`
+		TrickleBody, ///< write the headers at once, then the body one byte every `delay`
+		Reset, ///< reset the connection (RST) instead of answering
+		Truncate, ///< announce the full body, send half, close
+		MalformedJson, ///< 201 with a body that is not JSON
+		Empty200, ///< 200 with an empty body
+		Oversized, ///< 201 with a 2 MiB body
 		WrongContentType, ///< the reply as text/html
-		RedirectForeign,  ///< 308 to the same route on a host that is not CrowdStrike's
-		RedirectLoop      ///< 308 back to the very URL that was asked for
+		RedirectForeign, ///< 308 to the same route on a host that is not CrowdStrike's
+		RedirectLoop ///< 308 back to the very URL that was asked for
 	};
 
 	/// How a 429 spells X-Ratelimit-Retryafter: as the emulator is set up, or forced.
-	enum class RetryAfterUnit { Configured, Seconds, Milliseconds };
+	enum class RetryAfterUnit
+	{
+		Configured,
+		Seconds,
+		Milliseconds
+	};
 
 	Kind kind = Kind::Status;
 	int status = 0;
@@ -86,4 +91,4 @@ private:
 	std::mt19937 _random;
 };
 
-} } // namespace Falcon::Emulator
+}} // namespace Falcon::Emulator

@@ -47,10 +47,7 @@ CloudRequestHandler::Reply CloudRequestHandler::rateLimited(const RateLimiter::D
 	const auto epoch = decision.retryAt.time_since_epoch();
 	const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(epoch + std::chrono::milliseconds(999)).count();
 	const auto milliseconds = std::chrono::duration_cast<std::chrono::milliseconds>(epoch).count();
-	return meta(429, "API rate limit exceeded.", {
-		{"X-Ratelimit-Limit", std::to_string(decision.limit)},
-		{"X-Ratelimit-Remaining", "0"},
-		{"X-Ratelimit-Retryafter", std::to_string(inMilliseconds ? milliseconds : seconds)}});
+	return meta(429, "API rate limit exceeded.", {{"X-Ratelimit-Limit", std::to_string(decision.limit)}, {"X-Ratelimit-Remaining", "0"}, {"X-Ratelimit-Retryafter", std::to_string(inMilliseconds ? milliseconds : seconds)}});
 }
 
 CloudRequestHandler::Reply CloudRequestHandler::faulted(const Fault& fault, Reply normal, const std::string& path) const
@@ -66,7 +63,7 @@ CloudRequestHandler::Reply CloudRequestHandler::faulted(const Fault& fault, Repl
 			decision.retryAt = RateLimiter::Clock::now() + std::chrono::seconds(1);
 			return rateLimited(decision, fault.retryAfterUnit);
 		}
-		return meta(fault.status, fault.status == 500 ? "Failed to issue token" : fault.status == 502 ? "Bad Gateway" : "Service Unavailable");
+		return meta(fault.status, fault.status == 500 ? "Failed to issue token" : (fault.status == 502 ? "Bad Gateway" : "Service Unavailable"));
 	case Fault::Kind::MalformedJson:
 		normal.status = 201;
 		normal.body = "{\"access_token\": \"unterminated";
@@ -175,4 +172,4 @@ void CloudRequestHandler::trickle(Poco::Net::HTTPServerResponse& response, Poco:
 	socket.shutdown();
 }
 
-} } // namespace Falcon::Emulator
+}} // namespace Falcon::Emulator

@@ -68,4 +68,4 @@ Poco::JSON::Array::Ptr RequestLog::toJSON() const
 	return array;
 }
 
-} } // namespace Falcon::Emulator
+}} // namespace Falcon::Emulator

@@ -20,9 +20,9 @@ struct LoggedRequest
 	std::string path;
 	std::string source;
 	std::vector<std::pair<std::string, std::string>> headers; ///< Authorization masked
-	std::vector<std::pair<std::string, std::string>> form;    ///< client_secret and token masked
+	std::vector<std::pair<std::string, std::string>> form; ///< client_secret and token masked
 	int status = 0;
-	std::string fault;                                        ///< the fault injected, if any
+	std::string fault; ///< the fault injected, if any
 };
 
 struct Counters
@@ -59,4 +59,4 @@ private:
 	Counters _counters;
 };
 
-} } // namespace Falcon::Emulator
+}} // namespace Falcon::Emulator

@@ -27,20 +27,21 @@ protected:
 	{
 		options.addOption(Option("help", "h", "show this help and exit"));
 		options.addOption(Option("clients", "", "JSON file of API clients: {\"clients\": [{\"client_id\", \"client_secret\", \"cloud\", \"member_cids\", \"allowed_ips\"}]}")
-			.argument("FILE"));
+							  .argument("FILE"));
 		options.addOption(Option("clouds", "", "comma-separated clouds to serve, one listener each (default: us-1,us-2,us-3,eu-1,us-gov-1,us-gov-2)")
-			.argument("LIST"));
+							  .argument("LIST"));
 		options.addOption(Option("port", "", "first port; the clouds get consecutive ports (default: 0, any free port)").argument("PORT"));
 		options.addOption(Option("plain", "", "serve plain HTTP instead of TLS (loopback only, like everything here)"));
 		options.addOption(Option("tls-dir", "", "where the CA and server certificate are made on first start and reused (default: a temporary directory)")
-			.argument("DIR"));
+							  .argument("DIR"));
 		options.addOption(Option("expires-in", "", "token lifetime in seconds (default: 1799)").argument("SECONDS"));
 		options.addOption(Option("rate-limit", "", "token requests per source address per minute (default: 300)").argument("N"));
 		options.addOption(Option("retry-after-ms", "", "send X-Ratelimit-Retryafter in epoch milliseconds (default: epoch seconds)"));
 		options.addOption(Option("fault", "", "inject a fault: ROUTE=FAULT[xN], e.g. token=503x2, revoke=reset, token=delay-headers:3000 (repeatable)")
-			.argument("SPEC").repeatable(true));
+							  .argument("SPEC")
+							  .repeatable(true));
 		options.addOption(Option("random-faults", "", "each token and revoke request fails at random with this probability, drawing one of the listed faults (default 500,502,503), e.g. 0.05 or 0.05:500,503,truncate")
-			.argument("RATE[:FAULTS]"));
+							  .argument("RATE[:FAULTS]"));
 		options.addOption(Option("ready-file", "", "when listening, write {\"clouds\": {name: url}, \"ca_file\": path} here").argument("FILE"));
 	}
 
@@ -87,9 +88,9 @@ private:
 			Poco::Util::HelpFormatter help(options());
 			help.setCommand(commandName());
 			help.setUsage("[OPTIONS]");
-			help.setHeader("An offline Falcon OAuth2 API on 127.0.0.1: POST /oauth2/token, POST /oauth2/revoke, GET " 
-				"/devices/queries/devices/v1 (the probe: Hosts query, bearer token), and GET /emulator/stats, GET|DELETE /emulator/requests, "
-				"POST|DELETE /emulator/faults. Stops on SIGINT or SIGTERM.");
+			help.setHeader("An offline Falcon OAuth2 API on 127.0.0.1: POST /oauth2/token, POST /oauth2/revoke, GET "
+						   "/devices/queries/devices/v1 (the probe: Hosts query, bearer token), and GET /emulator/stats, GET|DELETE /emulator/requests, "
+						   "POST|DELETE /emulator/faults. Stops on SIGINT or SIGTERM.");
 			help.format(std::cout);
 			return EXIT_OK;
 		}
@@ -127,8 +128,8 @@ private:
 		emulator.stop();
 		const Counters counters = emulator.log().counters();
 		std::cout << "falcon-emulator: stopped after " << counters.tokenRequests << " token request(s), "
-		          << counters.revocations << " revocation(s), " << counters.rateLimited << " rate-limited, "
-		          << counters.faults << " fault(s) injected" << std::endl;
+				  << counters.revocations << " revocation(s), " << counters.rateLimited << " rate-limited, "
+				  << counters.faults << " fault(s) injected" << std::endl;
 		return EXIT_OK;
 	}
 

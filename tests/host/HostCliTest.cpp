@@ -175,8 +175,7 @@ public:
 		const std::string resolvConf = writeTestFile("resolv.conf", "nameserver 127.0.0.153\noptions timeout:30 attempts:2\n", 0644);
 		Poco::Process::Env env = environment();
 		env["FALCON_BASE_URL"] = "https://api.unanswered-lookup.test";
-		const Run run = runProgram("unshare", {"--mount", "sh", "-c", "mount --bind \"$0\" /etc/resolv.conf && exec \"$@\"", resolvConf,
-			FALCON_HOST_BINARY, "run", "token", "--input", "{}", "--timeout", "2"}, env, "", {}, testDirectory());
+		const Run run = runProgram("unshare", {"--mount", "sh", "-c", "mount --bind \"$0\" /etc/resolv.conf && exec \"$@\"", resolvConf, FALCON_HOST_BINARY, "run", "token", "--input", "{}", "--timeout", "2"}, env, "", {}, testDirectory());
 		CPPUNIT_ASSERT_EQUAL_MESSAGE(label(run), 1, run.status);
 		CPPUNIT_ASSERT_EQUAL_MESSAGE(label(run), std::string("timeout"), run.json()->getObject("error")->getValue<std::string>("kind"));
 		CPPUNIT_ASSERT_MESSAGE(label(run), run.took < milliseconds(3500));
@@ -184,7 +183,11 @@ public:
 
 	void testValidationErrorsNameTheField()
 	{
-		struct Case { std::vector<std::string> arguments; const char* expected; };
+		struct Case
+		{
+			std::vector<std::string> arguments;
+			const char* expected;
+		};
 		const Case cases[] = {
 			{{"run", "revoke", "--input", "{}"}, "input: give the token to revoke as token (or as data.token), not both"},
 			{{"run", "token", "--input", "{\"force\": \"yes\"}"}, "input.force: "},

@@ -193,7 +193,6 @@ public:
 		CPPUNIT_ASSERT_EQUAL(std::string("invalid_input"), answered.json()->getObject("error")->getValue<std::string>("kind"));
 		CPPUNIT_ASSERT_EQUAL(400, answered.json()->getValue<int>("status_code"));
 	}
-
 };
 
 FALCON_REGISTER_SUITE(HostConfigTest);

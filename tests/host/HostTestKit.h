@@ -40,4 +40,4 @@ inline Poco::Process::Env connectionEnvironment(const Emulator::FalconEmulator& 
 	return env;
 }
 
-} } // namespace Falcon::Testing
+}} // namespace Falcon::Testing

@@ -144,7 +144,7 @@ public:
 		const Run run = host({"workflow", "run", path}, environment());
 		CPPUNIT_ASSERT_EQUAL_MESSAGE(label(run), 2, run.status);
 		for (const std::string& expected : std::vector<std::string>{path + ":4:5: step a: unknown action 'nope'", "steps[1].with.force",
-			"steps[1].if", "problems; nothing was run"})
+				 "steps[1].if", "problems; nothing was run"})
 			CPPUNIT_ASSERT_MESSAGE(expected + "\n" + label(run), run.err.find(expected) != std::string::npos);
 		CPPUNIT_ASSERT(run.out.empty());
 		CPPUNIT_ASSERT_EQUAL(std::size_t(0), _emulator->log().entries().size());

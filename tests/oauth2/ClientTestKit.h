@@ -56,7 +56,7 @@ inline ScriptedReply tokenReply(const std::string& token, const std::string& reg
 	return ScriptedReply::json(201,
 		"{\"access_token\": \"" + token + "\", \"expires_in\": " + std::to_string(expiresIn) + ", \"token_type\": \"bearer\"}",
 		{{"X-Cs-Region", region}, {"X-Cs-Traceid", "11111111-2222-3333-4444-555555555555"},
-		 {"X-Ratelimit-Limit", "300"}, {"X-Ratelimit-Remaining", "299"}});
+			{"X-Ratelimit-Limit", "300"}, {"X-Ratelimit-Remaining", "299"}});
 }
 
 /// The real cloud's meta-only reply.
@@ -79,4 +79,4 @@ inline ScriptedServer::Handler falconLike(const std::string& region = "us-1")
 	};
 }
 
-} } // namespace Falcon::Testing
+}} // namespace Falcon::Testing

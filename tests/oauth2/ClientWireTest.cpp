@@ -50,14 +50,17 @@ public:
 		const std::string body = "client_id=0123456789abcdef0123456789abcdef&client_secret=s3cr3t%2FValue%2Bwith%3Dspecial%26chars";
 		const std::string expected =
 			"POST /oauth2/token HTTP/1.1\r\n"
-			"Host: 127.0.0.1:" + std::to_string(server.port()) + "\r\n"
-			"User-Agent: " FALCON_OAUTH2_PRODUCT "\r\n"
-			"CrowdStrike-SDK: " FALCON_OAUTH2_PRODUCT "\r\n"
-			"Accept: application/json\r\n"
-			"Content-Type: application/x-www-form-urlencoded\r\n"
-			"Content-Length: " + std::to_string(body.size()) + "\r\n"
-			"Connection: Keep-Alive\r\n"
-			"\r\n" + body;
+			"Host: 127.0.0.1:"
+			+ std::to_string(server.port()) + "\r\n"
+											  "User-Agent: " FALCON_OAUTH2_PRODUCT "\r\n"
+											  "CrowdStrike-SDK: " FALCON_OAUTH2_PRODUCT "\r\n"
+											  "Accept: application/json\r\n"
+											  "Content-Type: application/x-www-form-urlencoded\r\n"
+											  "Content-Length: "
+			+ std::to_string(body.size()) + "\r\n"
+											"Connection: Keep-Alive\r\n"
+											"\r\n"
+			+ body;
 		CPPUNIT_ASSERT_EQUAL(expected, requests[0].raw);
 		CPPUNIT_ASSERT(requests[0].header("Authorization").empty());
 	}
@@ -70,7 +73,8 @@ public:
 		OAuth2Client client(config);
 		client.token();
 		CPPUNIT_ASSERT_EQUAL(std::string("client_id=0123456789abcdef0123456789abcdef&client_secret=s3cr3t%2FValue%2Bwith%3Dspecial%26chars"
-			"&member_cid=fedcba9876543210fedcba9876543210"), server.requests().at(0).body);
+										 "&member_cid=fedcba9876543210fedcba9876543210"),
+			server.requests().at(0).body);
 	}
 
 	void testRevokeRequestBytes()
@@ -86,15 +90,19 @@ public:
 		const std::string body = "token=abc%2Fdef%2Bghi%3D";
 		const std::string expected =
 			"POST /oauth2/revoke HTTP/1.1\r\n"
-			"Host: 127.0.0.1:" + std::to_string(server.port()) + "\r\n"
-			"User-Agent: " FALCON_OAUTH2_PRODUCT "\r\n"
-			"CrowdStrike-SDK: " FALCON_OAUTH2_PRODUCT "\r\n"
-			"Accept: application/json\r\n"
-			"Authorization: basic " + BASIC + "\r\n"
-			"Content-Type: application/x-www-form-urlencoded\r\n"
-			"Content-Length: " + std::to_string(body.size()) + "\r\n"
-			"Connection: Keep-Alive\r\n"
-			"\r\n" + body;
+			"Host: 127.0.0.1:"
+			+ std::to_string(server.port()) + "\r\n"
+											  "User-Agent: " FALCON_OAUTH2_PRODUCT "\r\n"
+											  "CrowdStrike-SDK: " FALCON_OAUTH2_PRODUCT "\r\n"
+											  "Accept: application/json\r\n"
+											  "Authorization: basic "
+			+ BASIC + "\r\n"
+					  "Content-Type: application/x-www-form-urlencoded\r\n"
+					  "Content-Length: "
+			+ std::to_string(body.size()) + "\r\n"
+											"Connection: Keep-Alive\r\n"
+											"\r\n"
+			+ body;
 		CPPUNIT_ASSERT_EQUAL(expected, requests.at(0).raw);
 		CPPUNIT_ASSERT_EQUAL(std::string("token=abc%2Fdef%2Bghi%3D&client_id=owner-client"), requests.at(1).body);
 	}
@@ -115,7 +123,8 @@ public:
 		const std::string body = "{\"access_token\": \"tok\", \"expires_in\": 1799, \"token_type\": \"bearer\", \"extra\": [1, 2]}";
 		ScriptedServer server([&](const RecordedRequest&) {
 			return ScriptedReply::json(201, body, {{"X-Cs-Region", "us-1"}, {"X-Cs-Traceid", "trace-1"}, {"X-Ratelimit-Remaining", "299"}});
-		}, &loopbackCertificate());
+		},
+			&loopbackCertificate());
 		OAuth2Client client(configFor(server));
 		const ApiResult result = client.token();
 		CPPUNIT_ASSERT(result.ok());
@@ -152,7 +161,8 @@ public:
 			ScriptedReply reply = tokenReply(nextTestToken());
 			reply.close = true;
 			return reply;
-		}, &loopbackCertificate());
+		},
+			&loopbackCertificate());
 		OAuth2Client client(configFor(server));
 		CPPUNIT_ASSERT(client.token(TokenOptions::forced()).ok());
 		CPPUNIT_ASSERT(client.token(TokenOptions::forced()).ok());
@@ -209,7 +219,13 @@ public:
 
 	void testApiErrorsAreClassified()
 	{
-		struct Case { int status; const char* message; const char* kind; bool retryable; };
+		struct Case
+		{
+			int status;
+			const char* message;
+			const char* kind;
+			bool retryable;
+		};
 		const Case cases[] = {
 			{400, "Failed to generate access token for clientID=x", "invalid_input", false},
 			{401, "access denied, invalid bearer token", "auth_failed", false},

@@ -50,7 +50,8 @@ public:
 			ScriptedReply reply = tokenReply(nextTestToken());
 			reply.delay = milliseconds(300);
 			return reply;
-		}, &loopbackCertificate());
+		},
+			&loopbackCertificate());
 		OAuth2Client client(configFor(server));
 		const auto results = inThreads(32, [&] { return client.token(); });
 		CPPUNIT_ASSERT_EQUAL(std::size_t(1), server.requestCount("/oauth2/token"));

@@ -74,7 +74,8 @@ public:
 		std::ostringstream json;
 		result.toJSON()->stringify(json);
 		CPPUNIT_ASSERT_EQUAL(std::string("{\"status_code\":500,\"headers\":{},\"body\":{\"errors\":[{\"message\":\"cannot connect\",\"code\":500}],\"resources\":[]},"
-			"\"error\":{\"kind\":\"network\",\"message\":\"cannot connect\",\"retryable\":true,\"retry_after_s\":null,\"trace_id\":\"\"}}"), json.str());
+										 "\"error\":{\"kind\":\"network\",\"message\":\"cannot connect\",\"retryable\":true,\"retry_after_s\":null,\"trace_id\":\"\"}}"),
+			json.str());
 	}
 
 	void testResultJsonPassesBodyThrough()
@@ -86,7 +87,8 @@ public:
 		std::ostringstream json;
 		result.toJSON()->stringify(json);
 		CPPUNIT_ASSERT_EQUAL(std::string("{\"status_code\":201,\"headers\":{\"X-Cs-Region\":\"us-2\",\"Set-Cookie\":\"a, b\"},"
-			"\"body\":{\"access_token\":\"t\",\"expires_in\":1799,\"token_type\":\"bearer\"}}"), json.str());
+										 "\"body\":{\"access_token\":\"t\",\"expires_in\":1799,\"token_type\":\"bearer\"}}"),
+			json.str());
 		CPPUNIT_ASSERT_EQUAL(std::string("us-2"), result.header("x-cs-region"));
 
 		result.body = "<html>bad gateway</html>";

@@ -148,11 +148,11 @@ class RedactionTest: public CppUnit::TestFixture
 
 		// Refused configurations.
 		for (auto spoil : std::vector<std::function<void(ClientConfig&)>>{
-			[](ClientConfig& c) { c.clientSecret += "\n"; },
-			[](ClientConfig& c) { c.proxy = "socks5://alice:" + TEST_PROXY_PASSWORD + "@127.0.0.1:1"; },
-			[](ClientConfig& c) { c.proxy = "http://alice:" + TEST_PROXY_PASSWORD + "@[bad"; },
-			[](ClientConfig& c) { c.baseUrl = "https://user:" + TEST_CLIENT_SECRET + "@127.0.0.1"; },
-		})
+				 [](ClientConfig& c) { c.clientSecret += "\n"; },
+				 [](ClientConfig& c) { c.proxy = "socks5://alice:" + TEST_PROXY_PASSWORD + "@127.0.0.1:1"; },
+				 [](ClientConfig& c) { c.proxy = "http://alice:" + TEST_PROXY_PASSWORD + "@[bad"; },
+				 [](ClientConfig& c) { c.baseUrl = "https://user:" + TEST_CLIENT_SECRET + "@127.0.0.1"; },
+			 })
 		{
 			ClientConfig bad = config;
 			spoil(bad);

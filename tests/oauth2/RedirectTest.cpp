@@ -112,7 +112,8 @@ public:
 	{
 		ScriptedServer server([&](const RecordedRequest& request) {
 			return request.target == "/oauth2/token" ? redirectTo("/somewhere/else") : tokenReply("t");
-		}, &loopbackCertificate());
+		},
+			&loopbackCertificate());
 		OAuth2Client client(configFor(server));
 		const ApiResult result = client.token();
 		CPPUNIT_ASSERT(!result.ok());
@@ -202,7 +203,8 @@ public:
 			reply.headers = {{"Content-Type", "text/html; charset=utf-8"}};
 			reply.body = "<html>please log in</html>";
 			return reply;
-		}, &loopbackCertificate());
+		},
+			&loopbackCertificate());
 		OAuth2Client client(configFor(server));
 		const ApiResult token = client.token();
 		CPPUNIT_ASSERT_EQUAL(std::string("bad_response"), std::string(toString(token.error->kind)));

@@ -106,7 +106,8 @@ public:
 	{
 		ScriptedServer server([](const RecordedRequest&) {
 			return raw("HTTP/1.1 201 Created\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"access_token\": \"abc");
-		}, &loopbackCertificate());
+		},
+			&loopbackCertificate());
 		OAuth2Client client(configFor(server));
 		const ApiResult result = client.token();
 		CPPUNIT_ASSERT_EQUAL(std::string("protocol"), kindOf(result));

@@ -55,7 +55,8 @@ public:
 		catch (const PluginLoadException& e)
 		{
 			CPPUNIT_ASSERT(e.message().find("implements plugin API version " + std::to_string(FALCON_PLUGIN_API_VERSION + 998)
-				+ ", but this host speaks version " + std::to_string(FALCON_PLUGIN_API_VERSION)) != std::string::npos);
+							   + ", but this host speaks version " + std::to_string(FALCON_PLUGIN_API_VERSION))
+				!= std::string::npos);
 		}
 		CPPUNIT_ASSERT(!loader.loaded());
 		// The loader is still usable for the right module.
@@ -93,8 +94,7 @@ public:
 		}
 		catch (const PluginLoadException& e)
 		{
-			CPPUNIT_ASSERT_MESSAGE(e.message(), e.message().find("was built with another C++ toolchain (c++abi=1013 libc++ poco=0x010D0000; this host: "
-				+ std::string(FALCON_PLUGIN_CXX_ABI_TAG) + ")") != std::string::npos);
+			CPPUNIT_ASSERT_MESSAGE(e.message(), e.message().find("was built with another C++ toolchain (c++abi=1013 libc++ poco=0x010D0000; this host: " + std::string(FALCON_PLUGIN_CXX_ABI_TAG) + ")") != std::string::npos);
 			CPPUNIT_ASSERT(e.message().find("falcon_plugin.h") != std::string::npos);
 		}
 		CPPUNIT_ASSERT(!loader.loaded());

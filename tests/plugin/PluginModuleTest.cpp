@@ -142,14 +142,20 @@ public:
 		CPPUNIT_ASSERT(_emulator->tokens().check(second, "us-1") == Falcon::Emulator::TokenStore::State::Revoked);
 		CPPUNIT_ASSERT_EQUAL(std::string("token=***&client_id=" + PLUGIN_CLIENT),
 			_emulator->log().entries().back().form.at(0).first + "=" + _emulator->log().entries().back().form.at(0).second
-			+ "&" + _emulator->log().entries().back().form.at(1).first + "=" + _emulator->log().entries().back().form.at(1).second);
+				+ "&" + _emulator->log().entries().back().form.at(1).first + "=" + _emulator->log().entries().back().form.at(1).second);
 		// The revoked cached token is not served again.
 		CPPUNIT_ASSERT(!invoke("token", "{}").output()->getValue<bool>("cached"));
 	}
 
 	void testRefusedInputsSendNothing()
 	{
-		struct Case { const char* action; std::string input; std::function<void(Poco::JSON::Object::Ptr&)> spoil; const char* expected; };
+		struct Case
+		{
+			const char* action;
+			std::string input;
+			std::function<void(Poco::JSON::Object::Ptr&)> spoil;
+			const char* expected;
+		};
 		const Case cases[] = {
 			{"token", "{\"bogus\": 1}", nullptr, "input: "},
 			{"token", "{\"force\": \"yes\"}", nullptr, "input.force: "},

@@ -39,7 +39,7 @@ public:
 	void testEverySchemaCompiles()
 	{
 		for (const char* name : {"connection.schema.json", "error.schema.json", "oauth2AccessToken.input.schema.json",
-			"oauth2AccessToken.output.schema.json", "oauth2RevokeToken.input.schema.json", "oauth2RevokeToken.output.schema.json"})
+				 "oauth2AccessToken.output.schema.json", "oauth2RevokeToken.input.schema.json", "oauth2RevokeToken.output.schema.json"})
 			CPPUNIT_ASSERT_NO_THROW_MESSAGE(name, schemaValidator(name));
 		const auto plugin = jsonObject(schemaFile("plugin.json"));
 		CPPUNIT_ASSERT_EQUAL(1, plugin->getValue<int>("api_version"));
@@ -108,8 +108,7 @@ public:
 
 	void testValidatorReportsPathsNotValues()
 	{
-		const auto problems = schemaValidator("connection.schema.json")->validate(
-			jsonObject("{\"client_id\": \"x\", \"client_secret\": 12345678, \"cloud\": \"secret-cloud-name\", \"max_retries\": 99}"), "connection");
+		const auto problems = schemaValidator("connection.schema.json")->validate(jsonObject("{\"client_id\": \"x\", \"client_secret\": 12345678, \"cloud\": \"secret-cloud-name\", \"max_retries\": 99}"), "connection");
 		std::string all;
 		for (const auto& problem : problems) all += problem + "\n";
 		CPPUNIT_ASSERT_MESSAGE(all, all.find("connection.client_secret: ") != std::string::npos);
@@ -134,10 +133,10 @@ public:
 		// Reference chains the schema library would follow until the stack overflows are refused;
 		// references that reach a schema still work.
 		for (const char* looping : {R"({"$ref": "#"})", R"({"$ref": "unknown.json"})",
-			R"({"$ref": "#/definitions/a", "definitions": {"a": {"$ref": "other.json"}}})",
-			R"({"properties": {"x": {"$ref": "#/definitions/a"}}, "definitions": {"a": {"$ref": "#/definitions/b"}, "b": {"$ref": "#/definitions/a"}}})",
-			R"({"properties": {"x": {"$ref": "#/definitions/a~1b"}}, "definitions": {"a/b": {"$ref": "#/properties/x"}}})",
-			R"({"$ref": "#/"})", R"({"$ref": "#//definitions//a", "definitions": {"a": {"$ref": "#"}}})"})
+				 R"({"$ref": "#/definitions/a", "definitions": {"a": {"$ref": "other.json"}}})",
+				 R"({"properties": {"x": {"$ref": "#/definitions/a"}}, "definitions": {"a": {"$ref": "#/definitions/b"}, "b": {"$ref": "#/definitions/a"}}})",
+				 R"({"properties": {"x": {"$ref": "#/definitions/a~1b"}}, "definitions": {"a/b": {"$ref": "#/properties/x"}}})",
+				 R"({"$ref": "#/"})", R"({"$ref": "#//definitions//a", "definitions": {"a": {"$ref": "#"}}})"})
 		{
 			CPPUNIT_ASSERT_THROW_MESSAGE(looping, Falcon::Plugin::SchemaValidator{std::string(looping)}, Poco::DataFormatException);
 		}

@@ -46,10 +46,10 @@ int main(int argc, char** argv)
 	VersionFunction version;
 	DescribeFunction describe;
 	InvokeFunction invoke;
-	*(void**) &version = dlsym(module, "falcon_plugin_api_version");
-	*(void**) &describe = dlsym(module, "falcon_plugin_describe");
-	*(void**) &invoke = dlsym(module, "falcon_plugin_invoke");
-	*(void**) &release = dlsym(module, "falcon_plugin_free");
+	*(void**)&version = dlsym(module, "falcon_plugin_api_version");
+	*(void**)&describe = dlsym(module, "falcon_plugin_describe");
+	*(void**)&invoke = dlsym(module, "falcon_plugin_invoke");
+	*(void**)&release = dlsym(module, "falcon_plugin_free");
 	if (!version || !describe || !invoke || !release)
 	{
 		fprintf(stderr, "c_host: the module lacks the C interface\n");

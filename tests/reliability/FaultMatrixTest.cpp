@@ -40,7 +40,14 @@ const Outcome OK{"ok", false};
 /// How a scenario spoils the call: an emulator fault on the action's route (over TLS, or over
 /// plain HTTP), or a connection that cannot work (a server certificate from another CA or for
 /// another host, a proxy that refuses the credentials).
-enum class Spoiler { EmulatorFault, PlainHttpFault, UnknownCa, WrongHostname, ProxyRefusesAuth };
+enum class Spoiler
+{
+	EmulatorFault,
+	PlainHttpFault,
+	UnknownCa,
+	WrongHostname,
+	ProxyRefusesAuth
+};
 
 struct Scenario
 {
@@ -268,7 +275,8 @@ public:
 			}
 		}
 		const std::string printed = table(rows);
-		std::cout << "\n" << printed << std::flush;
+		std::cout << "\n"
+				  << printed << std::flush;
 		std::string details;
 		for (const Row& row : rows)
 			for (const std::string& problem : row.problems) details += row.scenario + " / " + row.action + ": " + problem + "\n";

@@ -195,7 +195,8 @@ int main(int argc, char** argv)
 	}
 	catch (const std::invalid_argument& e)
 	{
-		std::cerr << "falcon-soak: " << e.what() << "\n" << USAGE << "\n";
+		std::cerr << "falcon-soak: " << e.what() << "\n"
+				  << USAGE << "\n";
 		return 2;
 	}
 	try
@@ -208,7 +209,7 @@ int main(int argc, char** argv)
 		plugin.load(FALCON_PLUGIN_MODULE);
 
 		std::cout << "falcon-soak: " << settings.seconds << " s, " << settings.threads << " threads, "
-		          << settings.faultRate * 100 << "% of requests failing (" << RANDOM_FAULTS << ")" << std::endl;
+				  << settings.faultRate * 100 << "% of requests failing (" << RANDOM_FAULTS << ")" << std::endl;
 		Soak soak(settings, emulator, plugin);
 		soak.run();
 		const auto stats = emulator.stats();
@@ -217,10 +218,10 @@ int main(int argc, char** argv)
 		const Tally& token = soak.token();
 		const Tally& revoke = soak.revoke();
 		std::cout << "token:  " << token.calls << " calls, " << token.succeeded << " ok, failed: " << kinds(token) << "\n"
-		          << "revoke: " << revoke.calls << " calls, " << revoke.succeeded << " ok, failed: " << kinds(revoke) << "\n"
-		          << "emulator: " << counter("token_requests") << " token requests, " << counter("tokens_issued") << " issued, "
-		          << counter("revoke_requests") << " revoke requests, " << counter("revocations") << " revoked, "
-		          << counter("faults") << " faults injected\n";
+				  << "revoke: " << revoke.calls << " calls, " << revoke.succeeded << " ok, failed: " << kinds(revoke) << "\n"
+				  << "emulator: " << counter("token_requests") << " token requests, " << counter("tokens_issued") << " issued, "
+				  << counter("revoke_requests") << " revoke requests, " << counter("revocations") << " revoked, "
+				  << counter("faults") << " faults injected\n";
 
 		Verdict verdict;
 		const auto expectedOnly = [](const Tally& tally) { return tally.succeeded + tally.failedAs("server_error") == tally.calls; };
@@ -240,7 +241,7 @@ int main(int argc, char** argv)
 		// Allocator noise: arenas and caches settle in steps of a few hundred KiB.
 		const unsigned long rssTolerance = std::max(2048ul, rssEarly / 20);
 		std::cout << "footprint (peak of first / last tenth): open files " << filesEarly << " / " << filesLate << ", RSS "
-		          << rssEarly << " / " << rssLate << " KiB (tolerance " << rssTolerance << " KiB)\n";
+				  << rssEarly << " / " << rssLate << " KiB (tolerance " << rssTolerance << " KiB)\n";
 		verdict.check(filesLate <= filesEarly, "no growth in open file descriptors");
 		verdict.check(rssLate <= rssEarly + rssTolerance, "no growth in resident memory");
 		std::cout << (verdict.failed() ? "falcon-soak: FAILED" : "falcon-soak: passed") << std::endl;

@@ -73,4 +73,4 @@ Finished runProgram(const std::string& command, const std::vector<std::string>& 
 	return finished;
 }
 
-} } // namespace Falcon::Testing
+}} // namespace Falcon::Testing

@@ -32,4 +32,4 @@ Finished runProgram(const std::string& command, const std::vector<std::string>& 
 	const Poco::Process::Env& env = {}, const std::string& stdinText = "",
 	const std::function<void(Poco::ProcessHandle&)>& whileRunning = {}, const std::string& directory = "");
 
-} } // namespace Falcon::Testing
+}} // namespace Falcon::Testing

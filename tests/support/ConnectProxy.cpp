@@ -131,7 +131,8 @@ private:
 class ProxyConnectionFactory: public Poco::Net::TCPServerConnectionFactory
 {
 public:
-	explicit ProxyConnectionFactory(std::shared_ptr<ConnectProxy::State> state): _state(std::move(state)) {}
+	explicit ProxyConnectionFactory(std::shared_ptr<ConnectProxy::State> state):
+		_state(std::move(state)) {}
 
 	Poco::Net::TCPServerConnection* createConnection(const Poco::Net::StreamSocket& socket) override
 	{
@@ -172,4 +173,4 @@ std::vector<ConnectProxy::Attempt> ConnectProxy::attempts() const
 	return _state->attempts;
 }
 
-} } // namespace Falcon::Testing
+}} // namespace Falcon::Testing

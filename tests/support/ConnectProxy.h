@@ -25,8 +25,8 @@ public:
 
 	struct Attempt
 	{
-		std::string target;      ///< host:port of the CONNECT
-		std::string rawRequest;  ///< the CONNECT request as received
+		std::string target; ///< host:port of the CONNECT
+		std::string rawRequest; ///< the CONNECT request as received
 		bool authorized = false;
 	};
 	std::vector<Attempt> attempts() const;
@@ -38,4 +38,4 @@ private:
 	std::unique_ptr<Poco::Net::TCPServer> _server;
 };
 
-} } // namespace Falcon::Testing
+}} // namespace Falcon::Testing

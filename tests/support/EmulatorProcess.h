@@ -41,4 +41,4 @@ private:
 	bool _pinned = false;
 };
 
-} } // namespace Falcon::Testing
+}} // namespace Falcon::Testing

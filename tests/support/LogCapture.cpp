@@ -38,4 +38,4 @@ LogCapture::~LogCapture()
 	_logger.setLevel(_previousLevel);
 }
 
-} } // namespace Falcon::Testing
+}} // namespace Falcon::Testing

@@ -44,4 +44,4 @@ private:
 	int _previousLevel;
 };
 
-} } // namespace Falcon::Testing
+}} // namespace Falcon::Testing

@@ -36,4 +36,4 @@ bool ProcessFootprint::maps(const std::string& path)
 	return false;
 }
 
-} } // namespace Falcon::Testing
+}} // namespace Falcon::Testing

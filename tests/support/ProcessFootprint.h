@@ -9,7 +9,7 @@ namespace Testing {
 /// accumulates over many calls or many plugin loads.
 struct ProcessFootprint
 {
-	unsigned long openFiles = 0;   ///< entries of /proc/self/fd
+	unsigned long openFiles = 0; ///< entries of /proc/self/fd
 	unsigned long residentKiB = 0; ///< VmRSS
 
 	static ProcessFootprint now();
@@ -18,4 +18,4 @@ struct ProcessFootprint
 	static bool maps(const std::string& path);
 };
 
-} } // namespace Falcon::Testing
+}} // namespace Falcon::Testing

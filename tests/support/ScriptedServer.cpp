@@ -207,7 +207,8 @@ private:
 class ScriptedConnectionFactory: public Poco::Net::TCPServerConnectionFactory
 {
 public:
-	explicit ScriptedConnectionFactory(std::shared_ptr<ScriptedServer::State> state): _state(std::move(state)) {}
+	explicit ScriptedConnectionFactory(std::shared_ptr<ScriptedServer::State> state):
+		_state(std::move(state)) {}
 
 	Poco::Net::TCPServerConnection* createConnection(const Poco::Net::StreamSocket& socket) override
 	{
@@ -297,4 +298,4 @@ unsigned ScriptedServer::connections() const
 	return _state->connections;
 }
 
-} } // namespace Falcon::Testing
+}} // namespace Falcon::Testing

@@ -21,10 +21,10 @@ using Headers = std::vector<std::pair<std::string, std::string>>;
 struct RecordedRequest
 {
 	unsigned connection = 0; ///< 1 for the first TCP connection the server accepted, and so on
-	std::string raw;         ///< request line, headers and body, byte for byte
+	std::string raw; ///< request line, headers and body, byte for byte
 	std::string method;
 	std::string target;
-	Headers headers;         ///< in wire order and spelling
+	Headers headers; ///< in wire order and spelling
 	std::string body;
 	std::chrono::system_clock::time_point received; ///< when the whole request had arrived
 
@@ -35,13 +35,13 @@ struct RecordedRequest
 struct ScriptedReply
 {
 	int status = 200;
-	Headers headers;             ///< written in this order, spelled as given
+	Headers headers; ///< written in this order, spelled as given
 	std::string body;
 	std::chrono::milliseconds delay{0}; ///< before anything is written
-	bool silent = false;         ///< never answer (until the server stops)
-	bool hangUp = false;         ///< close the connection without answering
-	bool close = false;          ///< close the connection after this reply
-	std::string raw;             ///< when set, written instead of a formatted reply
+	bool silent = false; ///< never answer (until the server stops)
+	bool hangUp = false; ///< close the connection without answering
+	bool close = false; ///< close the connection after this reply
+	std::string raw; ///< when set, written instead of a formatted reply
 
 	static ScriptedReply json(int status, const std::string& body, Headers headers = {});
 };
@@ -79,4 +79,4 @@ private:
 	std::string _address;
 };
 
-} } // namespace Falcon::Testing
+}} // namespace Falcon::Testing

@@ -46,4 +46,4 @@ CertificateAuthority& foreignPki()
 	return pki;
 }
 
-} } // namespace Falcon::Testing
+}} // namespace Falcon::Testing

@@ -23,4 +23,5 @@ CertificateAuthority& testPki();
 /// A second, unrelated CA: certificates it issues must be refused by clients trusting testPki().
 CertificateAuthority& foreignPki();
 
-} } // namespace Falcon::Testing
+}
+} // namespace Falcon::Testing

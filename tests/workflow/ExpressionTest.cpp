@@ -18,7 +18,8 @@ namespace {
 class FixedContext: public EvaluationContext
 {
 public:
-	explicit FixedContext(const std::string& json, bool failed = false): _failed(failed)
+	explicit FixedContext(const std::string& json, bool failed = false):
+		_failed(failed)
 	{
 		Poco::JSON::Parser parser;
 		_root = parser.parse(json);
@@ -103,11 +104,11 @@ public:
 
 	void testPrecedence()
 	{
-		CPPUNIT_ASSERT(eval("true || false && false").truthy());       // && binds tighter
+		CPPUNIT_ASSERT(eval("true || false && false").truthy()); // && binds tighter
 		CPPUNIT_ASSERT(!eval("(true || false) && false").truthy());
-		CPPUNIT_ASSERT(eval("!false && true").truthy());              // ! binds tightest
+		CPPUNIT_ASSERT(eval("!false && true").truthy()); // ! binds tightest
 		CPPUNIT_ASSERT(!eval("!(false || true)").truthy());
-		CPPUNIT_ASSERT(eval("1 < 2 == true").truthy());               // comparison before equality
+		CPPUNIT_ASSERT(eval("1 < 2 == true").truthy()); // comparison before equality
 		CPPUNIT_ASSERT(eval("inputs.n > 2 && inputs.cid == 'abc'").truthy());
 	}
 
@@ -115,10 +116,10 @@ public:
 	{
 		CPPUNIT_ASSERT(eval("inputs.n == 3").truthy());
 		CPPUNIT_ASSERT(eval("inputs.n == 3.0").truthy());
-		CPPUNIT_ASSERT(!eval("inputs.n == '3'").truthy());  // no string/number coercion
+		CPPUNIT_ASSERT(!eval("inputs.n == '3'").truthy()); // no string/number coercion
 		CPPUNIT_ASSERT(eval("inputs.n != '3'").truthy());
 		CPPUNIT_ASSERT(eval("'abc' < 'abd'").truthy());
-		CPPUNIT_ASSERT(!eval("'abc' < 5").truthy());        // unlike types do not order
+		CPPUNIT_ASSERT(!eval("'abc' < 5").truthy()); // unlike types do not order
 		CPPUNIT_ASSERT(!eval("inputs.flag == 1").truthy()); // booleans are not numbers
 		CPPUNIT_ASSERT(eval("inputs.flag == true").truthy());
 		CPPUNIT_ASSERT(!eval("inputs.empty").truthy());

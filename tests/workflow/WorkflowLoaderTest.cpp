@@ -84,13 +84,13 @@ public:
 
 	void testValidWorkflowLoads()
 	{
-		const WorkflowDefinition workflow = _loader->loadText(HEAD +
-			"inputs:\n  cid: {type: string, secret: true}\n"
-			"steps:\n"
-			"  - id: auth\n    action: token\n    with: {member_cid: '${{ inputs.cid }}', force: true}\n"
-			"    retry: {max_attempts: 3, on: [rate_limited]}\n"
-			"  - id: revoke\n    action: oauth2RevokeToken\n    if: ${{ always() }}\n    with: {token: '${{ steps.auth.outputs.body.access_token }}'}\n    on_error: continue\n"
-			"outputs:\n  region: '${{ steps.auth.outputs.headers.X-Cs-Region }}'\n", "wf.yaml");
+		const WorkflowDefinition workflow = _loader->loadText(HEAD + "inputs:\n  cid: {type: string, secret: true}\n"
+																	 "steps:\n"
+																	 "  - id: auth\n    action: token\n    with: {member_cid: '${{ inputs.cid }}', force: true}\n"
+																	 "    retry: {max_attempts: 3, on: [rate_limited]}\n"
+																	 "  - id: revoke\n    action: oauth2RevokeToken\n    if: ${{ always() }}\n    with: {token: '${{ steps.auth.outputs.body.access_token }}'}\n    on_error: continue\n"
+																	 "outputs:\n  region: '${{ steps.auth.outputs.headers.X-Cs-Region }}'\n",
+			"wf.yaml");
 		CPPUNIT_ASSERT_EQUAL(std::size_t(2), workflow.steps.size());
 		CPPUNIT_ASSERT_EQUAL(std::string("oauth2AccessToken"), workflow.steps[0].action->operationId());
 		CPPUNIT_ASSERT_EQUAL(3, workflow.steps[0].retry.maxAttempts);
@@ -176,11 +176,10 @@ public:
 
 	void testAllProblemsAtOnce()
 	{
-		const auto problems = problemsOf(*_loader, HEAD +
-			"steps:\n"
-			"  - id: a\n    action: nope\n"
-			"  - id: b\n    action: token\n    with: {force: 'yes', member_cid: '${{ inputs.none }}'}\n"
-			"  - id: c\n    action: revoke\n    if: '${{ ((( }}'\n    retry: {max_attempts: 99}\n");
+		const auto problems = problemsOf(*_loader, HEAD + "steps:\n"
+														  "  - id: a\n    action: nope\n"
+														  "  - id: b\n    action: token\n    with: {force: 'yes', member_cid: '${{ inputs.none }}'}\n"
+														  "  - id: c\n    action: revoke\n    if: '${{ ((( }}'\n    retry: {max_attempts: 99}\n");
 		CPPUNIT_ASSERT_MESSAGE(joined(problems), problems.size() >= 5);
 		for (const char* expected : {"unknown action 'nope'", "steps[1].with.force", "'inputs.none'", "steps[2].if", "steps[2].retry.max_attempts"})
 			CPPUNIT_ASSERT_MESSAGE(std::string(expected) + " in\n" + joined(problems), joined(problems).find(expected) != std::string::npos);
@@ -190,9 +189,9 @@ public:
 	{
 		// Found by fuzzing: a null name, an object as a step id, a mapping as a retry count.
 		for (const std::string yaml : {
-			"version: 1\nname:\nsteps:\n  - id: a\n    action: oauth2AccessToken\n",
-			"version: 1\nname: t\nsteps:\n  - id: {x: 1}\n    action: oauth2AccessToken\n",
-			"version: 1\nname: t\nsteps:\n  - id: a\n    action: oauth2AccessToken\n    retry: {max_attempts: {x: 1}, on: [null]}\n"})
+				 "version: 1\nname:\nsteps:\n  - id: a\n    action: oauth2AccessToken\n",
+				 "version: 1\nname: t\nsteps:\n  - id: {x: 1}\n    action: oauth2AccessToken\n",
+				 "version: 1\nname: t\nsteps:\n  - id: a\n    action: oauth2AccessToken\n    retry: {max_attempts: {x: 1}, on: [null]}\n"})
 		{
 			const auto problems = problemsOf(*_loader, yaml);
 			CPPUNIT_ASSERT_MESSAGE(yaml, !problems.empty());
@@ -219,7 +218,8 @@ public:
 		CPPUNIT_ASSERT_MESSAGE(problems[0], problems[0].find("stands for more than 100000 values once its aliases are expanded") != std::string::npos);
 		// Aliases within the budget are fine.
 		const WorkflowDefinition shared = _loader->loadText(HEAD + "steps:\n"
-			"  - {id: a, action: token, with: &defaults {force: true}}\n  - {id: b, action: token, with: *defaults}\n", "wf.yaml");
+																   "  - {id: a, action: token, with: &defaults {force: true}}\n  - {id: b, action: token, with: *defaults}\n",
+			"wf.yaml");
 		CPPUNIT_ASSERT_EQUAL(std::size_t(2), shared.steps.size());
 	}
 

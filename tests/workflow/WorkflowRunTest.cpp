@@ -26,8 +26,16 @@ const std::vector<std::string> CHILDREN{"aaaaaaaa0123456789abcdef01234567", "bbb
 class RecordingProgress: public ProgressReporter
 {
 public:
-	void started(const std::string& step, const std::string&) override { std::lock_guard<std::mutex> l(_m); lines.push_back("start " + step); }
-	void finished(const std::string& step, const std::string& status, int, int, double) override { std::lock_guard<std::mutex> l(_m); lines.push_back(step + " " + status); }
+	void started(const std::string& step, const std::string&) override
+	{
+		std::lock_guard<std::mutex> l(_m);
+		lines.push_back("start " + step);
+	}
+	void finished(const std::string& step, const std::string& status, int, int, double) override
+	{
+		std::lock_guard<std::mutex> l(_m);
+		lines.push_back(step + " " + status);
+	}
 	std::vector<std::string> lines;
 
 private:
@@ -133,7 +141,7 @@ public:
 	{
 		_emulator->faults().add("token=503x2");
 		const std::string yaml = "version: 1\nsteps:\n  - id: auth\n    action: token\n    with: {force: true}\n"
-			"    retry: {max_attempts: 3, backoff: exponential, initial_delay_s: 0.05, on: [server_error]}\n";
+								 "    retry: {max_attempts: 3, backoff: exponential, initial_delay_s: 0.05, on: [server_error]}\n";
 		auto record = run(yaml);
 		CPPUNIT_ASSERT_EQUAL(std::string("success"), _status);
 		CPPUNIT_ASSERT_EQUAL(3, step(record, 0)->getValue<int>("attempts"));
@@ -155,28 +163,31 @@ public:
 	void testConditionsAndOnError()
 	{
 		const std::string yaml = "version: 1\nsteps:\n"
-			"  - id: auth\n    action: token\n    on_error: continue\n"
-			"  - id: after\n    action: token\n    if: \"${{ steps.auth.status == 'failure' }}\"\n    with: {data: {client_id: " + CLIENT + ", client_secret: '" + SECRET + "'}}\n"
-			"  - id: strict\n    action: token\n"
-			"  - id: next\n    action: token\n"
-			"  - id: cleanup\n    action: token\n    if: ${{ always() }}\n    with: {force: true, data: {client_id: " + CLIENT + ", client_secret: '" + SECRET + "'}}\n"
-			"  - id: on-failure\n    action: token\n    if: ${{ failed() }}\n    with: {force: true, data: {client_id: " + CLIENT + ", client_secret: '" + SECRET + "'}}\n";
+								 "  - id: auth\n    action: token\n    on_error: continue\n"
+								 "  - id: after\n    action: token\n    if: \"${{ steps.auth.status == 'failure' }}\"\n    with: {data: {client_id: "
+			+ CLIENT + ", client_secret: '" + SECRET + "'}}\n"
+													   "  - id: strict\n    action: token\n"
+													   "  - id: next\n    action: token\n"
+													   "  - id: cleanup\n    action: token\n    if: ${{ always() }}\n    with: {force: true, data: {client_id: "
+			+ CLIENT + ", client_secret: '" + SECRET + "'}}\n"
+													   "  - id: on-failure\n    action: token\n    if: ${{ failed() }}\n    with: {force: true, data: {client_id: "
+			+ CLIENT + ", client_secret: '" + SECRET + "'}}\n";
 		const auto record = run(yaml, "{}", connection("wrong-secret"));
-		CPPUNIT_ASSERT_EQUAL(std::string("failure"), step(record, 0)->getValue<std::string>("status"));   // continue: not fatal
-		CPPUNIT_ASSERT_EQUAL_MESSAGE(_recordText, std::string("success"), step(record, 1)->getValue<std::string>("status"));   // if on the failure
-		CPPUNIT_ASSERT_EQUAL(std::string("failure"), step(record, 2)->getValue<std::string>("status"));   // fails the workflow
-		CPPUNIT_ASSERT_EQUAL(std::string("skipped"), step(record, 3)->getValue<std::string>("status"));   // default: succeeded()
-		CPPUNIT_ASSERT_EQUAL(std::string("success"), step(record, 4)->getValue<std::string>("status"));   // always()
-		CPPUNIT_ASSERT_EQUAL(std::string("success"), step(record, 5)->getValue<std::string>("status"));   // failed()
+		CPPUNIT_ASSERT_EQUAL(std::string("failure"), step(record, 0)->getValue<std::string>("status")); // continue: not fatal
+		CPPUNIT_ASSERT_EQUAL_MESSAGE(_recordText, std::string("success"), step(record, 1)->getValue<std::string>("status")); // if on the failure
+		CPPUNIT_ASSERT_EQUAL(std::string("failure"), step(record, 2)->getValue<std::string>("status")); // fails the workflow
+		CPPUNIT_ASSERT_EQUAL(std::string("skipped"), step(record, 3)->getValue<std::string>("status")); // default: succeeded()
+		CPPUNIT_ASSERT_EQUAL(std::string("success"), step(record, 4)->getValue<std::string>("status")); // always()
+		CPPUNIT_ASSERT_EQUAL(std::string("success"), step(record, 5)->getValue<std::string>("status")); // failed()
 		CPPUNIT_ASSERT_EQUAL(std::string("failure"), _status);
 	}
 
 	void testForEachSharesOneToken()
 	{
 		const auto record = run("version: 1\ninputs:\n  cids: {type: array}\nsteps:\n  - id: fan\n    action: token\n    for_each: ${{ inputs.cids }}\n"
-			"    max_parallel: 4\n    with: {member_cid: '${{ item }}'}\n",
+								"    max_parallel: 4\n    with: {member_cid: '${{ item }}'}\n",
 			"{\"cids\": [\"" + CHILDREN[0] + "\", \"" + CHILDREN[0] + "\", \"" + CHILDREN[0] + "\", \"" + CHILDREN[0] + "\", \"" + CHILDREN[0]
-			+ "\", \"" + CHILDREN[0] + "\", \"" + CHILDREN[0] + "\", \"" + CHILDREN[0] + "\"]}");
+				+ "\", \"" + CHILDREN[0] + "\", \"" + CHILDREN[0] + "\", \"" + CHILDREN[0] + "\"]}");
 		CPPUNIT_ASSERT_EQUAL(std::string("success"), _status);
 		CPPUNIT_ASSERT_EQUAL(std::size_t(8), step(record, 0)->getArray("outputs")->size());
 		CPPUNIT_ASSERT_EQUAL(1ul, _emulator->log().counters().tokenRequests); // one shared token cache
@@ -189,7 +200,7 @@ public:
 		for (const auto& child : CHILDREN) cids += (cids.empty() ? "" : ", ") + std::string("\"") + child + "\"";
 		const auto started = steady_clock::now();
 		const auto record = run("version: 1\ninputs:\n  cids: {type: array}\nsteps:\n  - id: fan\n    action: token\n    for_each: ${{ inputs.cids }}\n"
-			"    max_parallel: 4\n    with: {member_cid: '${{ item }}'}\noutputs:\n  second: '${{ steps.fan.outputs.1.status_code }}'\n",
+								"    max_parallel: 4\n    with: {member_cid: '${{ item }}'}\noutputs:\n  second: '${{ steps.fan.outputs.1.status_code }}'\n",
 			"{\"cids\": [" + cids + "]}");
 		const auto took = steady_clock::now() - started;
 		CPPUNIT_ASSERT_EQUAL(std::string("success"), _status);
@@ -209,9 +220,9 @@ public:
 		auto cancelled = std::make_shared<Falcon::Plugin::Cancellation>();
 		std::thread interrupter([cancelled] { std::this_thread::sleep_for(milliseconds(200)); cancelled->cancel(); });
 		const auto record = run("version: 1\nsteps:\n"
-			"  - id: auth\n    action: token\n    with: {force: true}\n"
-			"  - id: work\n    action: token\n"
-			"  - id: cleanup\n    action: revoke\n    if: \"${{ always() && steps.auth.status == 'success' }}\"\n    with: {token: '${{ steps.auth.outputs.body.access_token }}'}\n",
+								"  - id: auth\n    action: token\n    with: {force: true}\n"
+								"  - id: work\n    action: token\n"
+								"  - id: cleanup\n    action: revoke\n    if: \"${{ always() && steps.auth.status == 'success' }}\"\n    with: {token: '${{ steps.auth.outputs.body.access_token }}'}\n",
 			"{}", nullptr, cancelled);
 		interrupter.join();
 		CPPUNIT_ASSERT_EQUAL(std::string("cancelled"), _status);
@@ -229,8 +240,8 @@ public:
 		std::thread interrupter([cancelled] { std::this_thread::sleep_for(milliseconds(300)); cancelled->cancel(); });
 		const auto started = steady_clock::now();
 		const auto record = run("version: 1\nsteps:\n"
-			"  - id: auth\n    action: token\n    with: {force: true}\n"
-			"    retry: {max_attempts: 3, backoff: fixed, initial_delay_s: 30, on: [server_error]}\n",
+								"  - id: auth\n    action: token\n    with: {force: true}\n"
+								"    retry: {max_attempts: 3, backoff: fixed, initial_delay_s: 30, on: [server_error]}\n",
 			"{}", nullptr, cancelled);
 		const auto took = steady_clock::now() - started;
 		interrupter.join();
@@ -243,10 +254,10 @@ public:
 	void testSecretsAreMasked()
 	{
 		const std::string yaml = "version: 1\ninputs:\n  cid: {type: string, secret: true}\nsteps:\n"
-			"  - id: auth\n    action: token\n    with: {member_cid: '${{ inputs.cid }}'}\n"
-			"  - id: revoke\n    action: revoke\n    with: {token: '${{ steps.auth.outputs.body.access_token }}'}\n"
-			"outputs:\n  token: '${{ steps.auth.outputs.body.access_token }}'\n  bearer: 'Bearer ${{ steps.auth.outputs.body.access_token }}'\n"
-			"  cid: '${{ inputs.cid }}'\n  code: '${{ steps.auth.outputs.status_code }}'\n";
+								 "  - id: auth\n    action: token\n    with: {member_cid: '${{ inputs.cid }}'}\n"
+								 "  - id: revoke\n    action: revoke\n    with: {token: '${{ steps.auth.outputs.body.access_token }}'}\n"
+								 "outputs:\n  token: '${{ steps.auth.outputs.body.access_token }}'\n  bearer: 'Bearer ${{ steps.auth.outputs.body.access_token }}'\n"
+								 "  cid: '${{ inputs.cid }}'\n  code: '${{ steps.auth.outputs.status_code }}'\n";
 		auto record = run(yaml, "{\"cid\": \"" + CHILDREN[1] + "\"}");
 		CPPUNIT_ASSERT_EQUAL(std::string("success"), _status);
 		const auto outputs = record->getObject("outputs");

@@ -18,7 +18,8 @@ namespace {
 class ModuleSymbols
 {
 public:
-	explicit ModuleSymbols(const std::string& path): _path(path)
+	explicit ModuleSymbols(const std::string& path):
+		_path(path)
 	{
 		if (!Poco::File(path).exists()) throw PluginLoadException("no such file: " + path);
 		try
@@ -82,7 +83,8 @@ public:
 	std::string path;
 };
 
-PluginLoader::PluginLoader(std::string hostCxxAbi): _impl(std::make_unique<Impl>())
+PluginLoader::PluginLoader(std::string hostCxxAbi):
+	_impl(std::make_unique<Impl>())
 {
 	_impl->hostCxxAbi = std::move(hostCxxAbi);
 }
@@ -125,7 +127,7 @@ void PluginLoader::load(const std::string& path)
 		{
 			throw PluginLoadException(path + " was built with another C++ toolchain (" + (moduleAbi.empty() ? "it reports none" : moduleAbi)
 				+ "; this host: " + _impl->hostCxxAbi + "); its C++ objects cannot be shared with this host. Rebuild it with the host's toolchain, "
-				"or call it through its C interface (falcon_plugin.h)");
+														"or call it through its C interface (falcon_plugin.h)");
 		}
 	}
 	try
@@ -194,4 +196,4 @@ const Action* PluginLoader::find(const std::string& name) const
 	return nullptr;
 }
 
-} } // namespace Falcon::Plugin
+}} // namespace Falcon::Plugin

@@ -35,6 +35,16 @@ struct SchemaNames
 	std::set<std::string> printable;
 };
 
+/// How many bytes a UTF-8 sequence starting with `lead` has; 0 for a byte no sequence starts with.
+std::size_t sequenceLength(unsigned char lead)
+{
+	if (lead < 0x80) return 1;
+	if ((lead >> 5) == 0x6) return 2;
+	if ((lead >> 4) == 0xE) return 3;
+	if ((lead >> 3) == 0x1E) return 4;
+	return 0;
+}
+
 /// Well-formed UTF-8: no stray continuation bytes, overlong forms, surrogates or code points
 /// past U+10FFFF.
 bool isUtf8(const std::string& text)
@@ -44,7 +54,7 @@ bool isUtf8(const std::string& text)
 	for (std::size_t i = 0; i < size;)
 	{
 		const unsigned char lead = bytes[i];
-		std::size_t length = lead < 0x80 ? 1 : (lead >> 5) == 0x6 ? 2 : (lead >> 4) == 0xE ? 3 : (lead >> 3) == 0x1E ? 4 : 0;
+		const std::size_t length = sequenceLength(lead);
 		if (length == 0 || i + length > size) return false;
 		unsigned long codePoint = length == 1 ? lead : lead & (0x7F >> length);
 		for (std::size_t k = 1; k < length; ++k)
@@ -133,7 +143,8 @@ void collectNames(const Poco::Dynamic::Var& schema, const std::string& path, Sch
 }
 
 /// valijson's context as a path below `root`; array indices written as `index(i)`.
-std::string pathOf(const std::vector<std::string>& context, const std::string& root,
+std::string pathOf(
+	const std::vector<std::string>& context, const std::string& root,
 	const std::function<std::string(const std::string&)>& index = [](const std::string& i) { return "[" + i + "]"; })
 {
 	std::string path = root;
@@ -242,4 +253,4 @@ std::vector<std::string> SchemaValidator::validate(const Poco::Dynamic::Var& val
 	return problems.empty() ? echoes : problems;
 }
 
-} } // namespace Falcon::Plugin
+}} // namespace Falcon::Plugin

@@ -26,7 +26,8 @@ void show(const std::string& what, const ApiResult& result, const Redactor& reda
 {
 	std::ostringstream json;
 	result.toJSON()->stringify(json, 2);
-	std::cout << what << ":\n" << redactor.redact(json.str()) << "\n";
+	std::cout << what << ":\n"
+			  << redactor.redact(json.str()) << "\n";
 }
 
 } // namespace
@@ -62,7 +63,7 @@ int main()
 	catch (const InvalidInputException& e)
 	{
 		std::cerr << "configuration error: " << e.message() << "\n"
-		          << "set FALCON_CLIENT_ID and FALCON_CLIENT_SECRET (and FALCON_CLOUD or FALCON_BASE_URL) in the environment\n";
+				  << "set FALCON_CLIENT_ID and FALCON_CLIENT_SECRET (and FALCON_CLOUD or FALCON_BASE_URL) in the environment\n";
 		return 2;
 	}
 }

@@ -101,4 +101,4 @@ ApiResult ApiResult::synthetic(int statusCode, Error error)
 	return result;
 }
 
-} } // namespace Falcon::OAuth2
+}} // namespace Falcon::OAuth2

@@ -17,4 +17,4 @@ std::string basicCredentials(const std::string& user, const std::string& passwor
 	return out.str();
 }
 
-} } // namespace Falcon::OAuth2
+}} // namespace Falcon::OAuth2

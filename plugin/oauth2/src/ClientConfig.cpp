@@ -79,4 +79,4 @@ void ClientConfig::validate() const
 	checkDuration("login_backoff_max", loginBackoffMax, std::chrono::hours(24));
 }
 
-} } // namespace Falcon::OAuth2
+}} // namespace Falcon::OAuth2

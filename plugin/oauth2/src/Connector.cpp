@@ -73,7 +73,8 @@ void Connector::tunnel(Poco::Net::StreamSocket& socket, const Endpoint& origin, 
 	{
 		const int status = static_cast<int>(response.getStatus());
 		throw ProxyRefusedException("the proxy " + proxy.host + ":" + std::to_string(proxy.port) + " refused the tunnel: "
-			+ std::to_string(status) + " " + response.getReason(), status);
+				+ std::to_string(status) + " " + response.getReason(),
+			status);
 	}
 }
 
@@ -104,4 +105,4 @@ Poco::Net::StreamSocket Connector::handshake(Poco::Net::StreamSocket& socket, co
 	return secure;
 }
 
-} } // namespace Falcon::OAuth2
+}} // namespace Falcon::OAuth2

@@ -71,4 +71,4 @@ Endpoint Endpoint::withPath(const std::string& newPath) const
 	return endpoint;
 }
 
-} } // namespace Falcon::OAuth2
+}} // namespace Falcon::OAuth2

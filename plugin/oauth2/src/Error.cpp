@@ -27,4 +27,4 @@ const char* toString(ErrorKind kind)
 
 POCO_IMPLEMENT_EXCEPTION(InvalidInputException, Poco::InvalidArgumentException, "Invalid input")
 
-} } // namespace Falcon::OAuth2
+}} // namespace Falcon::OAuth2

@@ -18,7 +18,8 @@ namespace {
 /// One asynchronous lookup: the request block glibc writes its answer into, and what it points at.
 struct Lookup
 {
-	explicit Lookup(const std::string& host): name(host)
+	explicit Lookup(const std::string& host):
+		name(host)
 	{
 		std::memset(&hints, 0, sizeof(hints));
 		hints.ai_family = AF_UNSPEC;
@@ -84,7 +85,11 @@ Poco::Net::SocketAddress pick(const std::string& host, const addrinfo* list, Poc
 	const addrinfo* chosen = nullptr;
 	for (const addrinfo* entry = list; entry; entry = entry->ai_next)
 	{
-		if (entry->ai_family == AF_INET) { chosen = entry; break; }
+		if (entry->ai_family == AF_INET)
+		{
+			chosen = entry;
+			break;
+		}
 		if (entry->ai_family == AF_INET6 && !chosen) chosen = entry;
 	}
 	if (!chosen) throw Poco::Net::HostNotFoundException(host + " has no IPv4 or IPv6 address");
@@ -124,4 +129,4 @@ Poco::Net::SocketAddress HostResolver::resolve(const std::string& host, Poco::UI
 	}
 }
 
-} } // namespace Falcon::OAuth2
+}} // namespace Falcon::OAuth2

@@ -225,4 +225,4 @@ void OAuth2Client::logExchange(Route route, const WireRequest& request, const Ap
 	_logger.debug(_redactor.redact(detail));
 }
 
-} } // namespace Falcon::OAuth2
+}} // namespace Falcon::OAuth2

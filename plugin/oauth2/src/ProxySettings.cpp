@@ -64,4 +64,4 @@ ProxySettings ProxySettings::fromEnvironment(const std::string& targetHost)
 	return parse(proxy, "HTTPS_PROXY");
 }
 
-} } // namespace Falcon::OAuth2
+}} // namespace Falcon::OAuth2

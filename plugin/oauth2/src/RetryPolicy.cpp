@@ -24,11 +24,11 @@ std::optional<RetryPolicy::Milliseconds> RetryPolicy::parseRetryAfter(const std:
 	const double nowMs = static_cast<double>(duration_cast<milliseconds>(now.time_since_epoch()).count());
 	double waitMs;
 	if (number > 1e12)
-		waitMs = number - nowMs;          // epoch milliseconds (the spec)
+		waitMs = number - nowMs; // epoch milliseconds (the spec)
 	else if (number >= 1e9)
-		waitMs = number * 1000 - nowMs;   // epoch seconds (what the Go SDK reads)
+		waitMs = number * 1000 - nowMs; // epoch seconds (what the Go SDK reads)
 	else
-		waitMs = number * 1000;           // a plain number of seconds
+		waitMs = number * 1000; // a plain number of seconds
 	return Milliseconds(static_cast<Milliseconds::rep>(std::max(0.0, waitMs)));
 }
 
@@ -44,4 +44,4 @@ RetryPolicy::Milliseconds RetryPolicy::delayBefore(unsigned attempt, const std::
 	return delay;
 }
 
-} } // namespace Falcon::OAuth2
+}} // namespace Falcon::OAuth2

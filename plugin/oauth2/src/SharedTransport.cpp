@@ -30,4 +30,4 @@ void SharedTransport::giveBack()
 	_free.notify_one();
 }
 
-} } // namespace Falcon::OAuth2
+}} // namespace Falcon::OAuth2

@@ -12,7 +12,8 @@ namespace OAuth2 {
 
 struct SocketDeadline::Entry
 {
-	Entry(int socket, const Cancellation* cancel): descriptor(socket), cancellation(cancel) {}
+	Entry(int socket, const Cancellation* cancel):
+		descriptor(socket), cancellation(cancel) {}
 
 	int descriptor;
 	const Cancellation* cancellation;
@@ -140,4 +141,4 @@ bool SocketDeadline::passed() const
 	return Watcher::instance().passed(*_entry);
 }
 
-} } // namespace Falcon::OAuth2
+}} // namespace Falcon::OAuth2

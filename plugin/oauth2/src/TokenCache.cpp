@@ -95,8 +95,7 @@ ApiResult TokenCache::get(bool force, Clock::time_point deadline, const Mint& mi
 		const bool finished = _flightDone.wait_until(lock, deadline, [&] { return _flights != flight; });
 		if (!finished)
 		{
-			return ApiResult::synthetic(500, Error{ErrorKind::Timeout,
-				"the call's deadline passed while waiting for another caller's token request", true, std::nullopt, {}});
+			return ApiResult::synthetic(500, Error{ErrorKind::Timeout, "the call's deadline passed while waiting for another caller's token request", true, std::nullopt, {}});
 		}
 		if (!force)
 		{
@@ -146,4 +145,4 @@ std::optional<std::string> TokenCache::accessToken() const
 	return std::nullopt;
 }
 
-} } // namespace Falcon::OAuth2
+}} // namespace Falcon::OAuth2

@@ -97,7 +97,9 @@ Poco::Net::Context::Ptr sharedTlsContext(const std::string& caBundle, bool verif
 	static std::mutex mutex;
 	static std::map<std::string, Poco::Net::Context::Ptr> contexts;
 	std::string key = std::string(verify ? "verify\n" : "no-verify\n") + caBundle;
-	struct stat status{};
+	struct stat status
+	{
+	};
 	if (!caBundle.empty() && ::stat(caBundle.c_str(), &status) == 0) // unreadable: the context reports it
 	{
 		key += "\n" + std::to_string(status.st_ino) + "\n" + std::to_string(status.st_size) + "\n" + std::to_string(status.st_mtim.tv_sec)
@@ -261,8 +263,7 @@ WireReply Transport::exchange(const Endpoint& target, const WireRequest& request
 		for (const auto& header : httpResponse) reply.headers.emplace_back(header.first, header.second);
 		if (httpResponse.hasContentLength() && httpResponse.getContentLength64() > static_cast<Poco::Int64>(_settings.maxResponseBytes))
 		{
-			throw fail(ErrorKind::Protocol, "reply from " + where + " announces " + std::to_string(httpResponse.getContentLength64())
-				+ " bytes, more than the limit of " + std::to_string(_settings.maxResponseBytes) + " bytes");
+			throw fail(ErrorKind::Protocol, "reply from " + where + " announces " + std::to_string(httpResponse.getContentLength64()) + " bytes, more than the limit of " + std::to_string(_settings.maxResponseBytes) + " bytes");
 		}
 		bool stalled = false;
 		reply.body = readBody(in, readBudget, stalled);
@@ -272,8 +273,7 @@ WireReply Transport::exchange(const Endpoint& target, const WireRequest& request
 		{
 			// As with the headers, a read that timed out looks like an early end of the body.
 			if (stalled) throw fail(ErrorKind::Timeout, "the reply from " + where + " stalled mid-body");
-			throw fail(ErrorKind::Protocol, "reply from " + where + " was cut short: got " + std::to_string(reply.body.size())
-				+ " of " + std::to_string(httpResponse.getContentLength64()) + " bytes");
+			throw fail(ErrorKind::Protocol, "reply from " + where + " was cut short: got " + std::to_string(reply.body.size()) + " of " + std::to_string(httpResponse.getContentLength64()) + " bytes");
 		}
 		guard->disarm();
 		if (!httpResponse.getKeepAlive()) drop();
@@ -336,4 +336,4 @@ std::string Transport::readBody(std::istream& in, std::chrono::milliseconds read
 	return body;
 }
 
-} } // namespace Falcon::OAuth2
+}} // namespace Falcon::OAuth2

@@ -141,7 +141,12 @@ public:
 
 	void testEachFault()
 	{
-		struct Case { const char* fault; const char* kind; bool retryable; };
+		struct Case
+		{
+			const char* fault;
+			const char* kind;
+			bool retryable;
+		};
 		const Case cases[] = {
 			{"429", "rate_limited", true},
 			{"500", "server_error", true},

@@ -109,7 +109,6 @@ public:
 		CPPUNIT_ASSERT_EQUAL_MESSAGE("a valid token is not limited by it", 200, raw.probe(token).status);
 	}
 
-
 	void testTokenIssued()
 	{
 		const RawReply reply = client().token(US1_CLIENT, US1_SECRET);
@@ -298,7 +297,6 @@ public:
 		const RawReply stats = raw.send("GET", "/emulator/stats");
 		CPPUNIT_ASSERT_EQUAL(std::string("{\"token_requests\":1,\"tokens_issued\":1,\"revoke_requests\":1,\"revocations\":1,\"rate_limited\":0,\"probes\":1,\"faults\":0}"), stats.body);
 	}
-
 };
 
 FALCON_REGISTER_SUITE(EmulatorContractTest);

@@ -175,7 +175,7 @@ public:
 	{
 		FaultPlan plan;
 		for (const char* spec : {"token", "token=", "nowhere=503", "token=418", "token=delay-headers", "token=delay-headers:soon",
-			"token=reset:5", "token=explode", "token=503x0", "token=503:s", "token=429:h", "token=redirect-loop:1"})
+				 "token=reset:5", "token=explode", "token=503x0", "token=503:s", "token=429:h", "token=redirect-loop:1"})
 		{
 			CPPUNIT_ASSERT_THROW_MESSAGE(spec, plan.add(spec), Poco::SyntaxException);
 		}

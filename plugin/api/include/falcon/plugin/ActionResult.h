@@ -38,4 +38,4 @@ private:
 	bool _rejectedInput;
 };
 
-} } // namespace Falcon::Plugin
+}} // namespace Falcon::Plugin

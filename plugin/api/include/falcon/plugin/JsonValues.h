@@ -44,4 +44,4 @@ inline Poco::Dynamic::Var deepCopy(const Poco::Dynamic::Var& value)
 
 } // namespace Json
 
-} } // namespace Falcon::Plugin
+}} // namespace Falcon::Plugin

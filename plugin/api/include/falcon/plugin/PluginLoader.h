@@ -65,4 +65,4 @@ private:
 	std::unique_ptr<Impl> _impl;
 };
 
-} } // namespace Falcon::Plugin
+}} // namespace Falcon::Plugin

@@ -40,4 +40,4 @@ private:
 	std::unique_ptr<Compiled> _compiled;
 };
 
-} } // namespace Falcon::Plugin
+}} // namespace Falcon::Plugin

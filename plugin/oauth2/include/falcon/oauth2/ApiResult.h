@@ -26,10 +26,10 @@ struct ApiResult
 {
 	int statusCode = 0;
 	HeaderList headers;
-	std::string body;            ///< the body exactly as the API sent it
-	std::optional<Error> error;  ///< set on every failure, never on success
-	bool fromCache = false;      ///< a token result served from the session's cache
-	bool refused = false;        ///< refused before anything was sent: the caller's input or configuration
+	std::string body; ///< the body exactly as the API sent it
+	std::optional<Error> error; ///< set on every failure, never on success
+	bool fromCache = false; ///< a token result served from the session's cache
+	bool refused = false; ///< refused before anything was sent: the caller's input or configuration
 	/// A cached token: what is left of its lifetime, written over the body's expires_in (a host
 	/// schedules its renewal from it). The headers stay those of the reply that minted it.
 	std::optional<std::chrono::seconds> remainingLifetime;
@@ -53,4 +53,4 @@ struct ApiResult
 	static ApiResult synthetic(int statusCode, Error error);
 };
 
-} } // namespace Falcon::OAuth2
+}} // namespace Falcon::OAuth2

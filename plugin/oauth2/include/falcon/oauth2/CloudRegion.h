@@ -50,4 +50,4 @@ private:
 	std::vector<CloudRegion> _regions;
 };
 
-} } // namespace Falcon::OAuth2
+}} // namespace Falcon::OAuth2

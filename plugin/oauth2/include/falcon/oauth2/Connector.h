@@ -20,7 +20,8 @@ class SocketDeadline;
 class ProxyRefusedException: public Poco::Net::NetException
 {
 public:
-	ProxyRefusedException(const std::string& message, int status): Poco::Net::NetException(message), _status(status) {}
+	ProxyRefusedException(const std::string& message, int status):
+		Poco::Net::NetException(message), _status(status) {}
 	int status() const { return _status; }
 	/// 4xx (credentials refused, destination forbidden): asking again cannot help; a 5xx may pass.
 	bool permanent() const { return _status >= 400 && _status < 500; }
@@ -60,4 +61,4 @@ private:
 		Deadline deadline, SocketDeadline& guard);
 };
 
-} } // namespace Falcon::OAuth2
+}} // namespace Falcon::OAuth2

@@ -15,4 +15,4 @@ using Deadline = Clock::time_point;
 /// A host's request that a call end before its deadline (null where nobody can ask).
 using Cancellation = Plugin::Cancellation;
 
-} } // namespace Falcon::OAuth2
+}} // namespace Falcon::OAuth2

@@ -11,9 +11,9 @@ namespace OAuth2 {
 struct Endpoint
 {
 	std::string scheme; ///< "https" or "http"
-	std::string host;   ///< without brackets for IPv6
+	std::string host; ///< without brackets for IPv6
 	Poco::UInt16 port = 0;
-	std::string path;   ///< "" or "/prefix" for a base URL; the full path for a target
+	std::string path; ///< "" or "/prefix" for a base URL; the full path for a target
 
 	/// Parses and validates `url`; errors name `field`. Refuses user info, queries, fragments,
 	/// schemes other than http(s), and plain http to anything but a loopback host (it would send
@@ -35,4 +35,4 @@ struct Endpoint
 /// localhost, 127.0.0.0/8 and ::1.
 bool isLoopbackHost(const std::string& host);
 
-} } // namespace Falcon::OAuth2
+}} // namespace Falcon::OAuth2

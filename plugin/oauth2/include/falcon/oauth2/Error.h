@@ -12,18 +12,18 @@ namespace OAuth2 {
 /// action outputs and in workflow expressions (`steps.x.error.kind`).
 enum class ErrorKind
 {
-	InvalidInput,   ///< the caller's input or configuration was refused before sending (or the API said 400)
-	AuthFailed,     ///< the API rejected the credentials (401, 403 "invalid client")
-	Forbidden,      ///< the credentials are valid but not allowed (IP allow-list, scope)
-	RateLimited,    ///< 429; retry_after_s says when to come back
+	InvalidInput, ///< the caller's input or configuration was refused before sending (or the API said 400)
+	AuthFailed, ///< the API rejected the credentials (401, 403 "invalid client")
+	Forbidden, ///< the credentials are valid but not allowed (IP allow-list, scope)
+	RateLimited, ///< 429; retry_after_s says when to come back
 	RegionMismatch, ///< the credentials belong to another cloud (or a gov cloud)
-	Network,        ///< connection refused, reset, DNS, proxy failure
-	Tls,            ///< certificate or handshake failure
-	Timeout,        ///< connect/read timeout or the call's deadline passed
-	Cancelled,      ///< the host asked the call to stop before its deadline
-	ServerError,    ///< 5xx
-	BadResponse,    ///< a 2xx whose body is not what the route promises (garbled JSON, a gateway's HTML page)
-	Protocol        ///< a reply that breaks HTTP or our limits (oversized, cut short, refused redirect)
+	Network, ///< connection refused, reset, DNS, proxy failure
+	Tls, ///< certificate or handshake failure
+	Timeout, ///< connect/read timeout or the call's deadline passed
+	Cancelled, ///< the host asked the call to stop before its deadline
+	ServerError, ///< 5xx
+	BadResponse, ///< a 2xx whose body is not what the route promises (garbled JSON, a gateway's HTML page)
+	Protocol ///< a reply that breaks HTTP or our limits (oversized, cut short, refused redirect)
 };
 
 const char* toString(ErrorKind kind);
@@ -32,7 +32,7 @@ const char* toString(ErrorKind kind);
 struct Error
 {
 	ErrorKind kind = ErrorKind::Protocol;
-	std::string message;                   ///< never contains a secret value
+	std::string message; ///< never contains a secret value
 	bool retryable = false;
 	std::optional<double> retryAfterSeconds;
 	std::string traceId;
@@ -41,4 +41,4 @@ struct Error
 /// Thrown by configuration validation; the message starts with the offending field's name.
 POCO_DECLARE_EXCEPTION(, InvalidInputException, Poco::InvalidArgumentException)
 
-} } // namespace Falcon::OAuth2
+}} // namespace Falcon::OAuth2

@@ -20,4 +20,4 @@ private:
 	std::string _encoded;
 };
 
-} } // namespace Falcon::OAuth2
+}} // namespace Falcon::OAuth2

@@ -22,7 +22,7 @@ namespace OAuth2 {
 /// When a call must end, and who may end it sooner.
 struct CallLimits
 {
-	std::optional<Deadline> deadline;           ///< default: now + callTimeout
+	std::optional<Deadline> deadline; ///< default: now + callTimeout
 	const Cancellation* cancellation = nullptr; ///< once requested, no further attempt starts and the exchange in flight ends
 };
 
@@ -40,7 +40,7 @@ struct TokenOptions: CallLimits
 
 struct RevokeOptions: CallLimits
 {
-	std::string token;    ///< required
+	std::string token; ///< required
 	std::string clientId; ///< optional: "the client the token was issued to"
 };
 
@@ -95,4 +95,4 @@ private:
 	SharedTransport _transport;
 };
 
-} } // namespace Falcon::OAuth2
+}} // namespace Falcon::OAuth2

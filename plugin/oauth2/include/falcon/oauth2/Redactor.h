@@ -37,4 +37,4 @@ private:
 	std::deque<std::vector<std::string>> _tokens;
 };
 
-} } // namespace Falcon::OAuth2
+}} // namespace Falcon::OAuth2

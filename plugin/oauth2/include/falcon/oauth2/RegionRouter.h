@@ -46,4 +46,4 @@ private:
 	bool _baseIsCanonical;
 };
 
-} } // namespace Falcon::OAuth2
+}} // namespace Falcon::OAuth2

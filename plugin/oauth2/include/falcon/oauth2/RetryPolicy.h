@@ -35,4 +35,4 @@ private:
 	Milliseconds _maxDelay;
 };
 
-} } // namespace Falcon::OAuth2
+}} // namespace Falcon::OAuth2

@@ -20,8 +20,10 @@ public:
 	class Turn
 	{
 	public:
-		explicit Turn(SharedTransport* owner): _owner(owner) {}
-		Turn(Turn&& other) noexcept: _owner(other._owner) { other._owner = nullptr; }
+		explicit Turn(SharedTransport* owner):
+			_owner(owner) {}
+		Turn(Turn&& other) noexcept:
+			_owner(other._owner) { other._owner = nullptr; }
 		Turn& operator=(Turn&&) = delete;
 		~Turn();
 
@@ -47,4 +49,4 @@ private:
 	Transport _transport;
 };
 
-} } // namespace Falcon::OAuth2
+}} // namespace Falcon::OAuth2

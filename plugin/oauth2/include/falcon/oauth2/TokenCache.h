@@ -69,4 +69,4 @@ private:
 	Milliseconds _nextBackoff;
 };
 
-} } // namespace Falcon::OAuth2
+}} // namespace Falcon::OAuth2

@@ -24,7 +24,7 @@ struct TransportSettings
 {
 	std::string caBundle;
 	bool verifyTls = true;
-	ProxySettings proxy;              ///< used for every origin when enabled
+	ProxySettings proxy; ///< used for every origin when enabled
 	bool proxyFromEnvironment = true; ///< otherwise, HTTPS_PROXY/NO_PROXY per origin
 	std::chrono::milliseconds connectTimeout{10000};
 	std::chrono::milliseconds readTimeout{30000};
@@ -51,7 +51,7 @@ struct WireReply
 };
 
 /// A transport failure, classified. The message is already redacted.
-class TransportError : public Poco::Exception
+class TransportError: public Poco::Exception
 {
 public:
 	TransportError(ErrorKind kind, const std::string& message, bool beforeReply = false, bool permanent = false);
@@ -107,4 +107,4 @@ private:
 	std::atomic<unsigned> _connectionsOpened{0};
 };
 
-} } // namespace Falcon::OAuth2
+}} // namespace Falcon::OAuth2
