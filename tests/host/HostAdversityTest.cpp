@@ -30,7 +30,7 @@ const std::string PROXY_PASSWORD = "Adversity-proxy-Pa55";
 /// falcon-host against what a careless or hostile user, file or environment hands it: values
 /// typed into the wrong option, files that are not files or never end, output nobody can take,
 /// configuration values of the wrong type, proxies that must be bypassed, and core dumps.
-class HostAdversityTest: public CppUnit::TestFixture
+class HostAdversityTest: public HostFixture
 {
 	CPPUNIT_TEST_SUITE(HostAdversityTest);
 	CPPUNIT_TEST(testOptionErrorsNeverEchoValues);
@@ -45,19 +45,6 @@ class HostAdversityTest: public CppUnit::TestFixture
 	CPPUNIT_TEST(testNoCoreDumps);
 	CPPUNIT_TEST_SUITE_END();
 
-	std::unique_ptr<Falcon::Emulator::FalconEmulator> _emulator;
-
-	Poco::Process::Env environment() const
-	{
-		return connectionEnvironment(*_emulator, CLIENT, SECRET);
-	}
-
-	static Finished host(const std::vector<std::string>& arguments, const Poco::Process::Env& env, const std::string& stdinText = "",
-		const std::function<void(Poco::ProcessHandle&)>& whileRunning = {})
-	{
-		return runProgram(FALCON_HOST_BINARY, arguments, env, stdinText, whileRunning, testDirectory());
-	}
-
 	/// Runs falcon-host through the shell, for redirections the test runner cannot make.
 	static Finished shell(const std::string& commandLine, const Poco::Process::Env& env)
 	{
@@ -71,20 +58,8 @@ class HostAdversityTest: public CppUnit::TestFixture
 	}
 
 public:
-	void setUp() override
-	{
-		clearConnectionEnvironment();
-		Falcon::Emulator::EmulatorOptions options;
-		options.clouds = {"us-1"};
-		options.clients.add({CLIENT, SECRET, "us-1", {}, {}});
-		_emulator = std::make_unique<Falcon::Emulator::FalconEmulator>(options);
-		_emulator->start();
-	}
-
-	void tearDown() override
-	{
-		_emulator.reset();
-	}
+	HostAdversityTest():
+		HostFixture(CLIENT, SECRET) {}
 
 	void testOptionErrorsNeverEchoValues()
 	{
@@ -213,7 +188,7 @@ public:
 				if (line.rfind("Max core file size", 0) == 0) limits = line;
 			}
 		};
-		host({"run", "token", "--input", "{}"}, environment(), "", readLimits);
+		host({"run", "token", "--input", "{}"}, environment(), readLimits);
 		CPPUNIT_ASSERT_MESSAGE(limits, limits.find(" 0 ") != std::string::npos && limits.find("unlimited") == std::string::npos);
 	}
 };

@@ -32,7 +32,7 @@ using Run = Finished;
 } // namespace
 
 /// falcon-host as a user runs it: the real binary in a subprocess, against the emulator.
-class HostCliTest: public CppUnit::TestFixture
+class HostCliTest: public HostFixture
 {
 	CPPUNIT_TEST_SUITE(HostCliTest);
 	CPPUNIT_TEST(testHelp);
@@ -50,39 +50,16 @@ class HostCliTest: public CppUnit::TestFixture
 	CPPUNIT_TEST(testPluginOption);
 	CPPUNIT_TEST_SUITE_END();
 
-	std::unique_ptr<Falcon::Emulator::FalconEmulator> _emulator;
-
-	/// The connection of the emulator, through the environment as a user would give it.
-	Poco::Process::Env environment(bool withSecret = true) const
+	Falcon::Emulator::EmulatorOptions emulatorOptions() const override
 	{
-		return connectionEnvironment(*_emulator, CLIENT, withSecret ? SECRET : "");
-	}
-
-	static Run host(const std::vector<std::string>& arguments, const Poco::Process::Env& env, const std::string& stdinText = "")
-	{
-		return runProgram(FALCON_HOST_BINARY, arguments, env, stdinText, {}, testDirectory());
-	}
-
-	static std::string label(const Run& run)
-	{
-		return run.label();
+		auto options = HostFixture::emulatorOptions();
+		options.clouds = {"us-1", "us-2"};
+		return options;
 	}
 
 public:
-	void setUp() override
-	{
-		clearConnectionEnvironment();
-		Falcon::Emulator::EmulatorOptions options;
-		options.clouds = {"us-1", "us-2"};
-		options.clients.add({CLIENT, SECRET, "us-1", {}, {}});
-		_emulator = std::make_unique<Falcon::Emulator::FalconEmulator>(options);
-		_emulator->start();
-	}
-
-	void tearDown() override
-	{
-		_emulator.reset();
-	}
+	HostCliTest():
+		HostFixture(CLIENT, SECRET) {}
 
 	void testHelp()
 	{
@@ -203,7 +180,7 @@ public:
 			CPPUNIT_ASSERT_EQUAL_MESSAGE(label(run), 2, run.status);
 			CPPUNIT_ASSERT_MESSAGE(label(run), run.err.find(c.expected) != std::string::npos);
 		}
-		const Run noSecret = host({"run", "token", "--input", "{}"}, environment(false));
+		const Run noSecret = host({"run", "token", "--input", "{}"}, environment(""));
 		CPPUNIT_ASSERT_EQUAL(2, noSecret.status);
 		CPPUNIT_ASSERT_MESSAGE(label(noSecret), noSecret.err.find("connection: Missing required property 'client_secret'.") != std::string::npos);
 		CPPUNIT_ASSERT_EQUAL(std::size_t(0), _emulator->log().entries().size());

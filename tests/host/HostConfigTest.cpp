@@ -32,7 +32,7 @@ using Run = Finished;
 
 /// falcon-host's connection settings: the layers, the fields the plugin's schema declares, where
 /// secrets may come from, and who refused a call.
-class HostConfigTest: public CppUnit::TestFixture
+class HostConfigTest: public HostFixture
 {
 	CPPUNIT_TEST_SUITE(HostConfigTest);
 	CPPUNIT_TEST(testLayers);
@@ -43,39 +43,16 @@ class HostConfigTest: public CppUnit::TestFixture
 	CPPUNIT_TEST(testSecretFromStdin);
 	CPPUNIT_TEST_SUITE_END();
 
-	std::unique_ptr<Falcon::Emulator::FalconEmulator> _emulator;
-
-	/// The connection of the emulator, through the environment as a user would give it.
-	Poco::Process::Env environment(bool withSecret = true) const
+	Falcon::Emulator::EmulatorOptions emulatorOptions() const override
 	{
-		return connectionEnvironment(*_emulator, CLIENT, withSecret ? SECRET : "");
-	}
-
-	static Run host(const std::vector<std::string>& arguments, const Poco::Process::Env& env, const std::string& stdinText = "")
-	{
-		return runProgram(FALCON_HOST_BINARY, arguments, env, stdinText, {}, testDirectory());
-	}
-
-	static std::string label(const Run& run)
-	{
-		return run.label();
+		auto options = HostFixture::emulatorOptions();
+		options.clouds = {"us-1", "us-2"};
+		return options;
 	}
 
 public:
-	void setUp() override
-	{
-		clearConnectionEnvironment();
-		Falcon::Emulator::EmulatorOptions options;
-		options.clouds = {"us-1", "us-2"};
-		options.clients.add({CLIENT, SECRET, "us-1", {}, {}});
-		_emulator = std::make_unique<Falcon::Emulator::FalconEmulator>(options);
-		_emulator->start();
-	}
-
-	void tearDown() override
-	{
-		_emulator.reset();
-	}
+	HostConfigTest():
+		HostFixture(CLIENT, SECRET) {}
 
 	void testLayers()
 	{
@@ -115,7 +92,7 @@ public:
 
 	void testSecretsOnArgvAreRefused()
 	{
-		const Run secret = host({"--client-secret", "argv-secret-value", "run", "token", "--input", "{}"}, environment(false));
+		const Run secret = host({"--client-secret", "argv-secret-value", "run", "token", "--input", "{}"}, environment(""));
 		CPPUNIT_ASSERT_EQUAL(2, secret.status);
 		CPPUNIT_ASSERT(secret.err.find("visible to every user of this machine") != std::string::npos);
 		CPPUNIT_ASSERT(secret.err.find("FALCON_CLIENT_SECRET, --client-secret-file FILE or --client-secret-stdin") != std::string::npos);
@@ -129,11 +106,11 @@ public:
 	void testSecretFile()
 	{
 		const std::string shared = writeTestFile("shared-secret", SECRET + "\n", 0644);
-		const Run refused = host({"--client-secret-file", shared, "run", "token", "--input", "{}"}, environment(false));
+		const Run refused = host({"--client-secret-file", shared, "run", "token", "--input", "{}"}, environment(""));
 		CPPUNIT_ASSERT_EQUAL(2, refused.status);
 		CPPUNIT_ASSERT(refused.err.find("is readable by group or others (mode 0644); run chmod 600") != std::string::npos);
 		const std::string mine = writeTestFile("private-secret", SECRET + "\n", 0600);
-		const Run run = host({"--client-secret-file", mine, "run", "token", "--input", "{}"}, environment(false));
+		const Run run = host({"--client-secret-file", mine, "run", "token", "--input", "{}"}, environment(""));
 		CPPUNIT_ASSERT_EQUAL_MESSAGE(label(run), 0, run.status);
 		const std::string leaky = writeTestFile("leaky.ini", "[falcon]\nclient_secret = " + SECRET + "\n", 0640);
 		const Run config = host({"--config", leaky, "config"}, {});
@@ -143,11 +120,11 @@ public:
 
 	void testSecretFromStdin()
 	{
-		const Run run = host({"--client-secret-stdin", "run", "token", "--input", "{}"}, environment(false), SECRET + "\n");
+		const Run run = host({"--client-secret-stdin", "run", "token", "--input", "{}"}, environment(""), SECRET + "\n");
 		CPPUNIT_ASSERT_EQUAL_MESSAGE(label(run), 0, run.status);
-		const Run clash = host({"--client-secret-stdin", "run", "token"}, environment(false), SECRET + "\n");
+		const Run clash = host({"--client-secret-stdin", "run", "token"}, environment(""), SECRET + "\n");
 		CPPUNIT_ASSERT_EQUAL(2, clash.status);
-		CPPUNIT_ASSERT_EQUAL(2, host({"--client-secret-stdin", "config"}, environment(false), "").status);
+		CPPUNIT_ASSERT_EQUAL(2, host({"--client-secret-stdin", "config"}, environment(""), "").status);
 	}
 
 	/// Fields come from the plugin's connection schema: each is a config key and a FALCON_<FIELD>

@@ -1,12 +1,18 @@
 #pragma once
 
+#include "ChildProcess.h"
 #include "FalconEmulator.h"
+#include "TestDirectory.h"
 
 #include <Poco/Process.h>
+
+#include <cppunit/extensions/HelperMacros.h>
 
 #include <unistd.h>
 
 #include <cstdlib>
+#include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -39,5 +45,55 @@ inline Poco::Process::Env connectionEnvironment(const Emulator::FalconEmulator& 
 	if (!secret.empty()) env["FALCON_CLIENT_SECRET"] = secret;
 	return env;
 }
+
+/// falcon-host as a user runs it: the real binary in a subprocess, against an emulator of the
+/// suite's own (one client, the clouds and children `emulatorOptions` gives).
+class HostFixture: public CppUnit::TestFixture
+{
+public:
+	void setUp() override
+	{
+		clearConnectionEnvironment();
+		_emulator = std::make_unique<Emulator::FalconEmulator>(emulatorOptions());
+		_emulator->start();
+	}
+
+	void tearDown() override { _emulator.reset(); }
+
+protected:
+	HostFixture(std::string client, std::string secret):
+		_client(std::move(client)), _secret(std::move(secret)) {}
+
+	/// us-1 with the suite's client; a suite changes what it needs.
+	virtual Emulator::EmulatorOptions emulatorOptions() const
+	{
+		Emulator::EmulatorOptions options;
+		options.clouds = {"us-1"};
+		options.clients.add({_client, _secret, "us-1", {}, {}});
+		return options;
+	}
+
+	/// The emulator's connection through the environment, with the suite's secret.
+	Poco::Process::Env environment() const { return environment(_secret); }
+	/// The same with another secret ("" for none).
+	Poco::Process::Env environment(const std::string& secret) const { return connectionEnvironment(*_emulator, _client, secret); }
+
+	static Finished host(const std::vector<std::string>& arguments, const Poco::Process::Env& env, const std::string& stdinText = "")
+	{
+		return runProgram(FALCON_HOST_BINARY, arguments, env, stdinText, {}, testDirectory());
+	}
+
+	/// With something done to the process while it runs (a signal).
+	static Finished host(const std::vector<std::string>& arguments, const Poco::Process::Env& env, const std::function<void(Poco::ProcessHandle&)>& whileRunning)
+	{
+		return runProgram(FALCON_HOST_BINARY, arguments, env, "", whileRunning, testDirectory());
+	}
+
+	static std::string label(const Finished& run) { return run.label(); }
+
+	const std::string _client;
+	const std::string _secret;
+	std::unique_ptr<Emulator::FalconEmulator> _emulator;
+};
 
 }} // namespace Falcon::Testing

@@ -41,7 +41,7 @@ std::string writeWorkflow(const std::string& name, const std::string& yaml)
 
 /// `falcon-host workflow` as users run it: the shipped examples against the emulator, invalid
 /// files, exit statuses, progress, masking, and SIGINT letting the cleanup step run.
-class HostWorkflowTest: public CppUnit::TestFixture
+class HostWorkflowTest: public HostFixture
 {
 	CPPUNIT_TEST_SUITE(HostWorkflowTest);
 	CPPUNIT_TEST(testTokenLifecycleExample);
@@ -54,39 +54,17 @@ class HostWorkflowTest: public CppUnit::TestFixture
 	CPPUNIT_TEST(testSecondSignalAbandonsCallsInFlight);
 	CPPUNIT_TEST_SUITE_END();
 
-	std::unique_ptr<Falcon::Emulator::FalconEmulator> _emulator;
-
-	Poco::Process::Env environment(const std::string& secret = SECRET) const
+	Falcon::Emulator::EmulatorOptions emulatorOptions() const override
 	{
-		return connectionEnvironment(*_emulator, CLIENT, secret);
-	}
-
-	Run host(const std::vector<std::string>& arguments, const Poco::Process::Env& env,
-		const std::function<void(Poco::ProcessHandle&)>& whileRunning = {}) const
-	{
-		return runProgram(FALCON_HOST_BINARY, arguments, env, "", whileRunning, testDirectory());
-	}
-
-	static std::string label(const Run& run)
-	{
-		return run.label();
-	}
-
-public:
-	void setUp() override
-	{
-		clearConnectionEnvironment();
 		Falcon::Emulator::EmulatorOptions options;
 		options.clouds = {"us-1"};
 		options.clients.add({CLIENT, SECRET, "us-1", {CHILD, OTHER_CHILD}, {}});
-		_emulator = std::make_unique<Falcon::Emulator::FalconEmulator>(options);
-		_emulator->start();
+		return options;
 	}
 
-	void tearDown() override
-	{
-		_emulator.reset();
-	}
+public:
+	HostWorkflowTest():
+		HostFixture(CLIENT, SECRET) {}
 
 	void testTokenLifecycleExample()
 	{

@@ -12,6 +12,15 @@ using namespace Falcon::Testing;
 
 namespace {
 
+/// A request as it goes on the wire: the start line and headers, each ended by CRLF, a blank
+/// line, the body.
+std::string httpMessage(const std::vector<std::string>& head, const std::string& body)
+{
+	std::string message;
+	for (const auto& line : head) message += line + "\r\n";
+	return message + "\r\n" + body;
+}
+
 std::string accessTokenOf(const ApiResult& result)
 {
 	return IssuedToken::fromBody(result.body)->accessToken;
@@ -48,19 +57,11 @@ public:
 		const auto requests = server.requests();
 		CPPUNIT_ASSERT_EQUAL(std::size_t(1), requests.size());
 		const std::string body = "client_id=0123456789abcdef0123456789abcdef&client_secret=s3cr3t%2FValue%2Bwith%3Dspecial%26chars";
-		const std::string expected =
-			"POST /oauth2/token HTTP/1.1\r\n"
-			"Host: 127.0.0.1:"
-			+ std::to_string(server.port()) + "\r\n"
-											  "User-Agent: " FALCON_OAUTH2_PRODUCT "\r\n"
-											  "CrowdStrike-SDK: " FALCON_OAUTH2_PRODUCT "\r\n"
-											  "Accept: application/json\r\n"
-											  "Content-Type: application/x-www-form-urlencoded\r\n"
-											  "Content-Length: "
-			+ std::to_string(body.size()) + "\r\n"
-											"Connection: Keep-Alive\r\n"
-											"\r\n"
-			+ body;
+		const std::string expected = httpMessage({"POST /oauth2/token HTTP/1.1", "Host: 127.0.0.1:" + std::to_string(server.port()),
+													 "User-Agent: " FALCON_OAUTH2_PRODUCT, "CrowdStrike-SDK: " FALCON_OAUTH2_PRODUCT, "Accept: application/json",
+													 "Content-Type: application/x-www-form-urlencoded", "Content-Length: " + std::to_string(body.size()),
+													 "Connection: Keep-Alive"},
+			body);
 		CPPUNIT_ASSERT_EQUAL(expected, requests[0].raw);
 		CPPUNIT_ASSERT(requests[0].header("Authorization").empty());
 	}
@@ -88,21 +89,11 @@ public:
 		CPPUNIT_ASSERT(client.revoke(revoke).ok());
 		const auto requests = server.requests();
 		const std::string body = "token=abc%2Fdef%2Bghi%3D";
-		const std::string expected =
-			"POST /oauth2/revoke HTTP/1.1\r\n"
-			"Host: 127.0.0.1:"
-			+ std::to_string(server.port()) + "\r\n"
-											  "User-Agent: " FALCON_OAUTH2_PRODUCT "\r\n"
-											  "CrowdStrike-SDK: " FALCON_OAUTH2_PRODUCT "\r\n"
-											  "Accept: application/json\r\n"
-											  "Authorization: basic "
-			+ BASIC + "\r\n"
-					  "Content-Type: application/x-www-form-urlencoded\r\n"
-					  "Content-Length: "
-			+ std::to_string(body.size()) + "\r\n"
-											"Connection: Keep-Alive\r\n"
-											"\r\n"
-			+ body;
+		const std::string expected = httpMessage({"POST /oauth2/revoke HTTP/1.1", "Host: 127.0.0.1:" + std::to_string(server.port()),
+													 "User-Agent: " FALCON_OAUTH2_PRODUCT, "CrowdStrike-SDK: " FALCON_OAUTH2_PRODUCT, "Accept: application/json",
+													 "Authorization: basic " + BASIC, "Content-Type: application/x-www-form-urlencoded",
+													 "Content-Length: " + std::to_string(body.size()), "Connection: Keep-Alive"},
+			body);
 		CPPUNIT_ASSERT_EQUAL(expected, requests.at(0).raw);
 		CPPUNIT_ASSERT_EQUAL(std::string("token=abc%2Fdef%2Bghi%3D&client_id=owner-client"), requests.at(1).body);
 	}

@@ -126,8 +126,7 @@ void PluginLoader::load(const std::string& path)
 		if (moduleAbi != _impl->hostCxxAbi)
 		{
 			throw PluginLoadException(path + " was built with another C++ toolchain (" + (moduleAbi.empty() ? "it reports none" : moduleAbi)
-				+ "; this host: " + _impl->hostCxxAbi + "); its C++ objects cannot be shared with this host. Rebuild it with the host's toolchain, "
-														"or call it through its C interface (falcon_plugin.h)");
+				+ "; this host: " + _impl->hostCxxAbi + "); its C++ objects cannot be shared with this host. Rebuild it with the host's toolchain, or call it through its C interface (falcon_plugin.h)");
 		}
 	}
 	try
