@@ -83,7 +83,7 @@ Plugin::ActionResult OAuth2Action::invoke(const Poco::JSON::Object::Ptr& input, 
 			{
 				return refuse(400, OAuth2::ErrorKind::InvalidInput, Poco::cat(std::string("; "), problems.begin(), problems.end()));
 			}
-			session = SessionRegistry::instance().session(configFor(input, context), context.logger());
+			session = SessionRegistry::instance().session(configFor(input, context), context.connection(), context.logger());
 			calls.remember(key, session);
 		}
 		return call(*session, input, context);

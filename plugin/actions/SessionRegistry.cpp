@@ -1,5 +1,7 @@
 #include "SessionRegistry.h"
 
+#include "CallCache.h"
+
 #include <Poco/DigestEngine.h>
 #include <Poco/SHA2Engine.h>
 
@@ -12,30 +14,20 @@ SessionRegistry& SessionRegistry::instance()
 	return registry;
 }
 
-std::string SessionRegistry::fingerprintOf(const OAuth2::ClientConfig& config)
+std::string SessionRegistry::fingerprintOf(const Poco::JSON::Object::Ptr& settings)
 {
 	// A digest, so that the registry keeps no second copy of the secret.
+	std::string rendering;
+	CallCache::appendKey(rendering, settings ? Poco::Dynamic::Var(settings) : Poco::Dynamic::Var());
 	Poco::SHA2Engine digest(Poco::SHA2Engine::SHA_256);
-	for (const std::string& part : {config.clientSecret, config.proxy, config.caBundle, config.userAgent,
-			 std::string(config.verifyTls ? "verify" : "no-verify"), config.cloud})
-	{
-		digest.update(part);
-		digest.update('\0');
-	}
-	for (long long number : {static_cast<long long>(config.connectTimeout.count()), static_cast<long long>(config.readTimeout.count()),
-			 static_cast<long long>(config.callTimeout.count()), static_cast<long long>(config.renewalWindow.count()),
-			 static_cast<long long>(config.maxRetries), static_cast<long long>(config.maxResponseBytes)})
-	{
-		digest.update(std::to_string(number));
-		digest.update('\0');
-	}
+	digest.update(rendering);
 	return Poco::DigestEngine::digestToHex(digest.digest());
 }
 
-std::shared_ptr<OAuth2::OAuth2Client> SessionRegistry::session(const OAuth2::ClientConfig& config, Poco::Logger& logger)
+std::shared_ptr<OAuth2::OAuth2Client> SessionRegistry::session(const OAuth2::ClientConfig& config, const Poco::JSON::Object::Ptr& settings, Poco::Logger& logger)
 {
 	const std::string key = config.effectiveBaseUrl() + '\n' + config.clientId + '\n' + config.memberCid;
-	const std::string fingerprint = fingerprintOf(config);
+	const std::string fingerprint = fingerprintOf(settings);
 	std::lock_guard<std::mutex> lock(_mutex);
 	auto it = _sessions.find(key);
 	if (it != _sessions.end() && it->second.fingerprint == fingerprint)

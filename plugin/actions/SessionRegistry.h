@@ -12,7 +12,8 @@ namespace Actions {
 
 /// The module's one home for sessions (keep-alive connection + token cache), keyed by
 /// (base URL, client id, member CID) and shared by every invocation and thread. A session whose
-/// other settings changed (a rotated secret, another proxy...) is replaced, not reused.
+/// other settings changed (a rotated secret, another proxy, any field of the connection) is
+/// replaced, not reused.
 /// At most `capacity` sessions are kept: an MSSP host cycling through many child CIDs, or a host
 /// fed ever new connections, evicts the least recently used one (a call still holding it
 /// finishes; the next call for it opens a new session).
@@ -26,9 +27,10 @@ public:
 	explicit SessionRegistry(std::size_t capacity = DEFAULT_CAPACITY):
 		_capacity(capacity) {}
 
-	/// The session for `config`, made on first use. Throws OAuth2::InvalidInputException for a
-	/// configuration the client refuses.
-	std::shared_ptr<OAuth2::OAuth2Client> session(const OAuth2::ClientConfig& config, Poco::Logger& logger);
+	/// The session for `config`, made on first use and replaced when `settings` (the connection
+	/// object the configuration was read from: every field, whatever fields the schema grows)
+	/// changes. Throws OAuth2::InvalidInputException for a configuration the client refuses.
+	std::shared_ptr<OAuth2::OAuth2Client> session(const OAuth2::ClientConfig& config, const Poco::JSON::Object::Ptr& settings, Poco::Logger& logger);
 
 	std::size_t size() const;
 
@@ -40,7 +42,7 @@ private:
 		unsigned long long lastUsed = 0;
 	};
 
-	static std::string fingerprintOf(const OAuth2::ClientConfig& config);
+	static std::string fingerprintOf(const Poco::JSON::Object::Ptr& settings);
 
 	void evictLeastRecentlyUsed();
 

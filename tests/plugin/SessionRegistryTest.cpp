@@ -27,37 +27,50 @@ class SessionRegistryTest: public CppUnit::TestFixture
 		return config;
 	}
 
+	/// The connection object the configuration was read from.
+	static Poco::JSON::Object::Ptr settings(const std::string& secret = "registry-secret", const std::string& proxy = "")
+	{
+		Poco::JSON::Object::Ptr connection = new Poco::JSON::Object;
+		connection->set("client_secret", secret);
+		if (!proxy.empty()) connection->set("proxy", proxy);
+		return connection;
+	}
+
 	Poco::Logger& _logger = Poco::Logger::get("test.registry");
 
 public:
 	void testSameKeySameSession()
 	{
 		Actions::SessionRegistry registry;
-		const auto first = registry.session(config("aa"), _logger);
-		CPPUNIT_ASSERT(first == registry.session(config("aa"), _logger));
-		CPPUNIT_ASSERT(first != registry.session(config("bb"), _logger));
+		const auto first = registry.session(config("aa"), settings(), _logger);
+		CPPUNIT_ASSERT(first == registry.session(config("aa"), settings(), _logger));
+		CPPUNIT_ASSERT(first != registry.session(config("bb"), settings(), _logger));
 		CPPUNIT_ASSERT_EQUAL(std::size_t(2), registry.size());
 	}
 
 	void testChangedSettingsReplaceTheSession()
 	{
 		Actions::SessionRegistry registry;
-		const auto first = registry.session(config("aa"), _logger);
-		const auto rotated = registry.session(config("aa", "rotated-secret"), _logger);
+		const auto first = registry.session(config("aa"), settings(), _logger);
+		const auto rotated = registry.session(config("aa", "rotated-secret"), settings("rotated-secret"), _logger);
 		CPPUNIT_ASSERT(first != rotated);
 		CPPUNIT_ASSERT_EQUAL(std::size_t(1), registry.size());
+		// Any field of the connection counts, not only those the registry knows of.
+		const auto proxied = registry.session(config("aa", "rotated-secret"), settings("rotated-secret", "http://127.0.0.1:3128"), _logger);
+		CPPUNIT_ASSERT(proxied != rotated);
+		CPPUNIT_ASSERT(proxied == registry.session(config("aa", "rotated-secret"), settings("rotated-secret", "http://127.0.0.1:3128"), _logger));
 	}
 
 	void testLeastRecentlyUsedIsEvicted()
 	{
 		Actions::SessionRegistry registry(2);
-		const auto a = registry.session(config("aa"), _logger);
-		const auto b = registry.session(config("bb"), _logger);
-		registry.session(config("aa"), _logger); // a is now the more recent
-		registry.session(config("cc"), _logger); // full: b goes
+		const auto a = registry.session(config("aa"), settings(), _logger);
+		const auto b = registry.session(config("bb"), settings(), _logger);
+		registry.session(config("aa"), settings(), _logger); // a is now the more recent
+		registry.session(config("cc"), settings(), _logger); // full: b goes
 		CPPUNIT_ASSERT_EQUAL(std::size_t(2), registry.size());
-		CPPUNIT_ASSERT(a == registry.session(config("aa"), _logger));
-		CPPUNIT_ASSERT(b != registry.session(config("bb"), _logger)); // a new session; cc went
+		CPPUNIT_ASSERT(a == registry.session(config("aa"), settings(), _logger));
+		CPPUNIT_ASSERT(b != registry.session(config("bb"), settings(), _logger)); // a new session; cc went
 		CPPUNIT_ASSERT_EQUAL(std::size_t(2), registry.size());
 		CPPUNIT_ASSERT(b.use_count() == 1); // evicted sessions are only alive while a caller holds them
 	}
