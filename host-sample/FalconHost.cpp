@@ -74,6 +74,8 @@ int FalconHost::dispatch(const std::vector<std::string>& arguments)
 	// Layered once: defaults (in the schema) < file < environment < flags; secrets last. The
 	// fields are those of the plugin's connection schema.
 	_configuration = HostConfiguration(ConnectionFields(connectionSchema()));
+	// A command line runs one process per call: without a shared store each would mint its own.
+	_configuration.setHostDefault("token_cache", "file");
 	if (!_configFile.empty()) _configuration.loadFile(_configFile);
 	_configuration.loadEnvironment();
 	for (const auto& flag : _flags) _configuration.setFlag(flag.first, flag.second);

@@ -53,7 +53,7 @@ const std::map<std::string, std::string> COMMAND_HELP{
 const std::vector<std::pair<std::string, std::string>> CONNECTION_FLAGS{
 	{"cloud", "cloud"}, {"base-url", "base_url"}, {"client-id", "client_id"}, {"client-secret", "client_secret"},
 	{"member-cid", "member_cid"}, {"ca-bundle", "ca_bundle"}, {"proxy", "proxy"}, {"timeout", "call_timeout_s"},
-	{"user-agent", "user_agent"}};
+	{"user-agent", "user_agent"}, {"token-cache", "token_cache"}};
 
 } // namespace
 
@@ -74,6 +74,9 @@ void FalconHost::defineOptions(OptionSet& options)
 	options.addOption(Option("insecure", "", "do not verify TLS certificates (testing only; logs a warning)"));
 	options.addOption(Option("timeout", "", "seconds a whole call may take (default 60)").argument("SECONDS"));
 	options.addOption(Option("user-agent", "", "your product token, e.g. acme-soar/2.1").argument("AGENT"));
+	options.addOption(Option("token-cache", "", "where tokens are kept between runs: file (the default: one token for this user's processes), "
+												"file:/DIR, or memory (FALCON_TOKEN_CACHE)")
+						  .argument("STORE"));
 	options.addOption(Option("input", "", "run: the action's input as JSON").argument("JSON"));
 	options.addOption(Option("input-file", "", "run: read the action's input from FILE").argument("FILE"));
 	options.addOption(Option("output", "", "pretty or compact JSON (default: pretty on a terminal, compact otherwise)").argument("FORMAT"));

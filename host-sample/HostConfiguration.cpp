@@ -48,6 +48,7 @@ const char* HostConfiguration::layerName(Layer layer)
 	switch (layer)
 	{
 	case Layer::Default: return "default";
+	case Layer::HostDefault: return "falcon-host default";
 	case Layer::File: return "config file";
 	case Layer::Environment: return "environment";
 	case Layer::Flag: return "flag";
@@ -60,6 +61,11 @@ const char* HostConfiguration::layerName(Layer layer)
 void HostConfiguration::set(const std::string& field, const std::string& value, Layer layer)
 {
 	_values[field] = Value{value, {}, layer};
+}
+
+void HostConfiguration::setHostDefault(const std::string& field, const std::string& value)
+{
+	if (_fields.find(field)) set(field, value, Layer::HostDefault);
 }
 
 void HostConfiguration::loadFile(const std::string& path)

@@ -20,6 +20,7 @@ public:
 	enum class Layer
 	{
 		Default,
+		HostDefault,
 		File,
 		Environment,
 		Flag,
@@ -33,6 +34,10 @@ public:
 	const ConnectionFields& fields() const { return _fields; }
 	/// The connection's x-secret fields, which the host masks wherever it shows them.
 	std::vector<std::string> secretFields() const { return _fields.secretNames(); }
+
+	/// falcon-host's own default for a field, over the schema's (the token cache: a file store, so
+	/// that runs one after another share one token). Ignored for a field the schema lacks.
+	void setHostDefault(const std::string& field, const std::string& value);
 
 	/// Reads `[falcon]` keys of an INI file, or the `falcon` object of a JSON file (by suffix;
 	/// its values keep their JSON types). A file holding a secret must not be readable by group

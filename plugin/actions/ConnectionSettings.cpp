@@ -1,5 +1,7 @@
 #include "ConnectionSettings.h"
 
+#include "falcon/plugin/JsonValues.h"
+
 #include <cmath>
 
 namespace Falcon {
@@ -17,6 +19,29 @@ template <typename T>
 T valueOr(const Poco::JSON::Object::Ptr& connection, const std::string& field, T fallback)
 {
 	return connection->has(field) ? connection->getValue<T>(field) : fallback;
+}
+
+/// "memory", "file", "file:/DIR", or {"store": ..., "path": ...}; the schema has checked the form.
+OAuth2::TokenCacheSettings tokenCacheFrom(const Poco::JSON::Object::Ptr& connection)
+{
+	OAuth2::TokenCacheSettings settings;
+	if (!connection->has("token_cache")) return settings;
+	const Poco::Dynamic::Var value = connection->get("token_cache");
+	std::string store;
+	if (value.isString())
+	{
+		const std::string text = value.extract<std::string>();
+		const auto colon = text.find(':');
+		store = text.substr(0, colon);
+		if (colon != std::string::npos) settings.directory = text.substr(colon + 1);
+	}
+	else if (const auto object = Plugin::Json::asObject(value))
+	{
+		store = object->optValue<std::string>("store", "memory");
+		settings.directory = object->optValue<std::string>("path", "");
+	}
+	if (store == "file") settings.store = OAuth2::TokenCacheSettings::Store::File;
+	return settings;
 }
 
 } // namespace
@@ -39,6 +64,7 @@ OAuth2::ClientConfig clientConfigFrom(const Poco::JSON::Object::Ptr& connection)
 	config.renewalWindow = std::chrono::seconds(valueOr<int>(connection, "renewal_window_s", 120));
 	config.maxRetries = static_cast<unsigned>(valueOr<int>(connection, "max_retries", 3));
 	config.maxResponseBytes = static_cast<std::size_t>(valueOr<Poco::Int64>(connection, "max_response_bytes", 1024 * 1024));
+	config.tokenCache = tokenCacheFrom(connection);
 	return config;
 }
 

@@ -14,10 +14,11 @@ SessionRegistry& SessionRegistry::instance()
 	return registry;
 }
 
-std::string SessionRegistry::fingerprintOf(const Poco::JSON::Object::Ptr& settings)
+std::string SessionRegistry::fingerprintOf(const OAuth2::ClientConfig& config, const Poco::JSON::Object::Ptr& settings)
 {
-	// A digest, so that the registry keeps no second copy of the secret.
-	std::string rendering;
+	// A digest, so that the registry keeps no second copy of the secret. The secret in use is
+	// the configuration's: an input may bring its own (FalconPy's Uber style).
+	std::string rendering = config.clientSecret + '\0';
 	CallCache::appendKey(rendering, settings ? Poco::Dynamic::Var(settings) : Poco::Dynamic::Var());
 	Poco::SHA2Engine digest(Poco::SHA2Engine::SHA_256);
 	digest.update(rendering);
@@ -27,7 +28,7 @@ std::string SessionRegistry::fingerprintOf(const Poco::JSON::Object::Ptr& settin
 std::shared_ptr<OAuth2::OAuth2Client> SessionRegistry::session(const OAuth2::ClientConfig& config, const Poco::JSON::Object::Ptr& settings, Poco::Logger& logger)
 {
 	const std::string key = config.effectiveBaseUrl() + '\n' + config.clientId + '\n' + config.memberCid;
-	const std::string fingerprint = fingerprintOf(settings);
+	const std::string fingerprint = fingerprintOf(config, settings);
 	std::lock_guard<std::mutex> lock(_mutex);
 	auto it = _sessions.find(key);
 	if (it != _sessions.end() && it->second.fingerprint == fingerprint)

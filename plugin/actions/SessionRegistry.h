@@ -42,7 +42,7 @@ private:
 		unsigned long long lastUsed = 0;
 	};
 
-	static std::string fingerprintOf(const Poco::JSON::Object::Ptr& settings);
+	static std::string fingerprintOf(const OAuth2::ClientConfig& config, const Poco::JSON::Object::Ptr& settings);
 
 	void evictLeastRecentlyUsed();
 

@@ -39,6 +39,8 @@ inline void clearConnectionEnvironment()
 inline Poco::Process::Env connectionEnvironment(const Emulator::FalconEmulator& emulator, const std::string& client, const std::string& secret)
 {
 	Poco::Process::Env env;
+	// falcon-host's shared token store goes to the test's own directory, never the user's.
+	env["XDG_RUNTIME_DIR"] = testDirectory();
 	env["FALCON_BASE_URL"] = emulator.baseUrl("us-1");
 	env["FALCON_CA_BUNDLE"] = emulator.caFile();
 	env["FALCON_CLIENT_ID"] = client;

@@ -6,6 +6,8 @@
 
 #include "falcon/oauth2/ClientConfig.h"
 
+#include <Poco/String.h>
+
 #include <atomic>
 #include <string>
 
@@ -73,7 +75,7 @@ inline ScriptedReply metaReply(int status, const std::string& message, Headers h
 inline ScriptedServer::Handler falconLike(const std::string& region = "us-1")
 {
 	return [region](const RecordedRequest& request) {
-		if (request.target.size() >= 13 && request.target.compare(request.target.size() - 13, 13, "/oauth2/token") == 0)
+		if (Poco::endsWith(request.target, std::string("/oauth2/token")))
 			return tokenReply(nextTestToken(), region);
 		return metaReply(200, "");
 	};

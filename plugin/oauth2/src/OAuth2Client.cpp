@@ -1,6 +1,7 @@
 #include "falcon/oauth2/OAuth2Client.h"
 
 #include "falcon/oauth2/BasicCredentials.h"
+#include "falcon/oauth2/FileTokenStore.h"
 #include "falcon/oauth2/IssuedToken.h"
 #include "falcon/oauth2/ReplyClassifier.h"
 #include "falcon/oauth2/Version.h"
@@ -23,9 +24,9 @@ bool retryableKind(ErrorKind kind)
 	return kind == ErrorKind::Network || kind == ErrorKind::Timeout || kind == ErrorKind::RateLimited || kind == ErrorKind::ServerError;
 }
 
-std::string formatSeconds(Clock::duration duration)
+std::string formatSeconds(std::chrono::duration<double> duration)
 {
-	return Poco::NumberFormatter::format(std::chrono::duration<double>(duration).count(), 3);
+	return Poco::NumberFormatter::format(duration.count(), 3);
 }
 
 Error error(ErrorKind kind, const std::string& message)
@@ -70,12 +71,17 @@ OAuth2Client::OAuth2Client(const ClientConfig& config, Poco::Logger& logger):
 	_redactor.addSecret(config.clientSecret);
 	_redactor.addSecret(_basicCredentials);
 	_redactor.addSecret(_transportSettings.proxy.password);
+	if (config.tokenCache.store == TokenCacheSettings::Store::File)
+	{
+		_seal = std::make_unique<EntrySeal>(config.effectiveBaseUrl(), config.clientId, config.memberCid, config.clientSecret);
+		_shared = std::make_unique<SharedTokens>(std::make_unique<FileTokenStore>(config.tokenCache.directory), *_seal, config.tokenCache.lockWait, logger, _redactor);
+	}
 }
 
 ApiResult OAuth2Client::token(const TokenOptions& options)
 {
 	const Call call = callOf(options);
-	return _tokenCache.get(options.force, call.deadline, [&] { return mint(call); });
+	return _tokenCache.get(options.force, call.deadline, [&] { return obtain(call, options.force); });
 }
 
 ApiResult OAuth2Client::revoke(const RevokeOptions& options)
@@ -93,13 +99,84 @@ ApiResult OAuth2Client::revoke(const RevokeOptions& options)
 	request.headers.emplace_back("Authorization", "basic " + _basicCredentials);
 
 	ApiResult result = post(Route::Revoke, request, call);
-	if (result.ok()) _tokenCache.forget(options.token);
+	if (result.ok())
+	{
+		_tokenCache.forget(options.token);
+		if (_shared)
+		{
+			SharedTokens::Use store(*_shared, call.deadline);
+			const auto held = store.lock();
+			store.forget(options.token);
+		}
+	}
 	return result;
 }
 
 OAuth2Client::Call OAuth2Client::callOf(const CallLimits& limits) const
 {
 	return Call{limits.deadline ? *limits.deadline : Clock::now() + _config.callTimeout, limits.cancellation};
+}
+
+/// With a shared store: the token another process minted while it is fresh; else a mint under
+/// the store's lock, so that the processes waiting on it take this one's token.
+ApiResult OAuth2Client::obtain(const Call& call, bool force)
+{
+	if (!_shared) return mint(call);
+	SharedTokens::Use store(*_shared, call.deadline);
+	if (!force)
+	{
+		if (auto served = fromStore(store)) return *served;
+	}
+	const auto held = store.lock();
+	if (!force && held)
+	{
+		// Whoever held the lock before us has most likely just minted.
+		if (auto served = fromStore(store)) return *served;
+	}
+	ApiResult result = mint(call);
+	share(result, store);
+	return result;
+}
+
+std::optional<ApiResult> OAuth2Client::fromStore(SharedTokens::Use& store)
+{
+	const auto entry = store.read();
+	if (!entry) return std::nullopt;
+	// The cloud another process found the credentials in: no 308 hop for this one.
+	_router.adopt(entry->baseUrl);
+	const auto now = SharedEntry::WallClock::now();
+	if (entry->cooldownUntil > now)
+	{
+		const double wait = std::chrono::duration<double>(entry->cooldownUntil - now).count();
+		return ApiResult::synthetic(429, Error{ErrorKind::RateLimited, "the token route asked another process to wait; retry in " + formatSeconds(entry->cooldownUntil - now) + " s", true, wait, {}});
+	}
+	const auto remaining = std::chrono::duration_cast<std::chrono::seconds>(entry->expiresAt - now);
+	if (entry->accessToken.empty() || remaining <= _tokenCache.renewalWindow()) return std::nullopt;
+	_redactor.addToken(entry->accessToken);
+	return SharedTokens::resultOf(*entry, remaining);
+}
+
+/// What the other processes should know after a mint: the token and its cloud, or a 429's wait.
+void OAuth2Client::share(const ApiResult& result, SharedTokens::Use& store)
+{
+	const auto now = SharedEntry::WallClock::now();
+	SharedEntry entry = store.read().value_or(SharedEntry{});
+	entry.baseUrl = _router.baseUrl();
+	if (result.ok() && result.issued)
+	{
+		entry.accessToken = result.issued->accessToken;
+		entry.expiresAt = now + result.issued->expiresIn;
+		entry.cooldownUntil = {};
+	}
+	else if (result.error && result.error->kind == ErrorKind::RateLimited && result.error->retryAfterSeconds)
+	{
+		entry.cooldownUntil = now + std::chrono::duration_cast<SharedEntry::WallClock::duration>(std::chrono::duration<double>(*result.error->retryAfterSeconds));
+	}
+	else
+	{
+		return;
+	}
+	store.write(entry);
 }
 
 /// The token route, retried on 429 and 5xx while the wait fits before the deadline.

@@ -13,6 +13,11 @@ RegionRouter::RegionRouter(const ClientConfig& config, Poco::Logger& logger):
 {
 }
 
+void RegionRouter::adopt(const std::string& discoveredBaseUrl)
+{
+	if (const CloudRegion* region = _regions.findByBaseUrl(discoveredBaseUrl)) discover(region->name);
+}
+
 std::string RegionRouter::baseUrl() const
 {
 	std::lock_guard<std::mutex> lock(_mutex);

@@ -9,6 +9,20 @@
 namespace Falcon {
 namespace OAuth2 {
 
+/// Where a session keeps its token besides its own memory (see SharedTokens).
+struct TokenCacheSettings
+{
+	enum class Store
+	{
+		Memory, ///< this process only
+		File ///< shared by this user's processes on this machine (FileTokenStore)
+	};
+
+	Store store = Store::Memory;
+	std::string directory; ///< the file store's; "" for its default
+	std::chrono::milliseconds lockWait{10000}; ///< longest wait for another process's token request
+};
+
 /// Everything a session needs to talk to one Falcon cloud as one API client. Plain data; the
 /// client validates it on construction (see `validate`).
 struct ClientConfig
@@ -37,6 +51,8 @@ struct ClientConfig
 	Milliseconds retryMaxDelay{30000};
 	Milliseconds loginBackoffInitial{1000}; ///< after a refused login, first quiet period
 	Milliseconds loginBackoffMax{300000};
+
+	TokenCacheSettings tokenCache;
 
 	const RegionTable* regions = &RegionTable::falcon();
 

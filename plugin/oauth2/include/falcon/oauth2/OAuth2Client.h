@@ -8,6 +8,7 @@
 #include "falcon/oauth2/RegionRouter.h"
 #include "falcon/oauth2/RetryPolicy.h"
 #include "falcon/oauth2/Route.h"
+#include "falcon/oauth2/SharedTokens.h"
 #include "falcon/oauth2/SharedTransport.h"
 #include "falcon/oauth2/TokenCache.h"
 
@@ -54,7 +55,8 @@ class OAuth2Client
 public:
 	explicit OAuth2Client(const ClientConfig& config, Poco::Logger& logger = Poco::Logger::get("falcon.oauth2"));
 
-	/// POST /oauth2/token, or the cached token while fresh (see TokenCache).
+	/// POST /oauth2/token, or the cached token while fresh (see TokenCache): this session's, or
+	/// with a shared store, the one another process minted (see SharedTokens).
 	ApiResult token(const TokenOptions& options = {});
 
 	/// POST /oauth2/revoke with Basic credentials. Revoking the cached token forgets it.
@@ -77,6 +79,9 @@ private:
 	};
 
 	Call callOf(const CallLimits& limits) const;
+	ApiResult obtain(const Call& call, bool force);
+	std::optional<ApiResult> fromStore(SharedTokens::Use& store);
+	void share(const ApiResult& result, SharedTokens::Use& store);
 	ApiResult mint(const Call& call);
 	ApiResult post(Route route, const WireRequest& request, const Call& call);
 	ApiResult send(Route route, const WireRequest& request, const Call& call);
@@ -93,6 +98,8 @@ private:
 	RegionRouter _router;
 	TransportSettings _transportSettings;
 	SharedTransport _transport;
+	std::unique_ptr<EntrySeal> _seal; ///< with a shared store: the client's entry
+	std::unique_ptr<SharedTokens> _shared; ///< null: this process's memory only
 };
 
 }} // namespace Falcon::OAuth2

@@ -35,6 +35,8 @@ public:
 	/// Region autodiscovery: a token reply's X-Cs-Region moves a canonical cloud URL to the
 	/// cloud the credentials belong to. A custom base URL is never overwritten.
 	void discover(const std::string& announcedRegion);
+	/// The same from a base URL another process discovered (a shared token store's entry).
+	void adopt(const std::string& discoveredBaseUrl);
 
 	std::string baseUrl() const;
 

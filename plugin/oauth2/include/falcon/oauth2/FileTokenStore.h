@@ -1,0 +1,44 @@
+#pragma once
+
+#include "falcon/oauth2/SharedTokenStore.h"
+
+#include <chrono>
+#include <string>
+
+namespace Falcon {
+namespace OAuth2 {
+
+/// The embedded store for one machine: one file per entry in a private directory, a lock file
+/// per entry held with flock(2). The directory must be the user's own and closed to group and
+/// others (it is created 0700 when missing); entries are written 0600 to a temporary file and
+/// renamed, and nothing is opened through a symbolic link. Any failure throws
+/// Poco::IOException with a message that holds no secret.
+class FileTokenStore: public SharedTokenStore
+{
+public:
+	/// `directory` empty: the default one (see defaultDirectory).
+	explicit FileTokenStore(std::string directory);
+
+	/// $XDG_RUNTIME_DIR/falcon-oauth2, else $XDG_CACHE_HOME/falcon-oauth2, else
+	/// ~/.cache/falcon-oauth2.
+	static std::string defaultDirectory();
+
+	std::optional<std::string> read(const std::string& name, Deadline deadline) override;
+	void write(const std::string& name, const std::string& bytes, SharedEntry::WallClock::time_point expiresAt, Deadline deadline) override;
+	void remove(const std::string& name, const std::string& bytes, Deadline deadline) override;
+	std::unique_ptr<StoreLock> lock(const std::string& name, Deadline deadline) override;
+	std::string describe() const override { return "file store " + _directory; }
+
+	/// How often a waiter tries the lock again.
+	static constexpr std::chrono::milliseconds LOCK_POLL{5};
+
+private:
+	/// Creates the directory when missing, then refuses one that is not a private directory of
+	/// this user.
+	void checkDirectory() const;
+	std::string pathOf(const std::string& name, const std::string& suffix) const;
+
+	std::string _directory;
+};
+
+}} // namespace Falcon::OAuth2

@@ -1,0 +1,175 @@
+#include "ClientTestKit.h"
+#include "SuiteDriver.h"
+
+#include "falcon/oauth2/EntrySeal.h"
+#include "falcon/oauth2/FileTokenStore.h"
+
+#include <Poco/File.h>
+
+#include <cppunit/extensions/HelperMacros.h>
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+using namespace Falcon::OAuth2;
+using namespace Falcon::Testing;
+
+namespace {
+
+const std::string BASE = "https://api.crowdstrike.com";
+const std::string TOKEN = "eyJzZWFsIjoidGVzdCJ9.token/value+=";
+
+SharedEntry entry()
+{
+	SharedEntry entry;
+	entry.accessToken = TOKEN;
+	entry.expiresAt = SharedEntry::WallClock::now() + std::chrono::minutes(30);
+	entry.baseUrl = "https://api.us-2.crowdstrike.com";
+	return entry;
+}
+
+std::string freshDirectory(const std::string& name, mode_t mode = 0700)
+{
+	const std::string path = testDirectory() + "/" + name;
+	if (Poco::File(path).exists()) Poco::File(path).remove(true);
+	Poco::File(path).createDirectories();
+	::chmod(path.c_str(), mode);
+	return path;
+}
+
+Deadline soon()
+{
+	return Clock::now() + std::chrono::seconds(2);
+}
+
+} // namespace
+
+/// The shared store's entries and files: what is sealed and how, what opens and what does not,
+/// and which directories and files the file store refuses to trust.
+class EntrySealTest: public CppUnit::TestFixture
+{
+	CPPUNIT_TEST_SUITE(EntrySealTest);
+	CPPUNIT_TEST(testSealedEntryOpens);
+	CPPUNIT_TEST(testNameAndBytesHoldNothingSecret);
+	CPPUNIT_TEST(testTamperedTruncatedOrForeignIsAMiss);
+	CPPUNIT_TEST(testRotatedSecretHasItsOwnEntry);
+	CPPUNIT_TEST(testFileStoreWritesPrivateFiles);
+	CPPUNIT_TEST(testFileStoreRefusesUnsafePlaces);
+	CPPUNIT_TEST(testLockExcludesUntilReleased);
+	CPPUNIT_TEST_SUITE_END();
+
+public:
+	void testSealedEntryOpens()
+	{
+		const EntrySeal seal(BASE, TEST_CLIENT_ID, "", TEST_CLIENT_SECRET);
+		const auto opened = seal.open(seal.seal(entry()));
+		CPPUNIT_ASSERT(opened);
+		CPPUNIT_ASSERT_EQUAL(TOKEN, opened->accessToken);
+		CPPUNIT_ASSERT_EQUAL(std::string("https://api.us-2.crowdstrike.com"), opened->baseUrl);
+		CPPUNIT_ASSERT(std::chrono::abs(opened->expiresAt - entry().expiresAt) < std::chrono::seconds(2));
+		// A fresh nonce every time: the same entry never seals to the same bytes.
+		CPPUNIT_ASSERT(seal.seal(entry()) != seal.seal(entry()));
+	}
+
+	void testNameAndBytesHoldNothingSecret()
+	{
+		const EntrySeal seal(BASE, TEST_CLIENT_ID, "abcdef0123456789abcdef0123456789", TEST_CLIENT_SECRET);
+		const std::string sealed = seal.seal(entry());
+		for (const std::string& secret : {TOKEN, TEST_CLIENT_SECRET, TEST_CLIENT_ID, std::string("abcdef0123456789abcdef0123456789")})
+		{
+			CPPUNIT_ASSERT(seal.name().find(secret) == std::string::npos);
+			CPPUNIT_ASSERT(sealed.find(secret) == std::string::npos);
+		}
+		CPPUNIT_ASSERT(sealed.find("eyJ") == std::string::npos);
+	}
+
+	void testTamperedTruncatedOrForeignIsAMiss()
+	{
+		const EntrySeal seal(BASE, TEST_CLIENT_ID, "", TEST_CLIENT_SECRET);
+		const std::string sealed = seal.seal(entry());
+		for (std::size_t i = 0; i < sealed.size(); i += 7)
+		{
+			std::string tampered = sealed;
+			tampered[i] = static_cast<char>(tampered[i] ^ 0x01);
+			CPPUNIT_ASSERT_MESSAGE("byte " + std::to_string(i), !seal.open(tampered));
+		}
+		for (std::size_t length : {std::size_t(0), std::size_t(4), std::size_t(31), sealed.size() - 1})
+			CPPUNIT_ASSERT(!seal.open(sealed.substr(0, length)));
+		CPPUNIT_ASSERT(!seal.open(std::string(EntrySeal::MAX_SEALED_BYTES + 1, 'x')));
+		// The same client on another cloud, or another client: another name and key.
+		CPPUNIT_ASSERT(!EntrySeal("https://api.eu-1.crowdstrike.com", TEST_CLIENT_ID, "", TEST_CLIENT_SECRET).open(sealed));
+		CPPUNIT_ASSERT(!EntrySeal(BASE, "another-client", "", TEST_CLIENT_SECRET).open(sealed));
+	}
+
+	void testRotatedSecretHasItsOwnEntry()
+	{
+		const EntrySeal old(BASE, TEST_CLIENT_ID, "", TEST_CLIENT_SECRET);
+		const EntrySeal rotated(BASE, TEST_CLIENT_ID, "", "a-rotated-secret");
+		CPPUNIT_ASSERT(old.name() != rotated.name());
+		CPPUNIT_ASSERT(!rotated.open(old.seal(entry())));
+		CPPUNIT_ASSERT(!old.open(rotated.seal(entry())));
+	}
+
+	void testFileStoreWritesPrivateFiles()
+	{
+		const std::string directory = testDirectory() + "/store-created/falcon-oauth2";
+		if (Poco::File(testDirectory() + "/store-created").exists()) Poco::File(testDirectory() + "/store-created").remove(true);
+		FileTokenStore store(directory);
+		CPPUNIT_ASSERT(!store.read("entry", soon()));
+		store.write("entry", "sealed-bytes", SharedEntry::WallClock::now(), soon());
+		CPPUNIT_ASSERT_EQUAL(std::string("sealed-bytes"), *store.read("entry", soon()));
+		struct stat info = {};
+		CPPUNIT_ASSERT_EQUAL(0, ::stat(directory.c_str(), &info));
+		CPPUNIT_ASSERT_EQUAL(0700u, static_cast<unsigned>(info.st_mode & 0777));
+		CPPUNIT_ASSERT_EQUAL(0, ::stat((directory + "/entry.entry").c_str(), &info));
+		CPPUNIT_ASSERT_EQUAL(0600u, static_cast<unsigned>(info.st_mode & 0777));
+		// Compare-and-delete: another value stays, the same value goes.
+		store.remove("entry", "other-bytes", soon());
+		CPPUNIT_ASSERT(store.read("entry", soon()));
+		store.remove("entry", "sealed-bytes", soon());
+		CPPUNIT_ASSERT(!store.read("entry", soon()));
+	}
+
+	void testFileStoreRefusesUnsafePlaces()
+	{
+		const std::string open = freshDirectory("store-open", 0755);
+		CPPUNIT_ASSERT_THROW(FileTokenStore(open).read("entry", soon()), Poco::IOException);
+
+		const std::string real = freshDirectory("store-real");
+		const std::string link = testDirectory() + "/store-link";
+		::unlink(link.c_str());
+		CPPUNIT_ASSERT_EQUAL(0, ::symlink(real.c_str(), link.c_str()));
+		CPPUNIT_ASSERT_THROW(FileTokenStore(link).write("entry", "x", SharedEntry::WallClock::now(), soon()), Poco::IOException);
+
+		// An entry that is a symbolic link (to a file someone else controls) is never followed.
+		const std::string decoy = writeTestFile("decoy-entry", "attacker-chosen-bytes", 0600);
+		CPPUNIT_ASSERT_EQUAL(0, ::symlink(decoy.c_str(), (real + "/entry.entry").c_str()));
+		CPPUNIT_ASSERT_THROW(FileTokenStore(real).read("entry", soon()), Poco::IOException);
+
+		const std::string shared = freshDirectory("store-entry-mode");
+		writeTestFile("store-entry-mode/entry.entry", "bytes", 0644);
+		CPPUNIT_ASSERT_THROW(FileTokenStore(shared).read("entry", soon()), Poco::IOException);
+
+		if (::geteuid() == 0) // only root can hand a directory to someone else
+		{
+			const std::string foreign = freshDirectory("store-foreign");
+			CPPUNIT_ASSERT_EQUAL(0, ::chown(foreign.c_str(), 65534, 65534));
+			CPPUNIT_ASSERT_THROW(FileTokenStore(foreign).read("entry", soon()), Poco::IOException);
+		}
+	}
+
+	void testLockExcludesUntilReleased()
+	{
+		FileTokenStore store(freshDirectory("store-lock"));
+		auto held = store.lock("entry", soon());
+		CPPUNIT_ASSERT(held);
+		// flock belongs to the open file: a second opening (another process, or this one) waits.
+		const auto started = Clock::now();
+		CPPUNIT_ASSERT(!store.lock("entry", Clock::now() + std::chrono::milliseconds(100)));
+		CPPUNIT_ASSERT(Clock::now() - started >= std::chrono::milliseconds(90));
+		held.reset();
+		CPPUNIT_ASSERT(store.lock("entry", soon()));
+	}
+};
+
+FALCON_REGISTER_SUITE(EntrySealTest);
