@@ -101,5 +101,6 @@ void registerCallBenchmarks();
 Row singleFlight(double seconds);
 std::vector<Row> workflowOverhead();
 std::vector<Row> coldStart();
+std::vector<Row> concurrentProcesses();
 
 }} // namespace Falcon::Bench

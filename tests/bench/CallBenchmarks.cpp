@@ -3,7 +3,13 @@
 #include "BenchKit.h"
 
 #include "falcon/oauth2/BasicCredentials.h"
+#include "falcon/oauth2/EntrySeal.h"
+#include "falcon/oauth2/FileTokenStore.h"
 #include "falcon/plugin/SchemaValidator.h"
+
+#include <Poco/TemporaryFile.h>
+
+#include <sys/stat.h>
 
 #include <dlfcn.h>
 
@@ -77,6 +83,29 @@ void SchemaValidation(benchmark::State& state)
 	state.SetItemsProcessed(state.iterations());
 }
 
+// 9. A shared hit: the file store's entry read and opened, what a process does before it would mint.
+void SharedEntryRead(benchmark::State& state)
+{
+	Poco::TemporaryFile directory;
+	directory.createDirectories();
+	::chmod(directory.path().c_str(), 0700);
+	Falcon::OAuth2::FileTokenStore store(directory.path());
+	const Falcon::OAuth2::EntrySeal seal(emulatorUrl, CLIENT, "", SECRET);
+	Falcon::OAuth2::SharedEntry entry;
+	entry.accessToken = std::string(1200, 't');
+	entry.expiresAt = Falcon::OAuth2::SharedEntry::WallClock::now() + std::chrono::minutes(30);
+	const auto deadline = [] { return Clock::now() + std::chrono::seconds(5); };
+	store.write(seal.name(), seal.seal(entry), entry.expiresAt, deadline());
+	for (auto _ : state)
+	{
+		const auto bytes = store.read(seal.name(), deadline());
+		const auto opened = bytes ? seal.open(*bytes) : std::nullopt;
+		if (!opened) state.SkipWithError("the entry did not open");
+		benchmark::DoNotOptimize(opened);
+	}
+	state.SetItemsProcessed(state.iterations());
+}
+
 } // namespace
 
 void registerCallBenchmarks()
@@ -87,6 +116,7 @@ void registerCallBenchmarks()
 	benchmark::RegisterBenchmark("revoke", Revoke)->MinTime(2.0)->UseRealTime();
 	benchmark::RegisterBenchmark("cached_token", CachedToken)->Threads(1)->Threads(2)->Threads(4)->Threads(16)->UseRealTime();
 	benchmark::RegisterBenchmark("schema_validation", SchemaValidation);
+	benchmark::RegisterBenchmark("shared_entry_read", SharedEntryRead)->UseRealTime();
 }
 
 }} // namespace Falcon::Bench

@@ -142,7 +142,8 @@ public:
 	{
 		ScriptedServer server([](const RecordedRequest&) {
 			return metaReply(429, "API rate limit exceeded.", {{"X-Ratelimit-Retryafter", std::to_string(std::time(nullptr) + 30)}});
-		}, &loopbackCertificate());
+		},
+			&loopbackCertificate());
 		ClientConfig config = sharedConfig(server);
 		config.maxRetries = 0;
 		OAuth2Client first(config);

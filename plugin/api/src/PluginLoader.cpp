@@ -114,8 +114,10 @@ std::string PluginLoader::cxxAbiOf(const std::string& path)
 void PluginLoader::load(const std::string& path)
 {
 	if (loaded()) throw PluginLoadException("a module is already loaded: " + _impl->path);
+	// Mapped once: the symbols are read, the classes loaded and the description taken from the same
+	// mapping (unmapping between them would unload and reload every library the module needs).
+	const ModuleSymbols module(path);
 	{
-		const ModuleSymbols module(path);
 		const int version = module.apiVersion();
 		if (version != FALCON_PLUGIN_API_VERSION)
 		{
@@ -147,8 +149,7 @@ void PluginLoader::load(const std::string& path)
 	for (const auto* meta : *manifest) _impl->actions.emplace_back(meta->create());
 	try
 	{
-		// The class loader keeps the module mapped; this only finds its C entry points.
-		_impl->description = ModuleSymbols(path).description();
+		_impl->description = module.description();
 	}
 	catch (const Poco::Exception& e)
 	{

@@ -138,7 +138,8 @@ std::optional<SharedEntry> EntrySeal::open(const std::string& bytes) const
 		&& EVP_DecryptInit_ex(context.get(), nullptr, nullptr, _key, nonce) == 1
 		&& EVP_DecryptUpdate(context.get(), nullptr, &length, reinterpret_cast<const unsigned char*>(_name.data()), static_cast<int>(_name.size())) == 1
 		&& EVP_DecryptUpdate(context.get(), reinterpret_cast<unsigned char*>(&plaintext[0]), &length,
-			   reinterpret_cast<const unsigned char*>(bytes.data() + header), static_cast<int>(cipherSize)) == 1
+			   reinterpret_cast<const unsigned char*>(bytes.data() + header), static_cast<int>(cipherSize))
+			== 1
 		&& EVP_CIPHER_CTX_ctrl(context.get(), EVP_CTRL_GCM_SET_TAG, TAG_BYTES, &tag[0]) == 1
 		&& EVP_DecryptFinal_ex(context.get(), reinterpret_cast<unsigned char*>(&plaintext[0]) + length, &length) == 1;
 	if (!ok)

@@ -25,7 +25,8 @@ namespace {
 class Descriptor
 {
 public:
-	explicit Descriptor(int fd): _fd(fd) {}
+	explicit Descriptor(int fd):
+		_fd(fd) {}
 	~Descriptor()
 	{
 		if (_fd >= 0) ::close(_fd);
@@ -53,7 +54,8 @@ void checkPrivate(const struct stat& info, const std::string& what)
 class FileLock: public StoreLock
 {
 public:
-	explicit FileLock(int fd): _descriptor(fd) {}
+	explicit FileLock(int fd):
+		_descriptor(fd) {}
 
 private:
 	Descriptor _descriptor; ///< closing it releases the flock

@@ -16,10 +16,10 @@ struct SharedEntry
 {
 	using WallClock = std::chrono::system_clock;
 
-	std::string accessToken;              ///< "" for an entry that only carries a cooldown
-	WallClock::time_point expiresAt;      ///< when the API stops accepting the token
-	std::string baseUrl;                  ///< the cloud the credentials belong to (after autodiscovery)
-	WallClock::time_point cooldownUntil;  ///< a 429's retry-after: nobody asks before then
+	std::string accessToken; ///< "" for an entry that only carries a cooldown
+	WallClock::time_point expiresAt; ///< when the API stops accepting the token
+	std::string baseUrl; ///< the cloud the credentials belong to (after autodiscovery)
+	WallClock::time_point cooldownUntil; ///< a 429's retry-after: nobody asks before then
 };
 
 /// Held while one process mints for everyone; released when it goes.

@@ -29,7 +29,8 @@ public:
 	class Use
 	{
 	public:
-		Use(const SharedTokens& tokens, Deadline deadline): _tokens(tokens), _deadline(deadline) {}
+		Use(const SharedTokens& tokens, Deadline deadline):
+			_tokens(tokens), _deadline(deadline) {}
 
 		/// The client's entry, opened; nothing when there is none, it does not open, or the store failed.
 		std::optional<SharedEntry> read();
