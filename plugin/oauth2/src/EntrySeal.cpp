@@ -68,11 +68,11 @@ long long millisecondsOf(SharedEntry::WallClock::time_point at)
 	return std::chrono::duration_cast<std::chrono::milliseconds>(at.time_since_epoch()).count();
 }
 
-/// An entry's time, kept within years 1970..3000 whatever the entry says (a nanosecond clock
-/// overflows a few centuries out).
+/// An entry's time, kept within years 1970..2200 whatever the entry says (the clock counts
+/// nanoseconds in 64 bits, which ends in 2262).
 SharedEntry::WallClock::time_point timeOf(long long milliseconds)
 {
-	milliseconds = std::clamp(milliseconds, 0LL, 32503680000000LL);
+	milliseconds = std::clamp(milliseconds, 0LL, 7258118400000LL);
 	return SharedEntry::WallClock::time_point(std::chrono::duration_cast<SharedEntry::WallClock::duration>(std::chrono::milliseconds(milliseconds)));
 }
 
