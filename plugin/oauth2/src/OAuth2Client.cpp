@@ -123,44 +123,45 @@ ApiResult OAuth2Client::obtain(const Call& call, bool force)
 {
 	if (!_shared) return mint(call);
 	SharedTokens::Use store(*_shared, call.deadline);
-	if (!force)
+	std::optional<SharedEntry> entry = force ? std::nullopt : store.read();
+	if (entry)
 	{
-		if (auto served = fromStore(store)) return *served;
+		if (auto served = servedFrom(*entry)) return *served;
 	}
 	const auto held = store.lock();
-	if (!force && held)
+	// Whoever held the lock before us has most likely just minted; and what a mint shares is
+	// written over the entry as it is now.
+	if (held) entry = store.read();
+	if (entry && !force)
 	{
-		// Whoever held the lock before us has most likely just minted.
-		if (auto served = fromStore(store)) return *served;
+		if (auto served = servedFrom(*entry)) return *served;
 	}
 	ApiResult result = mint(call);
-	share(result, store);
+	share(result, entry.value_or(SharedEntry{}), store);
 	return result;
 }
 
-std::optional<ApiResult> OAuth2Client::fromStore(SharedTokens::Use& store)
+/// The entry's token while fresh, or its cooldown while it lasts; nothing otherwise.
+std::optional<ApiResult> OAuth2Client::servedFrom(const SharedEntry& entry)
 {
-	const auto entry = store.read();
-	if (!entry) return std::nullopt;
 	// The cloud another process found the credentials in: no 308 hop for this one.
-	_router.adopt(entry->baseUrl);
+	_router.adopt(entry.baseUrl);
 	const auto now = SharedEntry::WallClock::now();
-	if (entry->cooldownUntil > now)
+	if (entry.cooldownUntil > now)
 	{
-		const double wait = std::chrono::duration<double>(entry->cooldownUntil - now).count();
-		return ApiResult::synthetic(429, Error{ErrorKind::RateLimited, "the token route asked another process to wait; retry in " + formatSeconds(entry->cooldownUntil - now) + " s", true, wait, {}});
+		const double wait = std::chrono::duration<double>(entry.cooldownUntil - now).count();
+		return ApiResult::synthetic(429, Error{ErrorKind::RateLimited, "the token route asked another process to wait; retry in " + formatSeconds(entry.cooldownUntil - now) + " s", true, wait, {}});
 	}
-	const auto remaining = std::chrono::duration_cast<std::chrono::seconds>(entry->expiresAt - now);
-	if (entry->accessToken.empty() || remaining <= _tokenCache.renewalWindow()) return std::nullopt;
-	_redactor.addToken(entry->accessToken);
-	return SharedTokens::resultOf(*entry, remaining);
+	const auto remaining = std::chrono::duration_cast<std::chrono::seconds>(entry.expiresAt - now);
+	if (entry.accessToken.empty() || remaining <= _tokenCache.renewalWindow()) return std::nullopt;
+	_redactor.addToken(entry.accessToken);
+	return SharedTokens::resultOf(entry, remaining);
 }
 
 /// What the other processes should know after a mint: the token and its cloud, or a 429's wait.
-void OAuth2Client::share(const ApiResult& result, SharedTokens::Use& store)
+void OAuth2Client::share(const ApiResult& result, SharedEntry entry, SharedTokens::Use& store)
 {
 	const auto now = SharedEntry::WallClock::now();
-	SharedEntry entry = store.read().value_or(SharedEntry{});
 	entry.baseUrl = _router.baseUrl();
 	if (result.ok() && result.issued)
 	{

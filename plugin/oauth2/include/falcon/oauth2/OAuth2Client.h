@@ -80,8 +80,8 @@ private:
 
 	Call callOf(const CallLimits& limits) const;
 	ApiResult obtain(const Call& call, bool force);
-	std::optional<ApiResult> fromStore(SharedTokens::Use& store);
-	void share(const ApiResult& result, SharedTokens::Use& store);
+	std::optional<ApiResult> servedFrom(const SharedEntry& entry);
+	void share(const ApiResult& result, SharedEntry entry, SharedTokens::Use& store);
 	ApiResult mint(const Call& call);
 	ApiResult post(Route route, const WireRequest& request, const Call& call);
 	ApiResult send(Route route, const WireRequest& request, const Call& call);
