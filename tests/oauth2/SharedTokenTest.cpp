@@ -2,6 +2,7 @@
 #include "SuiteDriver.h"
 
 #include "falcon/oauth2/EntrySeal.h"
+#include "falcon/oauth2/FileTokenStore.h"
 #include "falcon/oauth2/OAuth2Client.h"
 
 #include <Poco/AutoPtr.h>
@@ -62,6 +63,7 @@ class SharedTokenTest: public CppUnit::TestFixture
 	CPPUNIT_TEST(testRotatedSecretNeverGetsTheOldToken);
 	CPPUNIT_TEST(testTamperedEntryIsMintedAgain);
 	CPPUNIT_TEST(testUnsafeStoreFallsBackToMemory);
+	CPPUNIT_TEST(testStuckLockHolderDelaysNobodyPastTheWait);
 	CPPUNIT_TEST_SUITE_END();
 
 	std::string _directory;
@@ -204,6 +206,27 @@ public:
 		CPPUNIT_ASSERT_MESSAGE(channel->text(), channel->text().find("goes on without it") != std::string::npos);
 		CPPUNIT_ASSERT(channel->text().find(tokenOf(result)) == std::string::npos);
 		CPPUNIT_ASSERT(entryFile().empty());
+		logger.setChannel(nullptr);
+	}
+
+	/// A process that holds the entry's lock and never lets go (stopped in a debugger, hung): the
+	/// others wait `lockWait`, then mint on their own, and say so.
+	void testStuckLockHolderDelaysNobodyPastTheWait()
+	{
+		ScriptedServer server(falconLike(), &loopbackCertificate());
+		ClientConfig config = sharedConfig(server);
+		config.tokenCache.lockWait = std::chrono::milliseconds(300);
+		const EntrySeal seal(config.effectiveBaseUrl(), config.clientId, config.memberCid, config.clientSecret);
+		FileTokenStore holder(_directory);
+		const auto stuck = holder.lock(seal.name(), Clock::now() + std::chrono::seconds(2));
+		CPPUNIT_ASSERT(stuck);
+		Poco::Logger& logger = Poco::Logger::get("test.shared-tokens.stuck");
+		Poco::AutoPtr<RecordingChannel> channel(new RecordingChannel);
+		logger.setChannel(channel);
+		const ApiResult result = OAuth2Client(config, logger).token();
+		CPPUNIT_ASSERT(result.ok() && !result.fromSharedStore);
+		CPPUNIT_ASSERT_EQUAL(std::size_t(1), server.requests().size());
+		CPPUNIT_ASSERT_MESSAGE(channel->text(), channel->text().find("did not come in time; minting without it") != std::string::npos);
 		logger.setChannel(nullptr);
 	}
 };
