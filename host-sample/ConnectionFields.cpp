@@ -26,6 +26,11 @@ std::string typeOf(const Poco::JSON::Object::Ptr& property)
 	return "string";
 }
 
+bool isSecretProperty(const Poco::JSON::Object::Ptr& property)
+{
+	return property && property->has("x-secret") && property->get("x-secret").isBoolean() && property->getValue<bool>("x-secret");
+}
+
 } // namespace
 
 ConnectionFields::ConnectionFields(const Poco::JSON::Object::Ptr& connectionSchema)
@@ -38,7 +43,12 @@ ConnectionFields::ConnectionFields(const Poco::JSON::Object::Ptr& connectionSche
 		ConnectionField field;
 		field.name = entry.first;
 		field.type = typeOf(property);
-		field.secret = property && property->has("x-secret") && property->get("x-secret").isBoolean() && property->getValue<bool>("x-secret");
+		field.secret = isSecretProperty(property);
+		const Poco::JSON::Object::Ptr members = property ? property->getObject("properties") : nullptr;
+		for (const auto& member : members ? *members : Poco::JSON::Object())
+		{
+			if (isSecretProperty(Plugin::Json::asObject(member.second))) field.secretMembers.push_back(member.first);
+		}
 		field.environmentVariable = "FALCON_" + Poco::toUpper(entry.first);
 		_fields.push_back(std::move(field));
 	}
@@ -59,14 +69,48 @@ bool ConnectionFields::isSecret(const std::string& name) const
 	return field && field->secret;
 }
 
-std::vector<std::string> ConnectionFields::secretNames() const
+bool ConnectionFields::carriesSecret(const std::string& name, const Poco::Dynamic::Var& value) const
 {
-	std::vector<std::string> names;
+	const ConnectionField* field = find(name);
+	if (!field) return false;
+	if (field->secret) return true;
+	const auto object = Plugin::Json::asObject(value);
+	for (const auto& member : field->secretMembers)
+	{
+		if (object && object->has(member)) return true;
+	}
+	return false;
+}
+
+std::vector<std::string> ConnectionFields::secretValues(const Poco::JSON::Object::Ptr& connection) const
+{
+	std::vector<std::string> values;
+	if (!connection) return values;
 	for (const auto& field : _fields)
 	{
-		if (field.secret) names.push_back(field.name);
+		if (!connection->has(field.name)) continue;
+		const Poco::Dynamic::Var value = connection->get(field.name);
+		if (field.secret && value.isString()) values.push_back(value.toString());
+		const auto object = Plugin::Json::asObject(value);
+		for (const auto& member : field.secretMembers)
+		{
+			if (object && object->has(member) && object->get(member).isString()) values.push_back(object->getValue<std::string>(member));
+		}
 	}
-	return names;
+	return values;
+}
+
+Poco::Dynamic::Var ConnectionFields::withMembersMasked(const std::string& name, const Poco::Dynamic::Var& value) const
+{
+	const ConnectionField* field = find(name);
+	const auto object = Plugin::Json::asObject(value);
+	if (!field || !object || field->secretMembers.empty()) return value;
+	Poco::JSON::Object::Ptr shown = new Poco::JSON::Object(*object);
+	for (const auto& member : field->secretMembers)
+	{
+		if (shown->has(member)) shown->set(member, std::string("***"));
+	}
+	return shown;
 }
 
 Poco::Dynamic::Var ConnectionFields::typed(const ConnectionField& field, const std::string& text)

@@ -15,6 +15,7 @@ struct ConnectionField
 	std::string name; ///< "call_timeout_s"
 	std::string type; ///< the schema's JSON type: "string", "number", "integer", "boolean"
 	bool secret = false; ///< x-secret: masked wherever the host shows or logs it
+	std::vector<std::string> secretMembers; ///< an object value's x-secret members (token_cache.password)
 	std::string environmentVariable; ///< "FALCON_CALL_TIMEOUT_S"
 };
 
@@ -30,7 +31,13 @@ public:
 	/// Null when the schema has no such field.
 	const ConnectionField* find(const std::string& name) const;
 	bool isSecret(const std::string& name) const;
-	std::vector<std::string> secretNames() const;
+	/// Whether `value` of the field holds a secret: the field is one, or the value is an object
+	/// with a secret member.
+	bool carriesSecret(const std::string& name, const Poco::Dynamic::Var& value) const;
+	/// Every secret value in `connection` (fields and secret members alike), for masking.
+	std::vector<std::string> secretValues(const Poco::JSON::Object::Ptr& connection) const;
+	/// `value` with its secret members shown as "***".
+	Poco::Dynamic::Var withMembersMasked(const std::string& name, const Poco::Dynamic::Var& value) const;
 
 	/// Text from an INI file, the environment or a flag, typed as the schema wants it. A text
 	/// that does not read as that type stays text, so that the schema names the field and the rule.

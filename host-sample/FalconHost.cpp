@@ -276,8 +276,9 @@ int FalconHost::testConnection()
 {
 	const Poco::JSON::Object::Ptr connection = validatedConnection();
 	const Plugin::Action& token = action("oauth2AccessToken");
+	// Not forced: with a shared token cache, the report says whether the cache served the token
+	// (and so that the cache works); `--token-cache memory` tests the credentials every time.
 	Poco::JSON::Object::Ptr input = new Poco::JSON::Object;
-	input->set("force", true);
 	const auto started = std::chrono::steady_clock::now();
 	const Plugin::ActionResult result = invoke(token, input, connection);
 	const auto latency = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
@@ -293,9 +294,11 @@ int FalconHost::testConnection()
 	Poco::JSON::Object::Ptr report = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
 	report->set("ok", result.ok());
 	report->set("status_code", result.statusCode());
-	report->set("cloud", header("X-Cs-Region"));
+	const std::string source = result.output()->optValue<std::string>("source", "api");
+	report->set("source", source);
+	if (source == "api") report->set("cloud", header("X-Cs-Region"));
 	report->set("latency_ms", std::round(latency * 10) / 10);
-	report->set("trace_id", header("X-Cs-Traceid"));
+	if (source == "api") report->set("trace_id", header("X-Cs-Traceid"));
 	if (!result.ok()) report->set("error", result.output()->get("error"));
 	print(report);
 	return result.ok() ? OK : API_FAILED;

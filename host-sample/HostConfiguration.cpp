@@ -107,7 +107,7 @@ void HostConfiguration::loadFile(const std::string& path)
 	for (const auto& setting : settings)
 	{
 		if (!_fields.find(setting.first)) throw HostError(what + ": unknown setting falcon." + setting.first);
-		if (_fields.isSecret(setting.first)) requirePrivate(path, "--config");
+		if (_fields.carriesSecret(setting.first, setting.second.typed)) requirePrivate(path, "--config");
 	}
 	for (auto& setting : settings) _values[setting.first] = std::move(setting.second);
 }
@@ -203,7 +203,7 @@ Poco::JSON::Object::Ptr HostConfiguration::describe(const Poco::JSON::Object::Pt
 		{
 			const Value& value = it->second;
 			if (value.typed.isEmpty() || value.typed.isString()) entry->set("value", shown(field, value.text));
-			else entry->set("value", value.typed);
+			else entry->set("value", _fields.withMembersMasked(field, value.typed));
 			entry->set("from", std::string(layerName(value.layer)));
 		}
 		else if (field == "proxy" && !_environmentProxy.empty())

@@ -32,8 +32,6 @@ public:
 	explicit HostConfiguration(ConnectionFields fields = ConnectionFields());
 
 	const ConnectionFields& fields() const { return _fields; }
-	/// The connection's x-secret fields, which the host masks wherever it shows them.
-	std::vector<std::string> secretFields() const { return _fields.secretNames(); }
 
 	/// falcon-host's own default for a field, over the schema's (the token cache: a file store, so
 	/// that runs one after another share one token). Ignored for a field the schema lacks.

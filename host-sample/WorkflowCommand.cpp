@@ -106,7 +106,7 @@ int FalconHost::workflow(const std::vector<std::string>& arguments)
 	Workflow::RunOptions options;
 	options.connection = validatedConnection();
 	options.inputs = readWorkflowInputs();
-	options.connectionSecrets = _configuration.secretFields();
+	options.connectionSecrets = _configuration.fields().secretValues(options.connection);
 	options.cancelled = std::make_shared<Plugin::Cancellation>();
 	options.abandoned = std::make_shared<Plugin::Cancellation>();
 	options.revealOutputs = _revealOutputs;

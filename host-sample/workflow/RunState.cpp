@@ -34,11 +34,7 @@ RunState::RunState(const WorkflowDefinition& definition, RunOptions& runOptions)
 
 void RunState::prepareInputs()
 {
-	for (const auto& secret : options.connectionSecrets)
-	{
-		if (options.connection && options.connection->has(secret) && options.connection->get(secret).isString())
-			mask.add(options.connection->getValue<std::string>(secret));
-	}
+	for (const auto& secret : options.connectionSecrets) mask.add(secret);
 	for (const auto& given : *options.inputs)
 	{
 		if (!workflow.inputs.count(given.first)) throw std::invalid_argument("--input: the workflow has no input " + Host::quoted(given.first));

@@ -29,7 +29,7 @@ public:
 struct RunOptions
 {
 	Poco::JSON::Object::Ptr connection; ///< validated connection settings
-	std::vector<std::string> connectionSecrets; ///< the connection's x-secret fields, masked everywhere
+	std::vector<std::string> connectionSecrets; ///< the connection's secret values, masked everywhere
 	Poco::JSON::Object::Ptr inputs; ///< the workflow's inputs (--input)
 	std::shared_ptr<Plugin::Cancellation> cancelled; ///< no new step starts, retry waits end; calls in flight finish
 	std::shared_ptr<Plugin::Cancellation> abandoned; ///< calls in flight (but always() steps) end now

@@ -36,6 +36,8 @@ Plugin::ActionResult AccessTokenAction::resultOf(const OAuth2::ApiResult& result
 {
 	Poco::JSON::Object::Ptr output = result.toJSON();
 	output->set("cached", result.fromCache);
+	output->set("source", std::string(result.fromSharedStore ? "shared_store" : result.fromCache ? "memory"
+																								 : "api"));
 	return Plugin::ActionResult(output, result.refused);
 }
 

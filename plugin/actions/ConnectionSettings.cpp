@@ -3,6 +3,7 @@
 #include "falcon/plugin/JsonValues.h"
 
 #include <cmath>
+#include <cstring>
 
 namespace Falcon {
 namespace Actions {
@@ -21,16 +22,34 @@ T valueOr(const Poco::JSON::Object::Ptr& connection, const std::string& field, T
 	return connection->has(field) ? connection->getValue<T>(field) : fallback;
 }
 
-/// "memory", "file", "file:/DIR", or {"store": ..., "path": ...}; the schema has checked the form.
+bool isRedisUrl(const std::string& text)
+{
+	for (const char* scheme : {"redis://", "rediss://", "unix://"})
+	{
+		if (text.compare(0, std::strlen(scheme), scheme) == 0) return true;
+	}
+	return false;
+}
+
+/// "memory", "file", "file:/DIR", a Redis URL, or {"store": ..., ...}; the schema has checked the
+/// form, ClientConfig::validate checks the values.
 OAuth2::TokenCacheSettings tokenCacheFrom(const Poco::JSON::Object::Ptr& connection)
 {
+	using Store = OAuth2::TokenCacheSettings::Store;
 	OAuth2::TokenCacheSettings settings;
+	settings.redisPassword = valueOr<std::string>(connection, "token_cache_password", "");
 	if (!connection->has("token_cache")) return settings;
 	const Poco::Dynamic::Var value = connection->get("token_cache");
 	std::string store;
 	if (value.isString())
 	{
 		const std::string text = value.extract<std::string>();
+		if (isRedisUrl(text))
+		{
+			settings.store = Store::Redis;
+			settings.redisUrl = text;
+			return settings;
+		}
 		const auto colon = text.find(':');
 		store = text.substr(0, colon);
 		if (colon != std::string::npos) settings.directory = text.substr(colon + 1);
@@ -39,8 +58,14 @@ OAuth2::TokenCacheSettings tokenCacheFrom(const Poco::JSON::Object::Ptr& connect
 	{
 		store = object->optValue<std::string>("store", "memory");
 		settings.directory = object->optValue<std::string>("path", "");
+		settings.redisUrl = object->optValue<std::string>("url", "");
+		settings.redisPassword = object->optValue<std::string>("password", settings.redisPassword);
+		settings.keyPrefix = object->optValue<std::string>("key_prefix", "");
+		settings.lockTtl = std::chrono::milliseconds(valueOr<Poco::Int64>(object, "lock_ttl_ms", settings.lockTtl.count()));
+		settings.storeTimeout = std::chrono::milliseconds(valueOr<Poco::Int64>(object, "timeout_ms", settings.storeTimeout.count()));
 	}
-	if (store == "file") settings.store = OAuth2::TokenCacheSettings::Store::File;
+	if (store == "file") settings.store = Store::File;
+	if (store == "redis") settings.store = Store::Redis;
 	return settings;
 }
 

@@ -119,6 +119,13 @@ public:
 
 	void testApiFailureExitsOne()
 	{
+		// With a file store, a second run is served from it, and says so.
+		Poco::Process::Env stored = environment();
+		stored["FALCON_TOKEN_CACHE"] = "file:" + testDirectory() + "/test-connection-store";
+		CPPUNIT_ASSERT_EQUAL(std::string("api"), host({"test-connection"}, stored).json()->getValue<std::string>("source"));
+		const auto shared = host({"test-connection"}, stored).json();
+		CPPUNIT_ASSERT_EQUAL(std::string("shared_store"), shared->getValue<std::string>("source"));
+		CPPUNIT_ASSERT(shared->getValue<bool>("ok") && !shared->has("trace_id"));
 		Poco::Process::Env env = environment();
 		env["FALCON_CLIENT_SECRET"] = "wrong";
 		const Run run = host({"run", "token", "--input", "{}"}, env);
@@ -229,14 +236,24 @@ public:
 
 	void testTestConnection()
 	{
-		const Run ok = host({"test-connection"}, environment());
+		Poco::Process::Env memory = environment();
+		memory["FALCON_TOKEN_CACHE"] = "memory";
+		const Run ok = host({"test-connection"}, memory);
 		CPPUNIT_ASSERT_EQUAL_MESSAGE(label(ok), 0, ok.status);
 		const auto report = ok.json();
 		CPPUNIT_ASSERT(report->getValue<bool>("ok"));
+		CPPUNIT_ASSERT_EQUAL(std::string("api"), report->getValue<std::string>("source"));
 		CPPUNIT_ASSERT_EQUAL(std::string("us-1"), report->getValue<std::string>("cloud"));
 		CPPUNIT_ASSERT(report->getValue<double>("latency_ms") > 0);
 		CPPUNIT_ASSERT_EQUAL(std::size_t(36), report->getValue<std::string>("trace_id").size());
 		CPPUNIT_ASSERT(ok.out.find("access_token") == std::string::npos);
+		// With a file store, a second run is served from it, and says so.
+		Poco::Process::Env stored = environment();
+		stored["FALCON_TOKEN_CACHE"] = "file:" + testDirectory() + "/test-connection-store";
+		CPPUNIT_ASSERT_EQUAL(std::string("api"), host({"test-connection"}, stored).json()->getValue<std::string>("source"));
+		const auto shared = host({"test-connection"}, stored).json();
+		CPPUNIT_ASSERT_EQUAL(std::string("shared_store"), shared->getValue<std::string>("source"));
+		CPPUNIT_ASSERT(shared->getValue<bool>("ok") && !shared->has("trace_id"));
 		Poco::Process::Env env = environment();
 		env["FALCON_CLIENT_SECRET"] = "wrong";
 		const Run refused = host({"test-connection"}, env);

@@ -3,6 +3,7 @@
 
 #include "falcon/oauth2/Endpoint.h"
 #include "falcon/oauth2/OAuth2Client.h"
+#include "falcon/oauth2/RedisAddress.h"
 
 #include <Poco/Environment.h>
 
@@ -55,6 +56,7 @@ class ClientConfigTest: public CppUnit::TestFixture
 	CPPUNIT_TEST(testRenewalWindowIsClamped);
 	CPPUNIT_TEST(testRefusedConfigSendsNothing);
 	CPPUNIT_TEST(testEnvironmentProxy);
+	CPPUNIT_TEST(testRedisTokenCache);
 	CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -205,6 +207,45 @@ public:
 		Poco::Environment::set("HTTPS_PROXY", "");
 		Poco::Environment::set("NO_PROXY", "");
 		CPPUNIT_ASSERT(!ProxySettings::fromEnvironment("api.crowdstrike.com").enabled());
+	}
+
+	void testRedisTokenCache()
+	{
+		ClientConfig config = validConfig();
+		config.tokenCache.store = TokenCacheSettings::Store::Redis;
+		CPPUNIT_ASSERT(startsWith(refusal(config), "token_cache.url: required with the redis store"));
+		const std::vector<std::pair<std::string, std::string>> refused{
+			{"rediss://cache.example:6380/0", "token_cache: rediss:// (Redis over TLS) is not supported"},
+			{"redis://:hunter2@127.0.0.1:6379/0", "token_cache: a password in the URL is refused"},
+			{"redis://alice:hunter2@127.0.0.1/0", "token_cache: a password in the URL is refused"},
+			{"redis://127.0.0.1:6379/zero", "token_cache: the database must be a number"},
+			{"redis://127.0.0.1:6379/0?x=1", "token_cache: a query"},
+			{"redis:///0", "token_cache: no host"},
+			{"unix://host/tmp/redis.sock", "token_cache: a Unix socket URL has no host"},
+			{"unix:///tmp/redis.sock?timeout=1", "token_cache: the only query"},
+			{"memcached://127.0.0.1", "token_cache: must be redis://HOST:PORT/DB or unix:///PATH"}};
+		for (const auto& url : refused)
+		{
+			config.tokenCache.redisUrl = url.first;
+			const std::string message = refusal(config);
+			CPPUNIT_ASSERT_MESSAGE(url.first + " -> " + message, startsWith(message, url.second));
+			CPPUNIT_ASSERT_MESSAGE(message, message.find("hunter2") == std::string::npos);
+		}
+		config.tokenCache.redisUrl = "redis://alice@127.0.0.1:6380/3";
+		CPPUNIT_ASSERT_EQUAL(std::string(), refusal(config));
+		const RedisAddress address = RedisAddress::parse(config.tokenCache.redisUrl, "token_cache");
+		CPPUNIT_ASSERT_EQUAL(std::string("alice"), address.username);
+		CPPUNIT_ASSERT_EQUAL(3u, address.database);
+		CPPUNIT_ASSERT_EQUAL(std::string("redis://alice@127.0.0.1:6380/3"), address.str());
+		CPPUNIT_ASSERT_EQUAL(std::string("/run/redis/redis.sock"), RedisAddress::parse("unix:///run/redis/redis.sock?db=2", "t").socketPath);
+		config.tokenCache.lockTtl = std::chrono::milliseconds(50);
+		CPPUNIT_ASSERT(startsWith(refusal(config), "token_cache.lock_ttl_ms: "));
+		config.tokenCache.lockTtl = std::chrono::seconds(10);
+		config.tokenCache.storeTimeout = std::chrono::minutes(2);
+		CPPUNIT_ASSERT(startsWith(refusal(config), "token_cache.timeout_ms: "));
+		config.tokenCache.storeTimeout = std::chrono::milliseconds(500);
+		config.tokenCache.redisPassword = "pass\nword";
+		CPPUNIT_ASSERT_EQUAL(std::string("token_cache.password: must not contain control characters"), refusal(config));
 	}
 };
 

@@ -81,4 +81,30 @@ inline ScriptedServer::Handler falconLike(const std::string& region = "us-1")
 	};
 }
 
+inline ScriptedReply redirectTo(const std::string& location, const std::string& region = "us-2")
+{
+	ScriptedReply reply;
+	reply.status = 308;
+	reply.headers = {{"Location", location}, {"X-Cs-Region", region}};
+	return reply;
+}
+
+/// Two clouds on loopback: us-2 on 127.0.0.2 issuing tokens, us-1 on 127.0.0.1 sending every
+/// request there with a 308, and a region table naming both, so the client uses cloud names.
+struct TwoClouds
+{
+	ScriptedServer us2{falconLike("us-2"), &loopbackCertificate(), "127.0.0.2"};
+	ScriptedServer us1{[this](const RecordedRequest& request) { return redirectTo(us2.baseUrl() + request.target); }, &loopbackCertificate()};
+	OAuth2::RegionTable table{{{"us-1", {}, us1.baseUrl(), true}, {"us-2", {}, us2.baseUrl(), true}}};
+
+	OAuth2::ClientConfig config() const
+	{
+		OAuth2::ClientConfig config = configFor(us1);
+		config.baseUrl.clear();
+		config.cloud = "us-1";
+		config.regions = &table;
+		return config;
+	}
+};
+
 }} // namespace Falcon::Testing

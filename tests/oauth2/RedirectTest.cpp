@@ -8,36 +8,6 @@
 using namespace Falcon::OAuth2;
 using namespace Falcon::Testing;
 
-namespace {
-
-ScriptedReply redirectTo(const std::string& location, const std::string& region = "us-2")
-{
-	ScriptedReply reply;
-	reply.status = 308;
-	reply.headers = {{"Location", location}, {"X-Cs-Region", region}};
-	return reply;
-}
-
-/// Two clouds on loopback: us-2 on 127.0.0.2 issuing tokens, us-1 on 127.0.0.1 sending every
-/// request there with a 308, and a region table naming both, so the client uses cloud names.
-struct TwoClouds
-{
-	ScriptedServer us2{falconLike("us-2"), &loopbackCertificate(), "127.0.0.2"};
-	ScriptedServer us1{[this](const RecordedRequest& request) { return redirectTo(us2.baseUrl() + request.target); }, &loopbackCertificate()};
-	RegionTable table{{{"us-1", {}, us1.baseUrl(), true}, {"us-2", {}, us2.baseUrl(), true}}};
-
-	ClientConfig config() const
-	{
-		ClientConfig config = configFor(us1);
-		config.baseUrl.clear();
-		config.cloud = "us-1";
-		config.regions = &table;
-		return config;
-	}
-};
-
-} // namespace
-
 /// 308 handling and region autodiscovery. Two loopback servers stand in for two clouds: us-1 on
 /// 127.0.0.1 and us-2 on 127.0.0.2, described by a region table made for the test.
 class RedirectTest: public CppUnit::TestFixture

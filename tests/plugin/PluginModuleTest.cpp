@@ -101,9 +101,11 @@ public:
 		CPPUNIT_ASSERT(first.ok());
 		CPPUNIT_ASSERT_EQUAL(201, first.statusCode());
 		CPPUNIT_ASSERT(!first.output()->getValue<bool>("cached"));
+		CPPUNIT_ASSERT_EQUAL(std::string("api"), first.output()->getValue<std::string>("source"));
 		CPPUNIT_ASSERT_EQUAL(std::string("us-1"), first.output()->getObject("headers")->getValue<std::string>("X-Cs-Region"));
 		const ActionResult second = invoke("token", "{}");
 		CPPUNIT_ASSERT(second.output()->getValue<bool>("cached"));
+		CPPUNIT_ASSERT_EQUAL(std::string("memory"), second.output()->getValue<std::string>("source"));
 		CPPUNIT_ASSERT_EQUAL(tokenIn(first), tokenIn(second));
 		const ActionResult forced = invoke("token", "{\"force\": true}");
 		CPPUNIT_ASSERT(!forced.output()->getValue<bool>("cached"));

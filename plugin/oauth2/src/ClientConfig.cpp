@@ -3,6 +3,7 @@
 #include "falcon/oauth2/Endpoint.h"
 #include "falcon/oauth2/Error.h"
 #include "falcon/oauth2/ProxySettings.h"
+#include "falcon/oauth2/RedisAddress.h"
 
 #include <Poco/File.h>
 
@@ -37,6 +38,19 @@ void checkDuration(const std::string& field, std::chrono::milliseconds value, st
 }
 
 } // namespace
+
+void TokenCacheSettings::validate() const
+{
+	if (store != Store::Redis) return;
+	if (redisUrl.empty()) throw InvalidInputException("token_cache.url: required with the redis store (redis://HOST:PORT/DB or unix:///PATH)");
+	RedisAddress::parse(redisUrl, "token_cache");
+	checkText("token_cache.password", redisPassword, 1024, false);
+	checkText("token_cache.key_prefix", keyPrefix, 256, false);
+	if (lockTtl < std::chrono::milliseconds(100) || lockTtl > std::chrono::minutes(10))
+		throw InvalidInputException("token_cache.lock_ttl_ms: must be between 100 and 600000");
+	if (storeTimeout < std::chrono::milliseconds(1) || storeTimeout > std::chrono::minutes(1))
+		throw InvalidInputException("token_cache.timeout_ms: must be between 1 and 60000");
+}
 
 std::chrono::seconds ClientConfig::clampRenewalWindow(std::chrono::seconds window)
 {
@@ -77,6 +91,7 @@ void ClientConfig::validate() const
 	checkDuration("retry_max_delay", retryMaxDelay, std::chrono::minutes(10));
 	checkDuration("login_backoff_initial", loginBackoffInitial, std::chrono::hours(1));
 	checkDuration("login_backoff_max", loginBackoffMax, std::chrono::hours(24));
+	tokenCache.validate();
 }
 
 }} // namespace Falcon::OAuth2

@@ -3,6 +3,7 @@
 #include "falcon/oauth2/BasicCredentials.h"
 #include "falcon/oauth2/FileTokenStore.h"
 #include "falcon/oauth2/IssuedToken.h"
+#include "falcon/oauth2/RedisTokenStore.h"
 #include "falcon/oauth2/ReplyClassifier.h"
 #include "falcon/oauth2/Version.h"
 
@@ -56,6 +57,19 @@ ApiResult received(WireReply reply)
 	return result;
 }
 
+std::unique_ptr<SharedTokenStore> sharedStoreOf(const TokenCacheSettings& settings)
+{
+	switch (settings.store)
+	{
+	case TokenCacheSettings::Store::Memory: return nullptr;
+	case TokenCacheSettings::Store::File: return std::make_unique<FileTokenStore>(settings.directory);
+	case TokenCacheSettings::Store::Redis:
+		return std::make_unique<RedisTokenStore>(RedisTokenStore::Settings{
+			RedisAddress::parse(settings.redisUrl, "token_cache"), settings.redisPassword, settings.keyPrefix, settings.lockTtl, settings.storeTimeout});
+	}
+	return nullptr;
+}
+
 } // namespace
 
 OAuth2Client::OAuth2Client(const ClientConfig& config, Poco::Logger& logger):
@@ -71,10 +85,14 @@ OAuth2Client::OAuth2Client(const ClientConfig& config, Poco::Logger& logger):
 	_redactor.addSecret(config.clientSecret);
 	_redactor.addSecret(_basicCredentials);
 	_redactor.addSecret(_transportSettings.proxy.password);
-	if (config.tokenCache.store == TokenCacheSettings::Store::File)
+	_redactor.addSecret(config.tokenCache.redisPassword);
+	if (auto store = sharedStoreOf(config.tokenCache))
 	{
 		_seal = std::make_unique<EntrySeal>(config.effectiveBaseUrl(), config.clientId, config.memberCid, config.clientSecret);
-		_shared = std::make_unique<SharedTokens>(std::make_unique<FileTokenStore>(config.tokenCache.directory), *_seal, config.tokenCache.lockWait, logger, _redactor);
+		// A Redis lock ends by itself: a waiter outwaits a holder that died (one lock life), then
+		// the next holder's mint (which a lock's life covers too).
+		const auto lockWait = config.tokenCache.store == TokenCacheSettings::Store::Redis ? 2 * config.tokenCache.lockTtl : config.tokenCache.lockWait;
+		_shared = std::make_unique<SharedTokens>(std::move(store), *_seal, lockWait, logger, _redactor);
 	}
 }
 
@@ -118,31 +136,33 @@ OAuth2Client::Call OAuth2Client::callOf(const CallLimits& limits) const
 }
 
 /// With a shared store: the token another process minted while it is fresh; else a mint under
-/// the store's lock, so that the processes waiting on it take this one's token.
+/// the store's lock, so that the processes waiting on it take this one's token. A forced mint
+/// still honours what the store teaches: the cloud to go to and a 429's wait.
 ApiResult OAuth2Client::obtain(const Call& call, bool force)
 {
 	if (!_shared) return mint(call);
 	SharedTokens::Use store(*_shared, call.deadline);
-	std::optional<SharedEntry> entry = force ? std::nullopt : store.read();
+	std::optional<SharedEntry> entry = store.read();
 	if (entry)
 	{
-		if (auto served = servedFrom(*entry)) return *served;
+		if (auto served = servedFrom(*entry, force)) return *served;
 	}
 	const auto held = store.lock();
 	// Whoever held the lock before us has most likely just minted; and what a mint shares is
 	// written over the entry as it is now.
 	if (held) entry = store.read();
-	if (entry && !force)
+	if (entry)
 	{
-		if (auto served = servedFrom(*entry)) return *served;
+		if (auto served = servedFrom(*entry, force)) return *served;
 	}
 	ApiResult result = mint(call);
 	share(result, entry.value_or(SharedEntry{}), store);
 	return result;
 }
 
-/// The entry's token while fresh, or its cooldown while it lasts; nothing otherwise.
-std::optional<ApiResult> OAuth2Client::servedFrom(const SharedEntry& entry)
+/// The entry's cooldown while it lasts, or (unless forced) its token while fresh; nothing
+/// otherwise.
+std::optional<ApiResult> OAuth2Client::servedFrom(const SharedEntry& entry, bool force)
 {
 	// The cloud another process found the credentials in: no 308 hop for this one.
 	_router.adopt(entry.baseUrl);
@@ -150,10 +170,12 @@ std::optional<ApiResult> OAuth2Client::servedFrom(const SharedEntry& entry)
 	if (entry.cooldownUntil > now)
 	{
 		const double wait = std::chrono::duration<double>(entry.cooldownUntil - now).count();
-		return ApiResult::synthetic(429, Error{ErrorKind::RateLimited, "the token route asked another process to wait; retry in " + formatSeconds(entry.cooldownUntil - now) + " s", true, wait, {}});
+		ApiResult waiting = ApiResult::synthetic(429, Error{ErrorKind::RateLimited, "the token route asked another process to wait; retry in " + formatSeconds(entry.cooldownUntil - now) + " s", true, wait, {}});
+		waiting.fromSharedStore = true;
+		return waiting;
 	}
 	const auto remaining = std::chrono::duration_cast<std::chrono::seconds>(entry.expiresAt - now);
-	if (entry.accessToken.empty() || remaining <= _tokenCache.renewalWindow()) return std::nullopt;
+	if (force || entry.accessToken.empty() || remaining <= _tokenCache.renewalWindow()) return std::nullopt;
 	_redactor.addToken(entry.accessToken);
 	return SharedTokens::resultOf(entry, remaining);
 }

@@ -85,6 +85,7 @@ ApiResult TokenCache::get(bool force, Clock::time_point deadline, const Mint& mi
 		{
 			ApiResult cached = *_token;
 			cached.fromCache = true;
+			cached.fromSharedStore = false; // this process's memory served it this time
 			cached.remainingLifetime = std::chrono::duration_cast<std::chrono::seconds>(_expiresIn - (now - _issuedAt));
 			return cached;
 		}

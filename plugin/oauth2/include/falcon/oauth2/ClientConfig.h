@@ -15,12 +15,22 @@ struct TokenCacheSettings
 	enum class Store
 	{
 		Memory, ///< this process only
-		File ///< shared by this user's processes on this machine (FileTokenStore)
+		File, ///< shared by this user's processes on this machine (FileTokenStore)
+		Redis ///< shared by every host that reaches one Redis server (RedisTokenStore)
 	};
 
 	Store store = Store::Memory;
 	std::string directory; ///< the file store's; "" for its default
-	std::chrono::milliseconds lockWait{10000}; ///< longest wait for another process's token request
+	std::chrono::milliseconds lockWait{10000}; ///< the file store's longest wait for another process's token request
+
+	std::string redisUrl; ///< redis://[USER@]HOST[:PORT][/DB] or unix:///PATH[?db=DB]
+	std::string redisPassword; ///< a secret; "" for none
+	std::string keyPrefix; ///< put before every Redis key
+	std::chrono::milliseconds lockTtl{10000}; ///< a Redis lock's life, and so the longest wait for it
+	std::chrono::milliseconds storeTimeout{500}; ///< one Redis exchange, inside the call's deadline
+
+	/// Throws InvalidInputException naming the `token_cache` field at fault.
+	void validate() const;
 };
 
 /// Everything a session needs to talk to one Falcon cloud as one API client. Plain data; the

@@ -80,7 +80,7 @@ private:
 
 	Call callOf(const CallLimits& limits) const;
 	ApiResult obtain(const Call& call, bool force);
-	std::optional<ApiResult> servedFrom(const SharedEntry& entry);
+	std::optional<ApiResult> servedFrom(const SharedEntry& entry, bool force);
 	void share(const ApiResult& result, SharedEntry entry, SharedTokens::Use& store);
 	ApiResult mint(const Call& call);
 	ApiResult post(Route route, const WireRequest& request, const Call& call);

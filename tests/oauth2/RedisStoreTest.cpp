@@ -1,0 +1,271 @@
+#include "RedisServer.h"
+#include "SharedStoreContract.h"
+#include "SuiteDriver.h"
+
+#include "falcon/oauth2/EntrySeal.h"
+#include "falcon/oauth2/RedisTokenStore.h"
+
+#include <Poco/Net/ServerSocket.h>
+
+#include <atomic>
+#include <thread>
+
+using namespace Falcon::OAuth2;
+using namespace Falcon::Testing;
+
+namespace {
+
+const std::string REDIS_PASSWORD = "redis/Pass+word=7";
+const std::string KEY_PREFIX = "tenant-a:";
+
+/// Answers whatever it is sent with `reply`, then trickles nothing more and keeps the connection
+/// open until the test ends: a peer that is not Redis.
+class ImpostorServer
+{
+public:
+	explicit ImpostorServer(std::string reply):
+		_socket(Poco::Net::SocketAddress("127.0.0.1", 0)), _reply(std::move(reply))
+	{
+		_thread = std::thread([this] { serve(); });
+	}
+	~ImpostorServer()
+	{
+		_stop = true;
+		_thread.join();
+	}
+	Poco::UInt16 port() const { return _socket.address().port(); }
+
+private:
+	void serve()
+	{
+		std::vector<Poco::Net::StreamSocket> open;
+		while (!_stop)
+		{
+			if (!_socket.poll(Poco::Timespan(0, 20000), Poco::Net::Socket::SELECT_READ)) continue;
+			Poco::Net::StreamSocket peer = _socket.acceptConnection();
+			char request[512];
+			peer.setReceiveTimeout(Poco::Timespan(1, 0));
+			if (peer.receiveBytes(request, sizeof(request)) > 0) peer.sendBytes(_reply.data(), static_cast<int>(_reply.size()));
+			open.push_back(peer);
+		}
+	}
+
+	Poco::Net::ServerSocket _socket;
+	std::string _reply;
+	std::atomic<bool> _stop{false};
+	std::thread _thread;
+};
+
+} // namespace
+
+/// The distributed store, against a real redis-server of the suite's own (with a password, as
+/// it should be deployed), and how a call fares when that server is down, slow, restarted or
+/// refuses it.
+class RedisStoreTest: public SharedStoreContract
+{
+	CPPUNIT_TEST_SUB_SUITE(RedisStoreTest, SharedStoreContract);
+	CPPUNIT_TEST(testKeysHoldNothingInClear);
+	CPPUNIT_TEST(testUnixSocket);
+	CPPUNIT_TEST(testServerDownAtStart);
+	CPPUNIT_TEST(testWrongPassword);
+	CPPUNIT_TEST(testCrashedLockHolderBlocksOnlyForTheLockTtl);
+	CPPUNIT_TEST(testSlowServerWithinTimeout);
+	CPPUNIT_TEST(testSlowServerBeyondTimeout);
+	CPPUNIT_TEST(testRestartMidRun);
+	CPPUNIT_TEST(testHostileRepliesAreBounded);
+	CPPUNIT_TEST_SUITE_END();
+
+	std::unique_ptr<RedisServer> _redis;
+
+	std::string entryKey()
+	{
+		const std::string keys = _redis->command({"EVAL", "return table.concat(redis.call('KEYS', ARGV[1]), ' ')", "0", KEY_PREFIX + "falcon-oauth2-*"}).text;
+		// The lock's key ends in ":lock"; the entry's does not.
+		std::size_t start = 0;
+		while (start < keys.size())
+		{
+			const std::size_t end = std::min(keys.find(' ', start), keys.size());
+			const std::string key = keys.substr(start, end - start);
+			if (!Poco::endsWith(key, std::string(":lock"))) return key;
+			start = end + 1;
+		}
+		return {};
+	}
+
+protected:
+	void useStore(ClientConfig& config) override
+	{
+		config.tokenCache.store = TokenCacheSettings::Store::Redis;
+		config.tokenCache.redisUrl = _redis->url();
+		config.tokenCache.redisPassword = REDIS_PASSWORD;
+		config.tokenCache.keyPrefix = KEY_PREFIX;
+	}
+
+	std::string contents() override { return _redis->dump(); }
+
+	std::string entryBytes() override
+	{
+		const std::string key = entryKey();
+		return key.empty() ? std::string() : _redis->command({"GET", key}).text;
+	}
+
+	void replaceEntry(const std::string& bytes) override
+	{
+		CPPUNIT_ASSERT(_redis->command({"SET", entryKey(), bytes, "KEEPTTL"}).is("OK"));
+	}
+
+	/// A call with `config` mints, within `within` of its start, and logs `why` and that it went
+	/// on without the store; neither the password nor the token is in the log.
+	ApiResult expectFallback(const ClientConfig& config, const std::string& why, std::chrono::milliseconds within)
+	{
+		RecordedLogger log("test.redis-store.fallback");
+		const auto start = Clock::now();
+		const ApiResult result = OAuth2Client(config, log.logger()).token();
+		const auto took = Clock::now() - start;
+		CPPUNIT_ASSERT_MESSAGE(log.text(), result.ok() && !result.fromSharedStore);
+		CPPUNIT_ASSERT_MESSAGE(std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(took).count()) + " ms", took < within);
+		CPPUNIT_ASSERT_MESSAGE(log.text(), log.says(why));
+		CPPUNIT_ASSERT_MESSAGE(log.text(), log.says("goes on without it"));
+		for (const std::string& secret : {tokenOf(result), REDIS_PASSWORD, TEST_CLIENT_SECRET}) CPPUNIT_ASSERT_MESSAGE(log.text(), !log.says(secret));
+		return result;
+	}
+
+public:
+	void setUp() override { _redis = std::make_unique<RedisServer>(RedisServer::Options{REDIS_PASSWORD, false}); }
+	void tearDown() override { _redis.reset(); }
+
+	/// Key names hold the prefix and digests only; the entry expires with its token.
+	void testKeysHoldNothingInClear()
+	{
+		ScriptedServer server(falconLike(), &loopbackCertificate());
+		const std::string token = tokenOf(OAuth2Client(sharedConfig(server)).token());
+		const std::string key = entryKey();
+		CPPUNIT_ASSERT(Poco::startsWith(key, KEY_PREFIX + "falcon-oauth2-"));
+		const long long ttl = _redis->command({"PTTL", key}).integer;
+		CPPUNIT_ASSERT_MESSAGE(std::to_string(ttl), ttl > 1700 * 1000 && ttl <= 1800 * 1000);
+		CPPUNIT_ASSERT_EQUAL(0LL, _redis->command({"EXISTS", key + ":lock"}).integer); // released
+		const std::string all = _redis->dump();
+		CPPUNIT_ASSERT(all.find(token) == std::string::npos && all.find(TEST_CLIENT_ID) == std::string::npos);
+	}
+
+	void testUnixSocket()
+	{
+		RedisServer local(RedisServer::Options{"", true});
+		ScriptedServer server(falconLike(), &loopbackCertificate());
+		ClientConfig config = sharedConfig(server);
+		config.tokenCache.redisUrl = local.url();
+		config.tokenCache.redisPassword.clear();
+		const std::string token = tokenOf(OAuth2Client(config).token());
+		const ApiResult shared = OAuth2Client(config).token();
+		CPPUNIT_ASSERT(shared.fromSharedStore);
+		CPPUNIT_ASSERT_EQUAL(token, tokenOf(shared));
+		CPPUNIT_ASSERT_EQUAL(std::size_t(1), server.requests().size());
+	}
+
+	void testServerDownAtStart()
+	{
+		ScriptedServer server(falconLike(), &loopbackCertificate());
+		ClientConfig config = sharedConfig(server);
+		_redis->kill();
+		expectFallback(config, "Redis store " + _redis->url(), std::chrono::seconds(5));
+	}
+
+	void testWrongPassword()
+	{
+		ScriptedServer server(falconLike(), &loopbackCertificate());
+		ClientConfig config = sharedConfig(server);
+		config.tokenCache.redisPassword = "not-the-password";
+		expectFallback(config, "refused AUTH", std::chrono::seconds(5));
+		config.tokenCache.redisPassword.clear();
+		expectFallback(config, "NOAUTH", std::chrono::seconds(5));
+	}
+
+	/// A process that took the lock and died: the others wait out the lock's life, then mint
+	/// themselves, and share that token.
+	void testCrashedLockHolderBlocksOnlyForTheLockTtl()
+	{
+		ScriptedServer server(falconLike(), &loopbackCertificate());
+		ClientConfig config = sharedConfig(server);
+		config.tokenCache.lockTtl = std::chrono::milliseconds(600);
+		const EntrySeal seal(config.effectiveBaseUrl(), config.clientId, config.memberCid, config.clientSecret);
+		CPPUNIT_ASSERT(_redis->command({"SET", KEY_PREFIX + seal.name() + ":lock", "a-crashed-holder", "NX", "PX", "600"}).is("OK"));
+		const auto start = Clock::now();
+		std::vector<std::string> tokens(4);
+		std::vector<std::thread> processes;
+		for (auto& token : tokens) processes.emplace_back([&] { token = tokenOf(OAuth2Client(config).token()); });
+		for (auto& process : processes) process.join();
+		const auto took = Clock::now() - start;
+		CPPUNIT_ASSERT(took >= std::chrono::milliseconds(500));
+		CPPUNIT_ASSERT(took < std::chrono::seconds(5));
+		CPPUNIT_ASSERT_EQUAL(std::size_t(1), server.requests().size());
+		for (const auto& token : tokens) CPPUNIT_ASSERT_EQUAL(tokens.front(), token);
+	}
+
+	void testSlowServerWithinTimeout()
+	{
+		ScriptedServer server(falconLike(), &loopbackCertificate());
+		ClientConfig config = sharedConfig(server);
+		config.tokenCache.storeTimeout = std::chrono::milliseconds(2000);
+		const std::string token = tokenOf(OAuth2Client(config).token());
+		std::thread sleeper([this] { _redis->command({"DEBUG", "SLEEP", "0.3"}); });
+		std::this_thread::sleep_for(std::chrono::milliseconds(50));
+		const ApiResult shared = OAuth2Client(config).token();
+		sleeper.join();
+		CPPUNIT_ASSERT(shared.fromSharedStore);
+		CPPUNIT_ASSERT_EQUAL(token, tokenOf(shared));
+	}
+
+	/// A server that stalls past the store's timeout costs the call that timeout once, not its
+	/// deadline: the call goes on without the store.
+	void testSlowServerBeyondTimeout()
+	{
+		ScriptedServer server(falconLike(), &loopbackCertificate());
+		ClientConfig config = sharedConfig(server);
+		config.tokenCache.storeTimeout = std::chrono::milliseconds(200);
+		config.callTimeout = std::chrono::seconds(10);
+		std::thread sleeper([this] { _redis->command({"DEBUG", "SLEEP", "1.5"}); });
+		std::this_thread::sleep_for(std::chrono::milliseconds(50));
+		expectFallback(config, "did not answer within 200 ms", std::chrono::milliseconds(1200));
+		sleeper.join();
+	}
+
+	/// A session keeps its connection; the server restarts (empty) under it: the next call
+	/// reconnects and carries on, with no warning and no failed call.
+	void testRestartMidRun()
+	{
+		ScriptedServer server(falconLike(), &loopbackCertificate());
+		ClientConfig config = sharedConfig(server);
+		RecordedLogger log("test.redis-store.restart");
+		OAuth2Client client(config, log.logger());
+		CPPUNIT_ASSERT(client.token().ok());
+		_redis->kill();
+		_redis->start();
+		CPPUNIT_ASSERT(client.token(TokenOptions::forced()).ok());
+		CPPUNIT_ASSERT_MESSAGE(log.text(), !log.says("goes on without it"));
+		const ApiResult shared = OAuth2Client(config).token();
+		CPPUNIT_ASSERT(shared.fromSharedStore);
+		CPPUNIT_ASSERT_EQUAL(std::size_t(2), server.requests().size());
+	}
+
+	/// Something that is not Redis (or a Redis gone wrong) at the store's address: replies that
+	/// announce huge values, never end a line, come as arrays or trickle end in the fallback
+	/// within the store's timeout.
+	void testHostileRepliesAreBounded()
+	{
+		const std::vector<std::pair<std::string, std::string>> cases{{"$2000000000\r\n", "announced a value of 2000000000 bytes"},
+			{std::string(8192, 'x'), "longer than any reply line"}, {"*3\r\n", "with an array"}, {"?\r\n", "not RESP"},
+			{"+OK", "did not answer within 300 ms"}};
+		for (const auto& hostile : cases)
+		{
+			ImpostorServer impostor(hostile.first);
+			ScriptedServer server(falconLike(), &loopbackCertificate());
+			ClientConfig config = sharedConfig(server);
+			config.tokenCache.redisUrl = "redis://127.0.0.1:" + std::to_string(impostor.port()) + "/0";
+			config.tokenCache.redisPassword.clear();
+			config.tokenCache.storeTimeout = std::chrono::milliseconds(300);
+			expectFallback(config, hostile.second, std::chrono::seconds(3));
+		}
+	}
+};
+
+FALCON_REGISTER_SUITE(RedisStoreTest);

@@ -1,0 +1,107 @@
+#include "RedisServer.h"
+
+#include "TestDirectory.h"
+
+#include <Poco/Exception.h>
+#include <Poco/File.h>
+#include <Poco/FileStream.h>
+#include <Poco/Net/ServerSocket.h>
+
+#include <atomic>
+#include <chrono>
+#include <thread>
+
+namespace Falcon {
+namespace Testing {
+
+namespace {
+
+Poco::UInt16 freeLoopbackPort()
+{
+	Poco::Net::ServerSocket probe(Poco::Net::SocketAddress("127.0.0.1", 0));
+	return probe.address().port();
+}
+
+} // namespace
+
+RedisServer::RedisServer(Options options):
+	_options(std::move(options))
+{
+	static std::atomic<int> servers{0};
+	_directory = testDirectory() + "/redis-" + std::to_string(++servers);
+	Poco::File(_directory).createDirectories();
+	_port = _options.unixSocket ? 0 : freeLoopbackPort();
+	start();
+}
+
+RedisServer::~RedisServer()
+{
+	_admin.reset();
+	kill();
+}
+
+std::string RedisServer::url() const
+{
+	return _options.unixSocket ? "unix://" + _directory + "/redis.sock" : "redis://127.0.0.1:" + std::to_string(_port) + "/0";
+}
+
+void RedisServer::start()
+{
+	// The password goes into a private configuration file, not into argv.
+	const std::string configuration = _directory + "/redis.conf";
+	{
+		Poco::FileOutputStream out(configuration);
+		Poco::File(configuration).setExecutable(false);
+		out << "bind 127.0.0.1\nport " << _port << "\nsave \"\"\nappendonly no\ndir " << _directory << "\nlogfile " << _directory << "/redis.log\nenable-debug-command local\n";
+		if (_options.unixSocket) out << "unixsocket " << _directory << "/redis.sock\nunixsocketperm 700\n";
+		if (!_options.password.empty()) out << "requirepass " << _options.password << "\n";
+	}
+	_process = std::make_unique<Poco::ProcessHandle>(Poco::Process::launch("redis-server", {configuration}));
+	_admin = std::make_unique<OAuth2::RedisConnection>(OAuth2::RedisAddress::parse(url(), "test"), _options.password, std::chrono::seconds(5), 16 * 1024 * 1024);
+	for (int attempt = 0; attempt < 200; ++attempt)
+	{
+		try
+		{
+			if (command({"PING"}).is("PONG")) return;
+		}
+		catch (const Poco::Exception&)
+		{
+		}
+		std::this_thread::sleep_for(std::chrono::milliseconds(25));
+	}
+	kill();
+	throw Poco::RuntimeException("redis-server did not start within 5 s at " + url());
+}
+
+void RedisServer::kill()
+{
+	if (!_process) return;
+	Poco::Process::kill(*_process);
+	_process->wait();
+	_process.reset();
+}
+
+OAuth2::RedisReply RedisServer::command(const std::vector<std::string>& arguments)
+{
+	return _admin->exchange({arguments}, OAuth2::Clock::now() + std::chrono::seconds(5)).front();
+}
+
+std::string RedisServer::dump()
+{
+	// KEYS answers with an array, which the store's reader refuses: a script joins them instead.
+	std::string all;
+	const auto keys = command({"EVAL", "return table.concat(redis.call('KEYS', '*'), '\\n')", "0"});
+	all += keys.text + "\n";
+	std::size_t start = 0;
+	while (start < keys.text.size())
+	{
+		const std::size_t end = std::min(keys.text.find('\n', start), keys.text.size());
+		const std::string key = keys.text.substr(start, end - start);
+		const auto value = command({"GET", key});
+		all += value.text + "\n";
+		start = end + 1;
+	}
+	return all;
+}
+
+}} // namespace Falcon::Testing
