@@ -32,12 +32,23 @@ Plugin::ActionResult AccessTokenAction::call(OAuth2::OAuth2Client& session, cons
 	return resultOf(session.token(options));
 }
 
+namespace {
+
+/// What the output's `source` says.
+const char* sourceOf(const OAuth2::ApiResult& result)
+{
+	if (result.refused) return "none";
+	if (result.fromSharedStore) return "shared_store";
+	return result.fromCache ? "memory" : "api";
+}
+
+} // namespace
+
 Plugin::ActionResult AccessTokenAction::resultOf(const OAuth2::ApiResult& result) const
 {
 	Poco::JSON::Object::Ptr output = result.toJSON();
 	output->set("cached", result.fromCache);
-	output->set("source", std::string(result.fromSharedStore ? "shared_store" : result.fromCache ? "memory"
-																								 : "api"));
+	output->set("source", std::string(sourceOf(result)));
 	return Plugin::ActionResult(output, result.refused);
 }
 

@@ -1,4 +1,5 @@
 #include "HostTestKit.h"
+#include "RedisServer.h"
 #include "SuiteDriver.h"
 
 #include <Poco/DirectoryIterator.h>
@@ -17,6 +18,7 @@ namespace {
 
 const std::string CLIENT = "tokencacheclient0123456789abcdef";
 const std::string SECRET = "token-cache/Secret+value=3";
+const std::string REDIS_PASSWORD = "host-redis/Pass+word=9";
 
 std::string accessTokenOf(const Finished& run)
 {
@@ -35,6 +37,10 @@ class HostTokenCacheTest: public HostFixture
 	CPPUNIT_TEST(testMemoryStoreMintsPerProcess);
 	CPPUNIT_TEST(testRevokedTokenIsNotServed);
 	CPPUNIT_TEST(testConfigShowsTheDefault);
+	CPPUNIT_TEST(testFullDiskFallsBackToMemory);
+	CPPUNIT_TEST(testConcurrentProcessesMintOnceThroughRedis);
+	CPPUNIT_TEST(testRedisPasswordStaysSecret);
+	CPPUNIT_TEST(testRedisDownFallsBackToMemory);
 	CPPUNIT_TEST_SUITE_END();
 
 	/// The client's home is us-2 and the processes are pointed at us-1: each mint follows a 308.
@@ -61,6 +67,15 @@ class HostTokenCacheTest: public HostFixture
 			tokens.push_back(accessTokenOf(run));
 		}
 		return tokens;
+	}
+
+	/// The suite's connection with the token cache in `redis`, its password from the environment.
+	Poco::Process::Env redisEnvironment(const RedisServer& redis) const
+	{
+		Poco::Process::Env env = environment();
+		env["FALCON_TOKEN_CACHE"] = redis.url();
+		env["FALCON_TOKEN_CACHE_PASSWORD"] = REDIS_PASSWORD;
+		return env;
 	}
 
 	std::string storeContents() const
@@ -136,6 +151,84 @@ public:
 		const Finished bad = host({"--token-cache", "disk", "run", "token", "--input", "{}"}, environment());
 		CPPUNIT_ASSERT_EQUAL_MESSAGE(bad.label(), 2, bad.status);
 		CPPUNIT_ASSERT_MESSAGE(bad.err, bad.err.find("connection.token_cache") != std::string::npos);
+	}
+
+	/// A disk that takes no more bytes (a file size limit of 0 says the same to write(2)): the
+	/// run succeeds without the store and says why, once.
+	void testFullDiskFallsBackToMemory()
+	{
+		const Finished run = runProgram("/bin/bash", {"-c", "trap '' XFSZ; ulimit -f 0; exec \"$@\"", "bash", FALCON_HOST_BINARY, "run", "token", "--input", "{}", "--output", "compact"}, environment());
+		CPPUNIT_ASSERT_EQUAL_MESSAGE(run.label(), 0, run.status);
+		CPPUNIT_ASSERT_MESSAGE(run.err, run.err.find("File too large") != std::string::npos);
+		CPPUNIT_ASSERT_MESSAGE(run.err, run.err.find("goes on without it") != std::string::npos);
+		CPPUNIT_ASSERT(run.err.find(accessTokenOf(run)) == std::string::npos);
+		CPPUNIT_ASSERT(storeContents().empty());
+	}
+
+	/// The same through Redis: 50 processes, one token request; a second wave sends nothing; a
+	/// forced mint replaces the entry for the next process.
+	void testConcurrentProcessesMintOnceThroughRedis()
+	{
+		RedisServer redis(RedisServer::Options{REDIS_PASSWORD, false});
+		const auto first = wave(50, redisEnvironment(redis));
+		CPPUNIT_ASSERT_EQUAL(std::size_t(1), std::set<std::string>(first.begin(), first.end()).size());
+		CPPUNIT_ASSERT_EQUAL(1ul, _emulator->log().counters().tokensIssued);
+		const auto requestsBefore = _emulator->log().entries().size();
+		const auto second = wave(50, redisEnvironment(redis));
+		CPPUNIT_ASSERT(second.front() == first.front());
+		CPPUNIT_ASSERT_EQUAL(requestsBefore, _emulator->log().entries().size());
+		const Finished forced = host({"run", "token", "--input", "{\"force\": true}", "--output", "compact"}, redisEnvironment(redis));
+		CPPUNIT_ASSERT_EQUAL_MESSAGE(forced.label(), 0, forced.status);
+		CPPUNIT_ASSERT_EQUAL(accessTokenOf(forced), wave(1, redisEnvironment(redis)).front());
+		const std::string stored = redis.dump();
+		for (const std::string& secret : {first.front(), accessTokenOf(forced), SECRET, CLIENT}) CPPUNIT_ASSERT(stored.find(secret) == std::string::npos);
+	}
+
+	/// The password comes from the environment or a private file, never from argv, and `config`
+	/// shows it masked.
+	void testRedisPasswordStaysSecret()
+	{
+		RedisServer redis(RedisServer::Options{REDIS_PASSWORD, false});
+		const std::string inUrl = "redis://:" + REDIS_PASSWORD + "@127.0.0.1:6379/0";
+		const Finished refused = host({"--token-cache", inUrl, "run", "token", "--input", "{}"}, environment());
+		CPPUNIT_ASSERT_EQUAL_MESSAGE(refused.label(), 2, refused.status);
+		CPPUNIT_ASSERT_MESSAGE(refused.label(), refused.out.find("token_cache: a password in the URL is refused") != std::string::npos);
+		CPPUNIT_ASSERT(refused.err.find(REDIS_PASSWORD) == std::string::npos && refused.out.find(REDIS_PASSWORD) == std::string::npos);
+
+		const Finished shown = host({"config"}, redisEnvironment(redis));
+		const auto password = shown.json()->getObject("token_cache_password");
+		CPPUNIT_ASSERT_EQUAL(std::string("***"), password->getValue<std::string>("value"));
+		CPPUNIT_ASSERT_EQUAL(std::string("environment"), password->getValue<std::string>("from"));
+		CPPUNIT_ASSERT(shown.out.find(REDIS_PASSWORD) == std::string::npos);
+
+		// The object form in a JSON config file: the file must be private; `config` masks the member.
+		const std::string object = "{\"falcon\": {\"token_cache\": {\"store\": \"redis\", \"url\": \"" + redis.url() + "\", \"password\": \"" + REDIS_PASSWORD + "\"}}}";
+		const std::string open = writeTestFile("redis-open.json", object, 0644);
+		const Finished openFile = host({"--config", open, "config"}, environment());
+		CPPUNIT_ASSERT_EQUAL_MESSAGE(openFile.label(), 2, openFile.status);
+		CPPUNIT_ASSERT_MESSAGE(openFile.err, openFile.err.find("readable by group or others") != std::string::npos);
+		const std::string closed = writeTestFile("redis-private.json", object, 0600);
+		const Finished described = host({"--config", closed, "config"}, environment());
+		CPPUNIT_ASSERT_EQUAL(std::string("***"), described.json()->getObject("token_cache")->getObject("value")->getValue<std::string>("password"));
+		CPPUNIT_ASSERT(described.out.find(REDIS_PASSWORD) == std::string::npos);
+		const Finished run = host({"--config", closed, "run", "token", "--input", "{}", "--output", "compact"}, environment());
+		CPPUNIT_ASSERT_EQUAL_MESSAGE(run.label(), 0, run.status);
+		CPPUNIT_ASSERT(run.err.empty());
+		CPPUNIT_ASSERT_EQUAL(std::string("shared_store"), host({"--config", closed, "run", "token", "--input", "{}"}, environment()).json()->getValue<std::string>("source"));
+	}
+
+	/// Nothing listens at the store's address: every run succeeds on its own, warns once with
+	/// the address and never the password, and does not wait for the store.
+	void testRedisDownFallsBackToMemory()
+	{
+		Poco::Process::Env env = environment();
+		env["FALCON_TOKEN_CACHE"] = "redis://127.0.0.1:1/0";
+		env["FALCON_TOKEN_CACHE_PASSWORD"] = REDIS_PASSWORD;
+		const Finished run = host({"run", "token", "--input", "{}", "--output", "compact"}, env);
+		CPPUNIT_ASSERT_EQUAL_MESSAGE(run.label(), 0, run.status);
+		CPPUNIT_ASSERT_MESSAGE(run.err, run.err.find("Redis store redis://127.0.0.1:1/0") != std::string::npos);
+		CPPUNIT_ASSERT_EQUAL(std::size_t(1), static_cast<std::size_t>(std::count(run.err.begin(), run.err.end(), '\n')));
+		CPPUNIT_ASSERT(run.err.find(REDIS_PASSWORD) == std::string::npos && run.err.find(accessTokenOf(run)) == std::string::npos);
 	}
 };
 

@@ -1,5 +1,6 @@
 #include "PluginTestKit.h"
 #include "SuiteDriver.h"
+#include "TestDirectory.h"
 
 #include <Poco/Pipe.h>
 #include <Poco/PipeStream.h>
@@ -8,7 +9,10 @@
 #include <cppunit/extensions/HelperMacros.h>
 
 #include <map>
+#include <set>
 #include <sstream>
+#include <thread>
+#include <vector>
 
 using namespace Falcon::Testing;
 
@@ -18,6 +22,7 @@ class CAbiTest: public CppUnit::TestFixture
 {
 	CPPUNIT_TEST_SUITE(CAbiTest);
 	CPPUNIT_TEST(testCHostDrivesTheModule);
+	CPPUNIT_TEST(testThreadsInProcessesMintOnce);
 	CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -65,6 +70,43 @@ public:
 		CPPUNIT_ASSERT_EQUAL(std::string("input: not valid JSON"), results["malformed-input"]->getObject("error")->getValue<std::string>("message"));
 		CPPUNIT_ASSERT_EQUAL(std::string("connection: not valid JSON"), results["malformed-connection"]->getObject("error")->getValue<std::string>("message"));
 		CPPUNIT_ASSERT_EQUAL(418, results["null-action"]->getValue<int>("status_code"));
+	}
+
+	/// 6 C processes of 8 threads each, sharing a file token store: one token request in all,
+	/// one token for every thread.
+	void testThreadsInProcessesMintOnce()
+	{
+		auto emulator = startEmulator();
+		Poco::JSON::Object::Ptr settings = connectionFor(*emulator);
+		settings->set("token_cache", "file:" + testDirectory() + "/c-abi-store");
+		std::ostringstream connection;
+		settings->stringify(connection);
+		std::vector<std::thread> processes;
+		std::vector<std::vector<std::string>> lines(6);
+		for (std::size_t p = 0; p < lines.size(); ++p)
+		{
+			processes.emplace_back([&, p] {
+				Poco::Pipe outPipe;
+				Poco::ProcessHandle handle = Poco::Process::launch(FALCON_C_HOST, {FALCON_PLUGIN_MODULE, connection.str(), "8"}, nullptr, &outPipe, nullptr);
+				Poco::PipeInputStream in(outPipe);
+				for (std::string line; std::getline(in, line);) lines[p].push_back(line);
+				handle.wait();
+			});
+		}
+		for (auto& process : processes) process.join();
+		std::set<std::string> tokens;
+		for (const auto& process : lines)
+		{
+			CPPUNIT_ASSERT_EQUAL(std::size_t(8), process.size());
+			for (const auto& line : process)
+			{
+				const auto result = jsonObject(line.substr(line.find('\t') + 1));
+				CPPUNIT_ASSERT_EQUAL_MESSAGE(line, 201, result->getValue<int>("status_code"));
+				tokens.insert(result->getObject("body")->getValue<std::string>("access_token"));
+			}
+		}
+		CPPUNIT_ASSERT_EQUAL(std::size_t(1), tokens.size());
+		CPPUNIT_ASSERT_EQUAL(1ul, emulator->log().counters().tokenRequests);
 	}
 };
 

@@ -1,5 +1,7 @@
 #include "ChildProcess.h"
 
+#include "ScanRecord.h"
+
 #include <Poco/FileStream.h>
 #include <Poco/JSON/Parser.h>
 #include <Poco/Path.h>
@@ -36,14 +38,11 @@ namespace {
 /// `N-PROGRAM.revealed.stdout`.
 void recordOutput(const std::string& command, const std::vector<std::string>& arguments, const Finished& finished)
 {
-	const char* directory = std::getenv("FALCON_TEST_RECORD_DIR");
-	if (!directory) return;
-	static std::atomic<unsigned> counter{0};
 	const auto has = [&](const std::string& word) { return std::find(arguments.begin(), arguments.end(), word) != arguments.end(); };
 	const bool revealed = (has("run") && !has("workflow")) || has("--reveal-outputs");
-	const std::string stem = std::string(directory) + "/" + std::to_string(::getpid()) + "-" + std::to_string(++counter) + "-" + Poco::Path(command).getFileName();
-	Poco::FileOutputStream(stem + (revealed ? ".revealed.stdout" : ".stdout")) << finished.out;
-	Poco::FileOutputStream(stem + ".stderr") << finished.err;
+	const std::string program = Poco::Path(command).getFileName();
+	recordForScan(program + (revealed ? ".revealed.stdout" : ".stdout"), finished.out);
+	recordForScan(program + ".stderr", finished.err);
 }
 
 } // namespace

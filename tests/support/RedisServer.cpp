@@ -1,5 +1,6 @@
 #include "RedisServer.h"
 
+#include "ScanRecord.h"
 #include "TestDirectory.h"
 
 #include <Poco/Exception.h>
@@ -36,6 +37,14 @@ RedisServer::RedisServer(Options options):
 
 RedisServer::~RedisServer()
 {
+	try
+	{
+		if (_process) recordForScan("redis.dump", dump());
+	}
+	catch (const Poco::Exception&)
+	{
+		// A server the test left stalled or refusing: nothing to scan.
+	}
 	_admin.reset();
 	kill();
 }

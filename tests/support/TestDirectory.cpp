@@ -1,8 +1,11 @@
 #include "TestDirectory.h"
 
 #include "CertificateAuthority.h"
+#include "ScanRecord.h"
 
 #include <sys/stat.h>
+
+#include <cstdlib>
 
 #include <Poco/File.h>
 #include <Poco/FileStream.h>
@@ -29,6 +32,9 @@ const std::string& testDirectory()
 		const std::string path = Poco::TemporaryFile::tempName();
 		Poco::File(path).createDirectories();
 		Poco::TemporaryFile::registerForDeletion(path);
+		// Before the directory goes (handlers run in reverse order), the scan for secrets gets
+		// every token store entry the tests left in it.
+		std::atexit([] { recordStoreEntries(testDirectory()); });
 		return path;
 	}();
 	return directory;

@@ -30,6 +30,12 @@ RedisAddress RedisAddress::parse(const std::string& url, const std::string& fiel
 	if (Poco::icompare(url.substr(0, 9), "rediss://") == 0)
 		throw InvalidInputException(field + ": rediss:// (Redis over TLS) is not supported by Poco's Redis client; reach Redis over a private "
 											"network or a Unix socket (see the README's Redis deployment notes)");
+	// Before parsing: a password holding '/' or '#' would not even parse as one.
+	const auto authority = url.find("://");
+	const auto at = url.rfind('@');
+	if (authority != std::string::npos && at != std::string::npos && at > authority && url.find(':', authority + 3) < at)
+		throw InvalidInputException(field + ": a password in the URL is refused (URLs end up in process lists and logs); give it as "
+											"token_cache_password, FALCON_TOKEN_CACHE_PASSWORD or the token cache's \"password\"");
 	Poco::URI uri;
 	try
 	{
@@ -41,9 +47,6 @@ RedisAddress RedisAddress::parse(const std::string& url, const std::string& fiel
 	}
 	const std::string scheme = Poco::toLower(uri.getScheme());
 	const std::string userInfo = uri.getUserInfo();
-	if (userInfo.find(':') != std::string::npos)
-		throw InvalidInputException(field + ": a password in the URL is refused (URLs end up in process lists and logs); give it as "
-											"token_cache_password, FALCON_TOKEN_CACHE_PASSWORD or the token cache's \"password\"");
 	if (!uri.getFragment().empty()) throw InvalidInputException(field + ": a fragment (#...) means nothing here");
 
 	RedisAddress address;

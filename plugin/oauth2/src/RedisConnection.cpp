@@ -44,9 +44,18 @@ public:
 		RedisReply reply;
 		switch (line.front())
 		{
-		case '+': reply.kind = RedisReply::Kind::Status; reply.text = rest; return reply;
-		case '-': reply.kind = RedisReply::Kind::Error; reply.text = rest; return reply;
-		case ':': reply.kind = RedisReply::Kind::Integer; reply.integer = number(rest); return reply;
+		case '+':
+			reply.kind = RedisReply::Kind::Status;
+			reply.text = rest;
+			return reply;
+		case '-':
+			reply.kind = RedisReply::Kind::Error;
+			reply.text = rest;
+			return reply;
+		case ':':
+			reply.kind = RedisReply::Kind::Integer;
+			reply.integer = number(rest);
+			return reply;
 		case '$': return bulk(number(rest));
 		case '*':
 			if (number(rest) == -1) return reply;
