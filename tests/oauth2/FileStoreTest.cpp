@@ -9,6 +9,7 @@
 #include <Poco/FileStream.h>
 #include <Poco/StreamCopier.h>
 
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -31,6 +32,7 @@ std::string contentsOf(const std::string& path)
 class FileStoreTest: public SharedStoreContract
 {
 	CPPUNIT_TEST_SUB_SUITE(FileStoreTest, SharedStoreContract);
+	CPPUNIT_TEST(testEntryExpiresWithItsFile);
 	CPPUNIT_TEST(testUnsafeStoreFallsBackToMemory);
 	CPPUNIT_TEST(testSymlinksAreRefused);
 	CPPUNIT_TEST(testUnusableDirectoryFallsBackToMemory);
@@ -99,6 +101,22 @@ public:
 	{
 		_directory = testDirectory() + "/shared-tokens";
 		if (Poco::File(_directory).exists()) Poco::File(_directory).remove(true);
+	}
+
+	/// The entry file's modification time is the token's expiry; past it, the entry is none.
+	void testEntryExpiresWithItsFile()
+	{
+		ScriptedServer server(falconLike(), &loopbackCertificate());
+		const std::string token = tokenOf(OAuth2Client(sharedConfig(server)).token());
+		struct stat info = {};
+		CPPUNIT_ASSERT_EQUAL(0, ::stat(entryFile().c_str(), &info));
+		const auto lifetime = info.st_mtim.tv_sec - std::time(nullptr);
+		CPPUNIT_ASSERT_MESSAGE(std::to_string(lifetime), lifetime > 1700 && lifetime <= 1800);
+		const struct timespec past[2] = {{0, UTIME_OMIT}, {std::time(nullptr) - 1, 0}};
+		CPPUNIT_ASSERT_EQUAL(0, ::utimensat(AT_FDCWD, entryFile().c_str(), past, 0));
+		const ApiResult next = OAuth2Client(sharedConfig(server)).token();
+		CPPUNIT_ASSERT(!next.fromSharedStore && tokenOf(next) != token);
+		CPPUNIT_ASSERT_EQUAL(std::size_t(2), server.requests().size());
 	}
 
 	void testUnsafeStoreFallsBackToMemory()

@@ -127,10 +127,12 @@ std::optional<std::string> FileTokenStore::read(const std::string& name, Deadlin
 	if (::fstat(file.get(), &info) != 0) fail("cannot look at the entry " + path, errno);
 	if (!S_ISREG(info.st_mode)) throw Poco::IOException("the entry " + path + " is not a regular file");
 	checkPrivate(info, "the entry " + path);
+	// The entry's modification time is when it expires (see write): past it, there is none.
+	if (info.st_mtim.tv_sec < std::chrono::system_clock::to_time_t(std::chrono::system_clock::now())) return std::nullopt;
 	return readAll(file.get(), "the entry " + path);
 }
 
-void FileTokenStore::write(const std::string& name, const std::string& bytes, SharedEntry::WallClock::time_point, Deadline)
+void FileTokenStore::write(const std::string& name, const std::string& bytes, SharedEntry::WallClock::time_point expiresAt, Deadline)
 {
 	checkDirectory();
 	std::random_device random;
@@ -150,6 +152,15 @@ void FileTokenStore::write(const std::string& name, const std::string& bytes, Sh
 				fail("cannot write " + temporary, error);
 			}
 			written += static_cast<std::size_t>(put);
+		}
+		// The file's modification time says when the entry expires: expired entries can be told
+		// (and swept) without the key.
+		const struct timespec times[2] = {{0, UTIME_OMIT}, {SharedEntry::WallClock::to_time_t(expiresAt), 0}};
+		if (::futimens(file.get(), times) != 0)
+		{
+			const int error = errno;
+			::unlink(temporary.c_str());
+			fail("cannot date " + temporary, error);
 		}
 	}
 	if (::rename(temporary.c_str(), pathOf(name, ".entry").c_str()) != 0)

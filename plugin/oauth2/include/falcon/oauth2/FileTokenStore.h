@@ -9,7 +9,8 @@ namespace Falcon {
 namespace OAuth2 {
 
 /// The embedded store for one machine: one file per entry in a private directory, a lock file
-/// per entry held with flock(2). The directory must be the user's own and closed to group and
+/// per entry held with flock(2). An entry's modification time is its expiry: past it, it is not
+/// read (and the next write replaces it). The directory must be the user's own and closed to group and
 /// others (it is created 0700 when missing); entries are written 0600 to a temporary file and
 /// renamed, and nothing is opened through a symbolic link. Any failure throws
 /// Poco::IOException with a message that holds no secret.
