@@ -111,6 +111,14 @@ Call pluginCall(const std::string& name, const std::string& input)
 }
 
 /// The same form POSTed on a bare keep-alive Poco session: the raw wire.
+const std::string REDIS_PASSWORD = "bench-redis/Pass+word=5";
+
+Testing::RedisServer& redisServer()
+{
+	static Testing::RedisServer server(Testing::RedisServer::Options{REDIS_PASSWORD, false});
+	return server;
+}
+
 Call rawCall(const std::shared_ptr<RawWire>& wire, const std::string& path, const std::string& form, const std::string& authorization)
 {
 	return [=] { return !wire->post(path, form, authorization).empty(); };

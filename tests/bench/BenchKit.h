@@ -3,6 +3,8 @@
 // What the benchmarks share: the emulator they all talk to, the plugin, the raw-wire baseline,
 // side-by-side timing and the rows of the result table.
 
+#include "RedisServer.h"
+
 #include "falcon/plugin/PluginLoader.h"
 
 #include <Poco/JSON/Object.h>
@@ -30,6 +32,10 @@ extern const std::string SECRET;
 extern std::string emulatorUrl;
 extern std::string emulatorCa;
 extern Plugin::PluginLoader* plugin;
+
+/// The benchmarks' own redis-server (password-protected, as deployed), started on first use.
+Testing::RedisServer& redisServer();
+extern const std::string REDIS_PASSWORD;
 
 Poco::JSON::Object::Ptr connection();
 std::string connectionJson();

@@ -5,6 +5,7 @@
 #include "falcon/oauth2/BasicCredentials.h"
 #include "falcon/oauth2/EntrySeal.h"
 #include "falcon/oauth2/FileTokenStore.h"
+#include "falcon/oauth2/RedisTokenStore.h"
 #include "falcon/plugin/SchemaValidator.h"
 
 #include <Poco/TemporaryFile.h>
@@ -106,6 +107,39 @@ void SharedEntryRead(benchmark::State& state)
 	state.SetItemsProcessed(state.iterations());
 }
 
+// 9. The same from Redis over a kept connection (GET, then the seal opened), beside a PING on
+// a connection of its own: the loopback round trip that is its unit.
+void RedisSharedHit(benchmark::State& state)
+{
+	using namespace Falcon::OAuth2;
+	const RedisAddress address = RedisAddress::parse(redisServer().url(), "bench");
+	RedisTokenStore store(RedisTokenStore::Settings{address, REDIS_PASSWORD, "bench:", std::chrono::seconds(10), std::chrono::seconds(2)});
+	RedisConnection ping(address, REDIS_PASSWORD, std::chrono::seconds(2), 1024);
+	const EntrySeal seal(emulatorUrl, CLIENT, "", SECRET);
+	SharedEntry entry;
+	entry.accessToken = std::string(1200, 't');
+	entry.expiresAt = SharedEntry::WallClock::now() + std::chrono::minutes(30);
+	const auto deadline = [] { return Clock::now() + std::chrono::seconds(5); };
+	store.write(seal.name(), seal.seal(entry), entry.expiresAt, deadline());
+	const auto commandsProcessed = [] {
+		const std::string info = redisServer().command({"INFO", "stats"}).text;
+		const auto at = info.find("total_commands_processed:");
+		return at == std::string::npos ? 0.0 : std::stod(info.substr(at + 25));
+	};
+	const double before = commandsProcessed();
+	std::size_t hits = 0;
+	pairedLoop(
+		state, [&] { return ping.exchange({{"PING"}}, deadline()).front().is("PONG"); },
+		[&] {
+			++hits;
+			const auto bytes = store.read(seal.name(), deadline());
+			return bytes && seal.open(*bytes).has_value();
+		});
+	// What the server saw, less the baseline's PINGs and this INFO: the commands (each its own
+	// round trip here) one hit costs.
+	state.counters["commands_per_hit"] = (commandsProcessed() - before - static_cast<double>(hits) - 1) / static_cast<double>(std::max<std::size_t>(hits, 1));
+}
+
 } // namespace
 
 void registerCallBenchmarks()
@@ -117,6 +151,7 @@ void registerCallBenchmarks()
 	benchmark::RegisterBenchmark("cached_token", CachedToken)->Threads(1)->Threads(2)->Threads(4)->Threads(16)->UseRealTime();
 	benchmark::RegisterBenchmark("schema_validation", SchemaValidation);
 	benchmark::RegisterBenchmark("shared_entry_read", SharedEntryRead)->UseRealTime();
+	benchmark::RegisterBenchmark("redis_shared_hit", RedisSharedHit)->MinTime(1.0)->UseRealTime();
 }
 
 }} // namespace Falcon::Bench
