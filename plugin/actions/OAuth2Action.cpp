@@ -5,6 +5,7 @@
 #include "SchemaCatalog.h"
 #include "SessionRegistry.h"
 
+#include "falcon/oauth2/ProcessLocal.h"
 #include "falcon/plugin/EnumSpellings.h"
 
 #include <Poco/JSON/Parser.h>
@@ -66,7 +67,8 @@ Plugin::ActionResult OAuth2Action::invoke(const Poco::JSON::Object::Ptr& input, 
 		std::string key = operationId();
 		CallCache::appendKey(key, connection);
 		CallCache::appendKey(key, given);
-		static CallCache calls;
+		static OAuth2::ProcessLocal<CallCache> cache;
+		CallCache& calls = cache.get();
 		std::shared_ptr<OAuth2::OAuth2Client> session = calls.find(key);
 		if (!session)
 		{

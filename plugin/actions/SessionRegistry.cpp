@@ -2,6 +2,8 @@
 
 #include "CallCache.h"
 
+#include "falcon/oauth2/ProcessLocal.h"
+
 #include <Poco/DigestEngine.h>
 #include <Poco/SHA2Engine.h>
 
@@ -10,8 +12,9 @@ namespace Actions {
 
 SessionRegistry& SessionRegistry::instance()
 {
-	static SessionRegistry registry;
-	return registry;
+	// A child of fork() gets sessions of its own: the inherited ones hold the parent's connections.
+	static OAuth2::ProcessLocal<SessionRegistry> registry;
+	return registry.get();
 }
 
 std::string SessionRegistry::fingerprintOf(const OAuth2::ClientConfig& config, const Poco::JSON::Object::Ptr& settings)

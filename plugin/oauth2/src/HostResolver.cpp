@@ -1,5 +1,7 @@
 #include "falcon/oauth2/HostResolver.h"
 
+#include "falcon/oauth2/ProcessLocal.h"
+
 #include <Poco/Net/IPAddress.h>
 #include <Poco/Net/NetException.h>
 
@@ -48,8 +50,9 @@ class Abandoned
 public:
 	static Abandoned& instance()
 	{
-		static Abandoned* abandoned = new Abandoned;
-		return *abandoned;
+		// Never destroyed (see above); one per process, as a fork could leave the lock held.
+		static auto* abandoned = new ProcessLocal<Abandoned>;
+		return abandoned->get();
 	}
 
 	void add(std::unique_ptr<Lookup> lookup)

@@ -1,5 +1,7 @@
 #include "falcon/oauth2/SocketDeadline.h"
 
+#include "falcon/oauth2/ProcessLocal.h"
+
 #include <sys/socket.h>
 
 #include <condition_variable>
@@ -32,8 +34,9 @@ class Watcher
 public:
 	static Watcher& instance()
 	{
-		static Watcher watcher;
-		return watcher;
+		// After fork() the child has no watcher thread: it starts one of its own.
+		static ProcessLocal<Watcher> watcher;
+		return watcher.get();
 	}
 
 	~Watcher()

@@ -1,6 +1,7 @@
 #include "falcon/oauth2/Transport.h"
 
 #include "falcon/oauth2/Connector.h"
+#include "falcon/oauth2/ProcessLocal.h"
 #include "falcon/oauth2/Redactor.h"
 #include "falcon/oauth2/SocketDeadline.h"
 
@@ -94,8 +95,15 @@ private:
 /// file that changes on disk gets a fresh context for sessions made after the change.
 Poco::Net::Context::Ptr sharedTlsContext(const std::string& caBundle, bool verify)
 {
-	static std::mutex mutex;
-	static std::map<std::string, Poco::Net::Context::Ptr> contexts;
+	struct Contexts
+	{
+		std::mutex mutex;
+		std::map<std::string, Poco::Net::Context::Ptr> byTrust;
+	};
+	static ProcessLocal<Contexts> shared;
+	Contexts& local = shared.get();
+	std::mutex& mutex = local.mutex;
+	auto& contexts = local.byTrust;
 	std::string key = std::string(verify ? "verify\n" : "no-verify\n") + caBundle;
 	struct stat status
 	{
