@@ -1,0 +1,61 @@
+"""Debug logging that never shows a secret: FalconPy's keys redacted, and every secret value seen
+(client secret, tokens, passwords) removed from any text, wherever it sits."""
+import logging
+import threading
+from typing import Any, Optional, Set, Union
+
+#: The keys FalconPy redacts.
+REDACTED_KEYS = {"access_token", "client_id", "client_secret", "member_cid", "token", "Authorization", "password"}
+
+
+class SafeLog:
+    """A logger (or none) and the secret values it must never print."""
+
+    def __init__(self, debug: Union[bool, logging.Logger, None]):
+        """``debug``: True for the ``falcon_oauth2`` logger, a Logger for that one, False for none."""
+        self.logger: Optional[logging.Logger] = None
+        if isinstance(debug, logging.Logger):
+            self.logger = debug
+        elif debug:
+            self.logger = logging.getLogger("falcon_oauth2")
+        self._secrets: Set[str] = set()
+        self._lock = threading.Lock()
+
+    def __bool__(self) -> bool:
+        """Whether anything is logged."""
+        return self.logger is not None
+
+    def secret(self, value: Any) -> None:
+        """Never print ``value``."""
+        if isinstance(value, str) and len(value) >= 4:
+            with self._lock:
+                self._secrets.add(value)
+
+    def clean(self, value: Any) -> Any:
+        """A copy of ``value`` with FalconPy's keys redacted and every secret cut out of text."""
+        if isinstance(value, dict):
+            return {key: "REDACTED" if key in REDACTED_KEYS else self.clean(item) for key, item in value.items()}
+        if isinstance(value, (list, tuple)):
+            return [self.clean(item) for item in value]
+        if isinstance(value, str):
+            with self._lock:
+                secrets = list(self._secrets)
+            for secret in secrets:
+                value = value.replace(secret, "REDACTED")
+            return value
+        return value
+
+    def debug(self, message: str, *values: Any) -> None:
+        """Log at DEBUG, the values cleaned."""
+        if self.logger:
+            self.logger.debug(message, *[self.clean(value) for value in values])
+
+    def warning(self, message: str, *values: Any) -> None:
+        """Log at WARNING, the values cleaned."""
+        if self.logger:
+            self.logger.warning(message, *[self.clean(value) for value in values])
+
+    def error(self, message: str, *values: Any) -> None:
+        """Log at ERROR, the values cleaned."""
+        if self.logger:
+            self.logger.error(message, *[self.clean(value) for value in values])

@@ -1,0 +1,110 @@
+"""The plugin module, found and called through its C interface (``falcon_plugin.h``).
+
+ctypes releases the GIL for the length of every call into the module, so threads that call it
+really run side by side; the module's own sessions are shared by all of them.
+"""
+import ctypes
+import json
+import os
+import sysconfig
+import threading
+from pathlib import Path
+from typing import Any, Dict, List, Optional, Tuple
+
+from . import _configured
+
+MODULE_FILE = "libfalcon-oauth2-plugin.so"
+#: The version of the C contract this package speaks.
+API_VERSION = 2
+
+
+class PluginNotFound(ImportError):
+    """No usable plugin module was found; the message names every place that was looked at."""
+
+
+def _debian_plugin_dirs() -> List[str]:
+    multiarch = sysconfig.get_config_var("MULTIARCH")
+    dirs = [f"/usr/lib/{multiarch}/falcon-plugins"] if multiarch else []
+    return dirs + ["/usr/lib/falcon-plugins", "/usr/local/lib/falcon-plugins"]
+
+
+def _checkout_module() -> Path:
+    # python/falcon_oauth2/_plugin.py in a checkout; the build directory beside python/.
+    return Path(__file__).resolve().parents[2] / "build" / "plugin" / "actions" / MODULE_FILE
+
+
+def candidates() -> List[Tuple[str, str]]:
+    """Every place the module may be, in the order they are tried, each with its reason.
+
+    ``FALCON_PLUGIN_PATH`` (the module, or its directory), when set, is the only place.
+    """
+    given = os.environ.get("FALCON_PLUGIN_PATH", "")
+    if given:
+        path = Path(given)
+        return [(str(path / MODULE_FILE) if path.is_dir() else given, "FALCON_PLUGIN_PATH")]
+    places: List[Tuple[str, str]] = []
+    if _configured.INSTALLED_PLUGIN_DIR:
+        places.append((os.path.join(_configured.INSTALLED_PLUGIN_DIR, MODULE_FILE), "the install prefix this package was built for"))
+    for directory in _debian_plugin_dirs():
+        places.append((os.path.join(directory, MODULE_FILE), "the installed plugin directory"))
+    if _configured.BUILD_TREE_MODULE:
+        places.append((_configured.BUILD_TREE_MODULE, "the build tree this package was built in"))
+    places.append((str(_checkout_module()), "the build tree of this checkout"))
+    return places
+
+
+class Plugin:
+    """One loaded module and its three C functions."""
+
+    def __init__(self, path: str):
+        """Load the module at ``path``; refuses a module that speaks another API version."""
+        self.path = path
+        library = ctypes.CDLL(path, mode=os.RTLD_LOCAL | os.RTLD_NOW)
+        try:
+            version = library.falcon_plugin_api_version
+            self._invoke = library.falcon_plugin_invoke
+            self._free = library.falcon_plugin_free
+        except AttributeError as missing:
+            raise PluginNotFound(f"{path} is not a Falcon plugin module (it lacks the C interface)") from missing
+        version.restype = ctypes.c_int
+        version.argtypes = []
+        if version() != API_VERSION:
+            raise PluginNotFound(f"{path} implements plugin API version {version()}; this package speaks version {API_VERSION}")
+        # A void pointer, not c_char_p: the string must go back to the module to be freed.
+        self._invoke.restype = ctypes.c_void_p
+        self._invoke.argtypes = [ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p]
+        self._free.restype = None
+        self._free.argtypes = [ctypes.c_void_p]
+
+    def invoke(self, action: str, action_input: Dict[str, Any], connection: Dict[str, Any]) -> Dict[str, Any]:
+        """Run ``action`` and return its output object (``status_code``, ``headers``, ``body``...)."""
+        raw = self._invoke(action.encode(), json.dumps(action_input).encode(), json.dumps(connection).encode())
+        if not raw:
+            raise MemoryError("the plugin module could not allocate its result")
+        try:
+            return json.loads(ctypes.string_at(raw).decode("utf-8"))
+        finally:
+            self._free(raw)
+
+
+_loaded: Optional[Plugin] = None
+_loading = threading.Lock()
+
+
+def plugin() -> Plugin:
+    """The module, loaded on first use from the first place that has one (see candidates)."""
+    global _loaded  # pylint: disable=global-statement
+    if _loaded:
+        return _loaded
+    with _loading:
+        if not _loaded:
+            looked = []
+            for path, why in candidates():
+                if os.path.isfile(path):
+                    _loaded = Plugin(path)
+                    break
+                looked.append(f"{path} ({why})")
+            else:
+                raise PluginNotFound("the Falcon OAuth2 plugin module was not found; looked at: " + "; ".join(looked)
+                                     + ". Install it, or set FALCON_PLUGIN_PATH to the module or its directory")
+    return _loaded

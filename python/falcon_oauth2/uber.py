@@ -1,0 +1,74 @@
+"""FalconPy's Uber class, for the two OAuth2 operations."""
+from traceback import extract_tb
+from typing import Any, Dict
+
+from ._errors import InvalidOperation, TokenNotSpecified
+from ._interface import FalconInterface, Returned
+from ._result import Result, ResultDict
+
+OPERATIONS = ("oauth2AccessToken", "oauth2RevokeToken")
+
+
+class APIHarnessV2(FalconInterface):
+    """The Uber class: ``command()`` takes an operation ID.
+
+    Only the OAuth2 operations live here; any other answers with FalconPy's "Invalid API
+    operation specified." result (418). ``data=`` is honoured for both (FalconPy ignores it).
+    """
+
+    def command(self, *args: Any, **kwargs: Any) -> Returned:
+        """Run an operation: ``command("oauth2AccessToken")``, ``command(action="oauth2RevokeToken",
+        data={"token": ...})``, ``command("oauth2RevokeToken", token_value=...)``.
+
+        Neither changes this object's own token, as in FalconPy.
+        """
+        operation = kwargs.get("action") or kwargs.get("api_operation") or (args[0] if args else None)
+        data: Dict[str, Any] = kwargs.get("data") or kwargs.get("body") or {}
+        if kwargs.get("override") or operation not in OPERATIONS:
+            return self._sdk_refusal(InvalidOperation().result)
+        if operation == "oauth2AccessToken":
+            self._log.secret(data.get("client_secret"))
+            # The call's own credentials, for the call only.
+            creds = data if isinstance(data.get("client_id"), str) and isinstance(data.get("client_secret"), str) else None
+            if not creds and not self.cred_format_valid:
+                return self._refused()
+            return self._call(operation, {"force": True, "data": data} if data else {"force": True}, creds)
+        if not self.cred_format_valid:
+            return self._refused()
+        token = data.get("token") or kwargs.get("token_value") or kwargs.get("token")
+        if not token:
+            return self._sdk_refusal(TokenNotSpecified().result)
+        self._log.secret(token)
+        revoke: Dict[str, Any] = {"token": token}
+        client_id = data.get("client_id") or kwargs.get("client_id")
+        if client_id:
+            revoke["client_id"] = client_id
+        return self._call(operation, revoke)
+
+    def _sdk_refusal(self, result: ResultDict) -> Returned:
+        self._log.error("%s", result["body"]["errors"][0]["message"])
+        return Result(result) if self.pythonic else result
+
+    def login(self) -> bool:
+        """Get a token and keep it; whether that worked."""
+        super().login()
+        return self.token_valid
+
+    def logout(self) -> bool:
+        """Revoke this object's token; whether that worked."""
+        returned = self._logout_handler()
+        full = returned.full_return if isinstance(returned, Result) else returned
+        return full["status_code"] == 200
+
+    def __enter__(self) -> "APIHarnessV2":
+        """Use as a context manager: the token is revoked on leaving."""
+        return self
+
+    def __exit__(self, exc_type: Any, exc_val: Any, exc_tb: Any) -> None:
+        """Log what went wrong inside, then revoke the token."""
+        if exc_type is not None and exc_tb is not None:
+            frame = extract_tb(exc_tb)[-1]
+            self._log.error("ERROR: [%s] %s", exc_type.__name__, str(exc_val))
+            self._log.error("LOCATION: %s, Line #%i in Function '%s'", frame.filename, frame.lineno, frame.name)
+        if self.token_value and self.refreshable:
+            self.logout()

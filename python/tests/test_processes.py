@@ -1,0 +1,97 @@
+"""Threads, fork, the shared token cache across processes, and finding the module."""
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import unittest
+
+from emulator import CLIENT_ID, CLIENT_SECRET, Emulator
+
+from falcon_oauth2 import OAuth2
+
+
+class ProcessesTest(unittest.TestCase):
+    emulator: Emulator
+
+    @classmethod
+    def setUpClass(cls):
+        cls.emulator = Emulator()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.emulator.stop()
+
+    def auth(self, **keywords) -> OAuth2:
+        given = {"client_id": CLIENT_ID, "client_secret": CLIENT_SECRET, "base_url": self.emulator.url, "ssl_verify": self.emulator.ca_file}
+        given.update(keywords)
+        return OAuth2(**given)
+
+    def test_32_threads_on_one_cold_object_make_one_request(self):
+        auth = self.auth(user_agent="threads-test/1.0")
+        before = self.emulator.stats()["token_requests"]
+        headers = []
+        barrier = threading.Barrier(32)
+
+        def work():
+            barrier.wait()
+            headers.append(auth.auth_headers["Authorization"])
+
+        threads = [threading.Thread(target=work) for _ in range(32)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        self.assertEqual(before + 1, self.emulator.stats()["token_requests"])
+        self.assertEqual(1, len(set(headers)))
+
+    def test_fork_after_a_call(self):
+        auth = self.auth(user_agent="fork-test/1.0")
+        self.assertEqual(201, auth.token()["status_code"])
+        child = os.fork()
+        if child == 0:
+            # The child's calls use connections of its own, never the parent's.
+            code = 0 if auth.token()["status_code"] == 201 and auth.revoke(auth.token_value)["status_code"] == 200 else 1
+            os._exit(code)  # pylint: disable=protected-access
+        self.assertEqual(201, auth.token()["status_code"])
+        _, status = os.waitpid(child, 0)
+        self.assertEqual(0, os.waitstatus_to_exitcode(status))
+        self.assertEqual(201, auth.token()["status_code"])
+        self.assertEqual(200, auth.revoke(auth.token_value)["status_code"])
+
+    def run_python(self, code: str, **environment) -> subprocess.CompletedProcess:
+        env = dict(os.environ, **environment)
+        return subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60, check=False)
+
+    def test_file_token_cache_across_processes(self):
+        with tempfile.TemporaryDirectory() as store:
+            os.chmod(store, 0o700)
+            code = ("from falcon_oauth2 import OAuth2; "
+                    f"a = OAuth2(client_id={CLIENT_ID!r}, client_secret={CLIENT_SECRET!r}, base_url={self.emulator.url!r}, "
+                    f"ssl_verify={self.emulator.ca_file!r}, token_cache='file:{store}'); print(a.login()['status_code'], a.token_value)")
+            before = self.emulator.stats()["token_requests"]
+            first, second = self.run_python(code), self.run_python(code)
+            self.assertEqual("", first.stderr + second.stderr)
+            self.assertEqual(first.stdout, second.stdout)
+            self.assertTrue(first.stdout.startswith("201 "))
+            self.assertEqual(before + 1, self.emulator.stats()["token_requests"])
+            # The environment says the same for code that does not pass the keyword.
+            env_code = code.replace(f", token_cache='file:{store}'", "")
+            self.assertEqual(first.stdout, self.run_python(env_code, FALCON_TOKEN_CACHE="file:" + store).stdout)
+            self.assertEqual(before + 1, self.emulator.stats()["token_requests"])
+
+    def test_missing_module_names_every_place(self):
+        missing = self.run_python("from falcon_oauth2 import OAuth2; OAuth2(client_id='a', client_secret='b').token()",
+                                  FALCON_PLUGIN_PATH="/nonexistent/falcon-plugins")
+        self.assertNotEqual(0, missing.returncode)
+        self.assertIn("PluginNotFound", missing.stderr)
+        self.assertIn("looked at: /nonexistent/falcon-plugins (FALCON_PLUGIN_PATH)", missing.stderr)
+        env = {key: value for key, value in os.environ.items() if key != "FALCON_PLUGIN_PATH"}
+        listed = subprocess.run([sys.executable, "-c", "from falcon_oauth2 import _plugin; print(_plugin.candidates())"],
+                                env=env, capture_output=True, text=True, timeout=60, check=True).stdout
+        self.assertIn("falcon-plugins/libfalcon-oauth2-plugin.so', 'the installed plugin directory'", listed)
+        self.assertIn("the build tree", listed)
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -1,0 +1,79 @@
+"""APIHarnessV2: both operations through command(), in every call style FalconPy documents."""
+import unittest
+
+from emulator import CLIENT_ID, CLIENT_SECRET, Emulator
+
+from falcon_oauth2 import APIHarnessV2, Result
+
+KEYS = {"status_code", "headers", "body"}
+
+
+class UberTest(unittest.TestCase):
+    emulator: Emulator
+
+    @classmethod
+    def setUpClass(cls):
+        cls.emulator = Emulator()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.emulator.stop()
+
+    def uber(self, **keywords) -> APIHarnessV2:
+        given = {"client_id": CLIENT_ID, "client_secret": CLIENT_SECRET, "base_url": self.emulator.url, "ssl_verify": self.emulator.ca_file}
+        given.update(keywords)
+        return APIHarnessV2(**given)
+
+    def test_token_in_every_style_leaves_the_object_alone(self):
+        uber = self.uber()
+        before = self.emulator.stats()["token_requests"]
+        for result in (uber.command("oauth2AccessToken"), uber.command(action="oauth2AccessToken"),
+                       uber.command(api_operation="oauth2AccessToken")):
+            self.assertEqual(KEYS, set(result))
+            self.assertEqual(201, result["status_code"])
+        # One request per command (FalconPy's logs in first, then mints again).
+        self.assertEqual(before + 3, self.emulator.stats()["token_requests"])
+        self.assertIsNone(uber.token_value)
+
+    def test_data_is_honoured(self):
+        # The object has no credentials; the call brings its own.
+        uber = APIHarnessV2(base_url=self.emulator.url, ssl_verify=self.emulator.ca_file)
+        minted = uber.command("oauth2AccessToken", data={"client_id": CLIENT_ID, "client_secret": CLIENT_SECRET})
+        self.assertEqual(201, minted["status_code"])
+        wrong = self.uber().command("oauth2AccessToken", data={"client_id": CLIENT_ID, "client_secret": "not-the-secret"})
+        self.assertEqual(403, wrong["status_code"])
+
+    def test_revoke_in_every_style(self):
+        uber = self.uber()
+        revocations = self.emulator.stats()["revocations"]
+        def mint():
+            return uber.command("oauth2AccessToken")["body"]["access_token"]
+
+        self.assertEqual(200, uber.command("oauth2RevokeToken", data={"token": mint()})["status_code"])
+        self.assertEqual(200, uber.command("oauth2RevokeToken", token_value=mint())["status_code"])
+        self.assertEqual(200, uber.command(action="oauth2RevokeToken", data={"token": mint()})["status_code"])
+        self.assertEqual(revocations + 3, self.emulator.stats()["revocations"])
+        missing = uber.command("oauth2RevokeToken")
+        self.assertEqual(400, missing["status_code"])
+        self.assertEqual("The token_value keyword is required to use this operation.", missing["body"]["errors"][0]["message"])
+
+    def test_other_operations_are_falconpys_418(self):
+        for operation in ("QueryDevicesByFilter", None):
+            result = self.uber().command(operation) if operation else self.uber().command()
+            self.assertEqual({"status_code": 418, "headers": {},
+                              "body": {"errors": [{"message": "Invalid API operation specified.", "code": 418}], "resources": []}}, result)
+        self.assertEqual(418, self.uber(pythonic=True).command("nope").status_code)
+
+    def test_login_logout_context_manager(self):
+        revocations = self.emulator.stats()["revocations"]
+        with self.uber() as uber:
+            self.assertTrue(uber.login())
+            self.assertTrue(uber.authenticated())
+            self.assertIn("Authorization", uber.auth_headers)
+        self.assertEqual(revocations + 1, self.emulator.stats()["revocations"])
+        self.assertFalse(self.uber(client_secret="wrong").login())
+        self.assertIsInstance(self.uber(pythonic=True).command("oauth2AccessToken"), Result)
+
+
+if __name__ == "__main__":
+    unittest.main()
