@@ -62,14 +62,14 @@ class Plugin:
         library = ctypes.CDLL(path, mode=os.RTLD_LOCAL | os.RTLD_NOW)
         try:
             version = library.falcon_plugin_api_version
+            version.restype = ctypes.c_int
+            version.argtypes = []
+            if version() != API_VERSION:
+                raise PluginNotFound(f"{path} implements plugin API version {version()}; this package speaks version {API_VERSION}")
             self._invoke = library.falcon_plugin_invoke
             self._free = library.falcon_plugin_free
         except AttributeError as missing:
             raise PluginNotFound(f"{path} is not a Falcon plugin module (it lacks the C interface)") from missing
-        version.restype = ctypes.c_int
-        version.argtypes = []
-        if version() != API_VERSION:
-            raise PluginNotFound(f"{path} implements plugin API version {version()}; this package speaks version {API_VERSION}")
         # A void pointer, not c_char_p: the string must go back to the module to be freed.
         self._invoke.restype = ctypes.c_void_p
         self._invoke.argtypes = [ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p]

@@ -2,8 +2,10 @@
 emulator over TLS."""
 import logging
 import os
+import tempfile
 import unittest
 
+from connect_proxy import ConnectProxy
 from emulator import CHILD_CID, CLIENT_ID, CLIENT_SECRET, Emulator
 
 from falcon_oauth2 import (APIError, InvalidBaseURL, InvalidCredentialFormat, NoAuthenticationMechanism, OAuth2,
@@ -185,6 +187,44 @@ class OAuth2Test(unittest.TestCase):
         self.assertEqual(120, self.auth(renew_window=5).renew_window)
         self.assertEqual(1200, self.auth(renew_window=5000).renew_window)
         self.assertEqual(300, self.auth(renew_window=300).renew_window)
+
+    def test_proxy(self):
+        proxy = ConnectProxy(credentials="proxy-user:Proxy-Pa55word")
+        try:
+            url = proxy.url.replace("http://", "http://proxy-user:Proxy-Pa55word@")
+            self.assertEqual(201, self.auth(proxy={"https": url}).token()["status_code"])
+            self.assertEqual(1, proxy.tunnels)
+            refused = self.auth(proxy={"https": proxy.url}).token()
+            self.assertEqual(KEYS, set(refused))
+            self.assertNotEqual(201, refused["status_code"])
+            self.assertNotIn("Pa55word", str(refused))
+            # requests' spelling for every scheme; an http-only entry is not used for https.
+            self.assertEqual(201, self.auth(proxy={"all": url}).token()["status_code"])
+            self.assertEqual(2, proxy.tunnels)
+            self.assertEqual(201, self.auth(proxy={"http": url}).token()["status_code"])
+            self.assertEqual(2, proxy.tunnels)
+            with self.assertRaises(TypeError):
+                self.auth(proxy=url)
+        finally:
+            proxy.stop()
+
+    def test_debug_true_logs_to_the_package_logger(self):
+        with self.assertLogs("falcon_oauth2", level="DEBUG") as logs:
+            token = self.auth(debug=True).token()["body"]["access_token"]
+        self.assertIn("OPERATION: oauth2AccessToken", "\n".join(logs.output))
+        self.assertNotIn(token, "\n".join(logs.output))
+
+    def test_token_cache_keyword(self):
+        with tempfile.TemporaryDirectory() as store:
+            os.chmod(store, 0o700)
+            auth = self.auth(token_cache={"store": "file", "path": store})
+            self.assertEqual(201, auth.login()["status_code"])
+            self.assertEqual(1, len([name for name in os.listdir(store) if name.endswith(".entry")]))
+        refused = self.auth(token_cache="disk").token()
+        self.assertEqual(400, refused["status_code"])
+        self.assertIn("token_cache", refused["body"]["errors"][0]["message"])
+        with self.assertRaises(TypeError):
+            self.auth(token_cache=5)
 
     def test_unknown_keyword_is_a_type_error(self):
         with self.assertRaises(TypeError) as raised:

@@ -80,6 +80,24 @@ class ProcessesTest(unittest.TestCase):
             self.assertEqual(first.stdout, self.run_python(env_code, FALCON_TOKEN_CACHE="file:" + store).stdout)
             self.assertEqual(before + 1, self.emulator.stats()["token_requests"])
 
+    def test_installs_offline_and_runs_from_the_install(self):
+        with tempfile.TemporaryDirectory() as target:
+            installed = subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-build-isolation", "--no-index",
+                                        "--target", target, os.environ["FALCON_PYTHON_SOURCE"]],
+                                       capture_output=True, text=True, timeout=120, check=False)
+            self.assertEqual(0, installed.returncode, installed.stderr)
+            code = ("import falcon_oauth2, sys; from falcon_oauth2 import OAuth2; "
+                    f"assert falcon_oauth2.__file__.startswith({target!r}), falcon_oauth2.__file__; "
+                    f"a = OAuth2(client_id={CLIENT_ID!r}, client_secret={CLIENT_SECRET!r}, base_url={self.emulator.url!r}, "
+                    f"ssl_verify={self.emulator.ca_file!r}); print(a.token()['status_code'])")
+            ran = self.run_python(code, PYTHONPATH=target)
+            self.assertEqual("201\n", ran.stdout, ran.stderr)
+
+    def test_module_of_another_api_version_is_refused(self):
+        refused = self.run_python("from falcon_oauth2 import OAuth2; OAuth2(client_id='a', client_secret='b').token()",
+                                  FALCON_PLUGIN_PATH=os.environ["FALCON_PREVIOUS_API_MODULE"])
+        self.assertIn("implements plugin API version 1; this package speaks version 2", refused.stderr)
+
     def test_missing_module_names_every_place(self):
         missing = self.run_python("from falcon_oauth2 import OAuth2; OAuth2(client_id='a', client_secret='b').token()",
                                   FALCON_PLUGIN_PATH="/nonexistent/falcon-plugins")
