@@ -218,6 +218,10 @@ int main(int argc, char** argv)
 	for (auto& row : workflowOverhead()) rows.push_back(row);
 	for (auto& row : coldStart()) rows.push_back(row);
 	for (auto& row : concurrentProcesses()) rows.push_back(row);
+	if (const auto* cAbi = reporter.find("c_abi_token_mint"))
+	{
+		for (auto& row : pythonPackage(counter(*cAbi, "p50_us"))) rows.push_back(row);
+	}
 
 	std::cout << "\n"
 			  << std::left << std::setw(20) << "measure" << std::setw(44) << "contender" << std::setw(22) << "median"

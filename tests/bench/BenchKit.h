@@ -108,5 +108,8 @@ Row singleFlight(double seconds);
 std::vector<Row> workflowOverhead();
 std::vector<Row> coldStart();
 std::vector<Row> concurrentProcesses();
+/// The Python package: per call against the C ABI's figure (`cAbiP50Us`, same run), and a cold
+/// interpreter minting against curl.
+std::vector<Row> pythonPackage(double cAbiP50Us);
 
 }} // namespace Falcon::Bench

@@ -309,4 +309,68 @@ std::vector<Row> concurrentProcesses()
 	return rows;
 }
 
+/// 11. The Python package: token() per call beside the C ABI called from C, and a cold
+/// `python3 -c '...OAuth2(...).token()'` beside curl's token POST.
+std::vector<Row> pythonPackage(double cAbiP50Us)
+{
+	Poco::TemporaryFile runtime;
+	runtime.createDirectories();
+	Poco::Process::Env env = hostEnvironment("memory", runtime.path());
+	env["PYTHONPATH"] = FALCON_PYTHON_STAGE;
+	env["FALCON_PLUGIN_PATH"] = FALCON_PLUGIN_MODULE;
+	Poco::Pipe out;
+	Poco::ProcessHandle handle = Poco::Process::launch(FALCON_PYTHON, {FALCON_PYTHON_BENCH, "3000"}, "", nullptr, &out, nullptr, env);
+	Poco::PipeInputStream in(out);
+	std::string text;
+	Poco::StreamCopier::copyToString(in, text);
+	const bool ran = handle.wait() == 0;
+	const auto figures = ran ? object(text) : Poco::JSON::Object::Ptr(new Poco::JSON::Object);
+	const double p50 = figures->optValue("p50_us", 0.0);
+	Row perCall;
+	perCall.measure = "11 Python package";
+	perCall.contender = "OAuth2.token() per call (vs C ABI from C)";
+	perCall.median = inMicroseconds(p50);
+	perCall.p99 = inMicroseconds(figures->optValue("p99_us", 0.0));
+	perCall.ratio = cAbiP50Us > 0 ? p50 / cAbiP50Us : 0;
+	perCall.target = "<= 1.3x";
+	perCall.verdict = ran && perCall.ratio > 0 && perCall.ratio <= 1.3 ? "pass" : "FAIL";
+	perCall.figures->set("p50_us", p50);
+	perCall.figures->set("c_abi_p50_us", cAbiP50Us);
+	perCall.figures->set("ratio_to_c_abi", perCall.ratio);
+
+	const std::string code = "from falcon_oauth2 import OAuth2; import os; print(OAuth2(client_id=os.environ['FALCON_CLIENT_ID'], "
+							 "client_secret=os.environ['FALCON_CLIENT_SECRET'], base_url=os.environ['FALCON_BASE_URL'], "
+							 "ssl_verify=os.environ['FALCON_CA_BUNDLE']).token()['status_code'])";
+	const std::string formFile = Poco::TemporaryFile::tempName();
+	{
+		Poco::FileOutputStream form(formFile);
+		form << "client_id=" << CLIENT << "&client_secret=" << SECRET;
+	}
+	::chmod(formFile.c_str(), 0600);
+	std::vector<double> python, curl;
+	long pythonRss = 0;
+	bool ok = ran;
+	for (int i = 0; i < 15; ++i)
+	{
+		const auto p = measureProcess(FALCON_PYTHON, {"-c", code}, env);
+		const auto c = measureProcess("curl", {"-sS", "--cacert", emulatorCa, "--data-binary", "@" + formFile, emulatorUrl + "/oauth2/token", "-w", "%{http_code}"}, {});
+		ok = ok && p.ok && c.ok;
+		python.push_back(p.wallMs);
+		curl.push_back(c.wallMs);
+		pythonRss = std::max(pythonRss, p.maxRssKb);
+	}
+	Poco::File(formFile).remove();
+	Row cold;
+	cold.measure = "11 Python package";
+	cold.contender = "cold python3 -c 'OAuth2(...).token()' (vs curl)";
+	cold.median = inMilliseconds(median(python)) + " vs " + inMilliseconds(median(curl));
+	cold.p99 = std::to_string(pythonRss / 1024) + " MB peak RSS";
+	cold.ratio = median(python) / median(curl);
+	cold.verdict = ok ? "" : "FAIL";
+	cold.figures->set("wall_ms", median(python));
+	cold.figures->set("curl_wall_ms", median(curl));
+	cold.figures->set("max_rss_kb", static_cast<Poco::Int64>(pythonRss));
+	return {perCall, cold};
+}
+
 }} // namespace Falcon::Bench
