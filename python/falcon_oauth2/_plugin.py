@@ -87,6 +87,14 @@ class Plugin:
             self._free(raw)
 
 
+def invoke(action: str, action_input: Dict[str, Any], connection: Dict[str, Any]) -> Dict[str, Any]:
+    """The plugin's own interface, for engines that speak its schemas (the Ansible collection, the
+    StackStorm pack): ``action`` by operation ID or alias, ``action_input`` and ``connection`` as
+    ``schema/`` describes them. Returns the action's whole output object (``status_code``,
+    ``headers``, ``body``, ``cached``, ``source``, ``error``...)."""
+    return plugin().invoke(action, action_input, connection)
+
+
 _loaded: Optional[Plugin] = None
 _loading = threading.Lock()
 

@@ -18,7 +18,8 @@ class Emulator:
     """One emulator: us-1 and us-2 clouds, one client whose home is ``home``."""
 
     def __init__(self, home: str = "us-1", extra: Optional[List[str]] = None):
-        """Start it and wait for its ready file (10 s at most)."""
+        """Start it and wait for its ready file (10 s at most). The tokens it issues are
+        listed in ``issued_tokens()``."""
         self._work = tempfile.TemporaryDirectory(prefix="falcon-py-")
         clients = os.path.join(self._work.name, "clients.json")
         with open(os.open(clients, os.O_WRONLY | os.O_CREAT, 0o600), "w", encoding="utf-8") as out:
@@ -26,7 +27,10 @@ class Emulator:
         ready = os.path.join(self._work.name, "ready.json")
         arguments = [os.environ["FALCON_EMULATOR_BINARY"], "--clients", clients, "--clouds", "us-1,us-2",
                      "--tls-dir", os.path.join(self._work.name, "tls"), "--ready-file", ready] + (extra or [])
-        self._process = subprocess.Popen(arguments, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self._record = os.path.join(self._work.name, "record")
+        os.mkdir(self._record)
+        self._process = subprocess.Popen(arguments, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                         env=dict(os.environ, FALCON_TEST_RECORD_DIR=self._record))
         for _ in range(400):
             if os.path.exists(ready):
                 break
@@ -54,6 +58,14 @@ class Emulator:
         """Its request log."""
         with urllib.request.urlopen(self.url + "/emulator/requests", context=self._context, timeout=10) as reply:
             return json.load(reply)
+
+    def issued_tokens(self) -> List[str]:
+        """Every token it has issued."""
+        path = os.path.join(self._record, "issued-tokens")
+        if not os.path.exists(path):
+            return []
+        with open(path, encoding="utf-8") as issued:
+            return issued.read().split()
 
     def stop(self) -> None:
         """Stop it and remove its files."""

@@ -177,7 +177,10 @@ std::optional<ApiResult> OAuth2Client::servedFrom(const SharedEntry& entry, bool
 	const auto remaining = std::chrono::duration_cast<std::chrono::seconds>(entry.expiresAt - now);
 	if (force || entry.accessToken.empty() || remaining <= _tokenCache.renewalWindow()) return std::nullopt;
 	_redactor.addToken(entry.accessToken);
-	return SharedTokens::resultOf(entry, remaining);
+	ApiResult served = SharedTokens::resultOf(entry, remaining);
+	// The cloud the token belongs to, as the minting reply said it (engines report it).
+	if (const CloudRegion* region = _config.regions->findByBaseUrl(entry.baseUrl)) served.headers.emplace_back("X-Cs-Region", region->name);
+	return served;
 }
 
 /// What the other processes should know after a mint: the token and its cloud, or a 429's wait.

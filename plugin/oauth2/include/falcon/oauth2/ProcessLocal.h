@@ -1,5 +1,6 @@
 #pragma once
 
+#include <pthread.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -8,6 +9,32 @@
 
 namespace Falcon {
 namespace OAuth2 {
+
+namespace Detail {
+
+/// This process's ID without a system call per look: read once, and again in every child of
+/// fork() (glibc drops the handler when the module holding it is unloaded).
+inline std::atomic<pid_t>& processId()
+{
+	static std::atomic<pid_t> pid{0};
+	return pid;
+}
+
+inline void refreshProcessId()
+{
+	processId().store(::getpid(), std::memory_order_relaxed);
+}
+
+inline pid_t currentProcess()
+{
+	static const bool watching = [] {
+		refreshProcessId();
+		return ::pthread_atfork(nullptr, nullptr, &refreshProcessId) == 0;
+	}();
+	return watching ? processId().load(std::memory_order_relaxed) : ::getpid();
+}
+
+} // namespace Detail
 
 /// One T per process. A process-wide object (the session registry, the socket watcher, the TLS
 /// contexts) that a child inherits from fork() is not the child's to use: its mutexes may be held
@@ -28,7 +55,7 @@ public:
 	~ProcessLocal()
 	{
 		Slot* slot = _slot.load();
-		if (slot && slot->owner == ::getpid()) delete slot;
+		if (slot && slot->owner == Detail::currentProcess()) delete slot;
 	}
 
 	ProcessLocal(const ProcessLocal&) = delete;
@@ -36,7 +63,7 @@ public:
 
 	T& get()
 	{
-		const pid_t self = ::getpid();
+		const pid_t self = Detail::currentProcess();
 		Slot* slot = _slot.load(std::memory_order_acquire);
 		while (!slot || slot->owner != self)
 		{

@@ -1,0 +1,238 @@
+"""Writes the Ansible collection falcon_native.oauth2 from the plugin's schemas: one module per
+action (token, revoke) and auth, crowdstrike.falcon.auth's compatible replacement. Options,
+their types, choices, defaults, secrecy and environment fallbacks come from the schemas; only
+the compatibility options of auth and the examples are written here."""
+import os
+import shutil
+from typing import Any, Dict, List, Tuple
+
+import yaml
+
+from schemas import ActionSchema, Field, PluginSchemas
+
+NAMESPACE = "falcon_native"
+NAME = "oauth2"
+TYPES = {"string": "str", "integer": "int", "number": "float", "boolean": "bool", "object": "dict", "array": "list"}
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+EXAMPLES = {
+    "oauth2AccessToken": """- name: Get a token (one per play with the file token cache)
+  falcon_native.oauth2.token:
+    client_id: "{{ falcon_client_id }}"
+    client_secret: "{{ falcon_client_secret }}"
+    token_cache: file
+  register: minted
+  no_log: true   # the registered result holds the token
+
+- name: Mint a new one whatever is cached
+  falcon_native.oauth2.token:
+    force: true
+  no_log: true
+""",
+    "oauth2RevokeToken": """- name: Revoke a token
+  falcon_native.oauth2.revoke:
+    token: "{{ minted.body.access_token }}"
+""",
+}
+
+AUTH_EXAMPLES = """- name: Generate Authentication Credentials (access token and cloud region)
+  falcon_native.oauth2.auth:
+  register: falcon
+  no_log: true
+
+- name: Generate Authentication Credentials with specific member CID
+  falcon_native.oauth2.auth:
+    member_cid: "{{ member_cid_var }}"
+
+- name: Revoke an OAuth2 token
+  falcon_native.oauth2.auth:
+    action: revoke
+    access_token: "{{ access_token_var }}"
+"""
+
+
+def ansible_type(field: Field) -> str:
+    """The option's type; a field of several JSON types takes any value (raw)."""
+    return TYPES[field.types[0]] if len(field.types) == 1 else "raw"
+
+
+def description(field: Field, environment: bool) -> List[str]:
+    lines = [field.description]
+    if environment:
+        lines.append(f"Falls back to the environment variable C({field.environment_variable}), as falcon-host does.")
+    if field.secret:
+        lines.append("A secret: never logged (C(no_log)).")
+    return lines
+
+
+def option(field: Field, environment: bool, required: bool) -> Tuple[Dict[str, Any], Dict[str, Any]]:
+    """One option: its DOCUMENTATION entry and its argument spec entry (with the fallback's
+    variable under "env", rendered as env_fallback)."""
+    doc: Dict[str, Any] = {"description": description(field, environment), "type": ansible_type(field)}
+    spec: Dict[str, Any] = {"type": ansible_type(field)}
+    if required:
+        doc["required"] = spec["required"] = True
+    if field.choices:
+        doc["choices"] = spec["choices"] = field.choices
+    if field.default is not None and not required:
+        doc["default"] = spec["default"] = field.default
+    if field.secret:
+        spec["no_log"] = True
+    if environment:
+        spec["env"] = field.environment_variable
+    return doc, spec
+
+
+def connection_options(schemas: PluginSchemas, skip: Tuple[str, ...] = ()) -> List[Tuple[str, Dict[str, Any], Dict[str, Any]]]:
+    options = []
+    for field in schemas.connection:
+        if field.name not in skip:
+            doc, spec = option(field, environment=True, required=field.required)
+            options.append((field.name, doc, spec))
+    return options
+
+
+def input_options(schemas: PluginSchemas, action: ActionSchema) -> Tuple[List[Tuple[str, Dict[str, Any], Dict[str, Any]]], Dict[str, str]]:
+    """The input fields; one named like a connection field is offered as input_<name>."""
+    taken = {field.name for field in schemas.connection}
+    options, names = [], {}
+    for field in action.inputs:
+        name = f"input_{field.name}" if field.name in taken else field.name
+        doc, spec = option(field, environment=False, required=field.required)
+        options.append((name, doc, spec))
+        names[name] = field.name
+    return options, names
+
+
+def render_spec(options: List[Tuple[str, Dict[str, Any], Dict[str, Any]]]) -> str:
+    """The argument spec as Python source, env_fallback written out."""
+    lines = ["ARGUMENT_SPEC = dict("]
+    for name, _, spec in options:
+        parts = [f"{key}={value!r}" for key, value in spec.items() if key != "env"]
+        if "env" in spec:
+            parts.append(f"fallback=(env_fallback, [{spec['env']!r}])")
+        lines.append(f"    {name}=dict({', '.join(parts)}),")
+    lines.append(")")
+    return "\n".join(lines)
+
+
+def returns(action: ActionSchema) -> Dict[str, Any]:
+    documented = {}
+    for field in action.outputs:
+        documented[field.name] = {"description": [field.description], "returned": "failure" if field.name == "error" else "always",
+                                  "type": ansible_type(field)}
+    documented["changed"] = {"description": ["True for a successful revoke; a token request changes nothing."], "returned": "always", "type": "bool"}
+    return documented
+
+
+def documentation(module: str, short: str, lines: List[str], options: List[Tuple[str, Dict[str, Any], Dict[str, Any]]]) -> Dict[str, Any]:
+    return {"module": module, "short_description": short, "version_added": "0.1.0", "description": lines,
+            "options": {name: doc for name, doc, _ in options},
+            "requirements": ["the falcon_oauth2 Python package and the plugin module (Debian: python3-falcon-oauth2)"],
+            "notes": ["Supports check mode: nothing is sent, the task says what it would do.",
+                      "Generated from the plugin's schemas (schema/); do not edit."],
+            "author": ["Falcon native OAuth2 maintainers"]}
+
+
+def module_source(doc: Dict[str, Any], examples: str, returned: Dict[str, Any], spec: str, body: str) -> str:
+    dump = lambda value: yaml.safe_dump(value, sort_keys=False, width=100)  # noqa: E731
+    return f'''#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Generated by engines/ansible_collection.py from schema/: do not edit.
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+{dump(doc)}"""
+
+EXAMPLES = r"""
+{examples}"""
+
+RETURN = r"""
+{dump(returned)}"""
+
+from ansible.module_utils.basic import AnsibleModule, env_fallback  # noqa: E402
+from ansible_collections.{NAMESPACE}.{NAME}.plugins.module_utils.plugin_call import run_action, run_auth  # noqa: E402,F401
+
+{spec}
+
+{body}
+
+if __name__ == "__main__":
+    main()
+'''
+
+
+def action_module(schemas: PluginSchemas, action: ActionSchema) -> str:
+    connection = connection_options(schemas)
+    given, names = input_options(schemas, action)
+    options = given + connection
+    body = f'''CONNECTION_OPTIONS = {[name for name, _, _ in connection]!r}
+INPUT_OPTIONS = {names!r}
+
+
+def main():
+    module = AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
+    run_action(module, {action.operation_id!r}, CONNECTION_OPTIONS, INPUT_OPTIONS, changes={action.operation_id == "oauth2RevokeToken"!r})'''
+    doc = documentation(action.alias, action.title, [action.description, f"Runs the plugin's C({action.operation_id}) action."], options)
+    return module_source(doc, EXAMPLES[action.operation_id], returns(action), render_spec(options), body)
+
+
+def auth_module(schemas: PluginSchemas) -> str:
+    cloud = schemas.connection_field("cloud")
+    compatible: List[Tuple[str, Dict[str, Any], Dict[str, Any]]] = [
+        ("action", {"description": ["C(generate) returns an access token and its cloud; C(revoke) revokes I(access_token)."], "type": "str",
+                    "choices": ["generate", "revoke"], "default": "generate"},
+         {"type": "str", "choices": ["generate", "revoke"], "default": "generate"}),
+        ("access_token", {"description": ["The OAuth2 access token to revoke.", "Required if I(action=revoke)."], "type": "str"},
+         {"type": "str", "no_log": True}),
+        ("client_id", {"description": ["The API client ID.", "Falls back to C(FALCON_CLIENT_ID)."], "type": "str", "aliases": ["falcon_client_id"]},
+         {"type": "str", "aliases": ["falcon_client_id"], "no_log": True, "env": "FALCON_CLIENT_ID"}),
+        ("client_secret", {"description": ["The API client secret.", "Falls back to C(FALCON_CLIENT_SECRET)."], "type": "str", "aliases": ["falcon_client_secret"]},
+         {"type": "str", "aliases": ["falcon_client_secret"], "no_log": True, "env": "FALCON_CLIENT_SECRET"}),
+        ("cloud", {"description": [cloud.description, "Falls back to C(FALCON_CLOUD)."], "type": "str", "choices": cloud.choices, "default": cloud.default},
+         {"type": "str", "choices": cloud.choices, "default": cloud.default, "env": "FALCON_CLOUD"}),
+        ("ext_headers", {"description": ["Accepted for compatibility; the OAuth2 routes take no extra headers, so none are sent."], "type": "dict"},
+         {"type": "dict"}),
+    ]
+    connection = connection_options(schemas, skip=("client_id", "client_secret", "cloud"))
+    options = compatible + connection
+    body = f'''CONNECTION_OPTIONS = {["client_id", "client_secret", "cloud"] + [name for name, _, _ in connection]!r}
+
+
+def main():
+    module = AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True, required_if=[("action", "revoke", ("access_token",))])
+    run_auth(module, CONNECTION_OPTIONS)'''
+    doc = documentation("auth", "Manage authentication (crowdstrike.falcon.auth's options and results)",
+                        ["A compatible replacement for crowdstrike.falcon.auth, run by the native plugin.",
+                         "C(generate) returns C(auth.access_token) and C(auth.cloud) (after autodiscovery); C(revoke) revokes with one call.",
+                         "The module will not report changes."], options)
+    returned = {"auth": {"description": ["The access token and its cloud (generate)."], "returned": "success", "type": "dict",
+                         "contains": {"access_token": {"description": ["The OAuth2 access token."], "returned": "success", "type": "str"},
+                                      "cloud": {"description": ["The cloud region, after autodiscovery."], "returned": "success", "type": "str"}}}}
+    return module_source(doc, AUTH_EXAMPLES, returned, render_spec(options), body)
+
+
+def write(root: str, relative: str, text: str) -> None:
+    path = os.path.join(root, relative)
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w", encoding="utf-8") as out:
+        out.write(text)
+
+
+def generate(schemas: PluginSchemas, root: str) -> None:
+    """Write the whole collection tree under ``root`` (the directory is replaced)."""
+    shutil.rmtree(root, ignore_errors=True)
+    for action in schemas.actions:
+        write(root, f"plugins/modules/{action.alias}.py", action_module(schemas, action))
+    write(root, "plugins/modules/auth.py", auth_module(schemas))
+    for fixed in ("plugins/module_utils/plugin_call.py", "README.md", "CHANGELOG.md", "meta/runtime.yml"):
+        with open(os.path.join(HERE, "ansible", fixed), encoding="utf-8") as source:
+            write(root, fixed, source.read())
+    galaxy = {"namespace": NAMESPACE, "name": NAME, "version": schemas.version, "readme": "README.md",
+              "authors": ["Falcon native OAuth2 maintainers"],
+              "description": "CrowdStrike Falcon OAuth2 tokens through the native plugin (not CrowdStrike's crowdstrike.falcon collection)",
+              "tags": ["crowdstrike", "falcon", "oauth2", "security"], "dependencies": {},
+              "build_ignore": []}
+    write(root, "galaxy.yml", yaml.safe_dump(galaxy, sort_keys=False))

@@ -1,0 +1,163 @@
+"""The collection run by ansible-playbook (Debian's ansible-core) against the emulator over TLS:
+ansible-doc for each module, a token's life in a play, crowdstrike.falcon.auth's documented
+play, one token for 20 tasks, bad input, and -vvv output free of secrets and tokens."""
+import os
+import subprocess
+import tempfile
+import textwrap
+import unittest
+
+from collection import InstalledCollection
+from emulator import CLIENT_ID, CLIENT_SECRET, Emulator
+
+
+class AnsibleTest(unittest.TestCase):
+    collection: InstalledCollection
+    emulator: Emulator
+
+    @classmethod
+    def setUpClass(cls):
+        cls.collection = InstalledCollection()
+        cls.emulator = Emulator()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.emulator.stop()
+        cls.collection.remove()
+
+    def environment(self, **extra):
+        env = dict(self.collection.environment, FALCON_CLIENT_ID=CLIENT_ID, FALCON_CLIENT_SECRET=CLIENT_SECRET,
+                   FALCON_BASE_URL=self.emulator.url, FALCON_CA_BUNDLE=self.emulator.ca_file)
+        env.update(extra)
+        return {key: value for key, value in env.items() if value is not None}
+
+    def play(self, tasks: str, *flags: str, **environment) -> subprocess.CompletedProcess:
+        with tempfile.NamedTemporaryFile("w", suffix=".yml", delete=False) as playbook:
+            playbook.write("- hosts: localhost\n  gather_facts: false\n  tasks:\n" + textwrap.indent(textwrap.dedent(tasks), "    "))
+        try:
+            return subprocess.run(["ansible-playbook", "-i", "localhost,", "-c", "local", *flags, playbook.name],
+                                  env=self.environment(**environment), capture_output=True, text=True, timeout=300, check=False)
+        finally:
+            os.unlink(playbook.name)
+
+    def test_ansible_doc_renders_every_module(self):
+        for module in ("token", "revoke", "auth"):
+            shown = subprocess.run(["ansible-doc", f"falcon_native.oauth2.{module}"], env=self.environment(), capture_output=True, text=True,
+                                   timeout=120, check=False)
+            self.assertEqual(0, shown.returncode, shown.stderr)
+            self.assertIn("client_secret", shown.stdout)
+            self.assertIn("FALCON_BASE_URL" if module != "auth" else "FALCON_CLIENT_ID", shown.stdout)
+            self.assertIn("EXAMPLES", shown.stdout)
+
+    def test_token_life_in_a_play(self):
+        before = self.emulator.stats()
+        run = self.play("""
+            - name: mint
+              falcon_native.oauth2.token:
+                force: true
+              register: minted
+              no_log: true
+            - name: use it
+              ansible.builtin.uri:
+                url: "{{ lookup('env', 'FALCON_BASE_URL') }}/devices/queries/devices/v1"
+                headers:
+                  Authorization: "Bearer {{ minted.body.access_token }}"
+                ca_path: "{{ lookup('env', 'FALCON_CA_BUNDLE') }}"
+              no_log: true
+            - name: revoke
+              falcon_native.oauth2.revoke:
+                token: "{{ minted.body.access_token }}"
+              register: revoked
+            - name: check
+              ansible.builtin.assert:
+                that:
+                  - revoked.status_code == 200
+                  - revoked.changed
+            - name: check mode sends nothing
+              falcon_native.oauth2.token:
+              check_mode: true
+              register: would
+            - ansible.builtin.assert:
+                that: "'nothing was sent' in would.msg"
+            """, "-vvv")
+        self.assertEqual(0, run.returncode, run.stdout[-3000:])
+        after = self.emulator.stats()
+        self.assertEqual(before["token_requests"] + 1, after["token_requests"])
+        self.assertEqual(before["probes"] + 1, after["probes"])
+        self.assertEqual(before["revocations"] + 1, after["revocations"])
+        output = run.stdout + run.stderr
+        self.assertIn("ESTABLISH LOCAL CONNECTION", output)  # -vvv took effect
+        issued = self.emulator.issued_tokens()
+        self.assertTrue(issued)
+        for secret in [CLIENT_SECRET] + issued:
+            self.assertNotIn(secret, output)
+
+    def test_crowdstrikes_documented_auth_play(self):
+        before = self.emulator.stats()
+        run = self.play("""
+            - name: Generate Authentication Credentials (access token and cloud region)
+              falcon_native.oauth2.auth:
+              register: falcon
+              no_log: true
+            - name: Check
+              ansible.builtin.assert:
+                that:
+                  - falcon.auth.cloud == 'us-1'
+                  - falcon.auth.access_token | length > 0
+                  - not falcon.changed
+              no_log: true
+            - name: Revoke an OAuth2 token
+              falcon_native.oauth2.auth:
+                action: revoke
+                access_token: "{{ falcon.auth.access_token }}"
+              register: revoked
+            - ansible.builtin.assert:
+                that: not revoked.changed
+            """, "-vvv")
+        self.assertEqual(0, run.returncode, run.stdout[-3000:])
+        after = self.emulator.stats()
+        # Generate is one token request, revoke one revoke request (crowdstrike.falcon.auth: three).
+        self.assertEqual(before["token_requests"] + 1, after["token_requests"])
+        self.assertEqual(before["revoke_requests"] + 1, after["revoke_requests"])
+        self.assertEqual(before["revocations"] + 1, after["revocations"])
+        for secret in [CLIENT_SECRET] + self.emulator.issued_tokens():
+            self.assertNotIn(secret, run.stdout + run.stderr)
+
+    def test_twenty_tasks_share_one_token_through_the_file_cache(self):
+        with tempfile.TemporaryDirectory() as store:
+            os.chmod(store, 0o700)
+            before = self.emulator.stats()["token_requests"]
+            run = self.play("""
+                - name: twenty tasks, twenty processes
+                  falcon_native.oauth2.token:
+                  loop: "{{ range(20) | list }}"
+                  register: tokens
+                  no_log: true
+                - ansible.builtin.assert:
+                    that: tokens.results | map(attribute='body.access_token') | unique | length == 1
+                  no_log: true
+                """, FALCON_TOKEN_CACHE="file:" + store)
+            self.assertEqual(0, run.returncode, run.stdout[-3000:])
+            self.assertEqual(before + 1, self.emulator.stats()["token_requests"])
+
+    def test_bad_input_fails_the_task_and_sends_nothing(self):
+        before = self.emulator.stats()["token_requests"]
+        cases = (
+            ("connect_timeout_s: soon", {}, "connect_timeout_s"),
+            ("cloud: mars-1", {"FALCON_BASE_URL": None}, "value of cloud must be one of"),
+            ("force: true", {"FALCON_CLIENT_SECRET": None}, "missing required arguments: client_secret"),
+            ("base_url: http://api.example.com", {"FALCON_BASE_URL": None}, "plain http:// is allowed only for loopback hosts"),
+        )
+        for options, environment, message in cases:
+            run = self.play(f"""
+                - falcon_native.oauth2.token:
+                    {options}
+                """, **environment)
+            self.assertNotEqual(0, run.returncode, options)
+            self.assertIn(message, run.stdout, options)
+            self.assertNotIn(CLIENT_SECRET, run.stdout + run.stderr)
+        self.assertEqual(before, self.emulator.stats()["token_requests"])
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -1,0 +1,111 @@
+"""The generated metadata follows the schemas: every option and parameter, its type, choices,
+default, secrecy and environment fallback, for both engines. Fails when a schema changes and the
+generated files do not."""
+import os
+import unittest
+
+import yaml
+from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+from collection import InstalledCollection
+
+from schemas import PluginSchemas
+
+TYPES = {"string": "str", "integer": "int", "number": "float", "boolean": "bool", "object": "dict", "array": "list"}
+
+
+class GeneratedTest(unittest.TestCase):
+    schemas: PluginSchemas
+    collection: InstalledCollection
+
+    @classmethod
+    def setUpClass(cls):
+        cls.schemas = PluginSchemas(os.environ["FALCON_SCHEMA_DIR"])
+        cls.collection = InstalledCollection()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.collection.remove()
+
+    def check_option(self, module, name, field, environment=True):
+        spec = module.ARGUMENT_SPEC[name]
+        documented = yaml.safe_load(module.DOCUMENTATION)["options"][name]
+        expected_type = TYPES[field.types[0]] if len(field.types) == 1 else "raw"
+        self.assertEqual(expected_type, spec["type"], name)
+        self.assertEqual(expected_type, documented["type"], name)
+        self.assertEqual(field.secret, spec.get("no_log", False), name)
+        self.assertEqual(field.choices, spec.get("choices"), name)
+        self.assertEqual(field.choices, documented.get("choices"), name)
+        if not field.required:
+            self.assertEqual(field.default, spec.get("default"), name)
+            self.assertEqual(field.default, documented.get("default"), name)
+        self.assertEqual(field.required, spec.get("required", False), name)
+        if environment:
+            self.assertEqual([field.environment_variable], spec["fallback"][1], name)
+        self.assertIn(field.description, documented["description"], name)
+
+    def test_action_modules_follow_the_schemas(self):
+        for action in self.schemas.actions:
+            module = self.collection.module(action.alias)
+            documented = yaml.safe_load(module.DOCUMENTATION)
+            self.assertEqual(action.alias, documented["module"])
+            self.assertEqual(set(module.ARGUMENT_SPEC), set(documented["options"]))
+            for field in self.schemas.connection:
+                self.check_option(module, field.name, field)
+            taken = {field.name for field in self.schemas.connection}
+            for field in action.inputs:
+                name = "input_" + field.name if field.name in taken else field.name
+                self.check_option(module, name, field, environment=False)
+                self.assertEqual(field.name, module.INPUT_OPTIONS[name])
+            self.assertEqual(len(self.schemas.connection) + len(action.inputs), len(module.ARGUMENT_SPEC))
+            returned = yaml.safe_load(module.RETURN)
+            for field in action.outputs:
+                self.assertIn(field.name, returned)
+
+    def test_auth_keeps_crowdstrikes_options(self):
+        module = self.collection.module("auth")
+        spec = module.ARGUMENT_SPEC
+        self.assertEqual(["generate", "revoke"], spec["action"]["choices"])
+        self.assertEqual("generate", spec["action"]["default"])
+        self.assertEqual(["falcon_client_id"], spec["client_id"]["aliases"])
+        self.assertEqual(["falcon_client_secret"], spec["client_secret"]["aliases"])
+        for name, variable in (("client_id", "FALCON_CLIENT_ID"), ("client_secret", "FALCON_CLIENT_SECRET"), ("member_cid", "FALCON_MEMBER_CID"),
+                               ("cloud", "FALCON_CLOUD"), ("user_agent", "FALCON_USER_AGENT"), ("base_url", "FALCON_BASE_URL"),
+                               ("ca_bundle", "FALCON_CA_BUNDLE"), ("token_cache", "FALCON_TOKEN_CACHE"), ("proxy", "FALCON_PROXY")):
+            self.assertEqual([variable], spec[name]["fallback"][1], name)
+        for secret in ("access_token", "client_secret", "token_cache_password", "proxy"):
+            self.assertTrue(spec[secret]["no_log"], secret)
+        self.assertEqual(self.schemas.connection_field("cloud").choices, spec["cloud"]["choices"])
+        self.assertIn("ext_headers", spec)
+
+    def test_argument_specs_validate_with_ansibles_own_validator(self):
+        for name in [action.alias for action in self.schemas.actions] + ["auth"]:
+            module = self.collection.module(name)
+            validator = ArgumentSpecValidator(module.ARGUMENT_SPEC)
+            good = validator.validate({"client_id": "id", "client_secret": "secret", "cloud": "us-2", "connect_timeout_s": "2.5"})
+            self.assertEqual([], [str(error) for error in good.errors], name)
+            self.assertEqual(2.5, good.validated_parameters["connect_timeout_s"])
+            self.assertIn("secret", good._no_log_values)  # pylint: disable=protected-access
+            bad = validator.validate({"client_id": "id", "client_secret": "secret", "cloud": "mars-1", "max_retries": "many"})
+            messages = " ".join(str(error) for error in bad.errors)
+            self.assertIn("cloud", messages)
+            self.assertIn("max_retries", messages)
+
+    def test_stackstorm_pack_follows_the_schemas(self):
+        pack = os.environ["FALCON_STACKSTORM_PACK"]
+        with open(os.path.join(pack, "config.schema.yaml"), encoding="utf-8") as text:
+            config = yaml.safe_load(text)
+        self.assertEqual([field.name for field in self.schemas.connection], list(config))
+        for field in self.schemas.connection:
+            self.assertEqual(field.secret, config[field.name].get("secret", False), field.name)
+            self.assertEqual(field.required, config[field.name].get("required", False), field.name)
+            self.assertEqual(field.choices, config[field.name].get("enum"), field.name)
+        for action in self.schemas.actions:
+            with open(os.path.join(pack, "actions", action.alias + ".yaml"), encoding="utf-8") as text:
+                metadata = yaml.safe_load(text)
+            self.assertEqual([field.name for field in action.inputs], list(metadata["parameters"]))
+            for field in action.inputs:
+                self.assertEqual(field.secret, metadata["parameters"][field.name].get("secret", False), field.name)
+
+
+if __name__ == "__main__":
+    unittest.main()
