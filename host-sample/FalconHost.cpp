@@ -63,6 +63,7 @@ int FalconHost::main(const std::vector<std::string>& arguments)
 int FalconHost::dispatch(const std::vector<std::string>& arguments)
 {
 	const std::string command = arguments.empty() ? "" : arguments.front();
+	if (_version) return version();
 	if (command == "help") return help(arguments.size() > 1 ? arguments[1] : "");
 	if (_help || command.empty()) return help(command);
 	if (!_output.empty() && _output != "pretty" && _output != "compact")
@@ -164,9 +165,7 @@ const Plugin::Action& FalconHost::action(const std::string& name) const
 void FalconHost::print(const Poco::Dynamic::Var& value) const
 {
 	const bool pretty = _output.empty() ? ::isatty(STDOUT_FILENO) == 1 : _output == "pretty";
-	std::ostringstream out;
-	Poco::JSON::Stringifier::stringify(value, out, pretty ? 2 : 0);
-	std::cout << out.str() << std::endl;
+	std::cout << jsonText(value, pretty) << std::endl;
 }
 
 int FalconHost::list()

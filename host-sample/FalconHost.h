@@ -33,6 +33,8 @@ private:
 	int showConfig();
 	int workflow(const std::vector<std::string>& arguments);
 	int help(const std::string& command);
+	/// --version: falcon-host's, the plugin API's, Poco's and OpenSSL's.
+	static int version();
 
 	void loadPlugins();
 	void setUpLogging();
@@ -57,6 +59,7 @@ private:
 	std::string _output; ///< "pretty", "compact", or "" (by terminal)
 	bool _help = false;
 	bool _debug = false;
+	bool _version = false;
 	bool _quiet = false;
 	bool _connectionSchema = false;
 	bool _revealOutputs = false;

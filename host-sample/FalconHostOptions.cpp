@@ -5,7 +5,12 @@
 #include "HostError.h"
 #include "QuotedText.h"
 
+#include "falcon/plugin/falcon_plugin.h"
+
 #include <Poco/Util/HelpFormatter.h>
+#include <Poco/Version.h>
+
+#include <openssl/crypto.h>
 
 #include <iostream>
 #include <map>
@@ -60,6 +65,7 @@ const std::vector<std::pair<std::string, std::string>> CONNECTION_FLAGS{
 void FalconHost::defineOptions(OptionSet& options)
 {
 	options.addOption(Option("help", "h", "show help (with a command: that command's help)"));
+	options.addOption(Option("version", "", "show the versions of falcon-host, the plugin API, Poco and OpenSSL"));
 	options.addOption(Option("plugin", "", "plugin module, or a directory of modules (default: the one installed beside falcon-host)").argument("PATH"));
 	options.addOption(Option("config", "", "configuration file: INI with a [falcon] section, or JSON with a \"falcon\" object").argument("FILE"));
 	options.addOption(Option("cloud", "", "Falcon cloud: us-1, us-2, us-3, eu-1, us-gov-1, us-gov-2 (FALCON_CLOUD)").argument("NAME"));
@@ -91,6 +97,7 @@ void FalconHost::handleOption(const std::string& name, const std::string& value)
 {
 	Application::handleOption(name, value);
 	if (name == "help") _help = true;
+	else if (name == "version") _version = true;
 	else if (name == "plugin") _pluginPath = value;
 	else if (name == "config") _configFile = value;
 	else if (name == "client-secret-file") _secretFile = value;
@@ -114,6 +121,15 @@ void FalconHost::handleOption(const std::string& name, const std::string& value)
 			if (flag.first == name) _flags.emplace_back(flag.second, value);
 		}
 	}
+}
+
+int FalconHost::version()
+{
+	const unsigned poco = POCO_VERSION;
+	std::cout << "falcon-host " << FALCON_VERSION << "\nplugin API " << FALCON_PLUGIN_API_VERSION << "\nPoco " << (poco >> 24) << "." << ((poco >> 16) & 0xFF)
+			  << "." << ((poco >> 8) & 0xFF) << "\n"
+			  << OpenSSL_version(OPENSSL_VERSION) << "\n";
+	return 0;
 }
 
 int FalconHost::help(const std::string& command)

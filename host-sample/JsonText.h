@@ -12,4 +12,8 @@ namespace Host {
 /// broke, never quoting the text (it may carry a secret or a token).
 Poco::JSON::Object::Ptr parseJsonObject(const std::string& text, const std::string& what);
 
+/// `value` as JSON: indented by two (`pretty`) or on one line. Empty arrays and objects are `[]`
+/// and `{}` (Poco's own indentation puts a blank line inside them).
+std::string jsonText(const Poco::Dynamic::Var& value, bool pretty);
+
 }} // namespace Falcon::Host

@@ -47,6 +47,8 @@ class HostCliTest: public HostFixture
 	CPPUNIT_TEST(testDebugRunLeaksNoSecret);
 	CPPUNIT_TEST(testOutputFormats);
 	CPPUNIT_TEST(testTestConnection);
+	CPPUNIT_TEST(testVersion);
+	CPPUNIT_TEST(testPrettyEmptyContainers);
 	CPPUNIT_TEST(testPluginOption);
 	CPPUNIT_TEST_SUITE_END();
 
@@ -225,6 +227,23 @@ public:
 		CPPUNIT_ASSERT_EQUAL(std::string("{\"status_code\":201"), compact.out.substr(0, 18));
 		CPPUNIT_ASSERT_EQUAL(std::size_t(1), static_cast<std::size_t>(std::count(compact.out.begin(), compact.out.end(), '\n')));
 		CPPUNIT_ASSERT_EQUAL(2, host({"run", "token", "--input", "{}", "--output", "yaml"}, environment()).status);
+	}
+
+	void testVersion()
+	{
+		const Run shown = host({"--version"}, {});
+		CPPUNIT_ASSERT_EQUAL_MESSAGE(label(shown), 0, shown.status);
+		for (const char* line : {"falcon-host 0.", "\nplugin API 2\n", "\nPoco 1.", "\nOpenSSL 3."})
+			CPPUNIT_ASSERT_MESSAGE(shown.out, shown.out.find(line) != std::string::npos);
+	}
+
+	/// Poco indents an empty array as a bracket, a blank line and a bracket; ours reads [].
+	void testPrettyEmptyContainers()
+	{
+		const Run revoked = host({"run", "revoke", "--input", "{\"token\": \"not-a-token\"}", "--output", "pretty"}, environment());
+		CPPUNIT_ASSERT_EQUAL_MESSAGE(label(revoked), 0, revoked.status);
+		CPPUNIT_ASSERT_MESSAGE(revoked.out, revoked.out.find("\"errors\": []") != std::string::npos);
+		CPPUNIT_ASSERT_MESSAGE(revoked.out, revoked.out.find("[\n\n") == std::string::npos);
 	}
 
 	void testTestConnection()
