@@ -9,6 +9,7 @@
 #include <Poco/FileStream.h>
 #include <Poco/JSON/Parser.h>
 #include <Poco/Net/DatagramSocket.h>
+#include <Poco/Path.h>
 #include <Poco/Process.h>
 #include <Poco/StreamCopier.h>
 
@@ -48,6 +49,7 @@ class HostCliTest: public HostFixture
 	CPPUNIT_TEST(testOutputFormats);
 	CPPUNIT_TEST(testTestConnection);
 	CPPUNIT_TEST(testVersion);
+	CPPUNIT_TEST(testBashCompletion);
 	CPPUNIT_TEST(testPrettyEmptyContainers);
 	CPPUNIT_TEST(testPluginOption);
 	CPPUNIT_TEST_SUITE_END();
@@ -235,6 +237,18 @@ public:
 		CPPUNIT_ASSERT_EQUAL_MESSAGE(label(shown), 0, shown.status);
 		for (const char* line : {"falcon-host 0.", "\nplugin API 2\n", "\nPoco 1.", "\nOpenSSL 3."})
 			CPPUNIT_ASSERT_MESSAGE(shown.out, shown.out.find(line) != std::string::npos);
+	}
+
+	/// The completion script, sourced in a bash as bash-completion would: commands, actions,
+	/// --output values and options as --help lists them.
+	void testBashCompletion()
+	{
+		const std::string script = std::string("source ") + FALCON_COMPLETION_SCRIPT + "; PATH=" + Poco::Path(FALCON_HOST_BINARY).parent().toString()
+			+ ":$PATH; for line in 'falcon-host r' 'falcon-host run oauth2A' 'falcon-host describe re' 'falcon-host --output c' 'falcon-host --vers' "
+			  "'falcon-host workflow c'; do COMP_WORDS=($line); COMP_CWORD=$((${#COMP_WORDS[@]}-1)); COMPREPLY=(); _falcon_host; echo \"${COMPREPLY[*]}\"; done";
+		const Finished completed = runProgram("/bin/bash", {"-c", script});
+		CPPUNIT_ASSERT_EQUAL_MESSAGE(completed.label(), 0, completed.status);
+		CPPUNIT_ASSERT_EQUAL(std::string("run\noauth2AccessToken\nrevoke\ncompact\n--version\ncheck\n"), completed.out);
 	}
 
 	/// Poco indents an empty array as a bracket, a blank line and a bracket; ours reads [].
