@@ -1,4 +1,4 @@
-# cmake -DBUILD_DIR=... -DWORK_DIR=... -DHOST_SOURCE=... -P RunAgainstInstall.cmake
+# cmake -DBUILD_DIR=... -DWORK_DIR=... -DHOST_SOURCE=... -DLIBDIR=lib[/MULTIARCH] -P RunAgainstInstall.cmake
 # Installs the build into a scratch prefix, builds the external host against that prefix only,
 # runs it, and checks what it printed.
 file(REMOVE_RECURSE ${WORK_DIR})
@@ -8,8 +8,8 @@ if(status)
   message(FATAL_ERROR "cmake --install failed: ${status}")
 endif()
 foreach(installed include/falcon/plugin/Action.h include/falcon/plugin/falcon_plugin.h
-        lib/libfalcon-plugin-api.so lib/libfalcon-plugin-api.so.1 lib/libfalcon-plugin-api.so.1.0.0 lib/falcon-plugins/libfalcon-oauth2-plugin.so
-        share/falcon-oauth2-plugin/schema/connection.schema.json lib/cmake/FalconPluginApi/FalconPluginApiConfig.cmake)
+        ${LIBDIR}/libfalcon-plugin-api.so ${LIBDIR}/libfalcon-plugin-api.so.1 ${LIBDIR}/libfalcon-plugin-api.so.1.0.0 ${LIBDIR}/falcon-plugins/libfalcon-oauth2-plugin.so
+        share/falcon-oauth2-plugin/schema/connection.schema.json ${LIBDIR}/cmake/FalconPluginApi/FalconPluginApiConfig.cmake)
   if(NOT EXISTS ${WORK_DIR}/prefix/${installed})
     message(FATAL_ERROR "not installed: ${installed}")
   endif()
@@ -17,7 +17,7 @@ endforeach()
 # A host that is not C++ dlopens the module from wherever the prefix is: its runpath finds the
 # API library one directory up (no LD_LIBRARY_PATH, no ldconfig).
 execute_process(COMMAND python3 -c "import ctypes, sys; m = ctypes.CDLL(sys.argv[1]); print('api', m.falcon_plugin_api_version())"
-          ${WORK_DIR}/prefix/lib/falcon-plugins/libfalcon-oauth2-plugin.so
+          ${WORK_DIR}/prefix/${LIBDIR}/falcon-plugins/libfalcon-oauth2-plugin.so
   RESULT_VARIABLE status OUTPUT_VARIABLE out ERROR_VARIABLE err)
 if(status OR NOT out MATCHES "api 2")
   message(FATAL_ERROR "ctypes could not load the installed module:\n${out}\n${err}")
