@@ -2,18 +2,16 @@
 action (token, revoke) and auth, crowdstrike.falcon.auth's compatible replacement. Options,
 their types, choices, defaults, secrecy and environment fallbacks come from the schemas; only
 the compatibility options of auth and the examples are written here."""
-import os
-import shutil
 from typing import Any, Dict, List, Tuple
 
 import yaml
 
+from output import copy_fixed, fresh, write
 from schemas import ActionSchema, Field, PluginSchemas
 
 NAMESPACE = "falcon_native"
 NAME = "oauth2"
 TYPES = {"string": "str", "integer": "int", "number": "float", "boolean": "bool", "object": "dict", "array": "list"}
-HERE = os.path.dirname(os.path.abspath(__file__))
 
 EXAMPLES = {
     "oauth2AccessToken": """- name: Get a token (one per play with the file token cache)
@@ -214,22 +212,14 @@ def main():
     return module_source(doc, AUTH_EXAMPLES, returned, render_spec(options), body)
 
 
-def write(root: str, relative: str, text: str) -> None:
-    path = os.path.join(root, relative)
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    with open(path, "w", encoding="utf-8") as out:
-        out.write(text)
-
 
 def generate(schemas: PluginSchemas, root: str) -> None:
     """Write the whole collection tree under ``root`` (the directory is replaced)."""
-    shutil.rmtree(root, ignore_errors=True)
+    fresh(root)
     for action in schemas.actions:
         write(root, f"plugins/modules/{action.alias}.py", action_module(schemas, action))
     write(root, "plugins/modules/auth.py", auth_module(schemas))
-    for fixed in ("plugins/module_utils/plugin_call.py", "README.md", "CHANGELOG.md", "meta/runtime.yml"):
-        with open(os.path.join(HERE, "ansible", fixed), encoding="utf-8") as source:
-            write(root, fixed, source.read())
+    copy_fixed("ansible", root, ("plugins/module_utils/plugin_call.py", "README.md", "CHANGELOG.md", "meta/runtime.yml"))
     galaxy = {"namespace": NAMESPACE, "name": NAME, "version": schemas.version, "readme": "README.md",
               "authors": ["Falcon native OAuth2 maintainers"],
               "description": "CrowdStrike Falcon OAuth2 tokens through the native plugin (not CrowdStrike's crowdstrike.falcon collection)",

@@ -2,16 +2,14 @@
 schema is the connection, each action's parameters its input, in StackStorm's action-parameter
 dialect (draft-04 style: `required` and `secret` per parameter, no $schema, $id, writeOnly or x-*
 keywords). The entry points call the plugin through the falcon_oauth2 Python package."""
-import os
-import shutil
 from typing import Any, Dict
 
 import yaml
 
+from output import copy_fixed, fresh, write
 from schemas import Field, PluginSchemas
 
 PACK = "falcon_native_oauth2"
-HERE = os.path.dirname(os.path.abspath(__file__))
 CLASS_NAMES = {"oauth2AccessToken": "AccessToken", "oauth2RevokeToken": "RevokeToken"}
 
 
@@ -54,16 +52,10 @@ class {CLASS_NAMES[operation_id]}(Action):
 '''
 
 
-def write(root: str, relative: str, text: str) -> None:
-    path = os.path.join(root, relative)
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    with open(path, "w", encoding="utf-8") as out:
-        out.write(text)
-
 
 def generate(schemas: PluginSchemas, root: str) -> None:
     """Write the whole pack under ``root`` (the directory is replaced)."""
-    shutil.rmtree(root, ignore_errors=True)
+    fresh(root)
     dump = lambda value: yaml.safe_dump(value, sort_keys=False, width=100)  # noqa: E731
     write(root, "pack.yaml", "---\n" + dump({
         "ref": PACK, "name": PACK, "description": "CrowdStrike Falcon OAuth2 tokens through the native plugin (generated from its schemas)",
@@ -76,6 +68,4 @@ def generate(schemas: PluginSchemas, root: str) -> None:
             "enabled": True, "entry_point": f"{action.alias}.py",
             "parameters": {field.name: parameter(field) for field in action.inputs}}))
         write(root, f"actions/{action.alias}.py", entry_point(action.operation_id))
-    for fixed in ("actions/lib/__init__.py", "actions/lib/plugin_call.py", "README.md"):
-        with open(os.path.join(HERE, "stackstorm", fixed), encoding="utf-8") as source:
-            write(root, fixed, source.read())
+    copy_fixed("stackstorm", root, ("actions/lib/__init__.py", "actions/lib/plugin_call.py", "README.md"))

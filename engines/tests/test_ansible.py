@@ -8,22 +8,21 @@ import textwrap
 import unittest
 
 from collection import InstalledCollection
-from emulator import CLIENT_ID, CLIENT_SECRET, Emulator
+from emulator import CLIENT_ID, CLIENT_SECRET, EmulatorTestCase
 
 
-class AnsibleTest(unittest.TestCase):
+class AnsibleTest(EmulatorTestCase):
     collection: InstalledCollection
-    emulator: Emulator
 
     @classmethod
     def setUpClass(cls):
+        super().setUpClass()
         cls.collection = InstalledCollection()
-        cls.emulator = Emulator()
 
     @classmethod
     def tearDownClass(cls):
-        cls.emulator.stop()
         cls.collection.remove()
+        super().tearDownClass()
 
     def environment(self, **extra):
         env = dict(self.collection.environment, FALCON_CLIENT_ID=CLIENT_ID, FALCON_CLIENT_SECRET=CLIENT_SECRET,

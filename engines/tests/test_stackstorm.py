@@ -10,7 +10,7 @@ import types
 import unittest
 
 import yaml
-from emulator import CLIENT_ID, CLIENT_SECRET, Emulator
+from emulator import CLIENT_ID, CLIENT_SECRET, EmulatorTestCase
 
 # Action metadata: https://docs.stackstorm.com/actions.html (runner_type, entry_point, parameters).
 ACTION_KEYS = {"name": str, "runner_type": str, "description": str, "enabled": bool, "entry_point": str, "parameters": dict,
@@ -31,12 +31,10 @@ def load_yaml(*parts):
         return yaml.safe_load(text)
 
 
-class StackStormTest(unittest.TestCase):
-    emulator: Emulator
-
+class StackStormTest(EmulatorTestCase):
     @classmethod
     def setUpClass(cls):
-        cls.emulator = Emulator()
+        super().setUpClass()
         # st2common's Action, as the Python runner gives it: the config, a logger, the datastore.
         base_action = types.ModuleType("st2common.runners.base_action")
 
@@ -49,10 +47,6 @@ class StackStormTest(unittest.TestCase):
         for name in ("st2common", "st2common.runners"):
             sys.modules.setdefault(name, types.ModuleType(name))
         sys.modules["st2common.runners.base_action"] = base_action
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.emulator.stop()
 
     def check_parameters(self, where, parameters):
         for name, described in parameters.items():

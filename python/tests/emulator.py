@@ -6,6 +6,7 @@ import ssl
 import subprocess
 import tempfile
 import time
+import unittest
 import urllib.request
 from typing import Dict, List, Optional
 
@@ -78,3 +79,24 @@ class Emulator:
 
     def __exit__(self, *exc_info) -> None:
         self.stop()
+
+
+class EmulatorTestCase(unittest.TestCase):
+    """A suite with one emulator for all its tests, and the constructor keywords that reach it."""
+
+    emulator: Emulator
+
+    @classmethod
+    def setUpClass(cls):
+        cls.emulator = Emulator()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.emulator.stop()
+
+    def keywords(self, **overrides) -> Dict[str, object]:
+        """The suite's client against the emulator, over TLS with its CA; ``overrides`` win."""
+        given: Dict[str, object] = {"client_id": CLIENT_ID, "client_secret": CLIENT_SECRET, "base_url": self.emulator.url,
+                                    "ssl_verify": self.emulator.ca_file}
+        given.update(overrides)
+        return given

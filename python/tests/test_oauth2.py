@@ -6,7 +6,7 @@ import tempfile
 import unittest
 
 from connect_proxy import ConnectProxy
-from emulator import CHILD_CID, CLIENT_ID, CLIENT_SECRET, Emulator
+from emulator import CHILD_CID, CLIENT_ID, CLIENT_SECRET, Emulator, EmulatorTestCase
 
 from falcon_oauth2 import (APIError, InvalidBaseURL, InvalidCredentialFormat, NoAuthenticationMechanism, OAuth2,
                            Result)
@@ -14,24 +14,11 @@ from falcon_oauth2 import (APIError, InvalidBaseURL, InvalidCredentialFormat, No
 KEYS = {"status_code", "headers", "body"}
 
 
-class OAuth2Test(unittest.TestCase):
+class OAuth2Test(EmulatorTestCase):
     """One emulator for the class; each test makes its own objects."""
 
-    emulator: Emulator
-
-    @classmethod
-    def setUpClass(cls):
-        cls.emulator = Emulator()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.emulator.stop()
-
     def auth(self, **keywords) -> OAuth2:
-        given = {"client_id": CLIENT_ID, "client_secret": CLIENT_SECRET, "base_url": self.emulator.url,
-                 "ssl_verify": self.emulator.ca_file}
-        given.update(keywords)
-        return OAuth2(**given)
+        return OAuth2(**self.keywords(**keywords))
 
     def requests_before(self) -> int:
         return self.emulator.stats()["token_requests"]

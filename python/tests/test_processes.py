@@ -6,26 +6,16 @@ import tempfile
 import threading
 import unittest
 
-from emulator import CLIENT_ID, CLIENT_SECRET, Emulator
+from emulator import CLIENT_ID, CLIENT_SECRET, EmulatorTestCase
 
 from falcon_oauth2 import OAuth2
 
 
-class ProcessesTest(unittest.TestCase):
-    emulator: Emulator
-
-    @classmethod
-    def setUpClass(cls):
-        cls.emulator = Emulator()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.emulator.stop()
+class ProcessesTest(EmulatorTestCase):
+    """One emulator for the class."""
 
     def auth(self, **keywords) -> OAuth2:
-        given = {"client_id": CLIENT_ID, "client_secret": CLIENT_SECRET, "base_url": self.emulator.url, "ssl_verify": self.emulator.ca_file}
-        given.update(keywords)
-        return OAuth2(**given)
+        return OAuth2(**self.keywords(**keywords))
 
     def test_32_threads_on_one_cold_object_make_one_request(self):
         auth = self.auth(user_agent="threads-test/1.0")

@@ -1,28 +1,18 @@
 """APIHarnessV2: both operations through command(), in every call style FalconPy documents."""
 import unittest
 
-from emulator import CLIENT_ID, CLIENT_SECRET, Emulator
+from emulator import CLIENT_ID, CLIENT_SECRET, EmulatorTestCase
 
 from falcon_oauth2 import APIHarnessV2, Result
 
 KEYS = {"status_code", "headers", "body"}
 
 
-class UberTest(unittest.TestCase):
-    emulator: Emulator
-
-    @classmethod
-    def setUpClass(cls):
-        cls.emulator = Emulator()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.emulator.stop()
+class UberTest(EmulatorTestCase):
+    """One emulator for the class; each test makes its own objects."""
 
     def uber(self, **keywords) -> APIHarnessV2:
-        given = {"client_id": CLIENT_ID, "client_secret": CLIENT_SECRET, "base_url": self.emulator.url, "ssl_verify": self.emulator.ca_file}
-        given.update(keywords)
-        return APIHarnessV2(**given)
+        return APIHarnessV2(**self.keywords(**keywords))
 
     def test_token_in_every_style_leaves_the_object_alone(self):
         uber = self.uber()
