@@ -35,6 +35,7 @@ class FileStoreTest: public SharedStoreContract
 	CPPUNIT_TEST(testEntryExpiresWithItsFile);
 	CPPUNIT_TEST(testUnsafeStoreFallsBackToMemory);
 	CPPUNIT_TEST(testSymlinksAreRefused);
+	CPPUNIT_TEST(testAnotherUsersDirectoryIsRefused);
 	CPPUNIT_TEST(testUnusableDirectoryFallsBackToMemory);
 	CPPUNIT_TEST(testStuckLockHolderDelaysNobodyPastTheWait);
 	CPPUNIT_TEST_SUITE_END();
@@ -146,6 +147,19 @@ public:
 		Poco::File(entry).moveTo(elsewhere);
 		CPPUNIT_ASSERT_EQUAL(0, ::symlink(elsewhere.c_str(), entry.c_str()));
 		expectFallback(server, _directory, "cannot open the entry");
+	}
+
+	/// A private directory that belongs to someone else (made so by root, as CI runs; another
+	/// user cannot give a directory away, so elsewhere the case cannot arise for the test).
+	void testAnotherUsersDirectoryIsRefused()
+	{
+		if (::geteuid() != 0) return;
+		Poco::File(_directory).createDirectories();
+		::chmod(_directory.c_str(), 0700);
+		CPPUNIT_ASSERT_EQUAL(0, ::chown(_directory.c_str(), 65534, 65534));
+		ScriptedServer server(falconLike(), &loopbackCertificate());
+		expectFallback(server, _directory, "belongs to another user");
+		CPPUNIT_ASSERT(entryFile().empty());
 	}
 
 	/// A directory that cannot be made (its parent is a file; root can write anywhere else).
