@@ -180,9 +180,9 @@ public:
 	{
 		_emulator->faults().add("token=delay-headers:1500");
 		std::string limits;
-		const auto readLimits = [&limits](Poco::ProcessHandle& handle) {
+		const auto readLimits = [&limits](pid_t child) {
 			std::this_thread::sleep_for(milliseconds(700));
-			std::ifstream in("/proc/" + std::to_string(handle.id()) + "/limits");
+			std::ifstream in("/proc/" + std::to_string(child) + "/limits");
 			for (std::string line; std::getline(in, line);)
 			{
 				if (line.rfind("Max core file size", 0) == 0) limits = line;

@@ -86,7 +86,7 @@ protected:
 	}
 
 	/// With something done to the process while it runs (a signal).
-	static Finished host(const std::vector<std::string>& arguments, const Poco::Process::Env& env, const std::function<void(Poco::ProcessHandle&)>& whileRunning)
+	static Finished host(const std::vector<std::string>& arguments, const Poco::Process::Env& env, const WhileRunning& whileRunning)
 	{
 		return runProgram(FALCON_HOST_BINARY, arguments, env, "", whileRunning, testDirectory());
 	}

@@ -175,9 +175,9 @@ public:
 		{
 			_emulator->faults().add("token=delay-headers:1500x1");
 			const auto revokedBefore = _emulator->log().counters().revocations;
-			const Run run = host({"workflow", "run", path}, environment(), [signal](Poco::ProcessHandle& handle) {
+			const Run run = host({"workflow", "run", path}, environment(), [signal](pid_t child) {
 				std::this_thread::sleep_for(milliseconds(500));
-				::kill(handle.id(), signal);
+				::kill(child, signal);
 			});
 			const std::string name = ::strsignal(signal);
 			CPPUNIT_ASSERT_EQUAL_MESSAGE(name + ": " + label(run), 1, run.status);
@@ -202,11 +202,11 @@ public:
 			"    with: {token: '${{ steps.auth.outputs.body.access_token }}'}\n");
 		Poco::Process::Env env = environment();
 		const Run run = host({"--config", writeWorkflow("slow-reads.ini", "[falcon]\nread_timeout_s = 60\n"), "workflow", "run", path}, env,
-			[](Poco::ProcessHandle& handle) {
+			[](pid_t child) {
 				std::this_thread::sleep_for(milliseconds(500));
-				::kill(handle.id(), SIGINT);
+				::kill(child, SIGINT);
 				std::this_thread::sleep_for(milliseconds(500));
-				::kill(handle.id(), SIGTERM);
+				::kill(child, SIGTERM);
 			});
 		CPPUNIT_ASSERT_EQUAL_MESSAGE(label(run), 1, run.status);
 		CPPUNIT_ASSERT_MESSAGE(label(run), run.took < seconds(10));

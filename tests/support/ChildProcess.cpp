@@ -5,15 +5,19 @@
 #include <Poco/FileStream.h>
 #include <Poco/JSON/Parser.h>
 #include <Poco/Path.h>
-#include <Poco/Pipe.h>
-#include <Poco/PipeStream.h>
-#include <Poco/StreamCopier.h>
+#include <Poco/Exception.h>
 
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
 #include <cstdlib>
+#include <map>
 #include <thread>
 
 namespace Falcon {
@@ -47,26 +51,125 @@ void recordOutput(const std::string& command, const std::vector<std::string>& ar
 
 } // namespace
 
-Finished runProgram(const std::string& command, const std::vector<std::string>& arguments, const Poco::Process::Env& env,
-	const std::string& stdinText, const std::function<void(Poco::ProcessHandle&)>& whileRunning, const std::string& directory)
+namespace {
+
+/// A pipe whose ends are closed when it goes (and on exec in every child).
+struct OwnPipe
 {
-	Poco::Pipe inPipe, outPipe, errPipe;
-	const auto started = std::chrono::steady_clock::now();
-	Poco::ProcessHandle handle = Poco::Process::launch(command, arguments, directory, &inPipe, &outPipe, &errPipe, env);
+	int ends[2] = {-1, -1};
+	OwnPipe()
 	{
-		Poco::PipeOutputStream in(inPipe);
-		in << stdinText;
+		if (::pipe2(ends, O_CLOEXEC) != 0) throw Poco::SystemException("pipe2", errno);
 	}
-	inPipe.close();
+	~OwnPipe() { closeEnd(0), closeEnd(1); }
+	void closeEnd(int which)
+	{
+		if (ends[which] >= 0) ::close(ends[which]);
+		ends[which] = -1;
+	}
+};
+
+std::string drain(int fd)
+{
+	std::string text;
+	char buffer[4096];
+	for (;;)
+	{
+		const ssize_t got = ::read(fd, buffer, sizeof(buffer));
+		if (got < 0 && errno == EINTR) continue;
+		if (got <= 0) return text;
+		text.append(buffer, static_cast<std::size_t>(got));
+	}
+}
+
+/// Our environment with `env`'s entries added or replaced, as execve wants it.
+std::vector<std::string> environmentWith(const Poco::Process::Env& env)
+{
+	std::map<std::string, std::string> merged;
+	for (char** entry = environ; *entry; ++entry)
+	{
+		const std::string text = *entry;
+		const auto equals = text.find('=');
+		if (equals != std::string::npos) merged[text.substr(0, equals)] = text.substr(equals + 1);
+	}
+	for (const auto& entry : env) merged[entry.first] = entry.second;
+	std::vector<std::string> entries;
+	for (const auto& entry : merged) entries.push_back(entry.first + "=" + entry.second);
+	return entries;
+}
+
+std::vector<char*> pointersTo(std::vector<std::string>& texts)
+{
+	std::vector<char*> pointers;
+	for (auto& text : texts) pointers.push_back(&text[0]);
+	pointers.push_back(nullptr);
+	return pointers;
+}
+
+} // namespace
+
+Finished runProgram(const std::string& command, const std::vector<std::string>& arguments, const Poco::Process::Env& env,
+	const std::string& stdinText, const WhileRunning& whileRunning, const std::string& directory, std::chrono::seconds limit)
+{
+	OwnPipe in, out, err;
+	posix_spawn_file_actions_t actions;
+	posix_spawn_file_actions_init(&actions);
+	posix_spawn_file_actions_adddup2(&actions, in.ends[0], STDIN_FILENO);
+	posix_spawn_file_actions_adddup2(&actions, out.ends[1], STDOUT_FILENO);
+	posix_spawn_file_actions_adddup2(&actions, err.ends[1], STDERR_FILENO);
+	if (!directory.empty()) posix_spawn_file_actions_addchdir_np(&actions, directory.c_str());
+	std::vector<std::string> argumentTexts{command};
+	argumentTexts.insert(argumentTexts.end(), arguments.begin(), arguments.end());
+	std::vector<std::string> environmentTexts = environmentWith(env);
+	std::vector<char*> argv = pointersTo(argumentTexts);
+	std::vector<char*> envp = pointersTo(environmentTexts);
+	const auto started = std::chrono::steady_clock::now();
+	pid_t pid = -1;
+	const int spawned = ::posix_spawnp(&pid, command.c_str(), &actions, nullptr, argv.data(), envp.data());
+	posix_spawn_file_actions_destroy(&actions);
+	if (spawned != 0) throw Poco::SystemException("cannot start " + command, spawned);
+	in.closeEnd(0);
+	out.closeEnd(1);
+	err.closeEnd(1);
+
 	Finished finished;
+	std::atomic<bool> done{false};
+	std::atomic<bool> killed{false};
 	// Both pipes drain at once, or a chatty child could block on a full one.
-	std::thread drainErr([&] { Poco::PipeInputStream err(errPipe); Poco::StreamCopier::copyToString(err, finished.err); });
-	std::thread work([&] { if (whileRunning) whileRunning(handle); });
-	Poco::PipeInputStream out(outPipe);
-	Poco::StreamCopier::copyToString(out, finished.out);
+	std::thread drainErr([&] { finished.err = drain(err.ends[0]); });
+	std::thread work([&] { if (whileRunning) whileRunning(pid); });
+	std::thread watchdog([&] {
+		const auto until = started + limit;
+		while (!done && std::chrono::steady_clock::now() < until) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+		if (!done && ::kill(pid, SIGKILL) == 0) killed = true;
+	});
+	// A child that does not read its input gets EPIPE here, not SIGPIPE (ignored for the write).
+	std::size_t written = 0;
+	while (written < stdinText.size())
+	{
+		const ssize_t put = ::send(in.ends[1], stdinText.data() + written, stdinText.size() - written, MSG_NOSIGNAL);
+		if (put < 0 && errno == ENOTSOCK)
+		{
+			const ssize_t plain = ::write(in.ends[1], stdinText.data() + written, stdinText.size() - written);
+			if (plain <= 0) break;
+			written += static_cast<std::size_t>(plain);
+			continue;
+		}
+		if (put <= 0) break;
+		written += static_cast<std::size_t>(put);
+	}
+	in.closeEnd(1);
+	finished.out = drain(out.ends[0]);
 	drainErr.join();
 	work.join();
-	finished.status = handle.wait();
+	int status = 0;
+	while (::waitpid(pid, &status, 0) < 0 && errno == EINTR)
+	{
+	}
+	done = true;
+	watchdog.join();
+	finished.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+	if (killed) finished.err += "\n[runProgram: killed after " + std::to_string(limit.count()) + " s]";
 	finished.took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
 	recordOutput(command, arguments, finished);
 	return finished;

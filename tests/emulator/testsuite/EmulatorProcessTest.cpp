@@ -19,7 +19,7 @@ using namespace std::chrono;
 
 namespace {
 
-Finished run(const std::vector<std::string>& arguments, const std::function<void(Poco::ProcessHandle&)>& whileRunning = {})
+Finished run(const std::vector<std::string>& arguments, const WhileRunning& whileRunning = {})
 {
 	return runProgram(FALCON_EMULATOR_BINARY, arguments, {}, "", whileRunning);
 }
@@ -78,7 +78,7 @@ public:
 		const std::string ready = testDirectory() + "/ready.json";
 		int tokenStatus = 0;
 		const Finished finished = run({"--clients=" + clients, "--clouds=us-1,us-2", "--ready-file=" + ready, "--tls-dir=" + testDirectory() + "/process-tls"},
-			[&](Poco::ProcessHandle& handle) {
+			[&](pid_t child) {
 				const auto until = steady_clock::now() + seconds(20);
 				while (!Poco::File(ready).exists() && steady_clock::now() < until) std::this_thread::sleep_for(milliseconds(20));
 				if (Poco::File(ready).exists())
@@ -89,7 +89,7 @@ public:
 					RawClient client(info->getObject("clouds")->getValue<std::string>("us-1"), info->getValue<std::string>("ca_file"));
 					tokenStatus = client.token(US1_CLIENT, US1_SECRET).status;
 				}
-				::kill(handle.id(), SIGTERM);
+				::kill(child, SIGTERM);
 			});
 		CPPUNIT_ASSERT_EQUAL(201, tokenStatus);
 		CPPUNIT_ASSERT_EQUAL(0, finished.status);
