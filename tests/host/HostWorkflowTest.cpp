@@ -52,6 +52,7 @@ class HostWorkflowTest: public HostFixture
 	CPPUNIT_TEST(testDebugRunMasksSecrets);
 	CPPUNIT_TEST(testInterruptRunsCleanup);
 	CPPUNIT_TEST(testSecondSignalAbandonsCallsInFlight);
+	CPPUNIT_TEST(testRunsShareOneTokenThroughTheFileStore);
 	CPPUNIT_TEST_SUITE_END();
 
 	Falcon::Emulator::EmulatorOptions emulatorOptions() const override
@@ -216,6 +217,27 @@ public:
 		// Said as what it is: the host ended the call, the API did not time out.
 		CPPUNIT_ASSERT_EQUAL_MESSAGE(label(run), std::string("cancelled"),
 			record->getArray("steps")->getObject(0)->getObject("error")->getValue<std::string>("kind"));
+	}
+
+	/// Every step and every for_each iteration of a run uses the run's connection, token cache
+	/// included; a second run in a new process takes the first run's token from the file store.
+	void testRunsShareOneTokenThroughTheFileStore()
+	{
+		const std::string path = writeWorkflow("shared-token.yaml",
+			"version: 1\nsteps:\n"
+			"  - id: first\n    action: token\n"
+			"  - id: each\n    action: token\n    for_each: [1, 2, 3]\n");
+		Poco::Process::Env env = environment();
+		env["FALCON_TOKEN_CACHE"] = "file:" + testDirectory() + "/workflow-store";
+		const auto before = _emulator->log().counters().tokenRequests;
+		const Run first = host({"workflow", "run", path, "--output", "compact"}, env);
+		CPPUNIT_ASSERT_EQUAL_MESSAGE(label(first), 0, first.status);
+		const Run second = host({"workflow", "run", path, "--output", "compact"}, env);
+		CPPUNIT_ASSERT_EQUAL_MESSAGE(label(second), 0, second.status);
+		CPPUNIT_ASSERT_EQUAL(before + 1, _emulator->log().counters().tokenRequests);
+		const auto steps = second.json()->getArray("steps");
+		CPPUNIT_ASSERT_EQUAL(std::string("shared_store"), steps->getObject(0)->getObject("outputs")->getValue<std::string>("source"));
+		CPPUNIT_ASSERT_EQUAL(std::string("memory"), steps->getObject(1)->getArray("outputs")->getObject(2)->getValue<std::string>("source"));
 	}
 };
 
