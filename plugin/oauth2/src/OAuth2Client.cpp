@@ -89,10 +89,7 @@ OAuth2Client::OAuth2Client(const ClientConfig& config, Poco::Logger& logger):
 	if (auto store = sharedStoreOf(config.tokenCache))
 	{
 		_seal = std::make_unique<EntrySeal>(config.effectiveBaseUrl(), config.clientId, config.memberCid, config.clientSecret);
-		// A Redis lock ends by itself: a waiter outwaits a holder that died (one lock life), then
-		// the next holder's mint (which a lock's life covers too).
-		const auto lockWait = config.tokenCache.store == TokenCacheSettings::Store::Redis ? 2 * config.tokenCache.lockTtl : config.tokenCache.lockWait;
-		_shared = std::make_unique<SharedTokens>(std::move(store), *_seal, lockWait, logger, _redactor);
+		_shared = std::make_unique<SharedTokens>(std::move(store), *_seal, config.tokenCache.lockWaitLimit(), logger, _redactor);
 	}
 }
 

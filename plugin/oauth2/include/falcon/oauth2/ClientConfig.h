@@ -31,6 +31,11 @@ struct TokenCacheSettings
 
 	/// Throws InvalidInputException naming the `token_cache` field at fault.
 	void validate() const;
+
+	/// The longest a call waits for another process's token request. A Redis lock ends by itself:
+	/// a waiter outwaits a holder that died (one lock life), then the next holder's mint (which a
+	/// lock's life covers too). A file lock lasts as long as its holder: `lockWait`.
+	std::chrono::milliseconds lockWaitLimit() const { return store == Store::Redis ? 2 * lockTtl : lockWait; }
 };
 
 /// Everything a session needs to talk to one Falcon cloud as one API client. Plain data; the
