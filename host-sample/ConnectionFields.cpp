@@ -31,6 +31,18 @@ bool isSecretProperty(const Poco::JSON::Object::Ptr& property)
 	return property && property->has("x-secret") && property->get("x-secret").isBoolean() && property->getValue<bool>("x-secret");
 }
 
+/// The secret members `value` holds, when it is an object.
+std::vector<std::string> secretMembersIn(const ConnectionField& field, const Poco::Dynamic::Var& value)
+{
+	std::vector<std::string> present;
+	const auto object = Plugin::Json::asObject(value);
+	for (const auto& member : field.secretMembers)
+	{
+		if (object && object->has(member)) present.push_back(member);
+	}
+	return present;
+}
+
 } // namespace
 
 ConnectionFields::ConnectionFields(const Poco::JSON::Object::Ptr& connectionSchema)
@@ -72,14 +84,7 @@ bool ConnectionFields::isSecret(const std::string& name) const
 bool ConnectionFields::carriesSecret(const std::string& name, const Poco::Dynamic::Var& value) const
 {
 	const ConnectionField* field = find(name);
-	if (!field) return false;
-	if (field->secret) return true;
-	const auto object = Plugin::Json::asObject(value);
-	for (const auto& member : field->secretMembers)
-	{
-		if (object && object->has(member)) return true;
-	}
-	return false;
+	return field && (field->secret || !secretMembersIn(*field, value).empty());
 }
 
 std::vector<std::string> ConnectionFields::secretValues(const Poco::JSON::Object::Ptr& connection) const
@@ -91,10 +96,10 @@ std::vector<std::string> ConnectionFields::secretValues(const Poco::JSON::Object
 		if (!connection->has(field.name)) continue;
 		const Poco::Dynamic::Var value = connection->get(field.name);
 		if (field.secret && value.isString()) values.push_back(value.toString());
-		const auto object = Plugin::Json::asObject(value);
-		for (const auto& member : field.secretMembers)
+		for (const auto& member : secretMembersIn(field, value))
 		{
-			if (object && object->has(member) && object->get(member).isString()) values.push_back(object->getValue<std::string>(member));
+			const Poco::Dynamic::Var secret = Plugin::Json::asObject(value)->get(member);
+			if (secret.isString()) values.push_back(secret.toString());
 		}
 	}
 	return values;
@@ -103,13 +108,10 @@ std::vector<std::string> ConnectionFields::secretValues(const Poco::JSON::Object
 Poco::Dynamic::Var ConnectionFields::withMembersMasked(const std::string& name, const Poco::Dynamic::Var& value) const
 {
 	const ConnectionField* field = find(name);
-	const auto object = Plugin::Json::asObject(value);
-	if (!field || !object || field->secretMembers.empty()) return value;
-	Poco::JSON::Object::Ptr shown = new Poco::JSON::Object(*object);
-	for (const auto& member : field->secretMembers)
-	{
-		if (shown->has(member)) shown->set(member, std::string("***"));
-	}
+	const std::vector<std::string> secrets = field ? secretMembersIn(*field, value) : std::vector<std::string>();
+	if (secrets.empty()) return value;
+	Poco::JSON::Object::Ptr shown = new Poco::JSON::Object(*Plugin::Json::asObject(value));
+	for (const auto& member : secrets) shown->set(member, std::string("***"));
 	return shown;
 }
 
