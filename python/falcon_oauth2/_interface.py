@@ -7,10 +7,10 @@ from logging import Logger
 from typing import Any, Dict, Optional, Union
 
 from . import _settings
-from ._errors import APIError, InvalidCredentials
+from ._errors import APIError, InvalidCredentials, SDKError
 from ._log import SafeLog
 from ._plugin import plugin
-from ._result import Result, ResultDict, result_dict
+from ._result import Result, ResultDict, full_of, result_dict
 
 MIN_RENEW_WINDOW = 120
 MAX_RENEW_WINDOW = 1200
@@ -186,9 +186,10 @@ class FalconInterface:  # pylint: disable=too-many-instance-attributes
             raise APIError(code=result["status_code"], message=message, headers=result["headers"])
         return Result(result)
 
-    def _refused(self) -> Returned:
-        """No usable credentials: FalconPy's 403, nothing sent."""
-        refusal = InvalidCredentials()
+    def _refused(self, refusal: Optional[SDKError] = None) -> Returned:
+        """A refusal of the SDK's own, nothing sent: by default FalconPy's 403 for no usable
+        credentials."""
+        refusal = refusal or InvalidCredentials()
         self._log.error("%s", refusal.message)
         return self._finish(refusal.result)
 
@@ -204,7 +205,7 @@ class FalconInterface:  # pylint: disable=too-many-instance-attributes
                 self._fail_token(api_error.code, api_error.message)
             raise
         if stateful:
-            self._remember(returned if isinstance(returned, dict) else returned.full_return)
+            self._remember(full_of(returned))
         return returned
 
     def _logout_handler(self, token_value: Optional[str] = None, stateful: bool = True, client_id: Optional[str] = None) -> Returned:

@@ -19,6 +19,11 @@ def ok_dict(message: str, headers: Optional[Dict[str, str]] = None, status_code:
     return result_dict(status_code, headers, {"message": message, "resources": []})
 
 
+def full_of(returned: "ResultDict | Result") -> ResultDict:
+    """The dictionary form of a result, whichever form it came in."""
+    return returned.full_return if isinstance(returned, Result) else returned
+
+
 class Result:
     """A result as FalconPy's pythonic mode returns it: attributes instead of keys.
 

@@ -3,7 +3,7 @@ from typing import Any, Optional
 
 from ._errors import CannotRevokeToken
 from ._interface import FalconInterface, Returned
-from ._result import Result, ok_dict
+from ._result import Result, full_of, ok_dict
 
 
 class OAuth2(FalconInterface):
@@ -50,8 +50,7 @@ class OAuth2(FalconInterface):
 
     def logout(self) -> Returned:
         """Revoke the current token; FalconPy's own result for a successful logout."""
-        returned = self._logout_handler()
-        full = returned.full_return if isinstance(returned, Result) else returned
+        full = full_of(self._logout_handler())
         if full["status_code"] == 200:
             result = ok_dict("Current token successfully revoked.", full["headers"])
         else:

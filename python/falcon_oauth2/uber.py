@@ -4,7 +4,7 @@ from typing import Any, Dict
 
 from ._errors import InvalidOperation, TokenNotSpecified
 from ._interface import FalconInterface, Returned
-from ._result import Result, ResultDict
+from ._result import full_of
 
 OPERATIONS = ("oauth2AccessToken", "oauth2RevokeToken")
 
@@ -25,7 +25,7 @@ class APIHarnessV2(FalconInterface):
         operation = kwargs.get("action") or kwargs.get("api_operation") or (args[0] if args else None)
         data: Dict[str, Any] = kwargs.get("data") or kwargs.get("body") or {}
         if kwargs.get("override") or operation not in OPERATIONS:
-            return self._sdk_refusal(InvalidOperation().result)
+            return self._refused(InvalidOperation())
         if operation == "oauth2AccessToken":
             self._log.secret(data.get("client_secret"))
             # The call's own credentials, for the call only.
@@ -37,17 +37,13 @@ class APIHarnessV2(FalconInterface):
             return self._refused()
         token = data.get("token") or kwargs.get("token_value") or kwargs.get("token")
         if not token:
-            return self._sdk_refusal(TokenNotSpecified().result)
+            return self._refused(TokenNotSpecified())
         self._log.secret(token)
         revoke: Dict[str, Any] = {"token": token}
         client_id = data.get("client_id") or kwargs.get("client_id")
         if client_id:
             revoke["client_id"] = client_id
         return self._call(operation, revoke)
-
-    def _sdk_refusal(self, result: ResultDict) -> Returned:
-        self._log.error("%s", result["body"]["errors"][0]["message"])
-        return Result(result) if self.pythonic else result
 
     def login(self) -> bool:
         """Get a token and keep it; whether that worked."""
@@ -56,9 +52,7 @@ class APIHarnessV2(FalconInterface):
 
     def logout(self) -> bool:
         """Revoke this object's token; whether that worked."""
-        returned = self._logout_handler()
-        full = returned.full_return if isinstance(returned, Result) else returned
-        return full["status_code"] == 200
+        return full_of(self._logout_handler())["status_code"] == 200
 
     def __enter__(self) -> "APIHarnessV2":
         """Use as a context manager: the token is revoked on leaving."""
