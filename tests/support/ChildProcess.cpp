@@ -10,7 +10,6 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -82,6 +81,32 @@ std::string drain(int fd)
 	}
 }
 
+/// Writes `text` to a child's standard input. A child that is gone (or never reads) ends the write
+/// with EPIPE, not the test process with SIGPIPE: the signal is blocked in this thread for the
+/// write, and one it raised is taken before the mask is restored.
+void writeInput(int fd, const std::string& text)
+{
+	sigset_t pipeSignal, previous;
+	sigemptyset(&pipeSignal);
+	sigaddset(&pipeSignal, SIGPIPE);
+	pthread_sigmask(SIG_BLOCK, &pipeSignal, &previous);
+	bool broken = false;
+	for (std::size_t written = 0; written < text.size();)
+	{
+		const ssize_t put = ::write(fd, text.data() + written, text.size() - written);
+		if (put < 0 && errno == EINTR) continue;
+		if (put <= 0)
+		{
+			broken = true;
+			break;
+		}
+		written += static_cast<std::size_t>(put);
+	}
+	const timespec now{0, 0};
+	if (broken) ::sigtimedwait(&pipeSignal, nullptr, &now);
+	pthread_sigmask(SIG_SETMASK, &previous, nullptr);
+}
+
 /// Our environment with `env`'s entries added or replaced, as execve wants it.
 std::vector<std::string> environmentWith(const Poco::Process::Env& env)
 {
@@ -143,21 +168,7 @@ Finished runProgram(const std::string& command, const std::vector<std::string>& 
 		while (!done && std::chrono::steady_clock::now() < until) std::this_thread::sleep_for(std::chrono::milliseconds(50));
 		if (!done && ::kill(pid, SIGKILL) == 0) killed = true;
 	});
-	// A child that does not read its input gets EPIPE here, not SIGPIPE (ignored for the write).
-	std::size_t written = 0;
-	while (written < stdinText.size())
-	{
-		const ssize_t put = ::send(in.ends[1], stdinText.data() + written, stdinText.size() - written, MSG_NOSIGNAL);
-		if (put < 0 && errno == ENOTSOCK)
-		{
-			const ssize_t plain = ::write(in.ends[1], stdinText.data() + written, stdinText.size() - written);
-			if (plain <= 0) break;
-			written += static_cast<std::size_t>(plain);
-			continue;
-		}
-		if (put <= 0) break;
-		written += static_cast<std::size_t>(put);
-	}
+	writeInput(in.ends[1], stdinText);
 	in.closeEnd(1);
 	finished.out = drain(out.ends[0]);
 	drainErr.join();
