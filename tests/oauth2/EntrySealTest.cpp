@@ -161,14 +161,14 @@ public:
 	void testLockExcludesUntilReleased()
 	{
 		FileTokenStore store(freshDirectory("store-lock"));
-		auto held = store.lock("entry", soon());
+		auto held = store.lock("entry", CallBounds{soon()});
 		CPPUNIT_ASSERT(held);
 		// flock belongs to the open file: a second opening (another process, or this one) waits.
 		const auto started = Clock::now();
-		CPPUNIT_ASSERT(!store.lock("entry", Clock::now() + std::chrono::milliseconds(100)));
+		CPPUNIT_ASSERT(!store.lock("entry", CallBounds{Clock::now() + std::chrono::milliseconds(100)}));
 		CPPUNIT_ASSERT(Clock::now() - started >= std::chrono::milliseconds(90));
 		held.reset();
-		CPPUNIT_ASSERT(store.lock("entry", soon()));
+		CPPUNIT_ASSERT(store.lock("entry", CallBounds{soon()}));
 	}
 };
 

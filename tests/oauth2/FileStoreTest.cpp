@@ -35,9 +35,11 @@ class FileStoreTest: public SharedStoreContract
 	CPPUNIT_TEST(testEntryExpiresWithItsFile);
 	CPPUNIT_TEST(testUnsafeStoreFallsBackToMemory);
 	CPPUNIT_TEST(testSymlinksAreRefused);
+	CPPUNIT_TEST(testDamagedEntryIsReplaced);
+	CPPUNIT_TEST(testWritesSweepExpiredEntriesAndIdleLocks);
 	CPPUNIT_TEST(testAnotherUsersDirectoryIsRefused);
 	CPPUNIT_TEST(testUnusableDirectoryFallsBackToMemory);
-	CPPUNIT_TEST(testStuckLockHolderDelaysNobodyPastTheWait);
+	CPPUNIT_TEST(testStuckLockHolderDelaysNobodyPastTheDeadline);
 	CPPUNIT_TEST_SUITE_END();
 
 	std::string _directory;
@@ -47,7 +49,8 @@ class FileStoreTest: public SharedStoreContract
 		if (!Poco::File(_directory).exists()) return {};
 		for (Poco::DirectoryIterator it(_directory), end; it != end; ++it)
 		{
-			if (Poco::endsWith(it.name(), std::string(".entry"))) return it->path();
+			// A token's record is named after the token; the client's entry is the other.
+			if (Poco::endsWith(it.name(), std::string(".entry")) && it.name().find("falcon-oauth2-token-") == std::string::npos) return it->path();
 		}
 		return {};
 	}
@@ -65,6 +68,9 @@ protected:
 		for (Poco::DirectoryIterator it(_directory), end; it != end; ++it) all += it.name() + "\n" + contentsOf(it->path()) + "\n";
 		return all;
 	}
+
+	std::vector<std::string> storeOptions() override { return {}; }
+	Poco::Process::Env storeEnvironment() override { return {{"FALCON_TOKEN_CACHE", "file:" + _directory}}; }
 
 	std::string entryBytes() override
 	{
@@ -140,13 +146,93 @@ public:
 		CPPUNIT_ASSERT_EQUAL(0, ::symlink(real.c_str(), link.c_str()));
 		ScriptedServer server(falconLike(), &loopbackCertificate());
 		expectFallback(server, link, "is a symbolic link");
+	}
 
+	/// Expired entries, locks without an entry and abandoned temporary files go, a bounded number
+	/// per write; live entries, their locks and a lock just made stay.
+	void testWritesSweepExpiredEntriesAndIdleLocks()
+	{
+		ScriptedServer server(falconLike(), &loopbackCertificate());
+		CPPUNIT_ASSERT(OAuth2Client(sharedConfig(server)).token().ok());
+		const std::string live = entryFile();
+		const auto age = [](const std::string& path, time_t seconds) {
+			const struct timespec past[2] = {{0, UTIME_OMIT}, {std::time(nullptr) - seconds, 0}};
+			CPPUNIT_ASSERT_EQUAL(0, ::utimensat(AT_FDCWD, path.c_str(), past, 0));
+		};
+		const std::string store = _directory.substr(testDirectory().size() + 1) + "/";
+		for (int i = 0; i < 200; ++i) age(writeTestFile(store + "expired-" + std::to_string(i) + ".entry", "x"), 10);
+		for (int i = 0; i < 3; ++i) age(writeTestFile(store + "idle-" + std::to_string(i) + ".lock", ""), 120);
+		age(writeTestFile(store + "abandoned.entry.1-2.tmp", "x"), 120);
+		writeTestFile(store + "just-made.lock", "");
+		const auto count = [&] {
+			std::size_t files = 0;
+			for (Poco::DirectoryIterator it(_directory), end; it != end; ++it) ++files;
+			return files;
+		};
+		const std::size_t before = count();
+		// Each new secret is an entry of its own: a write.
+		const auto write = [&](const std::string& secret) {
+			ClientConfig config = sharedConfig(server);
+			config.clientSecret = secret;
+			CPPUNIT_ASSERT(OAuth2Client(config).token().ok());
+		};
+		// A mint writes twice: the entry and the token's record.
+		write("rotated-1");
+		const std::size_t afterOne = count();
+		CPPUNIT_ASSERT_MESSAGE(std::to_string(before) + " -> " + std::to_string(afterOne), afterOne + 2 * FileTokenStore::SWEEP_REMOVALS >= before);
+		CPPUNIT_ASSERT(afterOne < before);
+		write("rotated-2");
+		write("rotated-3");
+		for (Poco::DirectoryIterator it(_directory), end; it != end; ++it)
+		{
+			CPPUNIT_ASSERT_MESSAGE(it.name(), it.name().find("expired-") == std::string::npos);
+			CPPUNIT_ASSERT_MESSAGE(it.name(), it.name().find("idle-") == std::string::npos);
+			CPPUNIT_ASSERT_MESSAGE(it.name(), it.name().find(".tmp") == std::string::npos);
+		}
+		CPPUNIT_ASSERT(Poco::File(live).exists());
+		CPPUNIT_ASSERT(Poco::File(live.substr(0, live.size() - 6) + ".lock").exists());
+		CPPUNIT_ASSERT(Poco::File(_directory + "/just-made.lock").exists());
+		CPPUNIT_ASSERT(OAuth2Client(sharedConfig(server)).token().fromSharedStore);
+	}
+
+	/// Whatever is in an entry's place that cannot be an entry (a link, a FIFO, a file open to
+	/// others, an oversized file) is a miss, said once, and the next token replaces it: sharing
+	/// comes back by itself. A directory cannot be renamed over: the warning says to remove it.
+	void testDamagedEntryIsReplaced()
+	{
+		ScriptedServer server(falconLike(), &loopbackCertificate());
 		CPPUNIT_ASSERT(OAuth2Client(sharedConfig(server)).token().ok());
 		const std::string entry = entryFile();
-		const std::string elsewhere = testDirectory() + "/elsewhere.entry";
-		Poco::File(entry).moveTo(elsewhere);
-		CPPUNIT_ASSERT_EQUAL(0, ::symlink(elsewhere.c_str(), entry.c_str()));
-		expectFallback(server, _directory, "cannot open the entry");
+		const std::string elsewhere = writeTestFile("elsewhere.entry", "not yours");
+		const std::vector<std::pair<std::string, std::function<void()>>> damages{
+			{"is a symbolic link", [&] { CPPUNIT_ASSERT_EQUAL(0, ::symlink(elsewhere.c_str(), entry.c_str())); }},
+			{"is not a regular file", [&] { CPPUNIT_ASSERT_EQUAL(0, ::mkfifo(entry.c_str(), 0600)); }},
+			{"open to group or others", [&] {
+				 writeTestFile(entry.substr(testDirectory().size() + 1), "x", 0644);
+			 }},
+			{"larger than an entry can be", [&] {
+				 writeTestFile(entry.substr(testDirectory().size() + 1), std::string(EntrySeal::MAX_SEALED_BYTES + 10, 'x'));
+			 }},
+		};
+		for (const auto& damage : damages)
+		{
+			::unlink(entry.c_str());
+			damage.second();
+			RecordedLogger log("test.file-store.damaged");
+			const ApiResult minted = OAuth2Client(sharedConfig(server), log.logger()).token();
+			CPPUNIT_ASSERT(minted.ok() && !minted.fromSharedStore);
+			CPPUNIT_ASSERT_MESSAGE(log.text(), log.says(damage.first) && log.says("the next token replaces it"));
+			CPPUNIT_ASSERT_MESSAGE(log.text(), !log.says("goes on without it"));
+			const ApiResult shared = OAuth2Client(sharedConfig(server)).token();
+			CPPUNIT_ASSERT_MESSAGE(damage.first, shared.fromSharedStore);
+			CPPUNIT_ASSERT_EQUAL(tokenOf(minted), tokenOf(shared));
+		}
+		CPPUNIT_ASSERT_EQUAL(std::string("not yours"), contentsOf(elsewhere));
+		::unlink(entry.c_str());
+		Poco::File(entry + "/inside").createDirectories();
+		RecordedLogger log("test.file-store.directory");
+		CPPUNIT_ASSERT(OAuth2Client(sharedConfig(server), log.logger()).token().ok());
+		CPPUNIT_ASSERT_MESSAGE(log.text(), log.says("is a directory (remove it to share tokens again)"));
 	}
 
 	/// A private directory that belongs to someone else (made so by root, as CI runs; another
@@ -171,18 +257,20 @@ public:
 	}
 
 	/// A process that holds the entry's lock and never lets go (stopped in a debugger, hung): the
-	/// others wait `lockWait`, then mint on their own, and say so.
-	void testStuckLockHolderDelaysNobodyPastTheWait()
+	/// others wait while their deadline allows, then mint on their own, and say so.
+	void testStuckLockHolderDelaysNobodyPastTheDeadline()
 	{
 		ScriptedServer server(falconLike(), &loopbackCertificate());
 		ClientConfig config = sharedConfig(server);
-		config.tokenCache.lockWait = std::chrono::milliseconds(300);
+		config.callTimeout = std::chrono::milliseconds(1000);
 		const EntrySeal seal(config.effectiveBaseUrl(), config.clientId, config.memberCid, config.clientSecret);
 		FileTokenStore holder(_directory);
-		const auto stuck = holder.lock(seal.name(), Clock::now() + std::chrono::seconds(2));
+		const auto stuck = holder.lock(seal.name(), CallBounds{Clock::now() + std::chrono::seconds(2)});
 		CPPUNIT_ASSERT(stuck);
 		RecordedLogger log("test.file-store.stuck");
+		const auto started = Clock::now();
 		const ApiResult result = OAuth2Client(config, log.logger()).token();
+		CPPUNIT_ASSERT(Clock::now() - started >= std::chrono::milliseconds(700));
 		CPPUNIT_ASSERT(result.ok() && !result.fromSharedStore);
 		CPPUNIT_ASSERT_EQUAL(std::size_t(1), server.requests().size());
 		CPPUNIT_ASSERT_MESSAGE(log.text(), log.says("did not come in time; minting without it"));

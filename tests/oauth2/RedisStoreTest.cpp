@@ -1,6 +1,7 @@
 #include "RedisServer.h"
 #include "SharedStoreContract.h"
 #include "SuiteDriver.h"
+#include "TestDirectory.h"
 
 #include "falcon/oauth2/EntrySeal.h"
 #include "falcon/oauth2/RedisTokenStore.h"
@@ -80,13 +81,13 @@ class RedisStoreTest: public SharedStoreContract
 	std::string entryKey()
 	{
 		const std::string keys = _redis->command({"EVAL", "return table.concat(redis.call('KEYS', ARGV[1]), ' ')", "0", KEY_PREFIX + "falcon-oauth2-*"}).text;
-		// The lock's key ends in ":lock"; the entry's does not.
+		// The lock's key ends in ":lock"; a token's record is named after the token; the entry is the other.
 		std::size_t start = 0;
 		while (start < keys.size())
 		{
 			const std::size_t end = std::min(keys.find(' ', start), keys.size());
 			const std::string key = keys.substr(start, end - start);
-			if (!Poco::endsWith(key, std::string(":lock"))) return key;
+			if (!Poco::endsWith(key, std::string(":lock")) && key.find("falcon-oauth2-token-") == std::string::npos) return key;
 			start = end + 1;
 		}
 		return {};
@@ -102,6 +103,15 @@ protected:
 	}
 
 	std::string contents() override { return _redis->dump(); }
+
+	/// The key prefix is only in the object form, which a configuration file carries.
+	std::vector<std::string> storeOptions() override
+	{
+		const std::string file = writeTestFile("redis-store.json",
+			"{\"falcon\": {\"token_cache\": {\"store\": \"redis\", \"url\": \"" + _redis->url() + "\", \"key_prefix\": \"" + KEY_PREFIX + "\"}}}");
+		return {"--config", file};
+	}
+	Poco::Process::Env storeEnvironment() override { return {{"FALCON_TOKEN_CACHE_PASSWORD", REDIS_PASSWORD}}; }
 
 	std::string entryBytes() override
 	{
@@ -237,14 +247,17 @@ public:
 		ClientConfig config = sharedConfig(server);
 		RecordedLogger log("test.redis-store.restart");
 		OAuth2Client client(config, log.logger());
-		CPPUNIT_ASSERT(client.token().ok());
+		const std::string token = tokenOf(client.token());
 		_redis->kill();
 		_redis->start();
-		CPPUNIT_ASSERT(client.token(TokenOptions::forced()).ok());
+		RevokeOptions revoke;
+		revoke.token = token;
+		CPPUNIT_ASSERT(client.revoke(revoke).ok());
+		CPPUNIT_ASSERT(client.token().ok());
 		CPPUNIT_ASSERT_MESSAGE(log.text(), !log.says("goes on without it"));
 		const ApiResult shared = OAuth2Client(config).token();
 		CPPUNIT_ASSERT(shared.fromSharedStore);
-		CPPUNIT_ASSERT_EQUAL(std::size_t(2), server.requests().size());
+		CPPUNIT_ASSERT_EQUAL(std::size_t(2), server.requestCount("/oauth2/token"));
 	}
 
 	/// Something that is not Redis (or a Redis gone wrong) at the store's address: replies that

@@ -93,6 +93,11 @@ EntrySeal::~EntrySeal()
 	OPENSSL_cleanse(_key, sizeof(_key));
 }
 
+std::string EntrySeal::recordNameOf(const std::string& accessToken)
+{
+	return "falcon-oauth2-token-" + sha256Hex(accessToken).substr(0, 48);
+}
+
 std::string EntrySeal::seal(const SharedEntry& entry) const
 {
 	Poco::JSON::Object plain;

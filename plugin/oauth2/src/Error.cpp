@@ -25,6 +25,12 @@ const char* toString(ErrorKind kind)
 	return "protocol";
 }
 
+Error Error::of(ErrorKind kind, std::string message)
+{
+	const bool transient = kind == ErrorKind::Network || kind == ErrorKind::Timeout || kind == ErrorKind::RateLimited || kind == ErrorKind::ServerError;
+	return Error{kind, std::move(message), transient, std::nullopt, {}};
+}
+
 POCO_IMPLEMENT_EXCEPTION(InvalidInputException, Poco::InvalidArgumentException, "Invalid input")
 
 }} // namespace Falcon::OAuth2

@@ -29,6 +29,7 @@ std::optional<RetryPolicy::Milliseconds> RetryPolicy::parseRetryAfter(const std:
 		waitMs = number * 1000 - nowMs; // epoch seconds (what the Go SDK reads)
 	else
 		waitMs = number * 1000; // a plain number of seconds
+	if (waitMs > static_cast<double>(LONGEST_CREDIBLE_WAIT.count())) return std::nullopt;
 	return Milliseconds(static_cast<Milliseconds::rep>(std::max(0.0, waitMs)));
 }
 

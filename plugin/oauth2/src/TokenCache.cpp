@@ -1,6 +1,7 @@
 #include "falcon/oauth2/TokenCache.h"
 
 #include "falcon/oauth2/IssuedToken.h"
+#include "falcon/oauth2/RetryPolicy.h"
 
 #include <Poco/NumberFormatter.h>
 
@@ -67,7 +68,8 @@ void TokenCache::remember(const ApiResult& result, Clock::time_point now)
 		if (result.error->retryAfterSeconds && *result.error->retryAfterSeconds > 0)
 		{
 			_failure = result;
-			_failureUntil = now + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(*result.error->retryAfterSeconds));
+			const auto wait = std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(*result.error->retryAfterSeconds));
+			_failureUntil = now + std::min<Clock::duration>(wait, RetryPolicy::MAX_COOLDOWN);
 		}
 		break;
 	default:
@@ -75,7 +77,7 @@ void TokenCache::remember(const ApiResult& result, Clock::time_point now)
 	}
 }
 
-ApiResult TokenCache::get(bool force, Clock::time_point deadline, const Mint& mint)
+ApiResult TokenCache::get(bool force, Clock::time_point deadline, const Mint& mint, const Cancellation* cancellation)
 {
 	std::unique_lock<std::mutex> lock(_mutex);
 	for (;;)
@@ -93,7 +95,13 @@ ApiResult TokenCache::get(bool force, Clock::time_point deadline, const Mint& mi
 		if (!_inFlight) break;
 
 		const unsigned long flight = _flights;
-		const bool finished = _flightDone.wait_until(lock, deadline, [&] { return _flights != flight; });
+		bool finished = false;
+		// In slices, to see a cancellation: the flight's own condition is not the host's.
+		while (!finished && Clock::now() < deadline)
+		{
+			if (Cancellation::requested(cancellation)) return ApiResult::synthetic(500, Error::of(ErrorKind::Cancelled, "the call was cancelled"));
+			finished = _flightDone.wait_until(lock, cancellation ? std::min(deadline, Clock::now() + CANCELLATION_POLL) : deadline, [&] { return _flights != flight; });
+		}
 		if (!finished)
 		{
 			return ApiResult::synthetic(500, Error{ErrorKind::Timeout, "the call's deadline passed while waiting for another caller's token request", true, std::nullopt, {}});

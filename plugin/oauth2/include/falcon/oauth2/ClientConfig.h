@@ -1,6 +1,7 @@
 #pragma once
 
 #include "falcon/oauth2/CloudRegion.h"
+#include "falcon/oauth2/TokenCacheSettings.h"
 
 #include <chrono>
 #include <cstddef>
@@ -8,35 +9,6 @@
 
 namespace Falcon {
 namespace OAuth2 {
-
-/// Where a session keeps its token besides its own memory (see SharedTokens).
-struct TokenCacheSettings
-{
-	enum class Store
-	{
-		Memory, ///< this process only
-		File, ///< shared by this user's processes on this machine (FileTokenStore)
-		Redis ///< shared by every host that reaches one Redis server (RedisTokenStore)
-	};
-
-	Store store = Store::Memory;
-	std::string directory; ///< the file store's; "" for its default
-	std::chrono::milliseconds lockWait{10000}; ///< the file store's longest wait for another process's token request
-
-	std::string redisUrl; ///< redis://[USER@]HOST[:PORT][/DB] or unix:///PATH[?db=DB]
-	std::string redisPassword; ///< a secret; "" for none
-	std::string keyPrefix; ///< put before every Redis key
-	std::chrono::milliseconds lockTtl{10000}; ///< a Redis lock's life, and so the longest wait for it
-	std::chrono::milliseconds storeTimeout{500}; ///< one Redis exchange, inside the call's deadline
-
-	/// Throws InvalidInputException naming the `token_cache` field at fault.
-	void validate() const;
-
-	/// The longest a call waits for another process's token request. A Redis lock ends by itself:
-	/// a waiter outwaits a holder that died (one lock life), then the next holder's mint (which a
-	/// lock's life covers too). A file lock lasts as long as its holder: `lockWait`.
-	std::chrono::milliseconds lockWaitLimit() const { return store == Store::Redis ? 2 * lockTtl : lockWait; }
-};
 
 /// Everything a session needs to talk to one Falcon cloud as one API client. Plain data; the
 /// client validates it on construction (see `validate`).

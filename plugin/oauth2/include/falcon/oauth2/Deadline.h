@@ -15,4 +15,12 @@ using Deadline = Clock::time_point;
 /// A host's request that a call end before its deadline (null where nobody can ask).
 using Cancellation = Plugin::Cancellation;
 
+/// One call's bounds as it travels through the layers: when it must be over, and who may end it
+/// sooner (null where nobody can ask).
+struct CallBounds
+{
+	Deadline deadline;
+	const Cancellation* cancellation = nullptr;
+};
+
 }} // namespace Falcon::OAuth2

@@ -31,6 +31,11 @@ public:
 	/// The entry an opened seal holds (JSON); nothing for text that is not one.
 	static std::optional<SharedEntry> parse(const std::string& plaintext);
 
+	/// The name of what a store records about one token, whoever minted it: where it is shared
+	/// (so that a revoke through any session finds the entry), or that it was revoked. A digest
+	/// of the token: the name tells nothing of it.
+	static std::string recordNameOf(const std::string& accessToken);
+
 	static constexpr std::size_t MAX_SEALED_BYTES = 64 * 1024;
 
 private:

@@ -36,6 +36,9 @@ struct Error
 	bool retryable = false;
 	std::optional<double> retryAfterSeconds;
 	std::string traceId;
+
+	/// An error of `kind`, retryable when the kind is transient (network, timeout, 429, 5xx).
+	static Error of(ErrorKind kind, std::string message);
 };
 
 /// Thrown by configuration validation; the message starts with the offending field's name.

@@ -3,13 +3,11 @@
 #include "falcon/oauth2/ApiResult.h"
 #include "falcon/oauth2/ClientConfig.h"
 #include "falcon/oauth2/Deadline.h"
-#include "falcon/oauth2/FormBody.h"
+#include "falcon/oauth2/MemoryTokens.h"
+#include "falcon/oauth2/Minter.h"
 #include "falcon/oauth2/Redactor.h"
 #include "falcon/oauth2/RegionRouter.h"
-#include "falcon/oauth2/RetryPolicy.h"
-#include "falcon/oauth2/Route.h"
-#include "falcon/oauth2/SharedTokens.h"
-#include "falcon/oauth2/SharedTransport.h"
+#include "falcon/oauth2/RouteCaller.h"
 #include "falcon/oauth2/TokenCache.h"
 
 #include <Poco/Logger.h>
@@ -46,7 +44,9 @@ struct RevokeOptions: CallLimits
 };
 
 /// A session with the Falcon OAuth2 API for one (base URL, client id, member CID): one
-/// keep-alive connection and one token cache, safe to share between threads.
+/// keep-alive connection and one token chain (memory, then the shared store when one is
+/// configured, then the token route), safe to share between threads. The client never knows
+/// which store the chain has.
 ///
 /// Calls never throw; failures come back as results carrying an `error`. The constructor
 /// throws InvalidInputException for a configuration it refuses, before any network traffic.
@@ -55,11 +55,13 @@ class OAuth2Client
 public:
 	explicit OAuth2Client(const ClientConfig& config, Poco::Logger& logger = Poco::Logger::get("falcon.oauth2"));
 
-	/// POST /oauth2/token, or the cached token while fresh (see TokenCache): this session's, or
-	/// with a shared store, the one another process minted (see SharedTokens).
+	/// POST /oauth2/token, or a kept token while fresh: this session's memory (TokenCache), or
+	/// with a shared store, the one another process minted (SharedTokens). A forced token is
+	/// the caller's own: it replaces this session's memory, never the shared entry.
 	ApiResult token(const TokenOptions& options = {});
 
-	/// POST /oauth2/revoke with Basic credentials. Revoking the cached token forgets it.
+	/// POST /oauth2/revoke with Basic credentials. A revoked token is forgotten wherever this
+	/// process or the shared store keeps it, whichever session minted it.
 	ApiResult revoke(const RevokeOptions& options);
 
 	/// The base URL in use: the configured one, or the cloud autodiscovery switched to.
@@ -69,37 +71,20 @@ public:
 	const ClientConfig& config() const { return _config; }
 
 	/// TCP connections this session opened (keep-alive reuse keeps this at one).
-	unsigned connectionsOpened() const { return _transport.connectionsOpened(); }
+	unsigned connectionsOpened() const { return _caller.connectionsOpened(); }
 
 private:
-	struct Call
-	{
-		Deadline deadline;
-		const Cancellation* cancellation;
-	};
-
-	Call callOf(const CallLimits& limits) const;
-	ApiResult obtain(const Call& call, bool force);
-	std::optional<ApiResult> servedFrom(const SharedEntry& entry, bool force);
-	void share(const ApiResult& result, SharedEntry entry, SharedTokens::Use& store);
-	ApiResult mint(const Call& call);
-	ApiResult post(Route route, const WireRequest& request, const Call& call);
-	ApiResult send(Route route, const WireRequest& request, const Call& call);
-	WireRequest formRequest(const FormBody& form) const;
-	void logExchange(Route route, const WireRequest& request, const ApiResult& result, Clock::duration took) const;
-	ApiResult failure(Error error) const;
+	CallBounds callOf(const CallLimits& limits) const;
 
 	ClientConfig _config;
-	Poco::Logger& _logger;
 	Redactor _redactor;
-	RetryPolicy _retryPolicy;
-	TokenCache _tokenCache;
 	std::string _basicCredentials;
 	RegionRouter _router;
-	TransportSettings _transportSettings;
-	SharedTransport _transport;
-	std::unique_ptr<EntrySeal> _seal; ///< with a shared store: the client's entry
-	std::unique_ptr<SharedTokens> _shared; ///< null: this process's memory only
+	RouteCaller _caller;
+	TokenCache _tokenCache;
+	Minter _minter;
+	std::unique_ptr<TokenSource> _shared; ///< null: this process's memory only
+	MemoryTokens _memory; ///< the chain's top
 };
 
 }} // namespace Falcon::OAuth2

@@ -11,9 +11,10 @@ namespace OAuth2 {
 
 /// The store for many hosts on many machines: entries are Redis keys (`key_prefix` + the entry's
 /// name) that expire with their token (`PX`). The lock is a key of its own, set with `NX PX
-/// lock_ttl` to a random value and released by a compare-and-delete script, so that no lock
-/// outlives `lock_ttl` and nobody releases another's lock: a holder that crashed blocks the
-/// others for `lock_ttl` at most, then they mint themselves. Every operation is one exchange of
+/// lock_ttl` to a random value and released by a compare-and-delete script, so that nobody
+/// releases another's lock. A living holder extends its lock every third of `lock_ttl` (a slow
+/// token route keeps the others waiting for its token, not minting their own); a holder that
+/// crashed blocks the others for `lock_ttl` at most, then they mint themselves. Every operation is one exchange of
 /// at most `timeout` (RedisConnection); a failure throws, and SharedTokens takes it from there.
 class RedisTokenStore: public SharedTokenStore
 {
@@ -32,7 +33,7 @@ public:
 	std::optional<std::string> read(const std::string& name, Deadline deadline) override;
 	void write(const std::string& name, const std::string& bytes, SharedEntry::WallClock::time_point expiresAt, Deadline deadline) override;
 	void remove(const std::string& name, const std::string& bytes, Deadline deadline) override;
-	std::unique_ptr<StoreLock> lock(const std::string& name, Deadline deadline) override;
+	std::unique_ptr<StoreLock> lock(const std::string& name, const CallBounds& call) override;
 	std::string describe() const override { return "Redis store " + _connection.address().str(); }
 
 	/// How often a waiter asks for the lock again.
@@ -45,6 +46,8 @@ private:
 	RedisReply run(const RedisConnection::Command& command, Deadline deadline);
 	/// Deletes `key` if it holds exactly `value`, atomically (a Lua script).
 	void removeIf(const std::string& key, const std::string& value, Deadline deadline);
+	/// Gives `key` another `lock_ttl` if it still holds `value`; false when it does not.
+	bool extendIf(const std::string& key, const std::string& value, Deadline deadline);
 
 	RedisConnection _connection;
 	std::string _keyPrefix;

@@ -25,9 +25,16 @@ public:
 
 	/// How long until the instant an `X-Ratelimit-Retryafter` value names. The value is an epoch
 	/// time in seconds (the Go SDK) or milliseconds (the spec; anything above 1e12); a small value
-	/// (below 1e9) is taken as a number of seconds from now. Empty when the value is not a number.
+	/// (below 1e9) is taken as a number of seconds from now. Empty when the value is not a number,
+	/// or names a wait longer than LONGEST_CREDIBLE_WAIT (a broken or hostile header).
 	static std::optional<Milliseconds> parseRetryAfter(const std::string& value,
 		std::chrono::system_clock::time_point now = std::chrono::system_clock::now());
+
+	/// The longest wait a rate limit header is believed for.
+	static constexpr Milliseconds LONGEST_CREDIBLE_WAIT{60 * 60 * 1000};
+	/// The longest a 429 keeps anyone from asking again, in memory or in a shared store: a wait
+	/// of its own must never lock a client out for longer.
+	static constexpr Milliseconds MAX_COOLDOWN{5 * 60 * 1000};
 
 private:
 	unsigned _maxRetries;

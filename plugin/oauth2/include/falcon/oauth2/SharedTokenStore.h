@@ -2,6 +2,8 @@
 
 #include "falcon/oauth2/Deadline.h"
 
+#include <Poco/Exception.h>
+
 #include <chrono>
 #include <memory>
 #include <optional>
@@ -22,6 +24,10 @@ struct SharedEntry
 	WallClock::time_point cooldownUntil; ///< a 429's retry-after: nobody asks before then
 };
 
+/// An entry a store cannot use (of the wrong kind, owner or mode, or too large): to the caller a
+/// miss, which the next write replaces (or, where it cannot, the message says what to remove).
+POCO_DECLARE_EXCEPTION(, UnusableEntryException, Poco::IOException)
+
 /// Held while one process mints for everyone; released when it goes.
 class StoreLock
 {
@@ -31,7 +37,7 @@ public:
 
 /// A token store shared by processes (and machines): one entry per API client, read and written
 /// whole, and a lock per entry so that one process mints while the others wait. Every operation
-/// throws on a store failure; the client (SharedTokens) turns that into the in-memory behaviour.
+/// throws on a store failure; SharedTokens turns that into the in-memory behaviour.
 /// Entries are opaque bytes here: sealed before they are written (EntrySeal).
 class SharedTokenStore
 {
@@ -44,8 +50,9 @@ public:
 	virtual void write(const std::string& name, const std::string& bytes, SharedEntry::WallClock::time_point expiresAt, Deadline deadline) = 0;
 	/// Removes the entry, if it still holds exactly `bytes` (another process may have replaced it).
 	virtual void remove(const std::string& name, const std::string& bytes, Deadline deadline) = 0;
-	/// Waits for the entry's lock until `deadline`; null when it did not come.
-	virtual std::unique_ptr<StoreLock> lock(const std::string& name, Deadline deadline) = 0;
+	/// Waits for the entry's lock until the call's deadline or its cancellation; null when it did
+	/// not come. The lock lasts while its holder lives and holds it.
+	virtual std::unique_ptr<StoreLock> lock(const std::string& name, const CallBounds& call) = 0;
 	/// For messages: "file store /run/user/1000/falcon-oauth2".
 	virtual std::string describe() const = 0;
 };

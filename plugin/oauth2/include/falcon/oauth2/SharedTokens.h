@@ -1,9 +1,12 @@
 #pragma once
 
 #include "falcon/oauth2/ApiResult.h"
+#include "falcon/oauth2/CloudRegion.h"
 #include "falcon/oauth2/EntrySeal.h"
 #include "falcon/oauth2/Redactor.h"
+#include "falcon/oauth2/RegionRouter.h"
 #include "falcon/oauth2/SharedTokenStore.h"
+#include "falcon/oauth2/TokenSource.h"
 
 #include <Poco/Logger.h>
 
@@ -15,51 +18,57 @@
 namespace Falcon {
 namespace OAuth2 {
 
-/// A session's use of a shared token store: its API client's sealed entry, read, locked, written
-/// and removed within the call's deadline. A store that fails (missing, unsafe, full, slow) never
-/// fails the call: from its first failure on, the call goes on as if there were no store, and
-/// one warning says why (the store's own words; no token or secret is ever in them).
-class SharedTokens
+/// The chain's shared layer: one API client's sealed entry in a store that other processes (and
+/// machines) read too. A call reads the entry, takes its lock, reads again, and only then asks
+/// the layer below, writing what it got for the others:
+/// - a fresh token is served whatever else the entry says (a cooldown stops mints, not tokens);
+/// - a cooldown (a 429's wait, capped at RetryPolicy::MAX_COOLDOWN) answers for the route;
+/// - a forced token is the caller's own: it is never written to the entry;
+/// - a revoke through any session removes the entry that holds the token (found through the
+///   token's record) and leaves a record that it was revoked, which `revoked` reads.
+///
+/// A store that fails (missing, unsafe, full, slow) never fails the call: from its first failure
+/// on, the call goes on as if there were no store, and one warning says why (the store's own
+/// words, escaped; no token or secret is ever in them). An entry the store cannot use (damaged,
+/// of the wrong kind) is a miss, replaced by the next write.
+class SharedTokens: public TokenSource
 {
 public:
-	SharedTokens(std::unique_ptr<SharedTokenStore> store, const EntrySeal& seal, std::chrono::milliseconds lockWait, Poco::Logger& logger,
-		const Redactor& redactor);
-
-	/// One call's use of the store.
-	class Use
+	struct Settings
 	{
-	public:
-		Use(const SharedTokens& tokens, Deadline deadline):
-			_tokens(tokens), _deadline(deadline) {}
-
-		/// The client's entry, opened; nothing when there is none, it does not open, or the store failed.
-		std::optional<SharedEntry> read();
-		/// The entry's lock, waited for until `lockWait` has passed or the deadline is near; null
-		/// when it did not come (the caller then mints without it).
-		std::unique_ptr<StoreLock> lock();
-		void write(const SharedEntry& entry);
-		/// Removes the entry if it holds `accessToken` (after a revoke of that token).
-		void forget(const std::string& accessToken);
-
-	private:
-		/// Runs `operation` unless the store failed already in this call; false when it fails now.
-		bool attempt(const std::string& what, const std::function<void()>& operation);
-
-		const SharedTokens& _tokens;
-		Deadline _deadline;
-		bool _failed = false;
+		std::string configuredBaseUrl;
+		std::string clientId;
+		std::string memberCid;
+		std::string clientSecret;
+		std::chrono::seconds renewalWindow{120};
+		const RegionTable* regions = &RegionTable::falcon();
 	};
 
-	/// A token result made from a fresh entry, as the token route would have answered (201, the
-	/// token and what is left of its life), marked as served from the cache.
-	static ApiResult resultOf(const SharedEntry& entry, std::chrono::seconds remaining);
+	SharedTokens(std::unique_ptr<SharedTokenStore> store, const Settings& settings, TokenSource& next, RegionRouter& router,
+		Redactor& redactor, Poco::Logger& logger);
+
+	ApiResult token(const TokenCall& call) override;
+	void forget(const std::string& accessToken, const CallBounds& call) override;
+	bool revoked(const std::string& accessToken, const CallBounds& call) override;
+
+	/// How long a revoked token's record stays: longer than any token lives.
+	static constexpr std::chrono::seconds REVOCATION_RECORD_LIFE{3600};
 
 private:
+	class Use;
+
+	std::optional<ApiResult> servedFrom(const SharedEntry& entry, bool force) const;
+	void share(const ApiResult& result, SharedEntry entry, bool force, Use& use);
+	ApiResult resultOf(const SharedEntry& entry, std::chrono::seconds remaining) const;
+
 	std::unique_ptr<SharedTokenStore> _store;
-	const EntrySeal& _seal;
-	std::chrono::milliseconds _lockWait;
+	EntrySeal _seal;
+	const std::chrono::seconds _renewalWindow;
+	const RegionTable& _regions;
+	TokenSource& _next;
+	RegionRouter& _router;
+	Redactor& _redactor;
 	Poco::Logger& _logger;
-	const Redactor& _redactor;
 };
 
 }} // namespace Falcon::OAuth2

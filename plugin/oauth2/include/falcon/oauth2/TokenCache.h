@@ -1,6 +1,7 @@
 #pragma once
 
 #include "falcon/oauth2/ApiResult.h"
+#include "falcon/oauth2/Deadline.h"
 
 #include <chrono>
 #include <condition_variable>
@@ -32,8 +33,9 @@ public:
 
 	/// The cached token's result (marked `fromCache`) while it is fresh; otherwise the result of
 	/// `mint`, called by one caller at a time. `force` skips the cached token but not the login
-	/// backoff. Waiting for another caller's flight ends at `deadline` with a timeout error.
-	ApiResult get(bool force, Clock::time_point deadline, const Mint& mint);
+	/// backoff. Waiting for another caller's flight ends at `deadline` with a timeout error, or
+	/// sooner when `cancellation` is requested.
+	ApiResult get(bool force, Clock::time_point deadline, const Mint& mint, const Cancellation* cancellation = nullptr);
 
 	/// Forgets the cached token if it is `token` (after a successful revoke).
 	void forget(const std::string& token);
@@ -42,6 +44,9 @@ public:
 	std::optional<std::string> accessToken() const;
 
 	std::chrono::seconds renewalWindow() const { return _renewalWindow; }
+
+	/// How often a caller waiting for another's flight looks at its cancellation.
+	static constexpr Milliseconds CANCELLATION_POLL{50};
 
 private:
 	bool fresh(Clock::time_point now) const;

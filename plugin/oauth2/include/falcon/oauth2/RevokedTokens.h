@@ -1,0 +1,40 @@
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+
+namespace Falcon {
+namespace OAuth2 {
+
+/// The tokens revoked in this process, by any session: every session's memory drops a token
+/// revoked through another (a member CID's parent, another base URL, another connection).
+/// Kept as digests, for longer than any token lives, and bounded in number.
+class RevokedTokens
+{
+public:
+	/// This process's list (a child of fork() starts one of its own).
+	static RevokedTokens& process();
+
+	void add(const std::string& accessToken);
+	bool contains(const std::string& accessToken) const;
+
+	/// Changes on every add: a reader that saw the same generation need not look again.
+	unsigned long generation() const { return _generation.load(std::memory_order_acquire); }
+
+	static constexpr std::size_t MAX_KEPT = 4096;
+	static constexpr std::chrono::hours KEPT_FOR{1};
+
+private:
+	using Clock = std::chrono::steady_clock;
+
+	static std::string digestOf(const std::string& accessToken);
+
+	mutable std::mutex _mutex;
+	std::unordered_map<std::string, Clock::time_point> _revoked; ///< digest -> when it was added
+	std::atomic<unsigned long> _generation{0};
+};
+
+}} // namespace Falcon::OAuth2

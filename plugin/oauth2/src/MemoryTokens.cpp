@@ -1,0 +1,52 @@
+#include "falcon/oauth2/MemoryTokens.h"
+
+#include "falcon/oauth2/RevokedTokens.h"
+
+namespace Falcon {
+namespace OAuth2 {
+
+MemoryTokens::MemoryTokens(TokenCache& cache, TokenSource& next, bool checksBelow):
+	_cache(cache), _next(next), _checksBelow(checksBelow)
+{
+	_seenGeneration = RevokedTokens::process().generation();
+}
+
+ApiResult MemoryTokens::token(const TokenCall& call)
+{
+	dropRevoked(call);
+	return _cache.get(
+		call.force, call.deadline, [&] { return _next.token(call); }, call.cancellation);
+}
+
+void MemoryTokens::dropRevoked(const CallBounds& call)
+{
+	RevokedTokens& revokedHere = RevokedTokens::process();
+	const unsigned long generation = revokedHere.generation();
+	unsigned long seen = _seenGeneration.load(std::memory_order_relaxed);
+	if (generation != seen && _seenGeneration.compare_exchange_strong(seen, generation))
+	{
+		if (const auto kept = _cache.accessToken(); kept && revokedHere.contains(*kept)) _cache.forget(*kept);
+	}
+	if (!_checksBelow) return;
+	const Clock::rep now = Clock::now().time_since_epoch().count();
+	Clock::rep due = _nextStoreCheck.load(std::memory_order_relaxed);
+	if (now < due) return;
+	// One caller looks; the others are served meanwhile.
+	const Clock::rep next = now + std::chrono::duration_cast<Clock::duration>(STORE_CHECK_INTERVAL).count();
+	if (!_nextStoreCheck.compare_exchange_strong(due, next)) return;
+	if (const auto kept = _cache.accessToken(); kept && _next.revoked(*kept, call)) _cache.forget(*kept);
+}
+
+void MemoryTokens::forget(const std::string& accessToken, const CallBounds& call)
+{
+	RevokedTokens::process().add(accessToken);
+	_cache.forget(accessToken);
+	_next.forget(accessToken, call);
+}
+
+bool MemoryTokens::revoked(const std::string& accessToken, const CallBounds& call)
+{
+	return RevokedTokens::process().contains(accessToken) || (_checksBelow && _next.revoked(accessToken, call));
+}
+
+}} // namespace Falcon::OAuth2
