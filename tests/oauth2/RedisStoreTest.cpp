@@ -73,6 +73,7 @@ class RedisStoreTest: public SharedStoreContract
 	CPPUNIT_TEST(testSlowServerWithinTimeout);
 	CPPUNIT_TEST(testSlowServerBeyondTimeout);
 	CPPUNIT_TEST(testRestartMidRun);
+	CPPUNIT_TEST(testEntryOfAnotherTypeIsReplaced);
 	CPPUNIT_TEST(testHostileRepliesAreBounded);
 	CPPUNIT_TEST_SUITE_END();
 
@@ -258,6 +259,26 @@ public:
 		const ApiResult shared = OAuth2Client(config).token();
 		CPPUNIT_ASSERT(shared.fromSharedStore);
 		CPPUNIT_ASSERT_EQUAL(std::size_t(2), server.requestCount("/oauth2/token"));
+	}
+
+	/// A value of another type at the entry's key (another application's list): a miss, said
+	/// once, that the next token replaces.
+	void testEntryOfAnotherTypeIsReplaced()
+	{
+		ScriptedServer server(falconLike(), &loopbackCertificate());
+		const ClientConfig config = sharedConfig(server);
+		CPPUNIT_ASSERT(OAuth2Client(config).token().ok());
+		const std::string key = entryKey();
+		_redis->command({"DEL", key});
+		_redis->command({"RPUSH", key, "not", "an", "entry"});
+		RecordedLogger log("test.redis-store.wrongtype");
+		const ApiResult minted = OAuth2Client(config, log.logger()).token();
+		CPPUNIT_ASSERT(minted.ok() && !minted.fromSharedStore);
+		CPPUNIT_ASSERT_MESSAGE(log.text(), log.says("holds another kind of value; the next token replaces it"));
+		CPPUNIT_ASSERT_MESSAGE(log.text(), !log.says("goes on without it"));
+		const ApiResult shared = OAuth2Client(config).token();
+		CPPUNIT_ASSERT(shared.fromSharedStore);
+		CPPUNIT_ASSERT_EQUAL(tokenOf(minted), tokenOf(shared));
 	}
 
 	/// Something that is not Redis (or a Redis gone wrong) at the store's address: replies that

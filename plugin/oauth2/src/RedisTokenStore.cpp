@@ -112,7 +112,17 @@ RedisReply RedisTokenStore::run(const RedisConnection::Command& command, Deadlin
 
 std::optional<std::string> RedisTokenStore::read(const std::string& name, Deadline deadline)
 {
-	RedisReply reply = run({"GET", _keyPrefix + name}, deadline);
+	RedisReply reply;
+	try
+	{
+		reply = run({"GET", _keyPrefix + name}, deadline);
+	}
+	catch (const Poco::IOException& e)
+	{
+		// Another kind of value at the entry's key: SET replaces it.
+		if (e.message().find(": WRONGTYPE") != std::string::npos) throw UnusableEntryException("the entry " + _keyPrefix + name + " holds another kind of value");
+		throw;
+	}
 	if (reply.kind == RedisReply::Kind::Null) return std::nullopt;
 	if (reply.kind != RedisReply::Kind::Bulk) throw Poco::IOException("the Redis server answered GET with something other than a value");
 	return std::move(reply.text);
