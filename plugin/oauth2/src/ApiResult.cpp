@@ -9,15 +9,6 @@
 namespace Falcon {
 namespace OAuth2 {
 
-std::string findHeader(const HeaderList& headers, const std::string& name)
-{
-	for (const auto& header : headers)
-	{
-		if (Poco::icompare(header.first, name) == 0) return header.second;
-	}
-	return {};
-}
-
 namespace {
 
 Poco::Dynamic::Var bodyAsJSON(const std::string& body)

@@ -24,6 +24,20 @@ std::string formatSeconds(std::chrono::duration<double> duration)
 	return Poco::NumberFormatter::format(duration.count(), 3);
 }
 
+/// The transport's slice of a client configuration (the proxy URL parsed here, once).
+TransportSettings transportSettingsOf(const ClientConfig& config)
+{
+	TransportSettings settings;
+	settings.caBundle = config.caBundle;
+	settings.verifyTls = config.verifyTls;
+	settings.proxy = ProxySettings::parse(config.proxy, "proxy");
+	settings.proxyFromEnvironment = config.proxyFromEnvironment;
+	settings.connectTimeout = config.connectTimeout;
+	settings.readTimeout = config.readTimeout;
+	settings.maxResponseBytes = config.maxResponseBytes;
+	return settings;
+}
+
 } // namespace
 
 RouteCaller::RouteCaller(const ClientConfig& config, RegionRouter& router, Redactor& redactor, Poco::Logger& logger):
@@ -31,7 +45,7 @@ RouteCaller::RouteCaller(const ClientConfig& config, RegionRouter& router, Redac
 	_router(router),
 	_redactor(redactor),
 	_logger(logger),
-	_transportSettings(TransportSettings::from(config)),
+	_transportSettings(transportSettingsOf(config)),
 	_transport(_transportSettings, logger, redactor)
 {
 	_redactor.addSecret(_transportSettings.proxy.password);

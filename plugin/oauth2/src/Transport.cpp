@@ -1,22 +1,17 @@
 #include "falcon/oauth2/Transport.h"
 
 #include "falcon/oauth2/Connector.h"
-#include "falcon/oauth2/ProcessLocal.h"
 #include "falcon/oauth2/Redactor.h"
+#include "falcon/oauth2/SigpipeSuppressed.h"
 #include "falcon/oauth2/SocketDeadline.h"
+#include "falcon/oauth2/TlsContexts.h"
 
 #include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/HTTPResponse.h>
 #include <Poco/Net/NetException.h>
 #include <Poco/Net/SSLException.h>
 
-#include <pthread.h>
-#include <signal.h>
-#include <sys/stat.h>
-
 #include <algorithm>
-#include <map>
-#include <mutex>
 #include <optional>
 
 namespace Falcon {
@@ -30,19 +25,6 @@ TransportError::TransportError(ErrorKind kind, const std::string& message, bool 
 {
 }
 
-TransportSettings TransportSettings::from(const ClientConfig& config)
-{
-	TransportSettings settings;
-	settings.caBundle = config.caBundle;
-	settings.verifyTls = config.verifyTls;
-	settings.proxy = ProxySettings::parse(config.proxy, "proxy");
-	settings.proxyFromEnvironment = config.proxyFromEnvironment;
-	settings.connectTimeout = config.connectTimeout;
-	settings.readTimeout = config.readTimeout;
-	settings.maxResponseBytes = config.maxResponseBytes;
-	return settings;
-}
-
 Transport::Transport(TransportSettings settings, Poco::Logger& logger, Redactor& redactor):
 	_settings(std::move(settings)),
 	_logger(logger),
@@ -51,85 +33,6 @@ Transport::Transport(TransportSettings settings, Poco::Logger& logger, Redactor&
 	if (!_settings.verifyTls)
 		_logger.warning("TLS certificate verification is OFF for this session: any server can impersonate the Falcon API and receive the client secret");
 }
-
-namespace {
-
-/// Keeps a write to a connection the peer (or the deadline) has closed from killing the host:
-/// OpenSSL writes with plain write(2), which raises SIGPIPE, and a plugin must not change the
-/// process's signal dispositions. SIGPIPE is blocked in this thread for the call, and one that
-/// the call raised is taken before it is unblocked (one that was pending before is left alone).
-class SigpipeSuppressed
-{
-public:
-	SigpipeSuppressed()
-	{
-		sigemptyset(&_sigpipe);
-		sigaddset(&_sigpipe, SIGPIPE);
-		sigset_t pending;
-		_pendingBefore = sigpending(&pending) == 0 && sigismember(&pending, SIGPIPE) == 1;
-		pthread_sigmask(SIG_BLOCK, &_sigpipe, &_previous);
-	}
-
-	~SigpipeSuppressed()
-	{
-		sigset_t pending;
-		if (!_pendingBefore && sigpending(&pending) == 0 && sigismember(&pending, SIGPIPE) == 1)
-		{
-			const timespec now{0, 0};
-			sigtimedwait(&_sigpipe, nullptr, &now);
-		}
-		pthread_sigmask(SIG_SETMASK, &_previous, nullptr);
-	}
-
-	SigpipeSuppressed(const SigpipeSuppressed&) = delete;
-	SigpipeSuppressed& operator=(const SigpipeSuppressed&) = delete;
-
-private:
-	sigset_t _sigpipe;
-	sigset_t _previous;
-	bool _pendingBefore = false;
-};
-
-/// One TLS context per trust setting for the whole process: a context holds the parsed CA store
-/// (some 850 KiB for the system bundle), and a host may keep hundreds of sessions. A CA bundle
-/// file that changes on disk gets a fresh context for sessions made after the change.
-Poco::Net::Context::Ptr sharedTlsContext(const std::string& caBundle, bool verify)
-{
-	struct Contexts
-	{
-		std::mutex mutex;
-		std::map<std::string, Poco::Net::Context::Ptr> byTrust;
-	};
-	static ProcessLocal<Contexts> shared;
-	Contexts& local = shared.get();
-	std::mutex& mutex = local.mutex;
-	auto& contexts = local.byTrust;
-	std::string key = std::string(verify ? "verify\n" : "no-verify\n") + caBundle;
-	struct stat status
-	{
-	};
-	if (!caBundle.empty() && ::stat(caBundle.c_str(), &status) == 0) // unreadable: the context reports it
-	{
-		key += "\n" + std::to_string(status.st_ino) + "\n" + std::to_string(status.st_size) + "\n" + std::to_string(status.st_mtim.tv_sec)
-			+ "." + std::to_string(status.st_mtim.tv_nsec);
-	}
-	std::lock_guard<std::mutex> lock(mutex);
-	auto found = contexts.find(key);
-	if (found != contexts.end()) return found->second;
-	// Our own Context: the host's SSLManager settings, whatever they are, never apply to us.
-	Poco::Net::Context::Params params;
-	params.caLocation = caBundle;
-	params.loadDefaultCAs = caBundle.empty(); // a CA bundle given is the whole trust
-	params.verificationMode = verify ? Poco::Net::Context::VERIFY_STRICT : Poco::Net::Context::VERIFY_NONE;
-	params.verificationDepth = 9;
-	Poco::Net::Context::Ptr context = new Poco::Net::Context(Poco::Net::Context::TLS_CLIENT_USE, params);
-	context->requireMinimumProtocol(Poco::Net::Context::PROTO_TLSV1_2);
-	if (contexts.size() >= 64) contexts.clear(); // sessions keep theirs; only sharing restarts
-	contexts.emplace(key, context);
-	return context;
-}
-
-} // namespace
 
 Transport::~Transport()
 {

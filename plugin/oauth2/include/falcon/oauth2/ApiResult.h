@@ -1,6 +1,7 @@
 #pragma once
 
 #include "falcon/oauth2/Error.h"
+#include "falcon/oauth2/HeaderList.h"
 #include "falcon/oauth2/IssuedToken.h"
 
 #include <Poco/JSON/Object.h>
@@ -14,12 +15,6 @@
 
 namespace Falcon {
 namespace OAuth2 {
-
-/// Response headers in the order and spelling they arrived in.
-using HeaderList = std::vector<std::pair<std::string, std::string>>;
-
-/// The value of the first header called `name` (compared case-insensitively), or "".
-std::string findHeader(const HeaderList& headers, const std::string& name);
 
 /// FalconPy's uniform return `{status_code, headers, body}`, plus our error object on failure.
 struct ApiResult

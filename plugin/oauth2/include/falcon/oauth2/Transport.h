@@ -1,10 +1,9 @@
 #pragma once
 
-#include "falcon/oauth2/ApiResult.h"
-#include "falcon/oauth2/ClientConfig.h"
 #include "falcon/oauth2/Deadline.h"
 #include "falcon/oauth2/Endpoint.h"
 #include "falcon/oauth2/Error.h"
+#include "falcon/oauth2/HeaderList.h"
 #include "falcon/oauth2/ProxySettings.h"
 
 #include <Poco/Logger.h>
@@ -29,9 +28,6 @@ struct TransportSettings
 	std::chrono::milliseconds connectTimeout{10000};
 	std::chrono::milliseconds readTimeout{30000};
 	std::size_t maxResponseBytes = 1024 * 1024;
-
-	/// The transport's slice of a client configuration (the proxy URL parsed here, once).
-	static TransportSettings from(const ClientConfig& config);
 };
 
 /// A POST as it goes on the wire.
