@@ -1,0 +1,100 @@
+#!/usr/bin/env python3
+"""Compares benchmark runs of two builds made in the same session, alternately.
+
+Usage: compare.py --old OLD1.json OLD2.json... --new NEW1.json... [--labels OLD NEW]
+
+For each row of falcon-bench's results it takes one headline figure (a ratio to the same run's
+own baseline where the row has one: those hold best on a shared machine), averages each build's
+runs and prints new/old. The noise of a row is how far the old runs spread; a change beyond
+it (and beyond 3 %) is a verdict: "worse" or "better". Rows that are a run's own baseline (a raw
+POST, curl, a PING, actions invoked directly) measure the machine: shown as "control", never
+judged. Exits 0 whatever it
+finds: it informs.
+"""
+import argparse
+import json
+import sys
+
+# Which figure speaks for a row, in order of preference, and whether more of it is better.
+HEADLINES = [
+    ("ratio_to_baseline", False),
+    ("ratio_to_curl", False),
+    ("ratio_to_c_abi", False),
+    ("us_per_call_per_thread", False),
+    ("us_per_hit", False),
+    ("step_to_action", False),
+    ("per_action_us", False),
+    ("tokens", False),
+    ("token_requests", False),
+    ("inputs_per_second", True),
+    ("wall_ms", False),
+    ("p50_us", False),
+]
+MIN_NOISE = 0.03
+
+
+def rows(path):
+    with open(path) as file:
+        found = {(row["measure"], row["contender"]): row["figures"] for row in json.load(file)}
+    # A workflow step against the same action invoked directly, in the same run: a ratio too.
+    for figures in found.values():
+        if isinstance(figures.get("overhead_fraction"), (int, float)):
+            figures["step_to_action"] = 1 + figures["overhead_fraction"]
+    return found
+
+
+def is_control(contender, figure):
+    """A run's own baseline (a raw POST, curl, a PING, an action invoked directly): the machine's
+    speed, which the other rows are divided by."""
+    return "(baseline)" in contender or figure == "per_action_us"
+
+
+def headline(figures):
+    for name, higher_is_better in HEADLINES:
+        if isinstance(figures.get(name), (int, float)):
+            return name, higher_is_better
+    return None, False
+
+
+def mean(values):
+    return sum(values) / len(values)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--old", nargs="+", required=True, metavar="JSON")
+    parser.add_argument("--new", nargs="+", required=True, metavar="JSON")
+    parser.add_argument("--labels", nargs=2, default=["old", "new"])
+    args = parser.parse_args()
+    old_runs = [rows(path) for path in args.old]
+    new_runs = [rows(path) for path in args.new]
+    header = f"{'measure':22} {'contender':52} {'figure':24} {args.labels[0]:>10} {args.labels[1]:>10} {'new/old':>8} {'noise':>6}  verdict"
+    print(header)
+    print("-" * len(header))
+    counts = {"worse": 0, "better": 0, "same": 0}
+    for key in old_runs[0]:
+        figure, higher_is_better = headline(old_runs[0][key])
+        if figure is None or any(key not in run or figure not in run[key] for run in old_runs + new_runs):
+            continue
+        olds = [run[key][figure] for run in old_runs]
+        news = [run[key][figure] for run in new_runs]
+        old, new = mean(olds), mean(news)
+        if old == 0:
+            continue
+        ratio = new / old
+        noise = max((max(olds) - min(olds)) / old, MIN_NOISE)
+        change = (1 / ratio if higher_is_better and ratio else ratio) - 1
+        if is_control(key[1], figure):
+            verdict = "control"
+        else:
+            verdict = "worse" if change > noise else "better" if change < -noise else "same"
+            counts[verdict] += 1
+        print(f"{key[0][:22]:22} {key[1][:52]:52} {figure[:24]:24} {old:10.3f} {new:10.3f} {ratio:8.3f} {noise:6.1%}  {verdict}")
+    if len(old_runs) < 2:
+        parser.error("--old needs two runs at least: their spread is the noise")
+    print(f"\n{counts['worse']} worse, {counts['better']} better, {counts['same']} within the noise of the {len(old_runs)} {args.labels[0]} runs")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
