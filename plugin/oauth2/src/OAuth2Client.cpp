@@ -25,6 +25,12 @@ std::optional<Error> checkCallValue(const std::string& field, const std::string&
 	return Error::of(ErrorKind::InvalidInput, field + ": " + problem);
 }
 
+/// Where the session starts: the configured base URL, or the configured cloud's.
+Endpoint baseOf(const ClientConfig& config)
+{
+	return Endpoint::parse(config.effectiveBaseUrl(), config.baseUrl.empty() ? "cloud" : "base_url");
+}
+
 /// The chain's shared layer, when the configuration names a store.
 std::unique_ptr<TokenSource> sharedLayer(
 	const ClientConfig& config, TokenSource& next, RegionRouter& router, Redactor& redactor, Poco::Logger& logger)
@@ -41,7 +47,7 @@ std::unique_ptr<TokenSource> sharedLayer(
 OAuth2Client::OAuth2Client(const ClientConfig& config, Poco::Logger& logger):
 	_config(validated(config)),
 	_basicCredentials(basicCredentials(config.clientId, config.clientSecret)),
-	_router(config, logger),
+	_router(baseOf(config), *config.regions, logger),
 	_caller(config, _router, _redactor, logger),
 	_tokenCache(ClientConfig::clampRenewalWindow(config.renewalWindow), config.loginBackoffInitial, config.loginBackoffMax),
 	_minter(config, _caller, _router, _redactor, logger),

@@ -5,10 +5,10 @@
 namespace Falcon {
 namespace OAuth2 {
 
-RegionRouter::RegionRouter(const ClientConfig& config, Poco::Logger& logger):
-	_regions(*config.regions),
+RegionRouter::RegionRouter(const Endpoint& base, const RegionTable& regions, Poco::Logger& logger):
+	_regions(regions),
 	_logger(logger),
-	_base(Endpoint::parse(config.effectiveBaseUrl(), config.baseUrl.empty() ? "cloud" : "base_url")),
+	_base(base),
 	_baseIsCanonical(_regions.findByBaseUrl(_base.str()) != nullptr)
 {
 }

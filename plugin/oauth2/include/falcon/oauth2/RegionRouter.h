@@ -1,6 +1,6 @@
 #pragma once
 
-#include "falcon/oauth2/ClientConfig.h"
+#include "falcon/oauth2/CloudRegion.h"
 #include "falcon/oauth2/Endpoint.h"
 #include "falcon/oauth2/Error.h"
 #include "falcon/oauth2/Route.h"
@@ -21,8 +21,8 @@ class RegionRouter
 public:
 	static constexpr unsigned MAX_REDIRECTS = 3;
 
-	/// Throws InvalidInputException for a base URL it refuses.
-	RegionRouter(const ClientConfig& config, Poco::Logger& logger);
+	/// Starts at `base` (the configured base URL, or the configured cloud's).
+	RegionRouter(const Endpoint& base, const RegionTable& regions, Poco::Logger& logger);
 
 	/// The full URL of `route` on the current base.
 	Endpoint target(Route route) const;
