@@ -5,7 +5,7 @@
 #include "SchemaCatalog.h"
 #include "SessionRegistry.h"
 
-#include "falcon/oauth2/ProcessLocal.h"
+#include "falcon/oauth2/core/ProcessLocal.h"
 #include "falcon/plugin/EnumSpellings.h"
 
 #include <Poco/JSON/Parser.h>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "falcon/oauth2/ApiResult.h"
+#include "falcon/oauth2/http/ApiResult.h"
 #include "falcon/oauth2/OAuth2Client.h"
 #include "falcon/plugin/Action.h"
 

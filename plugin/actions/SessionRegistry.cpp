@@ -2,7 +2,7 @@
 
 #include "CallCache.h"
 
-#include "falcon/oauth2/ProcessLocal.h"
+#include "falcon/oauth2/core/ProcessLocal.h"
 
 #include <Poco/DigestEngine.h>
 #include <Poco/SHA2Engine.h>

@@ -2,10 +2,10 @@
 
 #include "BenchKit.h"
 
-#include "falcon/oauth2/BasicCredentials.h"
-#include "falcon/oauth2/EntrySeal.h"
-#include "falcon/oauth2/FileTokenStore.h"
-#include "falcon/oauth2/RedisTokenStore.h"
+#include "falcon/oauth2/net/BasicCredentials.h"
+#include "falcon/oauth2/store/EntrySeal.h"
+#include "falcon/oauth2/store/FileTokenStore.h"
+#include "falcon/oauth2/store/RedisTokenStore.h"
 #include "falcon/plugin/SchemaValidator.h"
 
 #include <Poco/TemporaryFile.h>

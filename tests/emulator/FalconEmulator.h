@@ -6,7 +6,7 @@
 #include "RequestLog.h"
 #include "TokenStore.h"
 
-#include "falcon/oauth2/CloudRegion.h"
+#include "falcon/oauth2/region/CloudRegion.h"
 
 #include <Poco/Net/HTTPServer.h>
 #include <Poco/ThreadPool.h>

@@ -2,11 +2,11 @@
 // transport reads them), then everything the client makes of it: the token body, the error
 // classification on both routes, the trace ID, the API's message, the retry-after value and
 // the redaction of what gets logged.
-#include "falcon/oauth2/ApiResult.h"
-#include "falcon/oauth2/IssuedToken.h"
-#include "falcon/oauth2/Redactor.h"
-#include "falcon/oauth2/ReplyClassifier.h"
-#include "falcon/oauth2/RetryPolicy.h"
+#include "falcon/oauth2/http/ApiResult.h"
+#include "falcon/oauth2/http/IssuedToken.h"
+#include "falcon/oauth2/core/Redactor.h"
+#include "falcon/oauth2/http/ReplyClassifier.h"
+#include "falcon/oauth2/http/RetryPolicy.h"
 
 #include <Poco/Net/HTTPResponse.h>
 #include <Poco/StreamCopier.h>

@@ -2,7 +2,7 @@
 // Opened as a sealed entry (a forgery must be a miss), and read as the text inside an authentic
 // seal (the entry's JSON, which only a holder of the secret could have sealed, must still never
 // crash the reader).
-#include "falcon/oauth2/EntrySeal.h"
+#include "falcon/oauth2/store/EntrySeal.h"
 
 #include <cstdint>
 #include <cstdlib>

@@ -1,9 +1,9 @@
 #include "ClientTestKit.h"
 #include "SuiteDriver.h"
 
-#include "falcon/oauth2/Endpoint.h"
+#include "falcon/oauth2/net/Endpoint.h"
 #include "falcon/oauth2/OAuth2Client.h"
-#include "falcon/oauth2/RedisAddress.h"
+#include "falcon/oauth2/store/RedisAddress.h"
 
 #include <Poco/Environment.h>
 

@@ -1,7 +1,7 @@
 #include "ClientTestKit.h"
 #include "SuiteDriver.h"
 
-#include "falcon/oauth2/IssuedToken.h"
+#include "falcon/oauth2/http/IssuedToken.h"
 #include "falcon/oauth2/OAuth2Client.h"
 #include "falcon/oauth2/Version.h"
 

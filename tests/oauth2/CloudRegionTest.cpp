@@ -1,7 +1,7 @@
 #include "SuiteDriver.h"
 
-#include "falcon/oauth2/CloudRegion.h"
-#include "falcon/oauth2/Error.h"
+#include "falcon/oauth2/region/CloudRegion.h"
+#include "falcon/oauth2/core/Error.h"
 
 #include <cppunit/extensions/HelperMacros.h>
 

@@ -1,8 +1,8 @@
 #include "SuiteDriver.h"
 
-#include "falcon/oauth2/ApiResult.h"
-#include "falcon/oauth2/FormBody.h"
-#include "falcon/oauth2/Redactor.h"
+#include "falcon/oauth2/http/ApiResult.h"
+#include "falcon/oauth2/http/FormBody.h"
+#include "falcon/oauth2/core/Redactor.h"
 
 #include <cppunit/extensions/HelperMacros.h>
 

@@ -1,8 +1,8 @@
 #include "SharedStoreContract.h"
 #include "SuiteDriver.h"
 
-#include "falcon/oauth2/EntrySeal.h"
-#include "falcon/oauth2/FileTokenStore.h"
+#include "falcon/oauth2/store/EntrySeal.h"
+#include "falcon/oauth2/store/FileTokenStore.h"
 
 #include <Poco/DirectoryIterator.h>
 #include <Poco/File.h>

@@ -1,6 +1,6 @@
 #include "SuiteDriver.h"
 
-#include "falcon/oauth2/ProcessLocal.h"
+#include "falcon/oauth2/core/ProcessLocal.h"
 
 #include <cppunit/extensions/HelperMacros.h>
 

@@ -3,9 +3,9 @@
 #include "LogCapture.h"
 #include "SuiteDriver.h"
 
-#include "falcon/oauth2/BasicCredentials.h"
-#include "falcon/oauth2/FormBody.h"
-#include "falcon/oauth2/IssuedToken.h"
+#include "falcon/oauth2/net/BasicCredentials.h"
+#include "falcon/oauth2/http/FormBody.h"
+#include "falcon/oauth2/http/IssuedToken.h"
 #include "falcon/oauth2/OAuth2Client.h"
 
 #include <Poco/URI.h>

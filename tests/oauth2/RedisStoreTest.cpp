@@ -3,8 +3,8 @@
 #include "SuiteDriver.h"
 #include "TestDirectory.h"
 
-#include "falcon/oauth2/EntrySeal.h"
-#include "falcon/oauth2/RedisTokenStore.h"
+#include "falcon/oauth2/store/EntrySeal.h"
+#include "falcon/oauth2/store/RedisTokenStore.h"
 
 #include <Poco/Net/ServerSocket.h>
 

@@ -1,6 +1,6 @@
 #include "SuiteDriver.h"
 
-#include "falcon/oauth2/RetryPolicy.h"
+#include "falcon/oauth2/http/RetryPolicy.h"
 
 #include <cppunit/extensions/HelperMacros.h>
 

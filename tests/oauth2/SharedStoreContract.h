@@ -3,7 +3,7 @@
 #include "ChildProcess.h"
 #include "ClientTestKit.h"
 
-#include "falcon/oauth2/EntrySeal.h"
+#include "falcon/oauth2/store/EntrySeal.h"
 #include "falcon/oauth2/OAuth2Client.h"
 
 #include <Poco/AutoPtr.h>

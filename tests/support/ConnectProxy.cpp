@@ -1,6 +1,6 @@
 #include "ConnectProxy.h"
 
-#include "falcon/oauth2/BasicCredentials.h"
+#include "falcon/oauth2/net/BasicCredentials.h"
 
 #include <Poco/Net/NetException.h>
 #include <Poco/Net/ServerSocket.h>

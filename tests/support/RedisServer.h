@@ -1,6 +1,6 @@
 #pragma once
 
-#include "falcon/oauth2/RedisConnection.h"
+#include "falcon/oauth2/store/RedisConnection.h"
 
 #include <Poco/Process.h>
 

@@ -1,6 +1,6 @@
 #include "ScriptedServer.h"
 
-#include "falcon/oauth2/ApiResult.h"
+#include "falcon/oauth2/http/ApiResult.h"
 
 #include <Poco/Net/Context.h>
 #include <Poco/Net/SecureServerSocket.h>

@@ -7,7 +7,7 @@
 //   FALCON_CA_BUNDLE                         optional PEM file of trusted CAs
 //   FALCON_DEBUG=1                           request/response detail on stderr, redacted
 
-#include "falcon/oauth2/IssuedToken.h"
+#include "falcon/oauth2/http/IssuedToken.h"
 #include "falcon/oauth2/OAuth2Client.h"
 
 #include <Poco/ConsoleChannel.h>

@@ -1,9 +1,9 @@
 #include "falcon/oauth2/ClientConfig.h"
 
-#include "falcon/oauth2/Endpoint.h"
-#include "falcon/oauth2/Error.h"
-#include "falcon/oauth2/ProxySettings.h"
-#include "falcon/oauth2/RedisAddress.h"
+#include "falcon/oauth2/net/Endpoint.h"
+#include "falcon/oauth2/core/Error.h"
+#include "falcon/oauth2/net/ProxySettings.h"
+#include "falcon/oauth2/store/RedisAddress.h"
 
 #include <Poco/File.h>
 

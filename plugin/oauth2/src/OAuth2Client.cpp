@@ -1,6 +1,6 @@
 #include "falcon/oauth2/OAuth2Client.h"
 
-#include "falcon/oauth2/BasicCredentials.h"
+#include "falcon/oauth2/net/BasicCredentials.h"
 #include "falcon/oauth2/SharedTokens.h"
 
 namespace Falcon {

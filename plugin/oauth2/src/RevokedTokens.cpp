@@ -1,7 +1,7 @@
 #include "falcon/oauth2/RevokedTokens.h"
 
-#include "falcon/oauth2/EntrySeal.h"
-#include "falcon/oauth2/ProcessLocal.h"
+#include "falcon/oauth2/store/EntrySeal.h"
+#include "falcon/oauth2/core/ProcessLocal.h"
 
 namespace Falcon {
 namespace OAuth2 {

@@ -1,6 +1,6 @@
 #include "falcon/oauth2/RouteCaller.h"
 
-#include "falcon/oauth2/ReplyClassifier.h"
+#include "falcon/oauth2/http/ReplyClassifier.h"
 #include "falcon/oauth2/Version.h"
 
 #include <Poco/NumberFormatter.h>

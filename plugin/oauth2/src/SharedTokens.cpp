@@ -1,6 +1,6 @@
 #include "falcon/oauth2/SharedTokens.h"
 
-#include "falcon/oauth2/RetryPolicy.h"
+#include "falcon/oauth2/http/RetryPolicy.h"
 
 #include <Poco/Exception.h>
 #include <Poco/JSON/Object.h>

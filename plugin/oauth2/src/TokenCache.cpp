@@ -1,7 +1,7 @@
 #include "falcon/oauth2/TokenCache.h"
 
-#include "falcon/oauth2/IssuedToken.h"
-#include "falcon/oauth2/RetryPolicy.h"
+#include "falcon/oauth2/http/IssuedToken.h"
+#include "falcon/oauth2/http/RetryPolicy.h"
 
 #include <Poco/NumberFormatter.h>
 

@@ -1,9 +1,9 @@
 #include "EmulatorTestKit.h"
 
-#include "falcon/oauth2/ApiResult.h"
-#include "falcon/oauth2/BasicCredentials.h"
-#include "falcon/oauth2/FormBody.h"
-#include "falcon/oauth2/IssuedToken.h"
+#include "falcon/oauth2/http/ApiResult.h"
+#include "falcon/oauth2/net/BasicCredentials.h"
+#include "falcon/oauth2/http/FormBody.h"
+#include "falcon/oauth2/http/IssuedToken.h"
 
 #include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/HTTPResponse.h>

@@ -2,7 +2,7 @@
 
 #include "FalconEmulator.h"
 
-#include "falcon/oauth2/BasicCredentials.h"
+#include "falcon/oauth2/net/BasicCredentials.h"
 
 #include <Poco/Net/Context.h>
 #include <Poco/Net/HTTPClientSession.h>

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "falcon/oauth2/CloudRegion.h"
-#include "falcon/oauth2/TokenCacheSettings.h"
+#include "falcon/oauth2/region/CloudRegion.h"
+#include "falcon/oauth2/store/TokenCacheSettings.h"
 
 #include <chrono>
 #include <cstddef>

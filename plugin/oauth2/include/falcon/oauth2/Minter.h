@@ -1,8 +1,8 @@
 #pragma once
 
 #include "falcon/oauth2/ClientConfig.h"
-#include "falcon/oauth2/RegionRouter.h"
-#include "falcon/oauth2/RetryPolicy.h"
+#include "falcon/oauth2/region/RegionRouter.h"
+#include "falcon/oauth2/http/RetryPolicy.h"
 #include "falcon/oauth2/RouteCaller.h"
 #include "falcon/oauth2/TokenSource.h"
 

@@ -1,12 +1,12 @@
 #pragma once
 
-#include "falcon/oauth2/ApiResult.h"
+#include "falcon/oauth2/http/ApiResult.h"
 #include "falcon/oauth2/ClientConfig.h"
-#include "falcon/oauth2/Deadline.h"
+#include "falcon/oauth2/core/Deadline.h"
 #include "falcon/oauth2/MemoryTokens.h"
 #include "falcon/oauth2/Minter.h"
-#include "falcon/oauth2/Redactor.h"
-#include "falcon/oauth2/RegionRouter.h"
+#include "falcon/oauth2/core/Redactor.h"
+#include "falcon/oauth2/region/RegionRouter.h"
 #include "falcon/oauth2/RouteCaller.h"
 #include "falcon/oauth2/TokenCache.h"
 

@@ -1,13 +1,13 @@
 #pragma once
 
-#include "falcon/oauth2/ApiResult.h"
+#include "falcon/oauth2/http/ApiResult.h"
 #include "falcon/oauth2/ClientConfig.h"
-#include "falcon/oauth2/Deadline.h"
-#include "falcon/oauth2/FormBody.h"
-#include "falcon/oauth2/Redactor.h"
-#include "falcon/oauth2/RegionRouter.h"
-#include "falcon/oauth2/Route.h"
-#include "falcon/oauth2/SharedTransport.h"
+#include "falcon/oauth2/core/Deadline.h"
+#include "falcon/oauth2/http/FormBody.h"
+#include "falcon/oauth2/core/Redactor.h"
+#include "falcon/oauth2/region/RegionRouter.h"
+#include "falcon/oauth2/http/Route.h"
+#include "falcon/oauth2/http/SharedTransport.h"
 
 #include <Poco/Logger.h>
 

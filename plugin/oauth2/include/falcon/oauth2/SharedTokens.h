@@ -1,11 +1,11 @@
 #pragma once
 
-#include "falcon/oauth2/ApiResult.h"
-#include "falcon/oauth2/CloudRegion.h"
-#include "falcon/oauth2/EntrySeal.h"
-#include "falcon/oauth2/Redactor.h"
-#include "falcon/oauth2/RegionRouter.h"
-#include "falcon/oauth2/SharedTokenStore.h"
+#include "falcon/oauth2/http/ApiResult.h"
+#include "falcon/oauth2/region/CloudRegion.h"
+#include "falcon/oauth2/store/EntrySeal.h"
+#include "falcon/oauth2/core/Redactor.h"
+#include "falcon/oauth2/region/RegionRouter.h"
+#include "falcon/oauth2/store/SharedTokenStore.h"
 #include "falcon/oauth2/TokenSource.h"
 
 #include <Poco/Logger.h>

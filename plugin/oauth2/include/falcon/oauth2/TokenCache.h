@@ -1,7 +1,7 @@
 #pragma once
 
-#include "falcon/oauth2/ApiResult.h"
-#include "falcon/oauth2/Deadline.h"
+#include "falcon/oauth2/http/ApiResult.h"
+#include "falcon/oauth2/core/Deadline.h"
 
 #include <chrono>
 #include <condition_variable>

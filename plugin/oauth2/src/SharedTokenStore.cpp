@@ -1,8 +1,0 @@
-#include "falcon/oauth2/SharedTokenStore.h"
-
-namespace Falcon {
-namespace OAuth2 {
-
-POCO_IMPLEMENT_EXCEPTION(UnusableEntryException, Poco::IOException, "Unusable token cache entry")
-
-}} // namespace Falcon::OAuth2

@@ -1,0 +1,95 @@
+#include "falcon/oauth2/http/ApiResult.h"
+
+#include "falcon/plugin/JsonValues.h"
+
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Parser.h>
+#include <Poco/String.h>
+
+namespace Falcon {
+namespace OAuth2 {
+
+namespace {
+
+Poco::Dynamic::Var bodyAsJSON(const std::string& body)
+{
+	if (body.empty()) return std::string();
+	try
+	{
+		// Keys stay in the order the API sent them: the body is passed through, not rewritten.
+		Poco::JSON::Parser parser(new Poco::JSON::ParseHandler(true));
+		return parser.parse(body);
+	}
+	catch (const Poco::Exception&)
+	{
+		return body;
+	}
+}
+
+Poco::JSON::Object::Ptr errorAsJSON(const Error& error)
+{
+	Poco::JSON::Object::Ptr json = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+	json->set("kind", std::string(toString(error.kind)));
+	json->set("message", error.message);
+	json->set("retryable", error.retryable);
+	if (error.retryAfterSeconds)
+		json->set("retry_after_s", *error.retryAfterSeconds);
+	else
+		json->set("retry_after_s", Poco::Dynamic::Var());
+	json->set("trace_id", error.traceId);
+	return json;
+}
+
+} // namespace
+
+Poco::JSON::Object::Ptr ApiResult::toJSON() const
+{
+	Poco::JSON::Object::Ptr json = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+	json->set("status_code", statusCode);
+	Poco::JSON::Object::Ptr headerObject = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+	for (const auto& header : headers)
+	{
+		// A repeated header arrives as one value, as `requests` presents it.
+		if (headerObject->has(header.first))
+			headerObject->set(header.first, headerObject->getValue<std::string>(header.first) + ", " + header.second);
+		else
+			headerObject->set(header.first, header.second);
+	}
+	json->set("headers", headerObject);
+	Poco::Dynamic::Var bodyJson = parsedBody ? Plugin::Json::deepCopy(*parsedBody) : bodyAsJSON(body);
+	if (remainingLifetime && bodyJson.type() == typeid(Poco::JSON::Object::Ptr))
+	{
+		Poco::JSON::Object::Ptr object = bodyJson.extract<Poco::JSON::Object::Ptr>();
+		if (object->has("expires_in")) object->set("expires_in", static_cast<Poco::Int64>(remainingLifetime->count()));
+	}
+	json->set("body", bodyJson);
+	if (error) json->set("error", errorAsJSON(*error));
+	return json;
+}
+
+void ApiResult::keepParsedBody()
+{
+	if (!parsedBody) parsedBody = std::make_shared<const Poco::Dynamic::Var>(bodyAsJSON(body));
+}
+
+ApiResult ApiResult::synthetic(int statusCode, Error error)
+{
+	Poco::JSON::Object::Ptr errorEntry = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+	errorEntry->set("message", error.message);
+	errorEntry->set("code", statusCode);
+	Poco::JSON::Array::Ptr errors = new Poco::JSON::Array;
+	errors->add(errorEntry);
+	Poco::JSON::Object body(Poco::JSON_PRESERVE_KEY_ORDER);
+	body.set("errors", errors);
+	body.set("resources", Poco::JSON::Array::Ptr(new Poco::JSON::Array));
+
+	ApiResult result;
+	result.statusCode = statusCode;
+	std::ostringstream out;
+	body.stringify(out);
+	result.body = out.str();
+	result.error = std::move(error);
+	return result;
+}
+
+}} // namespace Falcon::OAuth2

@@ -1,0 +1,250 @@
+#include "falcon/oauth2/http/Transport.h"
+
+#include "falcon/oauth2/net/Connector.h"
+#include "falcon/oauth2/core/Redactor.h"
+#include "falcon/oauth2/net/SigpipeSuppressed.h"
+#include "falcon/oauth2/net/SocketDeadline.h"
+#include "falcon/oauth2/net/TlsContexts.h"
+
+#include <Poco/Net/HTTPRequest.h>
+#include <Poco/Net/HTTPResponse.h>
+#include <Poco/Net/NetException.h>
+#include <Poco/Net/SSLException.h>
+
+#include <algorithm>
+#include <optional>
+
+namespace Falcon {
+namespace OAuth2 {
+
+TransportError::TransportError(ErrorKind kind, const std::string& message, bool beforeReply, bool permanent):
+	Poco::Exception(message),
+	_kind(kind),
+	_beforeReply(beforeReply),
+	_permanent(permanent)
+{
+}
+
+Transport::Transport(TransportSettings settings, Poco::Logger& logger, Redactor& redactor):
+	_settings(std::move(settings)),
+	_logger(logger),
+	_redactor(redactor)
+{
+	if (!_settings.verifyTls)
+		_logger.warning("TLS certificate verification is OFF for this session: any server can impersonate the Falcon API and receive the client secret");
+}
+
+Transport::~Transport()
+{
+	// A TLS connection says goodbye as it closes: a write like any other.
+	const SigpipeSuppressed quietly;
+	drop();
+}
+
+Poco::Net::Context::Ptr Transport::tlsContext()
+{
+	if (!_context)
+	{
+		try
+		{
+			_context = sharedTlsContext(_settings.caBundle, _settings.verifyTls);
+		}
+		catch (const Poco::Exception& e)
+		{
+			throw TransportError(ErrorKind::Tls, _redactor.redact("cannot set up TLS: " + e.displayText()), true);
+		}
+	}
+	return _context;
+}
+
+ProxySettings Transport::proxyFor(const Endpoint& target) const
+{
+	if (_settings.proxy.enabled() || !_settings.proxyFromEnvironment) return _settings.proxy;
+	try
+	{
+		return ProxySettings::fromEnvironment(target.host);
+	}
+	catch (const InvalidInputException& e)
+	{
+		throw TransportError(ErrorKind::InvalidInput, e.message(), true);
+	}
+}
+
+void Transport::connect(const Endpoint& target, Deadline deadline)
+{
+	const ProxySettings proxy = proxyFor(target);
+	_redactor.addSecret(proxy.password);
+	Poco::Net::StreamSocket socket = Connector::open(target, proxy, target.secure() ? tlsContext() : nullptr, _settings.connectTimeout, deadline);
+	// The session only frames HTTP on our socket; with no host of its own it never reconnects
+	// behind our back (which would escape the deadline).
+	_session = std::make_unique<Poco::Net::HTTPClientSession>(socket);
+	_session->setKeepAlive(true);
+	_origin = target;
+	++_connectionsOpened;
+}
+
+void Transport::drop()
+{
+	if (!_session) return;
+	try
+	{
+		_session->abort();
+	}
+	catch (const Poco::Exception&)
+	{
+		// Already gone: nothing left to close.
+	}
+	_session.reset();
+}
+
+std::chrono::milliseconds Transport::setReadBudget(Deadline deadline)
+{
+	// Set on every exchange: a socket's timeouts are never assumed from an earlier one.
+	const Poco::Timespan budget = Connector::budget(_settings.readTimeout, deadline);
+	_session->socket().setReceiveTimeout(budget);
+	_session->socket().setSendTimeout(budget);
+	return std::chrono::milliseconds(budget.totalMilliseconds());
+}
+
+WireReply Transport::post(const Endpoint& target, const WireRequest& request, Deadline deadline, const Cancellation* cancellation)
+{
+	// Plain sockets send with MSG_NOSIGNAL; only TLS (OpenSSL's own writes) needs the guard.
+	std::optional<SigpipeSuppressed> quietly;
+	if (target.secure() || (_session && _origin.secure())) quietly.emplace();
+	if (_session && !_origin.sameOrigin(target)) drop();
+	const bool reused = _session != nullptr;
+	try
+	{
+		return exchange(target, request, deadline, cancellation);
+	}
+	catch (const TransportError& e)
+	{
+		// A keep-alive connection the server has since closed fails before any reply arrives;
+		// that is not the call's failure, so try once more on a fresh connection.
+		if (!reused || !e.beforeReply() || e.kind() == ErrorKind::Timeout || e.kind() == ErrorKind::Cancelled || Clock::now() >= deadline) throw;
+		_logger.debug("the kept-alive connection was closed by the server; reconnecting");
+		return exchange(target, request, deadline, cancellation);
+	}
+}
+
+WireReply Transport::exchange(const Endpoint& target, const WireRequest& request, Deadline deadline, const Cancellation* cancellation)
+{
+	const std::string where = target.str();
+	bool replied = false;
+	Clock::time_point waitingSince = Clock::time_point::max();
+	std::chrono::milliseconds waitedFor{0};
+	// The read timeout bounds each read; this bounds the whole exchange, however the peer paces it.
+	std::optional<SocketDeadline> guard;
+	auto close = [&] {
+		if (guard) guard->disarm();
+		drop();
+	};
+	auto fail = [&](ErrorKind kind, const std::string& message, bool permanent = false) {
+		const bool deadlinePassed = guard && guard->passed();
+		close();
+		if (deadlinePassed && Cancellation::requested(cancellation)) return TransportError(ErrorKind::Cancelled, "the call was cancelled while talking to " + where, !replied);
+		if (deadlinePassed) return TransportError(ErrorKind::Timeout, "the call's deadline passed while talking to " + where, !replied);
+		return TransportError(kind, _redactor.redact(message), !replied, permanent);
+	};
+	try
+	{
+		if (!_session) connect(target, deadline);
+		const auto readBudget = setReadBudget(deadline);
+		guard.emplace(_session->socket(), deadline, cancellation);
+
+		Poco::Net::HTTPRequest httpRequest(Poco::Net::HTTPRequest::HTTP_POST, target.path.empty() ? "/" : target.path, Poco::Net::HTTPMessage::HTTP_1_1);
+		httpRequest.setHost(target.host, target.port);
+		for (const auto& header : request.headers) httpRequest.add(header.first, header.second);
+		httpRequest.setContentType(request.contentType);
+		httpRequest.setContentLength(static_cast<std::streamsize>(request.body.size()));
+		httpRequest.setKeepAlive(true);
+		// Stream errors would otherwise be swallowed into a badbit; let the cause through.
+		std::ostream& out = _session->sendRequest(httpRequest);
+		out.exceptions(std::ios::badbit);
+		out << request.body << std::flush;
+
+		Poco::Net::HTTPResponse httpResponse;
+		waitingSince = Clock::now();
+		waitedFor = readBudget;
+		std::istream& in = _session->receiveResponse(httpResponse);
+		in.exceptions(std::ios::badbit);
+		replied = true;
+		WireReply reply;
+		reply.status = static_cast<int>(httpResponse.getStatus());
+		for (const auto& header : httpResponse) reply.headers.emplace_back(header.first, header.second);
+		if (httpResponse.hasContentLength() && httpResponse.getContentLength64() > static_cast<Poco::Int64>(_settings.maxResponseBytes))
+		{
+			throw fail(ErrorKind::Protocol, "reply from " + where + " announces " + std::to_string(httpResponse.getContentLength64()) + " bytes, more than the limit of " + std::to_string(_settings.maxResponseBytes) + " bytes");
+		}
+		bool stalled = false;
+		reply.body = readBody(in, readBudget, stalled);
+		// A body cut off by the deadline can look complete (no Content-Length: it ends at the close).
+		if (guard->passed()) throw fail(ErrorKind::Timeout, "");
+		if (httpResponse.hasContentLength() && static_cast<Poco::Int64>(reply.body.size()) < httpResponse.getContentLength64())
+		{
+			// As with the headers, a read that timed out looks like an early end of the body.
+			if (stalled) throw fail(ErrorKind::Timeout, "the reply from " + where + " stalled mid-body");
+			throw fail(ErrorKind::Protocol, "reply from " + where + " was cut short: got " + std::to_string(reply.body.size()) + " of " + std::to_string(httpResponse.getContentLength64()) + " bytes");
+		}
+		guard->disarm();
+		if (!httpResponse.getKeepAlive()) drop();
+		return reply;
+	}
+	catch (const TransportError& e)
+	{
+		if (e.kind() != ErrorKind::Timeout && e.kind() != ErrorKind::Cancelled && guard && guard->passed()) throw fail(ErrorKind::Timeout, "");
+		close();
+		throw;
+	}
+	catch (const Poco::TimeoutException& e)
+	{
+		throw fail(ErrorKind::Timeout, "timed out talking to " + where + ": " + e.displayText());
+	}
+	catch (const Poco::Net::SSLException& e)
+	{
+		throw fail(ErrorKind::Tls, "TLS failure with " + where + ": " + e.displayText());
+	}
+	catch (const Poco::Net::NoMessageException& e)
+	{
+		// A TLS read that times out surfaces from Poco as "no message": tell the two apart by
+		// how long we waited.
+		if (Clock::now() >= waitingSince + waitedFor - std::chrono::milliseconds(10))
+			throw fail(ErrorKind::Timeout, "no reply from " + where + " within " + std::to_string(waitedFor.count()) + " ms");
+		throw fail(ErrorKind::Network, "no reply from " + where + ": " + e.displayText());
+	}
+	catch (const ProxyRefusedException& e)
+	{
+		throw fail(ErrorKind::Network, "cannot talk to " + where + ": " + e.displayText(), e.permanent());
+	}
+	catch (const Poco::Net::MessageException& e)
+	{
+		throw fail(ErrorKind::Protocol, "bad reply from " + where + ": " + e.displayText());
+	}
+	catch (const Poco::Exception& e)
+	{
+		throw fail(ErrorKind::Network, "cannot talk to " + where + ": " + e.displayText());
+	}
+	catch (const std::exception& e)
+	{
+		throw fail(ErrorKind::Network, "cannot talk to " + where + ": " + e.what());
+	}
+}
+
+std::string Transport::readBody(std::istream& in, std::chrono::milliseconds readBudget, bool& stalled)
+{
+	std::string body;
+	char buffer[16 * 1024];
+	while (in)
+	{
+		const auto started = Clock::now();
+		in.read(buffer, sizeof(buffer));
+		stalled = Clock::now() >= started + readBudget - std::chrono::milliseconds(10);
+		const auto got = static_cast<std::size_t>(in.gcount());
+		if (body.size() + got > _settings.maxResponseBytes)
+			throw TransportError(ErrorKind::Protocol, "reply larger than the limit of " + std::to_string(_settings.maxResponseBytes) + " bytes");
+		body.append(buffer, got);
+	}
+	return body;
+}
+
+}} // namespace Falcon::OAuth2

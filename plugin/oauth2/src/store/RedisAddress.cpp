@@ -1,0 +1,88 @@
+#include "falcon/oauth2/store/RedisAddress.h"
+
+#include "falcon/oauth2/core/Error.h"
+
+#include <Poco/NumberParser.h>
+#include <Poco/String.h>
+#include <Poco/URI.h>
+
+namespace Falcon {
+namespace OAuth2 {
+
+namespace {
+
+/// Redis numbers its databases from 0; servers are configured with 16 unless told otherwise.
+constexpr unsigned MAX_DATABASE = 1000000;
+
+unsigned databaseOf(const std::string& text, const std::string& field)
+{
+	unsigned database = 0;
+	if (text.empty()) return 0;
+	if (text.find_first_not_of("0123456789") != std::string::npos || !Poco::NumberParser::tryParseUnsigned(text, database) || database > MAX_DATABASE)
+		throw InvalidInputException(field + ": the database must be a number from 0 (redis://HOST:PORT/DB), not \"" + text + "\"");
+	return database;
+}
+
+} // namespace
+
+RedisAddress RedisAddress::parse(const std::string& url, const std::string& field)
+{
+	if (Poco::icompare(url.substr(0, 9), "rediss://") == 0)
+		throw InvalidInputException(field + ": rediss:// (Redis over TLS) is not supported by Poco's Redis client; reach Redis over a private "
+											"network or a Unix socket (see the README's Redis deployment notes)");
+	// Before parsing: a password holding '/' or '#' would not even parse as one.
+	const auto authority = url.find("://");
+	const auto at = url.rfind('@');
+	if (authority != std::string::npos && at != std::string::npos && at > authority && url.find(':', authority + 3) < at)
+		throw InvalidInputException(field + ": a password in the URL is refused (URLs end up in process lists and logs); give it as "
+											"token_cache_password, FALCON_TOKEN_CACHE_PASSWORD or the token cache's \"password\"");
+	Poco::URI uri;
+	try
+	{
+		uri = Poco::URI(url);
+	}
+	catch (const Poco::Exception&)
+	{
+		throw InvalidInputException(field + ": not a URL (redis://HOST:PORT/DB or unix:///PATH)");
+	}
+	const std::string scheme = Poco::toLower(uri.getScheme());
+	const std::string userInfo = uri.getUserInfo();
+	if (!uri.getFragment().empty()) throw InvalidInputException(field + ": a fragment (#...) means nothing here");
+
+	RedisAddress address;
+	address.username = userInfo;
+	if (scheme == "redis")
+	{
+		if (uri.getHost().empty()) throw InvalidInputException(field + ": no host (redis://HOST:PORT/DB)");
+		if (!uri.getRawQuery().empty()) throw InvalidInputException(field + ": a query (?...) means nothing in a redis:// URL");
+		address.host = uri.getHost();
+		address.port = uri.getPort() ? uri.getPort() : 6379;
+		std::string path = uri.getPath();
+		if (!path.empty() && path.front() == '/') path.erase(0, 1);
+		address.database = databaseOf(path, field);
+	}
+	else if (scheme == "unix")
+	{
+		if (!uri.getHost().empty()) throw InvalidInputException(field + ": a Unix socket URL has no host: unix:///PATH (three slashes)");
+		if (uri.getPath().size() < 2) throw InvalidInputException(field + ": no socket path (unix:///PATH)");
+		address.socketPath = uri.getPath();
+		const std::string query = uri.getRawQuery();
+		if (!query.empty() && query.compare(0, 3, "db=") != 0) throw InvalidInputException(field + ": the only query a unix:// URL takes is ?db=DB");
+		if (!query.empty()) address.database = databaseOf(query.substr(3), field);
+	}
+	else
+	{
+		throw InvalidInputException(field + ": must be redis://HOST:PORT/DB or unix:///PATH");
+	}
+	return address;
+}
+
+std::string RedisAddress::str() const
+{
+	const std::string user = username.empty() ? "" : username + "@";
+	if (local()) return "unix://" + user + socketPath + (database ? "?db=" + std::to_string(database) : "");
+	const std::string shownHost = host.find(':') != std::string::npos ? "[" + host + "]" : host;
+	return "redis://" + user + shownHost + ":" + std::to_string(port) + "/" + std::to_string(database);
+}
+
+}} // namespace Falcon::OAuth2
