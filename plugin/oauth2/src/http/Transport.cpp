@@ -127,106 +127,149 @@ WireReply Transport::post(const Endpoint& target, const WireRequest& request, De
 	}
 }
 
-WireReply Transport::exchange(const Endpoint& target, const WireRequest& request, Deadline deadline, const Cancellation* cancellation)
+/// One exchange's state: where it goes, whether a reply began, how long the read that failed
+/// could wait, and the deadline's guard. It words every failure the same way.
+struct Transport::Exchange
 {
-	const std::string where = target.str();
-	bool replied = false;
-	Clock::time_point waitingSince = Clock::time_point::max();
-	std::chrono::milliseconds waitedFor{0};
-	// The read timeout bounds each read; this bounds the whole exchange, however the peer paces it.
-	std::optional<SocketDeadline> guard;
-	auto close = [&] {
-		if (guard) guard->disarm();
-		drop();
-	};
-	auto fail = [&](ErrorKind kind, const std::string& message, bool permanent = false) {
+	Exchange(Transport& transport, const Endpoint& target, const Cancellation* cancellation):
+		transport(transport), where(target.str()), cancellation(cancellation) {}
+
+	/// Closes the connection and words `message` as a failure of `kind`, unless the deadline or
+	/// a cancellation cut the exchange short: then that is what it says.
+	TransportError failure(ErrorKind kind, const std::string& message, bool permanent = false)
+	{
 		const bool deadlinePassed = guard && guard->passed();
 		close();
 		if (deadlinePassed && Cancellation::requested(cancellation)) return TransportError(ErrorKind::Cancelled, "the call was cancelled while talking to " + where, !replied);
 		if (deadlinePassed) return TransportError(ErrorKind::Timeout, "the call's deadline passed while talking to " + where, !replied);
-		return TransportError(kind, _redactor.redact(message), !replied, permanent);
-	};
+		return TransportError(kind, transport._redactor.redact(message), !replied, permanent);
+	}
+
+	void close()
+	{
+		if (guard) guard->disarm();
+		transport.drop();
+	}
+
+	Transport& transport;
+	const std::string where;
+	const Cancellation* const cancellation;
+	/// The read timeout bounds each read; this bounds the whole exchange, however the peer paces it.
+	std::optional<SocketDeadline> guard;
+	bool replied = false;
+	bool keepAlive = true; ///< the server keeps the connection open after this reply
+	Clock::time_point waitingSince = Clock::time_point::max();
+	std::chrono::milliseconds waitedFor{0};
+};
+
+WireReply Transport::exchange(const Endpoint& target, const WireRequest& request, Deadline deadline, const Cancellation* cancellation)
+{
+	Exchange exchange(*this, target, cancellation);
 	try
 	{
 		if (!_session) connect(target, deadline);
 		const auto readBudget = setReadBudget(deadline);
-		guard.emplace(_session->socket(), deadline, cancellation);
-
-		Poco::Net::HTTPRequest httpRequest(Poco::Net::HTTPRequest::HTTP_POST, target.path.empty() ? "/" : target.path, Poco::Net::HTTPMessage::HTTP_1_1);
-		httpRequest.setHost(target.host, target.port);
-		for (const auto& header : request.headers) httpRequest.add(header.first, header.second);
-		httpRequest.setContentType(request.contentType);
-		httpRequest.setContentLength(static_cast<std::streamsize>(request.body.size()));
-		httpRequest.setKeepAlive(true);
-		// Stream errors would otherwise be swallowed into a badbit; let the cause through.
-		std::ostream& out = _session->sendRequest(httpRequest);
-		out.exceptions(std::ios::badbit);
-		out << request.body << std::flush;
-
-		Poco::Net::HTTPResponse httpResponse;
-		waitingSince = Clock::now();
-		waitedFor = readBudget;
-		std::istream& in = _session->receiveResponse(httpResponse);
-		in.exceptions(std::ios::badbit);
-		replied = true;
-		WireReply reply;
-		reply.status = static_cast<int>(httpResponse.getStatus());
-		for (const auto& header : httpResponse) reply.headers.emplace_back(header.first, header.second);
-		if (httpResponse.hasContentLength() && httpResponse.getContentLength64() > static_cast<Poco::Int64>(_settings.maxResponseBytes))
-		{
-			throw fail(ErrorKind::Protocol, "reply from " + where + " announces " + std::to_string(httpResponse.getContentLength64()) + " bytes, more than the limit of " + std::to_string(_settings.maxResponseBytes) + " bytes");
-		}
-		bool stalled = false;
-		reply.body = readBody(in, readBudget, stalled);
-		// A body cut off by the deadline can look complete (no Content-Length: it ends at the close).
-		if (guard->passed()) throw fail(ErrorKind::Timeout, "");
-		if (httpResponse.hasContentLength() && static_cast<Poco::Int64>(reply.body.size()) < httpResponse.getContentLength64())
-		{
-			// As with the headers, a read that timed out looks like an early end of the body.
-			if (stalled) throw fail(ErrorKind::Timeout, "the reply from " + where + " stalled mid-body");
-			throw fail(ErrorKind::Protocol, "reply from " + where + " was cut short: got " + std::to_string(reply.body.size()) + " of " + std::to_string(httpResponse.getContentLength64()) + " bytes");
-		}
-		guard->disarm();
-		if (!httpResponse.getKeepAlive()) drop();
+		exchange.guard.emplace(_session->socket(), deadline, cancellation);
+		send(target, request);
+		WireReply reply = receive(exchange, readBudget);
+		exchange.guard->disarm();
+		if (!exchange.keepAlive) drop();
 		return reply;
+	}
+	catch (...)
+	{
+		throw classified(std::current_exception(), exchange);
+	}
+}
+
+void Transport::send(const Endpoint& target, const WireRequest& request)
+{
+	Poco::Net::HTTPRequest httpRequest(Poco::Net::HTTPRequest::HTTP_POST, target.path.empty() ? "/" : target.path, Poco::Net::HTTPMessage::HTTP_1_1);
+	httpRequest.setHost(target.host, target.port);
+	for (const auto& header : request.headers) httpRequest.add(header.first, header.second);
+	httpRequest.setContentType(request.contentType);
+	httpRequest.setContentLength(static_cast<std::streamsize>(request.body.size()));
+	httpRequest.setKeepAlive(true);
+	// Stream errors would otherwise be swallowed into a badbit; let the cause through.
+	std::ostream& out = _session->sendRequest(httpRequest);
+	out.exceptions(std::ios::badbit);
+	out << request.body << std::flush;
+}
+
+WireReply Transport::receive(Exchange& exchange, std::chrono::milliseconds readBudget)
+{
+	const std::string& where = exchange.where;
+	Poco::Net::HTTPResponse httpResponse;
+	exchange.waitingSince = Clock::now();
+	exchange.waitedFor = readBudget;
+	std::istream& in = _session->receiveResponse(httpResponse);
+	in.exceptions(std::ios::badbit);
+	exchange.replied = true;
+	WireReply reply;
+	reply.status = static_cast<int>(httpResponse.getStatus());
+	for (const auto& header : httpResponse) reply.headers.emplace_back(header.first, header.second);
+	if (httpResponse.hasContentLength() && httpResponse.getContentLength64() > static_cast<Poco::Int64>(_settings.maxResponseBytes))
+	{
+		throw exchange.failure(ErrorKind::Protocol, "reply from " + where + " announces " + std::to_string(httpResponse.getContentLength64()) + " bytes, more than the limit of " + std::to_string(_settings.maxResponseBytes) + " bytes");
+	}
+	bool stalled = false;
+	reply.body = readBody(in, readBudget, stalled);
+	// A body cut off by the deadline can look complete (no Content-Length: it ends at the close).
+	if (exchange.guard->passed()) throw exchange.failure(ErrorKind::Timeout, "");
+	if (httpResponse.hasContentLength() && static_cast<Poco::Int64>(reply.body.size()) < httpResponse.getContentLength64())
+	{
+		// As with the headers, a read that timed out looks like an early end of the body.
+		if (stalled) throw exchange.failure(ErrorKind::Timeout, "the reply from " + where + " stalled mid-body");
+		throw exchange.failure(ErrorKind::Protocol, "reply from " + where + " was cut short: got " + std::to_string(reply.body.size()) + " of " + std::to_string(httpResponse.getContentLength64()) + " bytes");
+	}
+	exchange.keepAlive = httpResponse.getKeepAlive();
+	return reply;
+}
+
+TransportError Transport::classified(std::exception_ptr thrown, Exchange& exchange)
+{
+	const std::string& where = exchange.where;
+	try
+	{
+		std::rethrow_exception(thrown);
 	}
 	catch (const TransportError& e)
 	{
-		if (e.kind() != ErrorKind::Timeout && e.kind() != ErrorKind::Cancelled && guard && guard->passed()) throw fail(ErrorKind::Timeout, "");
-		close();
-		throw;
+		if (e.kind() != ErrorKind::Timeout && e.kind() != ErrorKind::Cancelled && exchange.guard && exchange.guard->passed()) return exchange.failure(ErrorKind::Timeout, "");
+		exchange.close();
+		return e;
 	}
 	catch (const Poco::TimeoutException& e)
 	{
-		throw fail(ErrorKind::Timeout, "timed out talking to " + where + ": " + e.displayText());
+		return exchange.failure(ErrorKind::Timeout, "timed out talking to " + where + ": " + e.displayText());
 	}
 	catch (const Poco::Net::SSLException& e)
 	{
-		throw fail(ErrorKind::Tls, "TLS failure with " + where + ": " + e.displayText());
+		return exchange.failure(ErrorKind::Tls, "TLS failure with " + where + ": " + e.displayText());
 	}
 	catch (const Poco::Net::NoMessageException& e)
 	{
 		// A TLS read that times out surfaces from Poco as "no message": tell the two apart by
 		// how long we waited.
-		if (Clock::now() >= waitingSince + waitedFor - std::chrono::milliseconds(10))
-			throw fail(ErrorKind::Timeout, "no reply from " + where + " within " + std::to_string(waitedFor.count()) + " ms");
-		throw fail(ErrorKind::Network, "no reply from " + where + ": " + e.displayText());
+		if (Clock::now() >= exchange.waitingSince + exchange.waitedFor - std::chrono::milliseconds(10))
+			return exchange.failure(ErrorKind::Timeout, "no reply from " + where + " within " + std::to_string(exchange.waitedFor.count()) + " ms");
+		return exchange.failure(ErrorKind::Network, "no reply from " + where + ": " + e.displayText());
 	}
 	catch (const ProxyRefusedException& e)
 	{
-		throw fail(ErrorKind::Network, "cannot talk to " + where + ": " + e.displayText(), e.permanent());
+		return exchange.failure(ErrorKind::Network, "cannot talk to " + where + ": " + e.displayText(), e.permanent());
 	}
 	catch (const Poco::Net::MessageException& e)
 	{
-		throw fail(ErrorKind::Protocol, "bad reply from " + where + ": " + e.displayText());
+		return exchange.failure(ErrorKind::Protocol, "bad reply from " + where + ": " + e.displayText());
 	}
 	catch (const Poco::Exception& e)
 	{
-		throw fail(ErrorKind::Network, "cannot talk to " + where + ": " + e.displayText());
+		return exchange.failure(ErrorKind::Network, "cannot talk to " + where + ": " + e.displayText());
 	}
 	catch (const std::exception& e)
 	{
-		throw fail(ErrorKind::Network, "cannot talk to " + where + ": " + e.what());
+		return exchange.failure(ErrorKind::Network, "cannot talk to " + where + ": " + e.what());
 	}
 }
 

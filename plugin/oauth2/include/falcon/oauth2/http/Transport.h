@@ -11,6 +11,7 @@
 #include <Poco/Net/HTTPClientSession.h>
 
 #include <chrono>
+#include <exception>
 #include <memory>
 #include <string>
 
@@ -89,7 +90,14 @@ private:
 	void connect(const Endpoint& target, Deadline deadline);
 	void drop();
 	std::chrono::milliseconds setReadBudget(Deadline deadline);
+	struct Exchange;
+
+	/// One request and its reply on the session's connection (opened first when there is none).
 	WireReply exchange(const Endpoint& target, const WireRequest& request, Deadline deadline, const Cancellation* cancellation);
+	void send(const Endpoint& target, const WireRequest& request);
+	WireReply receive(Exchange& exchange, std::chrono::milliseconds readBudget);
+	/// What went wrong in an exchange, as a TransportError of the right kind.
+	TransportError classified(std::exception_ptr thrown, Exchange& exchange);
 	std::string readBody(std::istream& in, std::chrono::milliseconds readBudget, bool& stalled);
 	Poco::Net::Context::Ptr tlsContext();
 	ProxySettings proxyFor(const Endpoint& target) const;
