@@ -29,13 +29,13 @@ Plugin::ActionResult AccessTokenAction::call(OAuth2::OAuth2Client& session, cons
 	options.force = input->has("force") && input->getValue<bool>("force");
 	options.deadline = context.deadline();
 	options.cancellation = context.cancellation();
-	return resultOf(session.token(options));
+	return tokenOutput(session.token(options));
 }
 
 namespace {
 
 /// What the output's `source` says.
-const char* sourceOf(const OAuth2::ApiResult& result)
+const char* sourceOf(const OAuth2::TokenResult& result)
 {
 	if (result.refused) return "none";
 	if (result.fromSharedStore) return "shared_store";
@@ -45,6 +45,11 @@ const char* sourceOf(const OAuth2::ApiResult& result)
 } // namespace
 
 Plugin::ActionResult AccessTokenAction::resultOf(const OAuth2::ApiResult& result) const
+{
+	return tokenOutput(OAuth2::TokenResult(result));
+}
+
+Plugin::ActionResult AccessTokenAction::tokenOutput(const OAuth2::TokenResult& result) const
 {
 	Poco::JSON::Object::Ptr output = result.toJSON();
 	output->set("cached", result.fromCache);

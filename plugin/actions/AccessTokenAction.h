@@ -17,8 +17,12 @@ public:
 protected:
 	OAuth2::ClientConfig configFor(const Poco::JSON::Object::Ptr& input, const Plugin::ActionContext& context) const override;
 	Plugin::ActionResult call(OAuth2::OAuth2Client& session, const Poco::JSON::Object::Ptr& input, const Plugin::ActionContext& context) const override;
-	/// Adds `cached`: whether the session's cached token was returned.
+	/// A refusal's output: `cached` false, `source` none.
 	Plugin::ActionResult resultOf(const OAuth2::ApiResult& result) const override;
+
+private:
+	/// Adds `cached` (whether a cache returned the token) and `source` (which layer of the chain).
+	Plugin::ActionResult tokenOutput(const OAuth2::TokenResult& result) const;
 };
 
 }} // namespace Falcon::Actions

@@ -117,7 +117,7 @@ public:
 		},
 			&loopbackCertificate());
 		OAuth2Client client(configFor(server));
-		const ApiResult result = client.token();
+		const TokenResult result = client.token();
 		CPPUNIT_ASSERT(result.ok());
 		CPPUNIT_ASSERT_EQUAL(201, result.statusCode);
 		CPPUNIT_ASSERT_EQUAL(body, result.body);
@@ -134,8 +134,8 @@ public:
 	{
 		ScriptedServer server(falconLike(), &loopbackCertificate());
 		OAuth2Client client(configFor(server));
-		const ApiResult first = client.token(TokenOptions::forced());
-		const ApiResult second = client.token(TokenOptions::forced());
+		const TokenResult first = client.token(TokenOptions::forced());
+		const TokenResult second = client.token(TokenOptions::forced());
 		RevokeOptions revoke;
 		revoke.token = accessTokenOf(second);
 		client.revoke(revoke);
@@ -183,12 +183,12 @@ public:
 	{
 		ScriptedServer server(falconLike(), &loopbackCertificate());
 		OAuth2Client client(configFor(server));
-		const ApiResult first = client.token();
+		const TokenResult first = client.token();
 		CPPUNIT_ASSERT(client.token().fromCache);
 		RevokeOptions revoke;
 		revoke.token = accessTokenOf(first);
 		CPPUNIT_ASSERT(client.revoke(revoke).ok());
-		const ApiResult after = client.token();
+		const TokenResult after = client.token();
 		CPPUNIT_ASSERT(!after.fromCache);
 		CPPUNIT_ASSERT(accessTokenOf(after) != accessTokenOf(first));
 		CPPUNIT_ASSERT_EQUAL(std::size_t(2), server.requestCount("/oauth2/token"));
@@ -198,11 +198,11 @@ public:
 	{
 		ScriptedServer server(falconLike(), &loopbackCertificate());
 		OAuth2Client client(configFor(server));
-		const ApiResult first = client.token();
+		const TokenResult first = client.token();
 		RevokeOptions revoke;
 		revoke.token = "some-other-token";
 		CPPUNIT_ASSERT(client.revoke(revoke).ok());
-		const ApiResult after = client.token();
+		const TokenResult after = client.token();
 		CPPUNIT_ASSERT(after.fromCache);
 		CPPUNIT_ASSERT_EQUAL(accessTokenOf(first), accessTokenOf(after));
 		CPPUNIT_ASSERT_EQUAL(std::size_t(1), server.requestCount("/oauth2/token"));
@@ -231,7 +231,7 @@ public:
 			ClientConfig config = configFor(server);
 			config.maxRetries = 0;
 			OAuth2Client client(config);
-			const ApiResult result = client.token();
+			const TokenResult result = client.token();
 			const std::string label = std::to_string(c.status) + ": " + c.message;
 			CPPUNIT_ASSERT_EQUAL_MESSAGE(label, c.status, result.statusCode);
 			CPPUNIT_ASSERT_EQUAL_MESSAGE(label, std::string(c.kind), std::string(toString(result.error->kind)));
@@ -255,7 +255,7 @@ public:
 		config.clientSecret = TEST_CLIENT_SECRET;
 		config.caBundle = testPki().caFile();
 		OAuth2Client client(config);
-		const ApiResult result = client.token();
+		const TokenResult result = client.token();
 		CPPUNIT_ASSERT_EQUAL(500, result.statusCode);
 		CPPUNIT_ASSERT(result.headers.empty());
 		CPPUNIT_ASSERT_EQUAL(std::string("network"), std::string(toString(result.error->kind)));

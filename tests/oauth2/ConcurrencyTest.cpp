@@ -23,7 +23,7 @@ class ConcurrencyTest: public CppUnit::TestFixture
 	CPPUNIT_TEST(testConcurrentForcedMintsShareTheConnection);
 	CPPUNIT_TEST_SUITE_END();
 
-	static std::set<std::string> tokensFrom(const std::vector<ApiResult>& results)
+	static std::set<std::string> tokensFrom(const std::vector<TokenResult>& results)
 	{
 		std::set<std::string> tokens;
 		for (const auto& result : results)
@@ -34,9 +34,9 @@ class ConcurrencyTest: public CppUnit::TestFixture
 		return tokens;
 	}
 
-	static std::vector<ApiResult> inThreads(int count, const std::function<ApiResult()>& call)
+	static std::vector<TokenResult> inThreads(int count, const std::function<TokenResult()>& call)
 	{
-		std::vector<ApiResult> results(static_cast<std::size_t>(count));
+		std::vector<TokenResult> results(static_cast<std::size_t>(count));
 		std::vector<std::thread> threads;
 		for (int i = 0; i < count; ++i) threads.emplace_back([&, i] { results[static_cast<std::size_t>(i)] = call(); });
 		for (auto& thread : threads) thread.join();

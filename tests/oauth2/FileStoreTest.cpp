@@ -93,7 +93,7 @@ protected:
 		config.tokenCache.directory = directory;
 		RecordedLogger log("test.file-store.fallback");
 		OAuth2Client client(config, log.logger());
-		const ApiResult result = client.token();
+		const TokenResult result = client.token();
 		CPPUNIT_ASSERT(result.ok() && !result.fromSharedStore);
 		CPPUNIT_ASSERT(client.token().fromCache); // this process's memory still serves it
 		CPPUNIT_ASSERT_EQUAL(before + 1, server.requests().size());
@@ -121,7 +121,7 @@ public:
 		CPPUNIT_ASSERT_MESSAGE(std::to_string(lifetime), lifetime > 1700 && lifetime <= 1800);
 		const struct timespec past[2] = {{0, UTIME_OMIT}, {std::time(nullptr) - 1, 0}};
 		CPPUNIT_ASSERT_EQUAL(0, ::utimensat(AT_FDCWD, entryFile().c_str(), past, 0));
-		const ApiResult next = OAuth2Client(sharedConfig(server)).token();
+		const TokenResult next = OAuth2Client(sharedConfig(server)).token();
 		CPPUNIT_ASSERT(!next.fromSharedStore && tokenOf(next) != token);
 		CPPUNIT_ASSERT_EQUAL(std::size_t(2), server.requests().size());
 	}
@@ -219,11 +219,11 @@ public:
 			::unlink(entry.c_str());
 			damage.second();
 			RecordedLogger log("test.file-store.damaged");
-			const ApiResult minted = OAuth2Client(sharedConfig(server), log.logger()).token();
+			const TokenResult minted = OAuth2Client(sharedConfig(server), log.logger()).token();
 			CPPUNIT_ASSERT(minted.ok() && !minted.fromSharedStore);
 			CPPUNIT_ASSERT_MESSAGE(log.text(), log.says(damage.first) && log.says("the next token replaces it"));
 			CPPUNIT_ASSERT_MESSAGE(log.text(), !log.says("goes on without it"));
-			const ApiResult shared = OAuth2Client(sharedConfig(server)).token();
+			const TokenResult shared = OAuth2Client(sharedConfig(server)).token();
 			CPPUNIT_ASSERT_MESSAGE(damage.first, shared.fromSharedStore);
 			CPPUNIT_ASSERT_EQUAL(tokenOf(minted), tokenOf(shared));
 		}
@@ -269,7 +269,7 @@ public:
 		CPPUNIT_ASSERT(stuck);
 		RecordedLogger log("test.file-store.stuck");
 		const auto started = Clock::now();
-		const ApiResult result = OAuth2Client(config, log.logger()).token();
+		const TokenResult result = OAuth2Client(config, log.logger()).token();
 		CPPUNIT_ASSERT(Clock::now() - started >= std::chrono::milliseconds(700));
 		CPPUNIT_ASSERT(result.ok() && !result.fromSharedStore);
 		CPPUNIT_ASSERT_EQUAL(std::size_t(1), server.requests().size());

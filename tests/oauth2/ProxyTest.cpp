@@ -33,7 +33,7 @@ public:
 		ClientConfig config = configFor(server);
 		config.proxy = "http://alice:" + ENCODED_PROXY_PASSWORD + "@127.0.0.1:" + std::to_string(proxy.port());
 		OAuth2Client client(config);
-		const ApiResult result = client.token();
+		const TokenResult result = client.token();
 		CPPUNIT_ASSERT_MESSAGE(result.error ? result.error->message : "", result.ok());
 		const auto attempts = proxy.attempts();
 		CPPUNIT_ASSERT_EQUAL(std::size_t(1), attempts.size());
@@ -64,7 +64,7 @@ public:
 		ClientConfig config = configFor(server);
 		config.proxy = "http://alice:" + ENCODED_PROXY_PASSWORD + "@127.0.0.1:" + std::to_string(proxy.port());
 		OAuth2Client client(config);
-		const ApiResult result = client.token();
+		const TokenResult result = client.token();
 		CPPUNIT_ASSERT_EQUAL(std::string("network"), std::string(toString(result.error->kind)));
 		CPPUNIT_ASSERT(result.error->message.find("Proxy Authentication Required") != std::string::npos);
 		CPPUNIT_ASSERT(!result.error->retryable); // the same credentials will be refused again
@@ -95,7 +95,7 @@ public:
 		ClientConfig config = configFor(server);
 		config.proxy = "http://127.0.0.1:" + std::to_string(port);
 		OAuth2Client client(config);
-		const ApiResult result = client.token();
+		const TokenResult result = client.token();
 		CPPUNIT_ASSERT_EQUAL(std::string("network"), std::string(toString(result.error->kind)));
 		CPPUNIT_ASSERT_EQUAL(0u, server.connections());
 	}

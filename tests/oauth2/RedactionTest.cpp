@@ -81,7 +81,7 @@ class RedactionTest: public CppUnit::TestFixture
 		OAuth2Client client(config);
 
 		// Success, cache, revoke.
-		const ApiResult token = client.token();
+		const TokenResult token = client.token();
 		record(token);
 		record(client.token());
 		RevokeOptions revoke;

@@ -34,7 +34,7 @@ public:
 		ScriptedServer target(falconLike("us-2"), &loopbackCertificate());
 		ScriptedServer first([&](const RecordedRequest&) { return redirectTo(target.baseUrl() + "/oauth2/token"); }, &loopbackCertificate());
 		OAuth2Client client(configFor(first));
-		const ApiResult result = client.token();
+		const TokenResult result = client.token();
 		CPPUNIT_ASSERT(result.ok());
 		CPPUNIT_ASSERT_EQUAL(201, result.statusCode);
 		CPPUNIT_ASSERT_EQUAL(first.requests().at(0).body, target.requests().at(0).body);
@@ -72,7 +72,7 @@ public:
 		ScriptedServer plain(falconLike(), nullptr);
 		ScriptedServer secure([&](const RecordedRequest&) { return redirectTo(plain.baseUrl() + "/oauth2/token"); }, &loopbackCertificate());
 		OAuth2Client client(configFor(secure));
-		const ApiResult result = client.token();
+		const TokenResult result = client.token();
 		CPPUNIT_ASSERT(!result.ok());
 		CPPUNIT_ASSERT(result.error->message.find("downgrade https to http") != std::string::npos);
 		CPPUNIT_ASSERT_EQUAL(0u, plain.connections());
@@ -85,7 +85,7 @@ public:
 		},
 			&loopbackCertificate());
 		OAuth2Client client(configFor(server));
-		const ApiResult result = client.token();
+		const TokenResult result = client.token();
 		CPPUNIT_ASSERT(!result.ok());
 		CPPUNIT_ASSERT(result.error->message.find("leads away from /oauth2/token") != std::string::npos);
 		CPPUNIT_ASSERT_EQUAL(std::size_t(1), server.requests().size());
@@ -95,7 +95,7 @@ public:
 	{
 		ScriptedServer server([&](const RecordedRequest&) { return redirectTo("/oauth2/token"); }, &loopbackCertificate());
 		OAuth2Client client(configFor(server));
-		const ApiResult result = client.token();
+		const TokenResult result = client.token();
 		CPPUNIT_ASSERT_EQUAL(308, result.statusCode);
 		CPPUNIT_ASSERT(result.error->message.find("more than 3 redirects") == 0);
 		CPPUNIT_ASSERT_EQUAL(std::size_t(4), server.requests().size()); // the request and 3 hops
@@ -105,7 +105,7 @@ public:
 	{
 		ScriptedServer server([&](const RecordedRequest&) { ScriptedReply r; r.status = 308; return r; }, &loopbackCertificate());
 		OAuth2Client client(configFor(server));
-		const ApiResult result = client.token();
+		const TokenResult result = client.token();
 		CPPUNIT_ASSERT(result.error->message.find("no Location header") != std::string::npos);
 	}
 
@@ -113,7 +113,7 @@ public:
 	{
 		TwoClouds clouds;
 		OAuth2Client client(clouds.config());
-		const ApiResult first = client.token();
+		const TokenResult first = client.token();
 		CPPUNIT_ASSERT(first.ok());
 		CPPUNIT_ASSERT_EQUAL(clouds.us2.baseUrl(), client.baseUrl());
 		CPPUNIT_ASSERT(client.token(TokenOptions::forced()).ok());
@@ -158,7 +158,7 @@ public:
 	{
 		ScriptedServer server([](const RecordedRequest&) { ScriptedReply r; r.status = 201; return r; }, &loopbackCertificate());
 		OAuth2Client client(configFor(server));
-		const ApiResult result = client.token();
+		const TokenResult result = client.token();
 		CPPUNIT_ASSERT_EQUAL(403, result.statusCode);
 		CPPUNIT_ASSERT_EQUAL(std::string("region_mismatch"), std::string(toString(result.error->kind)));
 		CPPUNIT_ASSERT(result.body.find("Region autodiscovery failure") != std::string::npos);
@@ -176,7 +176,7 @@ public:
 		},
 			&loopbackCertificate());
 		OAuth2Client client(configFor(server));
-		const ApiResult token = client.token();
+		const TokenResult token = client.token();
 		CPPUNIT_ASSERT_EQUAL(std::string("bad_response"), std::string(toString(token.error->kind)));
 		CPPUNIT_ASSERT_EQUAL(200, token.statusCode);
 		CPPUNIT_ASSERT(!token.error->retryable);

@@ -131,7 +131,7 @@ protected:
 	{
 		RecordedLogger log("test.redis-store.fallback");
 		const auto start = Clock::now();
-		const ApiResult result = OAuth2Client(config, log.logger()).token();
+		const TokenResult result = OAuth2Client(config, log.logger()).token();
 		const auto took = Clock::now() - start;
 		CPPUNIT_ASSERT_MESSAGE(log.text(), result.ok() && !result.fromSharedStore);
 		CPPUNIT_ASSERT_MESSAGE(std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(took).count()) + " ms", took < within);
@@ -167,7 +167,7 @@ public:
 		config.tokenCache.redisUrl = local.url();
 		config.tokenCache.redisPassword.clear();
 		const std::string token = tokenOf(OAuth2Client(config).token());
-		const ApiResult shared = OAuth2Client(config).token();
+		const TokenResult shared = OAuth2Client(config).token();
 		CPPUNIT_ASSERT(shared.fromSharedStore);
 		CPPUNIT_ASSERT_EQUAL(token, tokenOf(shared));
 		CPPUNIT_ASSERT_EQUAL(std::size_t(1), server.requests().size());
@@ -220,7 +220,7 @@ public:
 		const std::string token = tokenOf(OAuth2Client(config).token());
 		std::thread sleeper([this] { _redis->command({"DEBUG", "SLEEP", "0.3"}); });
 		std::this_thread::sleep_for(std::chrono::milliseconds(50));
-		const ApiResult shared = OAuth2Client(config).token();
+		const TokenResult shared = OAuth2Client(config).token();
 		sleeper.join();
 		CPPUNIT_ASSERT(shared.fromSharedStore);
 		CPPUNIT_ASSERT_EQUAL(token, tokenOf(shared));
@@ -256,7 +256,7 @@ public:
 		CPPUNIT_ASSERT(client.revoke(revoke).ok());
 		CPPUNIT_ASSERT(client.token().ok());
 		CPPUNIT_ASSERT_MESSAGE(log.text(), !log.says("goes on without it"));
-		const ApiResult shared = OAuth2Client(config).token();
+		const TokenResult shared = OAuth2Client(config).token();
 		CPPUNIT_ASSERT(shared.fromSharedStore);
 		CPPUNIT_ASSERT_EQUAL(std::size_t(2), server.requestCount("/oauth2/token"));
 	}
@@ -272,11 +272,11 @@ public:
 		_redis->command({"DEL", key});
 		_redis->command({"RPUSH", key, "not", "an", "entry"});
 		RecordedLogger log("test.redis-store.wrongtype");
-		const ApiResult minted = OAuth2Client(config, log.logger()).token();
+		const TokenResult minted = OAuth2Client(config, log.logger()).token();
 		CPPUNIT_ASSERT(minted.ok() && !minted.fromSharedStore);
 		CPPUNIT_ASSERT_MESSAGE(log.text(), log.says("holds another kind of value; the next token replaces it"));
 		CPPUNIT_ASSERT_MESSAGE(log.text(), !log.says("goes on without it"));
-		const ApiResult shared = OAuth2Client(config).token();
+		const TokenResult shared = OAuth2Client(config).token();
 		CPPUNIT_ASSERT(shared.fromSharedStore);
 		CPPUNIT_ASSERT_EQUAL(tokenOf(minted), tokenOf(shared));
 	}

@@ -54,7 +54,7 @@ public:
 		const std::string header = std::to_string(duration_cast<seconds>(retryAt.time_since_epoch()).count());
 		ScriptedServer server(failingFirst(1, [&] { return rateLimited(header); }), &loopbackCertificate());
 		OAuth2Client client(configFor(server));
-		const ApiResult result = client.token();
+		const TokenResult result = client.token();
 		CPPUNIT_ASSERT(result.ok());
 		const auto requests = server.requests();
 		CPPUNIT_ASSERT_EQUAL(std::size_t(2), requests.size());
@@ -78,7 +78,7 @@ public:
 		int status = 499;
 		ScriptedServer server(failingFirst(3, [&] { return metaReply(status += 1, "Failed to issue token"); }), &loopbackCertificate());
 		OAuth2Client client(configFor(server));
-		const ApiResult result = client.token();
+		const TokenResult result = client.token();
 		CPPUNIT_ASSERT(result.ok());
 		CPPUNIT_ASSERT_EQUAL(std::size_t(4), server.requests().size());
 	}
@@ -89,7 +89,7 @@ public:
 		ClientConfig config = configFor(server);
 		config.maxRetries = 2;
 		OAuth2Client client(config);
-		const ApiResult result = client.token();
+		const TokenResult result = client.token();
 		CPPUNIT_ASSERT_EQUAL(503, result.statusCode);
 		CPPUNIT_ASSERT_EQUAL(std::string("server_error"), std::string(toString(result.error->kind)));
 		CPPUNIT_ASSERT(result.error->retryable);
@@ -102,7 +102,7 @@ public:
 		ClientConfig config = configFor(server);
 		config.maxRetries = 0;
 		OAuth2Client client(config);
-		const ApiResult result = client.token();
+		const TokenResult result = client.token();
 		CPPUNIT_ASSERT_EQUAL(429, result.statusCode);
 		CPPUNIT_ASSERT_EQUAL(std::size_t(1), server.requests().size());
 	}
@@ -113,7 +113,7 @@ public:
 		ScriptedServer server([&](const RecordedRequest&) { return rateLimited(farAway); }, &loopbackCertificate());
 		OAuth2Client client(configFor(server)); // callTimeout 5 s
 		const auto started = steady_clock::now();
-		const ApiResult result = client.token();
+		const TokenResult result = client.token();
 		CPPUNIT_ASSERT(steady_clock::now() - started < seconds(5));
 		CPPUNIT_ASSERT_EQUAL(429, result.statusCode);
 		CPPUNIT_ASSERT_EQUAL(std::string("rate_limited"), std::string(toString(result.error->kind)));
@@ -151,7 +151,7 @@ public:
 		TokenOptions options;
 		options.cancellation = &cancellation;
 		const auto started = steady_clock::now();
-		const ApiResult result = client.token(options);
+		const TokenResult result = client.token(options);
 		const auto took = steady_clock::now() - started;
 		host.join();
 		CPPUNIT_ASSERT(result.error);

@@ -109,10 +109,10 @@ public:
 		using namespace OAuth2;
 		ScriptedServer server(falconLike(), &loopbackCertificate());
 		OAuth2Client first(sharedConfig(server));
-		const ApiResult minted = first.token();
+		const TokenResult minted = first.token();
 		CPPUNIT_ASSERT(minted.ok() && !minted.fromSharedStore);
 		OAuth2Client second(sharedConfig(server));
-		const ApiResult shared = second.token();
+		const TokenResult shared = second.token();
 		CPPUNIT_ASSERT(shared.ok());
 		CPPUNIT_ASSERT(shared.fromSharedStore && shared.fromCache);
 		CPPUNIT_ASSERT_EQUAL(tokenOf(minted), tokenOf(shared));
@@ -156,7 +156,7 @@ public:
 		revoke.token = token;
 		CPPUNIT_ASSERT(OAuth2Client(sharedConfig(server)).revoke(revoke).ok());
 		CPPUNIT_ASSERT(entryBytes().empty());
-		const ApiResult next = OAuth2Client(sharedConfig(server)).token();
+		const TokenResult next = OAuth2Client(sharedConfig(server)).token();
 		CPPUNIT_ASSERT(!next.fromSharedStore);
 		CPPUNIT_ASSERT(tokenOf(next) != token);
 		CPPUNIT_ASSERT_EQUAL(std::size_t(3), server.requests().size());
@@ -178,7 +178,7 @@ public:
 		OAuth2Client first(config);
 		CPPUNIT_ASSERT_EQUAL(std::string("rate_limited"), std::string(toString(first.token().error->kind)));
 		// Another process knows to wait, without asking.
-		const ApiResult waiting = OAuth2Client(config).token();
+		const TokenResult waiting = OAuth2Client(config).token();
 		CPPUNIT_ASSERT_EQUAL(429, waiting.statusCode);
 		CPPUNIT_ASSERT_EQUAL(std::string("rate_limited"), std::string(toString(waiting.error->kind)));
 		CPPUNIT_ASSERT(*waiting.error->retryAfterSeconds > 20 && *waiting.error->retryAfterSeconds <= 31);
@@ -200,10 +200,10 @@ public:
 		RevokeOptions revoke;
 		revoke.token = token;
 		CPPUNIT_ASSERT(parent.revoke(revoke).ok());
-		const ApiResult again = child.token();
+		const TokenResult again = child.token();
 		CPPUNIT_ASSERT(again.ok() && !again.fromCache);
 		CPPUNIT_ASSERT(tokenOf(again) != token);
-		const ApiResult another = OAuth2Client(member).token();
+		const TokenResult another = OAuth2Client(member).token();
 		CPPUNIT_ASSERT_EQUAL(tokenOf(again), tokenOf(another));
 		CPPUNIT_ASSERT_EQUAL(std::size_t(2), server.requestCount("/oauth2/token"));
 	}
@@ -250,13 +250,13 @@ public:
 		config.maxRetries = 0;
 		const std::string token = tokenOf(OAuth2Client(config).token());
 		server.setHandler([](const RecordedRequest&) { return metaReply(429, "API rate limit exceeded.", {{"X-Ratelimit-Retryafter", "30"}}); });
-		const ApiResult refused = OAuth2Client(config).token(TokenOptions::forced());
+		const TokenResult refused = OAuth2Client(config).token(TokenOptions::forced());
 		CPPUNIT_ASSERT_EQUAL(429, refused.statusCode);
-		const ApiResult served = OAuth2Client(config).token();
+		const TokenResult served = OAuth2Client(config).token();
 		CPPUNIT_ASSERT_MESSAGE(served.body, served.ok() && served.fromSharedStore);
 		CPPUNIT_ASSERT_EQUAL(token, tokenOf(served));
 		// Forced mints still wait out the cooldown, without asking.
-		const ApiResult forced = OAuth2Client(config).token(TokenOptions::forced());
+		const TokenResult forced = OAuth2Client(config).token(TokenOptions::forced());
 		CPPUNIT_ASSERT_EQUAL(429, forced.statusCode);
 		CPPUNIT_ASSERT_EQUAL(std::size_t(2), server.requestCount("/oauth2/token"));
 	}
@@ -278,9 +278,9 @@ public:
 		OAuth2Client first(config);
 		CPPUNIT_ASSERT_EQUAL(429, first.token().statusCode);
 		const double maxSeconds = std::chrono::duration<double>(RetryPolicy::MAX_COOLDOWN).count();
-		const ApiResult remembered = first.token();
+		const TokenResult remembered = first.token();
 		CPPUNIT_ASSERT(remembered.error->retryAfterSeconds && *remembered.error->retryAfterSeconds <= maxSeconds);
-		const ApiResult shared = OAuth2Client(config).token();
+		const TokenResult shared = OAuth2Client(config).token();
 		CPPUNIT_ASSERT(shared.error->retryAfterSeconds && *shared.error->retryAfterSeconds <= maxSeconds);
 		CPPUNIT_ASSERT(*shared.error->retryAfterSeconds > maxSeconds - 30);
 		CPPUNIT_ASSERT_EQUAL(std::size_t(3), server.requestCount("/oauth2/token"));
@@ -325,7 +325,7 @@ public:
 		TokenOptions options;
 		options.cancellation = &cancellation;
 		const auto started = Clock::now();
-		const ApiResult result = OAuth2Client(config).token(options);
+		const TokenResult result = OAuth2Client(config).token(options);
 		const auto took = Clock::now() - started;
 		canceller.join();
 		CPPUNIT_ASSERT_EQUAL(std::string("cancelled"), std::string(toString(result.error->kind)));
@@ -343,7 +343,7 @@ public:
 		useStore(config);
 		CPPUNIT_ASSERT(OAuth2Client(config).token().ok());
 		CPPUNIT_ASSERT_EQUAL(std::size_t(1), clouds.us1.requests().size());
-		const ApiResult forced = OAuth2Client(config).token(TokenOptions::forced());
+		const TokenResult forced = OAuth2Client(config).token(TokenOptions::forced());
 		CPPUNIT_ASSERT(forced.ok() && !forced.fromSharedStore);
 		CPPUNIT_ASSERT_EQUAL(std::size_t(1), clouds.us1.requests().size());
 		CPPUNIT_ASSERT_EQUAL(std::size_t(2), clouds.us2.requests().size());
@@ -356,7 +356,7 @@ public:
 		const std::string old = tokenOf(OAuth2Client(sharedConfig(server)).token());
 		ClientConfig rotated = sharedConfig(server);
 		rotated.clientSecret = "a-rotated/secret+value";
-		const ApiResult fresh = OAuth2Client(rotated).token();
+		const TokenResult fresh = OAuth2Client(rotated).token();
 		CPPUNIT_ASSERT(!fresh.fromSharedStore);
 		CPPUNIT_ASSERT(tokenOf(fresh) != old);
 		CPPUNIT_ASSERT_EQUAL(old, tokenOf(OAuth2Client(sharedConfig(server)).token()));
@@ -373,7 +373,7 @@ public:
 		std::string bytes = entryBytes();
 		bytes[40] = static_cast<char>(bytes[40] ^ 0x5a);
 		replaceEntry(bytes);
-		const ApiResult next = OAuth2Client(sharedConfig(server)).token();
+		const TokenResult next = OAuth2Client(sharedConfig(server)).token();
 		CPPUNIT_ASSERT(next.ok() && !next.fromSharedStore);
 		CPPUNIT_ASSERT(tokenOf(next) != old);
 		replaceEntry(entryBytes().substr(0, 10));
@@ -386,7 +386,7 @@ public:
 		entry.accessToken = "foreign-token";
 		entry.expiresAt = SharedEntry::WallClock::now() + std::chrono::minutes(20);
 		replaceEntry(foreign.seal(entry));
-		const ApiResult third = OAuth2Client(sharedConfig(server)).token();
+		const TokenResult third = OAuth2Client(sharedConfig(server)).token();
 		CPPUNIT_ASSERT(!third.fromSharedStore && tokenOf(third) != "foreign-token");
 		CPPUNIT_ASSERT_EQUAL(std::size_t(4), server.requests().size());
 	}

@@ -110,7 +110,7 @@ public:
 		config.callTimeout = std::chrono::milliseconds(500);
 		OAuth2Client client(config);
 		// The plain server waits for a request line that never comes: the handshake cannot finish.
-		const ApiResult result = client.token();
+		const TokenResult result = client.token();
 		CPPUNIT_ASSERT_EQUAL(500, result.statusCode);
 		CPPUNIT_ASSERT_EQUAL_MESSAGE(result.error->message, std::string("timeout"), std::string(toString(result.error->kind)));
 	}

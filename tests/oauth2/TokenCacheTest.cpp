@@ -67,10 +67,10 @@ public:
 		int mints = 0;
 		auto mint = [&] { ++mints; return issued("t" + std::to_string(mints)); };
 
-		ApiResult first = cache.get(false, FAR, mint);
+		TokenResult first = cache.get(false, FAR, mint);
 		CPPUNIT_ASSERT(!first.fromCache);
 		clock.now += seconds(1799 - 120 - 1);
-		ApiResult second = cache.get(false, FAR, mint);
+		TokenResult second = cache.get(false, FAR, mint);
 		CPPUNIT_ASSERT(second.fromCache);
 		CPPUNIT_ASSERT_EQUAL(first.body, second.body);
 		// The result says what is left of the token's life, not what it was minted with.
@@ -83,7 +83,7 @@ public:
 
 		clock.now += seconds(1); // now - issued == expires_in - window: stale
 		CPPUNIT_ASSERT(!cache.accessToken());
-		ApiResult third = cache.get(false, FAR, mint);
+		TokenResult third = cache.get(false, FAR, mint);
 		CPPUNIT_ASSERT(!third.fromCache);
 		CPPUNIT_ASSERT_EQUAL(2, mints);
 	}
@@ -113,7 +113,7 @@ public:
 		int mints = 0;
 		auto mint = [&] { ++mints; return issued("t" + std::to_string(mints)); };
 		cache.get(false, FAR, mint);
-		ApiResult forced = cache.get(true, FAR, mint);
+		TokenResult forced = cache.get(true, FAR, mint);
 		CPPUNIT_ASSERT(!forced.fromCache);
 		CPPUNIT_ASSERT_EQUAL(2, mints);
 		CPPUNIT_ASSERT_EQUAL(std::string("t2"), *cache.accessToken());
@@ -168,7 +168,7 @@ public:
 		TokenCache cache(seconds(120), milliseconds(1000), milliseconds(8000));
 		std::thread slow([&] { cache.get(false, FAR, [] { std::this_thread::sleep_for(milliseconds(800)); return issued("late"); }); });
 		std::this_thread::sleep_for(milliseconds(100));
-		ApiResult waited = cache.get(false, TokenCache::Clock::now() + milliseconds(100), [] { return issued("never"); });
+		TokenResult waited = cache.get(false, TokenCache::Clock::now() + milliseconds(100), [] { return issued("never"); });
 		slow.join();
 		CPPUNIT_ASSERT(!waited.ok());
 		CPPUNIT_ASSERT_EQUAL(std::string("timeout"), std::string(toString(waited.error->kind)));
@@ -184,7 +184,7 @@ public:
 		CPPUNIT_ASSERT(!cache.get(false, FAR, mint).fromCache);
 		for (int i = 0; i < 10; ++i)
 		{
-			ApiResult served = cache.get(i % 2 == 0, FAR, mint); // force does not bypass the backoff
+			TokenResult served = cache.get(i % 2 == 0, FAR, mint); // force does not bypass the backoff
 			CPPUNIT_ASSERT(served.fromCache);
 			CPPUNIT_ASSERT_EQUAL(403, served.statusCode);
 			CPPUNIT_ASSERT(served.error->retryAfterSeconds && *served.error->retryAfterSeconds > 0);
@@ -205,9 +205,9 @@ public:
 
 		// Success clears the failure and resets the backoff.
 		clock.now += milliseconds(3000);
-		ApiResult ok = cache.get(false, FAR, [&] { ++mints; return issued("good"); });
+		TokenResult ok = cache.get(false, FAR, [&] { ++mints; return issued("good"); });
 		CPPUNIT_ASSERT(ok.ok());
-		ApiResult forced = cache.get(true, FAR, mint);
+		TokenResult forced = cache.get(true, FAR, mint);
 		CPPUNIT_ASSERT(!forced.fromCache);
 		clock.now += milliseconds(1000);
 		cache.get(true, FAR, mint);

@@ -43,7 +43,7 @@ class TransportLimitsTest: public CppUnit::TestFixture
 	void assertRecovers(ScriptedServer& server, OAuth2Client& client)
 	{
 		server.setHandler(falconLike());
-		const ApiResult next = client.token(TokenOptions::forced());
+		const TokenResult next = client.token(TokenOptions::forced());
 		CPPUNIT_ASSERT_MESSAGE(next.error ? next.error->message : "", next.ok());
 	}
 
@@ -56,7 +56,7 @@ public:
 		config.callTimeout = milliseconds(800);
 		OAuth2Client client(config);
 		const auto started = steady_clock::now();
-		const ApiResult result = client.token();
+		const TokenResult result = client.token();
 		const auto took = steady_clock::now() - started;
 		CPPUNIT_ASSERT_EQUAL_MESSAGE(result.error->message, std::string("timeout"), kindOf(result));
 		CPPUNIT_ASSERT(result.error->retryable);
@@ -70,7 +70,7 @@ public:
 		ClientConfig config = configFor(server);
 		config.readTimeout = milliseconds(300);
 		OAuth2Client client(config);
-		const ApiResult result = client.token();
+		const TokenResult result = client.token();
 		CPPUNIT_ASSERT_EQUAL(std::string("timeout"), kindOf(result));
 		assertRecovers(server, client);
 	}
@@ -81,7 +81,7 @@ public:
 		ClientConfig config = configFor(server);
 		config.maxResponseBytes = 4096;
 		OAuth2Client client(config);
-		const ApiResult result = client.token();
+		const TokenResult result = client.token();
 		CPPUNIT_ASSERT_EQUAL(std::string("protocol"), kindOf(result));
 		CPPUNIT_ASSERT(result.error->message.find("more than the limit of 4096 bytes") != std::string::npos);
 		assertRecovers(server, client);
@@ -96,7 +96,7 @@ public:
 		ClientConfig config = configFor(server);
 		config.maxResponseBytes = 4096;
 		OAuth2Client client(config);
-		const ApiResult result = client.token();
+		const TokenResult result = client.token();
 		CPPUNIT_ASSERT_EQUAL(std::string("protocol"), kindOf(result));
 		CPPUNIT_ASSERT(result.error->message.find("larger than the limit of 4096 bytes") != std::string::npos);
 		assertRecovers(server, client);
@@ -109,7 +109,7 @@ public:
 		},
 			&loopbackCertificate());
 		OAuth2Client client(configFor(server));
-		const ApiResult result = client.token();
+		const TokenResult result = client.token();
 		CPPUNIT_ASSERT_EQUAL(std::string("protocol"), kindOf(result));
 		CPPUNIT_ASSERT(result.error->message.find("was cut short: got 21 of 100 bytes") != std::string::npos);
 		assertRecovers(server, client);
@@ -119,7 +119,7 @@ public:
 	{
 		ScriptedServer server([](const RecordedRequest&) { return raw("SMTP ready\r\n\r\n"); }, &loopbackCertificate());
 		OAuth2Client client(configFor(server));
-		const ApiResult result = client.token();
+		const TokenResult result = client.token();
 		CPPUNIT_ASSERT_EQUAL(500, result.statusCode);
 		CPPUNIT_ASSERT(kindOf(result) == "protocol" || kindOf(result) == "network");
 		assertRecovers(server, client);
@@ -129,7 +129,7 @@ public:
 	{
 		ScriptedServer server([](const RecordedRequest&) { ScriptedReply r; r.hangUp = true; return r; }, &loopbackCertificate());
 		OAuth2Client client(configFor(server));
-		const ApiResult result = client.token();
+		const TokenResult result = client.token();
 		CPPUNIT_ASSERT_EQUAL(std::string("network"), kindOf(result));
 		CPPUNIT_ASSERT(result.error->retryable);
 		assertRecovers(server, client);

@@ -11,7 +11,7 @@ MemoryTokens::MemoryTokens(TokenCache& cache, TokenSource& next, bool checksBelo
 	_seenGeneration = RevokedTokens::process().generation();
 }
 
-ApiResult MemoryTokens::token(const TokenCall& call)
+TokenResult MemoryTokens::token(const TokenCall& call)
 {
 	dropRevoked(call);
 	return _cache.get(

@@ -27,7 +27,7 @@ Minter::Minter(const ClientConfig& config, RouteCaller& caller, RegionRouter& ro
 	_request = caller.formRequest(form);
 }
 
-ApiResult Minter::token(const TokenCall& call)
+TokenResult Minter::token(const TokenCall& call)
 {
 	for (unsigned attempt = 1;; ++attempt)
 	{

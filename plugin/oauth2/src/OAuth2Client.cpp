@@ -59,7 +59,7 @@ OAuth2Client::OAuth2Client(const ClientConfig& config, Poco::Logger& logger):
 	_redactor.addSecret(config.tokenCache.redisPassword);
 }
 
-ApiResult OAuth2Client::token(const TokenOptions& options)
+TokenResult OAuth2Client::token(const TokenOptions& options)
 {
 	TokenCall call;
 	static_cast<CallBounds&>(call) = callOf(options);

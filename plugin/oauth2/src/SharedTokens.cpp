@@ -152,7 +152,7 @@ SharedTokens::SharedTokens(std::unique_ptr<SharedTokenStore> store, const Settin
 /// The token another process minted while it is fresh; else a mint under the store's lock, so
 /// that the processes waiting on it take this one's token. A forced mint still honours what the
 /// store teaches: the cloud to go to and a 429's wait.
-ApiResult SharedTokens::token(const TokenCall& call)
+TokenResult SharedTokens::token(const TokenCall& call)
 {
 	Use use(*this, call);
 	std::optional<SharedEntry> entry = use.readEntry();
@@ -161,7 +161,7 @@ ApiResult SharedTokens::token(const TokenCall& call)
 		if (auto served = servedFrom(*entry, call.force)) return *served;
 	}
 	const auto held = use.lock();
-	if (Cancellation::requested(call.cancellation)) return ApiResult::synthetic(500, Error::of(ErrorKind::Cancelled, "the call was cancelled"));
+	if (Cancellation::requested(call.cancellation)) return TokenResult(ApiResult::synthetic(500, Error::of(ErrorKind::Cancelled, "the call was cancelled")));
 	// Whoever held the lock before us has most likely just minted; and what a mint shares is
 	// written over the entry as it is now.
 	if (held) entry = use.readEntry();
@@ -169,14 +169,14 @@ ApiResult SharedTokens::token(const TokenCall& call)
 	{
 		if (auto served = servedFrom(*entry, call.force)) return *served;
 	}
-	ApiResult result = _next.token(call);
+	TokenResult result = _next.token(call);
 	share(result, entry.value_or(SharedEntry{}), call.force, use);
 	return result;
 }
 
 /// The entry's token while fresh (unless forced), else its cooldown while it lasts; nothing
 /// otherwise.
-std::optional<ApiResult> SharedTokens::servedFrom(const SharedEntry& entry, bool force) const
+std::optional<TokenResult> SharedTokens::servedFrom(const SharedEntry& entry, bool force) const
 {
 	// The cloud another process found the credentials in: no 308 hop for this one.
 	_router.adopt(entry.baseUrl);
@@ -191,7 +191,7 @@ std::optional<ApiResult> SharedTokens::servedFrom(const SharedEntry& entry, bool
 	const auto cooldownUntil = std::min(entry.cooldownUntil, now + std::chrono::duration_cast<WallClock::duration>(RetryPolicy::MAX_COOLDOWN));
 	if (cooldownUntil <= now) return std::nullopt;
 	const double wait = std::chrono::duration<double>(cooldownUntil - now).count();
-	ApiResult waiting = ApiResult::synthetic(
+	TokenResult waiting = ApiResult::synthetic(
 		429, Error{ErrorKind::RateLimited, "the token route asked another process to wait; retry in " + formatSeconds(cooldownUntil - now) + " s", true, wait, {}});
 	waiting.fromSharedStore = true;
 	return waiting;
@@ -258,7 +258,7 @@ bool SharedTokens::revoked(const std::string& accessToken, const CallBounds& cal
 	return record && *record == REVOKED;
 }
 
-ApiResult SharedTokens::resultOf(const SharedEntry& entry, std::chrono::seconds remaining) const
+TokenResult SharedTokens::resultOf(const SharedEntry& entry, std::chrono::seconds remaining) const
 {
 	Poco::JSON::Object body(Poco::JSON_PRESERVE_KEY_ORDER);
 	body.set("access_token", entry.accessToken);
@@ -266,7 +266,7 @@ ApiResult SharedTokens::resultOf(const SharedEntry& entry, std::chrono::seconds 
 	body.set("expires_in", static_cast<Poco::Int64>(remaining.count()));
 	std::ostringstream text;
 	body.stringify(text);
-	ApiResult result;
+	TokenResult result;
 	result.statusCode = 201;
 	result.headers.emplace_back("Content-Type", "application/json");
 	// The cloud the token belongs to, as the minting reply said it (engines report it).

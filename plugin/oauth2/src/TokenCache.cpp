@@ -26,9 +26,9 @@ bool TokenCache::fresh(Clock::time_point now) const
 	return _token && now - _issuedAt < _expiresIn - _renewalWindow;
 }
 
-ApiResult TokenCache::servedFailure(Clock::time_point now) const
+TokenResult TokenCache::servedFailure(Clock::time_point now) const
 {
-	ApiResult result = *_failure;
+	TokenResult result = *_failure;
 	result.fromCache = true;
 	const double wait = std::ceil(std::chrono::duration<double>(_failureUntil - now).count() * 1000) / 1000;
 	result.error->retryAfterSeconds = wait;
@@ -37,7 +37,7 @@ ApiResult TokenCache::servedFailure(Clock::time_point now) const
 	return result;
 }
 
-void TokenCache::remember(const ApiResult& result, Clock::time_point now)
+void TokenCache::remember(const TokenResult& result, Clock::time_point now)
 {
 	if (result.ok())
 	{
@@ -77,7 +77,7 @@ void TokenCache::remember(const ApiResult& result, Clock::time_point now)
 	}
 }
 
-ApiResult TokenCache::get(bool force, Clock::time_point deadline, const Mint& mint, const Cancellation* cancellation)
+TokenResult TokenCache::get(bool force, Clock::time_point deadline, const Mint& mint, const Cancellation* cancellation)
 {
 	std::unique_lock<std::mutex> lock(_mutex);
 	for (;;)
@@ -85,7 +85,7 @@ ApiResult TokenCache::get(bool force, Clock::time_point deadline, const Mint& mi
 		const auto now = _now();
 		if (!force && fresh(now))
 		{
-			ApiResult cached = *_token;
+			TokenResult cached = *_token;
 			cached.fromCache = true;
 			cached.fromSharedStore = false; // this process's memory served it this time
 			cached.remainingLifetime = std::chrono::duration_cast<std::chrono::seconds>(_expiresIn - (now - _issuedAt));
@@ -109,7 +109,7 @@ ApiResult TokenCache::get(bool force, Clock::time_point deadline, const Mint& mi
 		if (!force)
 		{
 			// Share the flight we waited for, whatever its outcome.
-			ApiResult shared = _lastFlight;
+			TokenResult shared = _lastFlight;
 			shared.fromCache = shared.ok();
 			return shared;
 		}
@@ -117,7 +117,7 @@ ApiResult TokenCache::get(bool force, Clock::time_point deadline, const Mint& mi
 
 	_inFlight = true;
 	lock.unlock();
-	ApiResult result;
+	TokenResult result;
 	try
 	{
 		result = mint();

@@ -50,7 +50,7 @@ public:
 	void testTokenRevokeAndProbe()
 	{
 		OAuth2Client client(config());
-		const ApiResult token = client.token();
+		const TokenResult token = client.token();
 		CPPUNIT_ASSERT_EQUAL(201, token.statusCode);
 		const std::string accessToken = accessTokenIn(token.body);
 		CPPUNIT_ASSERT_EQUAL(200, raw().probe(accessToken).status);
@@ -92,7 +92,7 @@ public:
 		cfg.cloud = "us-1";
 		cfg.regions = &table;
 		OAuth2Client client(cfg);
-		const ApiResult token = client.token();
+		const TokenResult token = client.token();
 		CPPUNIT_ASSERT_MESSAGE(token.error ? token.error->message : "", token.ok());
 		CPPUNIT_ASSERT_EQUAL(std::string("us-2"), token.header("X-Cs-Region"));
 		CPPUNIT_ASSERT_EQUAL(_emulator->baseUrl("us-2"), client.baseUrl());
@@ -107,7 +107,7 @@ public:
 	void testGovCredentialsOnCommercialCloud()
 	{
 		OAuth2Client client(config(GOV_CLIENT, GOV_SECRET));
-		const ApiResult token = client.token();
+		const TokenResult token = client.token();
 		CPPUNIT_ASSERT_EQUAL(403, token.statusCode);
 		CPPUNIT_ASSERT_EQUAL(std::string("region_mismatch"), kindOf(token));
 	}
@@ -120,7 +120,7 @@ public:
 		CPPUNIT_ASSERT(client.token(TokenOptions::forced()).ok());
 		CPPUNIT_ASSERT(client.token(TokenOptions::forced()).ok());
 		const auto started = steady_clock::now();
-		const ApiResult limited = client.token(TokenOptions::forced());
+		const TokenResult limited = client.token(TokenOptions::forced());
 		CPPUNIT_ASSERT(steady_clock::now() - started < cfg.callTimeout + seconds(1));
 		CPPUNIT_ASSERT_EQUAL(429, limited.statusCode);
 		CPPUNIT_ASSERT_EQUAL(std::string("rate_limited"), kindOf(limited));

@@ -19,7 +19,7 @@ public:
 	/// `checksBelow`: whether the layer below can tell of revokes elsewhere (a shared store).
 	MemoryTokens(TokenCache& cache, TokenSource& next, bool checksBelow);
 
-	ApiResult token(const TokenCall& call) override;
+	TokenResult token(const TokenCall& call) override;
 	void forget(const std::string& accessToken, const CallBounds& call) override;
 	bool revoked(const std::string& accessToken, const CallBounds& call) override;
 

@@ -18,7 +18,7 @@ class Minter: public TokenSource
 public:
 	Minter(const ClientConfig& config, RouteCaller& caller, RegionRouter& router, Redactor& redactor, Poco::Logger& logger);
 
-	ApiResult token(const TokenCall& call) override;
+	TokenResult token(const TokenCall& call) override;
 	void forget(const std::string&, const CallBounds&) override {}
 	bool revoked(const std::string&, const CallBounds&) override { return false; }
 

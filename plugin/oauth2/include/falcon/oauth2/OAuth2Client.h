@@ -58,7 +58,7 @@ public:
 	/// POST /oauth2/token, or a kept token while fresh: this session's memory (TokenCache), or
 	/// with a shared store, the one another process minted (SharedTokens). A forced token is
 	/// the caller's own: it replaces this session's memory, never the shared entry.
-	ApiResult token(const TokenOptions& options = {});
+	TokenResult token(const TokenOptions& options = {});
 
 	/// POST /oauth2/revoke with Basic credentials. A revoked token is forgotten wherever this
 	/// process or the shared store keeps it, whichever session minted it.

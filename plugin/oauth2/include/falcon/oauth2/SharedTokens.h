@@ -47,7 +47,7 @@ public:
 	SharedTokens(std::unique_ptr<SharedTokenStore> store, const Settings& settings, TokenSource& next, RegionRouter& router,
 		Redactor& redactor, Poco::Logger& logger);
 
-	ApiResult token(const TokenCall& call) override;
+	TokenResult token(const TokenCall& call) override;
 	void forget(const std::string& accessToken, const CallBounds& call) override;
 	bool revoked(const std::string& accessToken, const CallBounds& call) override;
 
@@ -57,9 +57,9 @@ public:
 private:
 	class Use;
 
-	std::optional<ApiResult> servedFrom(const SharedEntry& entry, bool force) const;
+	std::optional<TokenResult> servedFrom(const SharedEntry& entry, bool force) const;
 	void share(const ApiResult& result, SharedEntry entry, bool force, Use& use);
-	ApiResult resultOf(const SharedEntry& entry, std::chrono::seconds remaining) const;
+	TokenResult resultOf(const SharedEntry& entry, std::chrono::seconds remaining) const;
 
 	std::unique_ptr<SharedTokenStore> _store;
 	EntrySeal _seal;

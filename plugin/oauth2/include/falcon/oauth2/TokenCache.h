@@ -1,6 +1,6 @@
 #pragma once
 
-#include "falcon/oauth2/http/ApiResult.h"
+#include "falcon/oauth2/TokenSource.h"
 #include "falcon/oauth2/core/Deadline.h"
 
 #include <chrono>
@@ -26,7 +26,7 @@ class TokenCache
 public:
 	using Clock = std::chrono::steady_clock;
 	using Milliseconds = std::chrono::milliseconds;
-	using Mint = std::function<ApiResult()>;
+	using Mint = std::function<TokenResult()>;
 
 	TokenCache(std::chrono::seconds renewalWindow, Milliseconds backoffInitial, Milliseconds backoffMax,
 		std::function<Clock::time_point()> now = &Clock::now);
@@ -35,7 +35,7 @@ public:
 	/// `mint`, called by one caller at a time. `force` skips the cached token but not the login
 	/// backoff. Waiting for another caller's flight ends at `deadline` with a timeout error, or
 	/// sooner when `cancellation` is requested.
-	ApiResult get(bool force, Clock::time_point deadline, const Mint& mint, const Cancellation* cancellation = nullptr);
+	TokenResult get(bool force, Clock::time_point deadline, const Mint& mint, const Cancellation* cancellation = nullptr);
 
 	/// Forgets the cached token if it is `token` (after a successful revoke).
 	void forget(const std::string& token);
@@ -50,8 +50,8 @@ public:
 
 private:
 	bool fresh(Clock::time_point now) const;
-	void remember(const ApiResult& result, Clock::time_point now);
-	ApiResult servedFailure(Clock::time_point now) const;
+	void remember(const TokenResult& result, Clock::time_point now);
+	TokenResult servedFailure(Clock::time_point now) const;
 
 	const std::chrono::seconds _renewalWindow;
 	const Milliseconds _backoffInitial;
@@ -62,14 +62,14 @@ private:
 	std::condition_variable _flightDone;
 	bool _inFlight = false;
 	unsigned long _flights = 0;
-	ApiResult _lastFlight;
+	TokenResult _lastFlight;
 
-	std::optional<ApiResult> _token;
+	std::optional<TokenResult> _token;
 	std::string _accessToken;
 	Clock::time_point _issuedAt;
 	std::chrono::seconds _expiresIn{0};
 
-	std::optional<ApiResult> _failure;
+	std::optional<TokenResult> _failure;
 	Clock::time_point _failureUntil;
 	Milliseconds _nextBackoff;
 };

@@ -8,6 +8,18 @@
 namespace Falcon {
 namespace OAuth2 {
 
+/// A token route's result, or what stands for one, and which layer of the chain gave it: the
+/// wire result stays a wire result (ApiResult), where it came from is the chain's to say.
+struct TokenResult: ApiResult
+{
+	TokenResult() = default;
+	TokenResult(ApiResult wire):
+		ApiResult(std::move(wire)) {}
+
+	bool fromCache = false; ///< served from a cache (this session's memory or the shared store)
+	bool fromSharedStore = false; ///< ... read from the shared store (another process minted it)
+};
+
 /// One request for a token as it travels down the chain.
 struct TokenCall: CallBounds
 {
@@ -23,7 +35,7 @@ public:
 	virtual ~TokenSource() = default;
 
 	/// A token result, or the failure that stands for one.
-	virtual ApiResult token(const TokenCall& call) = 0;
+	virtual TokenResult token(const TokenCall& call) = 0;
 
 	/// After a successful revoke of `accessToken` by any session: this layer keeps it no more,
 	/// and makes it known as revoked where other processes look (the shared store).

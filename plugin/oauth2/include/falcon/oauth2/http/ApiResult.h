@@ -23,8 +23,6 @@ struct ApiResult
 	HeaderList headers;
 	std::string body; ///< the body exactly as the API sent it
 	std::optional<Error> error; ///< set on every failure, never on success
-	bool fromCache = false; ///< a token result served from the session's cache
-	bool fromSharedStore = false; ///< ... read from the shared token store (another process minted it)
 	bool refused = false; ///< refused before anything was sent: the caller's input or configuration
 	/// A cached token: what is left of its lifetime, written over the body's expires_in (a host
 	/// schedules its renewal from it). The headers stay those of the reply that minted it.
