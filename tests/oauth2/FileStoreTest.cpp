@@ -5,6 +5,7 @@
 #include "falcon/oauth2/store/FileTokenStore.h"
 
 #include <Poco/DirectoryIterator.h>
+#include <Poco/Environment.h>
 #include <Poco/File.h>
 #include <Poco/FileStream.h>
 #include <Poco/StreamCopier.h>
@@ -36,6 +37,9 @@ class FileStoreTest: public SharedStoreContract
 	CPPUNIT_TEST(testUnsafeStoreFallsBackToMemory);
 	CPPUNIT_TEST(testSymlinksAreRefused);
 	CPPUNIT_TEST(testDamagedEntryIsReplaced);
+	CPPUNIT_TEST(testLinkAboveTheStoreIsRefused);
+	CPPUNIT_TEST(testRelativeXdgDirectoryIsIgnored);
+	CPPUNIT_TEST(testAnotherUsersParentIsLeftAlone);
 	CPPUNIT_TEST(testWritesSweepExpiredEntriesAndIdleLocks);
 	CPPUNIT_TEST(testAnotherUsersDirectoryIsRefused);
 	CPPUNIT_TEST(testUnusableDirectoryFallsBackToMemory);
@@ -146,6 +150,57 @@ public:
 		CPPUNIT_ASSERT_EQUAL(0, ::symlink(real.c_str(), link.c_str()));
 		ScriptedServer server(falconLike(), &loopbackCertificate());
 		expectFallback(server, link, "is a symbolic link");
+	}
+
+	/// A link above the store's directory, or the directory named with a trailing slash (which
+	/// resolves a link), leads elsewhere just as a linked directory does. Root's own links are
+	/// the system's layout, so as root the test's link is given to another user.
+	void testLinkAboveTheStoreIsRefused()
+	{
+		const std::string real = testDirectory() + "/real-parent";
+		Poco::File(real + "/sub").createDirectories();
+		::chmod((real + "/sub").c_str(), 0700);
+		const std::string link = testDirectory() + "/linked-parent";
+		::unlink(link.c_str());
+		CPPUNIT_ASSERT_EQUAL(0, ::symlink(real.c_str(), link.c_str()));
+		if (::geteuid() == 0) CPPUNIT_ASSERT_EQUAL(0, ::lchown(link.c_str(), 65534, 65534));
+		ScriptedServer server(falconLike(), &loopbackCertificate());
+		expectFallback(server, link + "/sub", link + " is a symbolic link");
+		const std::string linkedStore = testDirectory() + "/linked-store-dir";
+		::unlink(linkedStore.c_str());
+		CPPUNIT_ASSERT_EQUAL(0, ::symlink((real + "/sub").c_str(), linkedStore.c_str()));
+		expectFallback(server, linkedStore + "/", "is a symbolic link");
+		CPPUNIT_ASSERT(Poco::DirectoryIterator(real + "/sub") == Poco::DirectoryIterator());
+	}
+
+	/// The XDG specification: a relative path in XDG_RUNTIME_DIR or XDG_CACHE_HOME is invalid.
+	void testRelativeXdgDirectoryIsIgnored()
+	{
+		const auto saved = [](const char* name) { return Poco::Environment::has(name) ? std::optional<std::string>(Poco::Environment::get(name)) : std::nullopt; };
+		const auto runtime = saved("XDG_RUNTIME_DIR");
+		const auto cache = saved("XDG_CACHE_HOME");
+		Poco::Environment::set("XDG_RUNTIME_DIR", "relative/run");
+		Poco::Environment::set("XDG_CACHE_HOME", "/absolute/cache");
+		const std::string chosen = FileTokenStore::defaultDirectory();
+		Poco::Environment::set("XDG_CACHE_HOME", "relative/cache");
+		const std::string fallback = FileTokenStore::defaultDirectory();
+		Poco::Environment::set("XDG_RUNTIME_DIR", runtime.value_or(""));
+		Poco::Environment::set("XDG_CACHE_HOME", cache.value_or(""));
+		CPPUNIT_ASSERT_EQUAL(std::string("/absolute/cache/falcon-oauth2"), chosen);
+		CPPUNIT_ASSERT_EQUAL(Poco::Path(Poco::Path::home()).append(".cache/falcon-oauth2").toString(), fallback);
+	}
+
+	/// Root running with another user's HOME (sudo -E, su -m): that user's ~/.cache is not
+	/// made root's; the call goes on in memory. (Only root can give a directory away.)
+	void testAnotherUsersParentIsLeftAlone()
+	{
+		if (::geteuid() != 0) return;
+		const std::string home = testDirectory() + "/another-users-home";
+		Poco::File(home).createDirectories();
+		CPPUNIT_ASSERT_EQUAL(0, ::chown(home.c_str(), 65534, 65534));
+		ScriptedServer server(falconLike(), &loopbackCertificate());
+		expectFallback(server, home + "/.cache/falcon-oauth2", home + " belongs to another user");
+		CPPUNIT_ASSERT(!Poco::File(home + "/.cache").exists());
 	}
 
 	/// Expired entries, locks without an entry and abandoned temporary files go, a bounded number

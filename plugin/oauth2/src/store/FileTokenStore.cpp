@@ -83,29 +83,88 @@ private:
 	int _fd;
 };
 
+namespace {
+
+/// `path` without the slashes that end it ("/x/link/" would be resolved through the link).
+std::string withoutTrailingSlashes(std::string path)
+{
+	while (path.size() > 1 && path.back() == '/') path.pop_back();
+	return path;
+}
+
+std::string parentOf(const std::string& path)
+{
+	const auto slash = path.find_last_of('/');
+	return slash == 0 || slash == std::string::npos ? "/" : path.substr(0, slash);
+}
+
+/// An XDG base directory: only an absolute path counts (the specification says to ignore a
+/// relative one).
+std::string xdgDirectory(const char* variable)
+{
+	const std::string value = Poco::Environment::get(variable, "");
+	return !value.empty() && value.front() == '/' ? value : std::string();
+}
+
+} // namespace
+
 FileTokenStore::FileTokenStore(std::string directory):
-	_directory(directory.empty() ? defaultDirectory() : std::move(directory))
+	_directory(withoutTrailingSlashes(directory.empty() ? defaultDirectory() : std::move(directory)))
 {
 }
 
 std::string FileTokenStore::defaultDirectory()
 {
-	const std::string runtime = Poco::Environment::get("XDG_RUNTIME_DIR", "");
+	const std::string runtime = xdgDirectory("XDG_RUNTIME_DIR");
 	if (!runtime.empty()) return Poco::Path(runtime).append("falcon-oauth2").toString();
-	const std::string cache = Poco::Environment::get("XDG_CACHE_HOME", "");
+	const std::string cache = xdgDirectory("XDG_CACHE_HOME");
 	if (!cache.empty()) return Poco::Path(cache).append("falcon-oauth2").toString();
 	return Poco::Path(Poco::Path::home()).append(".cache/falcon-oauth2").toString();
 }
 
+void FileTokenStore::checkPath() const
+{
+	if (_directory.empty() || _directory.front() != '/') throw Poco::IOException(_directory + " is not an absolute path");
+	// Every directory above the store, from the root: a link there that someone other than root
+	// made could lead the store anywhere. (Root's own links, such as /var/run, are the system's.)
+	for (std::size_t slash = _directory.find('/', 1); slash != std::string::npos; slash = _directory.find('/', slash + 1))
+	{
+		const std::string above = _directory.substr(0, slash);
+		struct stat info = {};
+		if (::lstat(above.c_str(), &info) != 0) return; // missing from here on: made below, as directories
+		if (S_ISLNK(info.st_mode) && info.st_uid != 0)
+			throw Poco::IOException(above + " is a symbolic link; the store is used only through real directories");
+	}
+}
+
+void FileTokenStore::makeDirectory(const std::string& path, int depth) const
+{
+	const std::string parent = parentOf(path);
+	struct stat info = {};
+	if (::lstat(parent.c_str(), &info) != 0)
+	{
+		if (errno != ENOENT || depth == 0) fail("cannot create " + path, errno);
+		makeDirectory(parent, depth - 1);
+		if (::lstat(parent.c_str(), &info) != 0) fail("cannot look at " + parent, errno);
+	}
+	// Root with another user's HOME (sudo -E, su -m) would leave that user a directory of root's.
+	if (info.st_uid != ::geteuid() && info.st_uid != 0)
+		throw Poco::IOException(parent + " belongs to another user; the store is not created there (run as that user, or name a directory of your own)");
+	if (::mkdir(path.c_str(), 0700) != 0 && errno != EEXIST) fail("cannot create " + path, errno);
+}
+
 void FileTokenStore::checkDirectory() const
 {
+	if (!_pathChecked.load(std::memory_order_acquire))
+	{
+		checkPath();
+		_pathChecked.store(true, std::memory_order_release);
+	}
 	struct stat info = {};
 	if (::lstat(_directory.c_str(), &info) != 0)
 	{
 		if (errno != ENOENT) fail("cannot look at " + _directory, errno);
-		const std::string parent = Poco::Path(_directory).parent().toString();
-		if (::mkdir(parent.c_str(), 0700) != 0 && errno != EEXIST) fail("cannot create " + parent, errno);
-		if (::mkdir(_directory.c_str(), 0700) != 0 && errno != EEXIST) fail("cannot create " + _directory, errno);
+		makeDirectory(_directory, 1);
 		if (::lstat(_directory.c_str(), &info) != 0) fail("cannot look at " + _directory, errno);
 	}
 	if (S_ISLNK(info.st_mode)) throw Poco::IOException(_directory + " is a symbolic link; the store is used only through a real directory");

@@ -2,6 +2,7 @@
 
 #include "falcon/oauth2/store/SharedTokenStore.h"
 
+#include <atomic>
 #include <chrono>
 #include <string>
 
@@ -23,7 +24,7 @@ public:
 	explicit FileTokenStore(std::string directory);
 
 	/// $XDG_RUNTIME_DIR/falcon-oauth2, else $XDG_CACHE_HOME/falcon-oauth2, else
-	/// ~/.cache/falcon-oauth2.
+	/// ~/.cache/falcon-oauth2 (a relative XDG variable is ignored, as the specification says).
 	static std::string defaultDirectory();
 
 	std::optional<std::string> read(const std::string& name, Deadline deadline) override;
@@ -48,9 +49,16 @@ private:
 	/// Creates the directory when missing, then refuses one that is not a private directory of
 	/// this user.
 	void checkDirectory() const;
+	/// Refuses a relative path, and a symbolic link above the directory that root did not make
+	/// (once per store: the directories above rarely change).
+	void checkPath() const;
+	/// Creates `path` 0700, and its missing parents up to `depth` levels up, never inside a
+	/// directory of another user (root's are fine: /run/user, /tmp).
+	void makeDirectory(const std::string& path, int depth) const;
 	std::string pathOf(const std::string& name, const std::string& suffix) const;
 
 	std::string _directory;
+	mutable std::atomic<bool> _pathChecked{false};
 };
 
 }} // namespace Falcon::OAuth2
