@@ -4,6 +4,8 @@
 
 #include <Poco/Util/OptionException.h>
 
+#include <csignal>
+
 #include <sys/prctl.h>
 #include <sys/resource.h>
 
@@ -29,6 +31,10 @@ void refuseCoreDumps()
 int main(int argc, char** argv)
 {
 	refuseCoreDumps();
+	// A write past the file size limit (ulimit -f) would kill the run after its call succeeded,
+	// its result unprinted: ignored, the write fails with EFBIG, which the token store takes as
+	// it takes a full disk (one warning, the call goes on without it).
+	std::signal(SIGXFSZ, SIG_IGN);
 	Falcon::Host::FalconHost host;
 	try
 	{
