@@ -3,6 +3,9 @@
 #include "BoundedRead.h"
 #include "HostError.h"
 #include "JsonText.h"
+#include "UrlPassword.h"
+
+#include "falcon/plugin/JsonValues.h"
 
 #include <Poco/Environment.h>
 #include <Poco/Path.h>
@@ -172,7 +175,8 @@ Poco::JSON::Object::Ptr HostConfiguration::connection() const
 
 std::string HostConfiguration::shown(const std::string& field, const std::string& text) const
 {
-	if (!_fields.isSecret(field)) return text;
+	// A URL that is not a secret (a token store's) may still carry one: its password.
+	if (!_fields.isSecret(field)) return withUrlPasswordMasked(text);
 	if (field != "proxy") return "***";
 	// A proxy is worth seeing; only its password is a secret.
 	try
@@ -189,6 +193,19 @@ std::string HostConfiguration::shown(const std::string& field, const std::string
 	}
 }
 
+Poco::Dynamic::Var HostConfiguration::shownObject(const std::string& field, const Poco::Dynamic::Var& value) const
+{
+	const Poco::Dynamic::Var masked = _fields.withMembersMasked(field, value);
+	const Poco::JSON::Object::Ptr object = Plugin::Json::asObject(masked);
+	if (!object) return masked;
+	Poco::JSON::Object::Ptr shown = new Poco::JSON::Object(*object);
+	for (const auto& member : *object)
+	{
+		if (member.second.isString()) shown->set(member.first, withUrlPasswordMasked(member.second.toString()));
+	}
+	return shown;
+}
+
 Poco::JSON::Object::Ptr HostConfiguration::describe(const Poco::JSON::Object::Ptr& connectionSchema) const
 {
 	Poco::JSON::Object::Ptr settings = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
@@ -203,7 +220,7 @@ Poco::JSON::Object::Ptr HostConfiguration::describe(const Poco::JSON::Object::Pt
 		{
 			const Value& value = it->second;
 			if (value.typed.isEmpty() || value.typed.isString()) entry->set("value", shown(field, value.text));
-			else entry->set("value", _fields.withMembersMasked(field, value.typed));
+			else entry->set("value", shownObject(field, value.typed));
 			entry->set("from", std::string(layerName(value.layer)));
 		}
 		else if (field == "proxy" && !_environmentProxy.empty())

@@ -64,6 +64,8 @@ public:
 private:
 	void set(const std::string& field, const std::string& value, Layer layer);
 	std::string shown(const std::string& field, const std::string& text) const;
+	/// An object value as `config` shows it: secret members as ***, URLs without their password.
+	Poco::Dynamic::Var shownObject(const std::string& field, const Poco::Dynamic::Var& value) const;
 
 	struct Value
 	{

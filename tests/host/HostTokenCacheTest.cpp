@@ -202,6 +202,22 @@ public:
 		CPPUNIT_ASSERT_MESSAGE(refused.label(), refused.out.find("token_cache: a password in the URL is refused") != std::string::npos);
 		CPPUNIT_ASSERT(refused.err.find(REDIS_PASSWORD) == std::string::npos && refused.out.find(REDIS_PASSWORD) == std::string::npos);
 
+		// Wherever a store URL is shown, a password in it is masked, however it is encoded; a run
+		// refuses it before anything is sent.
+		for (const std::string& url : {inUrl, "redis://default%3A" + REDIS_PASSWORD + "@127.0.0.1:6379/0"})
+		{
+			const Finished config = host({"--token-cache", url, "config"}, environment());
+			CPPUNIT_ASSERT_EQUAL_MESSAGE(config.label(), 0, config.status);
+			CPPUNIT_ASSERT_MESSAGE(config.out, config.out.find(":***@127.0.0.1:6379/0") != std::string::npos);
+			const Finished run = host({"--token-cache", url, "run", "token", "--input", "{}"}, environment());
+			CPPUNIT_ASSERT_EQUAL_MESSAGE(run.label(), 2, run.status);
+			for (const Finished* output : {&config, &run}) CPPUNIT_ASSERT_MESSAGE(output->label(), (output->out + output->err).find(REDIS_PASSWORD) == std::string::npos);
+		}
+		const std::string inObject = "{\"falcon\": {\"token_cache\": {\"store\": \"redis\", \"url\": \"" + inUrl + "\"}}}";
+		const Finished objectShown = host({"--config", writeTestFile("redis-url-password.json", inObject), "config"}, environment());
+		CPPUNIT_ASSERT_MESSAGE(objectShown.label(), objectShown.out.find(":***@127.0.0.1:6379/0") != std::string::npos);
+		CPPUNIT_ASSERT(objectShown.out.find(REDIS_PASSWORD) == std::string::npos);
+
 		const Finished shown = host({"config"}, redisEnvironment(redis));
 		const auto password = shown.json()->getObject("token_cache_password");
 		CPPUNIT_ASSERT_EQUAL(std::string("***"), password->getValue<std::string>("value"));

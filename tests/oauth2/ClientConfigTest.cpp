@@ -218,6 +218,8 @@ public:
 			{"rediss://cache.example:6380/0", "token_cache: rediss:// (Redis over TLS) is not supported"},
 			{"redis://:hunter2@127.0.0.1:6379/0", "token_cache: a password in the URL is refused"},
 			{"redis://alice:hunter2@127.0.0.1/0", "token_cache: a password in the URL is refused"},
+			{"redis://default%3Ahunter2@127.0.0.1/0", "token_cache: a password in the URL is refused"},
+			{"redis://alice@127.0.0.1/0", "token_cache: the URL names the Redis user alice but no password is given"},
 			{"redis://127.0.0.1:6379/zero", "token_cache: the database must be a number"},
 			{"redis://127.0.0.1:6379/0?x=1", "token_cache: a query"},
 			{"redis:///0", "token_cache: no host"},
@@ -232,6 +234,7 @@ public:
 			CPPUNIT_ASSERT_MESSAGE(message, message.find("hunter2") == std::string::npos);
 		}
 		config.tokenCache.redisUrl = "redis://alice@127.0.0.1:6380/3";
+		config.tokenCache.redisPassword = "alices-password";
 		CPPUNIT_ASSERT_EQUAL(std::string(), refusal(config));
 		const RedisAddress address = RedisAddress::parse(config.tokenCache.redisUrl, "token_cache");
 		CPPUNIT_ASSERT_EQUAL(std::string("alice"), address.username);

@@ -43,8 +43,12 @@ void TokenCacheSettings::validate() const
 {
 	if (store != Store::Redis) return;
 	if (redisUrl.empty()) throw InvalidInputException("token_cache.url: required with the redis store (redis://HOST:PORT/DB or unix:///PATH)");
-	RedisAddress::parse(redisUrl, "token_cache");
+	const RedisAddress address = RedisAddress::parse(redisUrl, "token_cache");
 	checkText("token_cache.password", redisPassword, 1024, false);
+	// AUTH goes with a password only: a user named alone would be silently nobody.
+	if (!address.username.empty() && redisPassword.empty())
+		throw InvalidInputException("token_cache: the URL names the Redis user " + address.username
+			+ " but no password is given (token_cache_password, FALCON_TOKEN_CACHE_PASSWORD or the token cache's \"password\")");
 	checkText("token_cache.key_prefix", keyPrefix, 256, false);
 	if (lockTtl < std::chrono::milliseconds(100) || lockTtl > std::chrono::minutes(10))
 		throw InvalidInputException("token_cache.lock_ttl_ms: must be between 100 and 600000");

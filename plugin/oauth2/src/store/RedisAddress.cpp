@@ -23,6 +23,12 @@ unsigned databaseOf(const std::string& text, const std::string& field)
 	return database;
 }
 
+[[noreturn]] void refusePasswordIn(const std::string& field)
+{
+	throw InvalidInputException(field + ": a password in the URL is refused (URLs end up in process lists and logs); give it as "
+										"token_cache_password, FALCON_TOKEN_CACHE_PASSWORD or the token cache's \"password\"");
+}
+
 } // namespace
 
 RedisAddress RedisAddress::parse(const std::string& url, const std::string& field)
@@ -34,8 +40,7 @@ RedisAddress RedisAddress::parse(const std::string& url, const std::string& fiel
 	const auto authority = url.find("://");
 	const auto at = url.rfind('@');
 	if (authority != std::string::npos && at != std::string::npos && at > authority && url.find(':', authority + 3) < at)
-		throw InvalidInputException(field + ": a password in the URL is refused (URLs end up in process lists and logs); give it as "
-											"token_cache_password, FALCON_TOKEN_CACHE_PASSWORD or the token cache's \"password\"");
+		refusePasswordIn(field);
 	Poco::URI uri;
 	try
 	{
@@ -46,7 +51,10 @@ RedisAddress RedisAddress::parse(const std::string& url, const std::string& fiel
 		throw InvalidInputException(field + ": not a URL (redis://HOST:PORT/DB or unix:///PATH)");
 	}
 	const std::string scheme = Poco::toLower(uri.getScheme());
+	// Decoded: "user%3Apassword" is a password too.
 	const std::string userInfo = uri.getUserInfo();
+	if (userInfo.find(':') != std::string::npos)
+		refusePasswordIn(field);
 	if (!uri.getFragment().empty()) throw InvalidInputException(field + ": a fragment (#...) means nothing here");
 
 	RedisAddress address;
