@@ -51,8 +51,9 @@ RedisAddress RedisAddress::parse(const std::string& url, const std::string& fiel
 		throw InvalidInputException(field + ": not a URL (redis://HOST:PORT/DB or unix:///PATH)");
 	}
 	const std::string scheme = Poco::toLower(uri.getScheme());
-	// Decoded: "user%3Apassword" is a password too.
-	const std::string userInfo = uri.getUserInfo();
+	// Decoded: "user%3Apassword" is a password too (Poco keeps the user information encoded).
+	std::string userInfo;
+	Poco::URI::decode(uri.getUserInfo(), userInfo);
 	if (userInfo.find(':') != std::string::npos)
 		refusePasswordIn(field);
 	if (!uri.getFragment().empty()) throw InvalidInputException(field + ": a fragment (#...) means nothing here");
