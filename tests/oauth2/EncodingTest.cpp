@@ -15,6 +15,7 @@ class EncodingTest: public CppUnit::TestFixture
 	CPPUNIT_TEST(testFormFieldOrder);
 	CPPUNIT_TEST(testRedactsEverySpelling);
 	CPPUNIT_TEST(testLongerSecretsFirst);
+	CPPUNIT_TEST(testShortSecretsOnlyWhereTheyAreValues);
 	CPPUNIT_TEST(testTokenMemoryIsBounded);
 	CPPUNIT_TEST(testSyntheticShape);
 	CPPUNIT_TEST(testResultJsonPassesBodyThrough);
@@ -55,9 +56,23 @@ public:
 	void testLongerSecretsFirst()
 	{
 		Redactor redactor;
-		redactor.addSecret("abc");
-		redactor.addToken("abcdef");
-		CPPUNIT_ASSERT_EQUAL(std::string("*** and ***"), redactor.redact("abcdef and abc"));
+		redactor.addSecret("abcdefgh");
+		redactor.addToken("abcdefghijkl");
+		CPPUNIT_ASSERT_EQUAL(std::string("*** and ***"), redactor.redact("abcdefghijkl and abcdefgh"));
+	}
+
+	/// A one-letter proxy password masked as a bare substring turned "https://" into
+	/// "htt***s://", spelling the password out by its places.
+	void testShortSecretsOnlyWhereTheyAreValues()
+	{
+		Redactor redactor;
+		redactor.addSecret("p");
+		CPPUNIT_ASSERT_EQUAL(std::string("cannot reach https://api.example via http://user:***@127.0.0.1:3128 (proxy)"),
+			redactor.redact("cannot reach https://api.example via http://user:p@127.0.0.1:3128 (proxy)"));
+		CPPUNIT_ASSERT_EQUAL(std::string("password=***&user=pp"), redactor.redact("password=p&user=pp"));
+		CPPUNIT_ASSERT_EQUAL(std::string("{\"password\": \"***\", \"port\": \"p1\"}"), redactor.redact("{\"password\": \"p\", \"port\": \"p1\"}"));
+		CPPUNIT_ASSERT_EQUAL(std::string("***"), redactor.redact("p"));
+		CPPUNIT_ASSERT_EQUAL(std::string("a=***; b=***"), redactor.redact("a=p; b=p"));
 	}
 
 	void testTokenMemoryIsBounded()

@@ -29,6 +29,10 @@ public:
 
 	static constexpr std::size_t TOKEN_MEMORY = 256;
 
+	/// A spelling shorter than this is masked only where it stands as a value (a URL's password,
+	/// a form or header value, a JSON string, the whole text), never inside other words.
+	static constexpr std::size_t SHORTEST_MASKED_ANYWHERE = 8;
+
 private:
 	void add(std::vector<std::string>& into, const std::string& value);
 
