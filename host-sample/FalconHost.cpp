@@ -112,10 +112,12 @@ void FalconHost::loadPlugins()
 	std::string path = _pluginPath;
 	if (path.empty())
 	{
-		// Installed: bin/falcon-host beside lib*/falcon-plugins/. Build tree: the build's module.
+		// Installed: bin/falcon-host beside lib*/falcon-plugins/. Build tree: the build's module,
+		// found relative to falcon-host (no binary holds the path of the tree it was built in).
 		const Poco::Path executable(config().getString("application.dir"));
 		for (const std::string& candidate : {Poco::Path(executable).parent().append("lib/falcon-plugins").toString(),
-				 Poco::Path(executable).parent().append(FALCON_INSTALL_MODULE_DIR).toString(), std::string(FALCON_BUILD_MODULE_DIR)})
+				 Poco::Path(executable).parent().append(FALCON_INSTALL_MODULE_DIR).toString(),
+				 Poco::Path(executable).append(FALCON_BUILD_MODULE_DIR_RELATIVE).toString()})
 		{
 			if (Poco::File(candidate).exists())
 			{

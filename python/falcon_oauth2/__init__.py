@@ -10,11 +10,11 @@ from ._configured import VERSION as __version__
 from ._errors import (APIError, CannotRevokeToken, InvalidBaseURL, InvalidCredentialFormat, InvalidCredentials,
                       InvalidOperation, SDKError, TokenNotSpecified)
 from ._interface import NoAuthenticationMechanism
-from ._plugin import PluginNotFound, invoke
+from ._plugin import PluginNotFound, PluginUnusable, invoke
 from ._result import Result
 from .oauth2 import OAuth2
 from .uber import APIHarnessV2
 
 __all__ = ["OAuth2", "APIHarnessV2", "Result", "SDKError", "APIError", "InvalidCredentials", "InvalidCredentialFormat",
            "InvalidBaseURL", "InvalidOperation", "TokenNotSpecified", "CannotRevokeToken", "NoAuthenticationMechanism",
-           "PluginNotFound", "invoke", "__version__"]
+           "PluginNotFound", "PluginUnusable", "invoke", "__version__"]

@@ -6,6 +6,7 @@ really run side by side; the module's own sessions are shared by all of them.
 import ctypes
 import json
 import os
+import stat
 import sysconfig
 import threading
 from pathlib import Path
@@ -22,21 +23,23 @@ class PluginNotFound(ImportError):
     """No usable plugin module was found; the message names every place that was looked at."""
 
 
+class PluginUnusable(PluginNotFound):
+    """A module was found but is not one to load or trust: not a library, open to others' writes,
+    another API version, or answering with something that is not its JSON."""
+
+
 def _debian_plugin_dirs() -> List[str]:
     multiarch = sysconfig.get_config_var("MULTIARCH")
     dirs = [f"/usr/lib/{multiarch}/falcon-plugins"] if multiarch else []
     return dirs + ["/usr/lib/falcon-plugins", "/usr/local/lib/falcon-plugins"]
 
 
-def _checkout_module() -> Path:
-    # python/falcon_oauth2/_plugin.py in a checkout; the build directory beside python/.
-    return Path(__file__).resolve().parents[2] / "build" / "plugin" / "actions" / MODULE_FILE
-
-
 def candidates() -> List[Tuple[str, str]]:
     """Every place the module may be, in the order they are tried, each with its reason.
 
-    ``FALCON_PLUGIN_PATH`` (the module, or its directory), when set, is the only place.
+    ``FALCON_PLUGIN_PATH`` (the module, or its directory), when set, is the only place; it is
+    also how a checkout's own build is used. No build tree is ever looked in otherwise: a package
+    installed elsewhere must not load whatever another user put where a build once was.
     """
     given = os.environ.get("FALCON_PLUGIN_PATH", "")
     if given:
@@ -47,10 +50,22 @@ def candidates() -> List[Tuple[str, str]]:
         places.append((os.path.join(_configured.INSTALLED_PLUGIN_DIR, MODULE_FILE), "the install prefix this package was built for"))
     for directory in _debian_plugin_dirs():
         places.append((os.path.join(directory, MODULE_FILE), "the installed plugin directory"))
-    if _configured.BUILD_TREE_MODULE:
-        places.append((_configured.BUILD_TREE_MODULE, "the build tree this package was built in"))
-    places.append((str(_checkout_module()), "the build tree of this checkout"))
     return places
+
+
+def check_trusted(path: str) -> None:
+    """Refuses a module that someone other than its owner (this user or root) could have written:
+    a file writable by group or others, owned by another user, or in a directory that others may
+    write to (unless sticky, where they cannot replace what is not theirs)."""
+    me = os.geteuid()
+    module = os.stat(path)
+    if module.st_uid not in (me, 0):
+        raise PluginUnusable(f"{path} belongs to another user (uid {module.st_uid}); refusing to load it")
+    if module.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+        raise PluginUnusable(f"{path} is writable by group or others; refusing to load it (chmod go-w)")
+    directory = os.stat(os.path.dirname(os.path.abspath(path)))
+    if directory.st_mode & (stat.S_IWGRP | stat.S_IWOTH) and not directory.st_mode & stat.S_ISVTX:
+        raise PluginUnusable(f"{path} is in a directory writable by group or others; refusing to load it")
 
 
 class Plugin:
@@ -59,17 +74,21 @@ class Plugin:
     def __init__(self, path: str):
         """Load the module at ``path``; refuses a module that speaks another API version."""
         self.path = path
-        library = ctypes.CDLL(path, mode=os.RTLD_LOCAL | os.RTLD_NOW)
+        check_trusted(path)
+        try:
+            library = ctypes.CDLL(path, mode=os.RTLD_LOCAL | os.RTLD_NOW)
+        except OSError as unloadable:
+            raise PluginUnusable(f"{path} is not a loadable plugin module ({unloadable})") from unloadable
         try:
             version = library.falcon_plugin_api_version
             version.restype = ctypes.c_int
             version.argtypes = []
             if version() != API_VERSION:
-                raise PluginNotFound(f"{path} implements plugin API version {version()}; this package speaks version {API_VERSION}")
+                raise PluginUnusable(f"{path} implements plugin API version {version()}; this package speaks version {API_VERSION}")
             self._invoke = library.falcon_plugin_invoke
             self._free = library.falcon_plugin_free
         except AttributeError as missing:
-            raise PluginNotFound(f"{path} is not a Falcon plugin module (it lacks the C interface)") from missing
+            raise PluginUnusable(f"{path} is not a Falcon plugin module (it lacks the C interface)") from missing
         # A void pointer, not c_char_p: the string must go back to the module to be freed.
         self._invoke.restype = ctypes.c_void_p
         self._invoke.argtypes = [ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p]
@@ -82,9 +101,14 @@ class Plugin:
         if not raw:
             raise MemoryError("the plugin module could not allocate its result")
         try:
-            return json.loads(ctypes.string_at(raw).decode("utf-8"))
+            output = json.loads(ctypes.string_at(raw).decode("utf-8"))
+        except (UnicodeDecodeError, ValueError) as garbled:
+            raise PluginUnusable(f"{self.path} answered {action} with something that is not JSON ({type(garbled).__name__})") from garbled
         finally:
             self._free(raw)
+        if not isinstance(output, dict) or not isinstance(output.get("status_code"), int):
+            raise PluginUnusable(f"{self.path} answered {action} with JSON that is not an action's output")
+        return output
 
 
 def invoke(action: str, action_input: Dict[str, Any], connection: Dict[str, Any]) -> Dict[str, Any]:

@@ -1,4 +1,5 @@
 """Threads, fork, the shared token cache across processes, and finding the module."""
+import ctypes
 import os
 import subprocess
 import sys
@@ -98,7 +99,57 @@ class ProcessesTest(EmulatorTestCase):
         listed = subprocess.run([sys.executable, "-c", "from falcon_oauth2 import _plugin; print(_plugin.candidates())"],
                                 env=env, capture_output=True, text=True, timeout=60, check=True).stdout
         self.assertIn("falcon-plugins/libfalcon-oauth2-plugin.so', 'the installed plugin directory'", listed)
-        self.assertIn("the build tree", listed)
+        # No build tree, ever: a package installed elsewhere would load what another user planted there.
+        self.assertNotIn("build", listed)
+        from falcon_oauth2 import _configured  # pylint: disable=import-outside-toplevel
+        self.assertFalse(hasattr(_configured, "BUILD_TREE_MODULE"))
+        with open(_configured.__file__, encoding="utf-8") as configured:
+            self.assertNotIn(os.environ["FALCON_PLUGIN_PATH"].split("/plugin/")[0], configured.read())
+
+    def refusal(self, module: str) -> str:
+        """The error a run with FALCON_PLUGIN_PATH at ``module`` ends in (it must end in one)."""
+        refused = self.run_python("from falcon_oauth2 import OAuth2; OAuth2(client_id='a', client_secret='b').token()",
+                                  FALCON_PLUGIN_PATH=module)
+        self.assertNotEqual(0, refused.returncode)
+        return refused.stderr.strip().splitlines()[-1]
+
+    def test_module_others_could_write_is_refused(self):
+        with tempfile.TemporaryDirectory() as place:
+            module = os.path.join(place, "libfalcon-oauth2-plugin.so")
+            with open(os.environ["FALCON_PLUGIN_PATH"], "rb") as real, open(module, "wb") as copy:
+                copy.write(real.read())
+            os.chmod(place, 0o755)
+            os.chmod(module, 0o666)
+            self.assertIn("PluginUnusable: " + module + " is writable by group or others", self.refusal(module))
+            os.chmod(module, 0o755)
+            os.chmod(place, 0o777)
+            self.assertIn("PluginUnusable: " + module + " is in a directory writable by group or others", self.refusal(module))
+            os.chmod(place, 0o1777)  # sticky: nobody else can replace the module
+            ran = self.run_python("from falcon_oauth2 import invoke; print(invoke('nosuch', {}, {})['status_code'])", FALCON_PLUGIN_PATH=module)
+            self.assertEqual("418\n", ran.stdout, ran.stderr)
+            if os.geteuid() == 0:
+                os.chmod(place, 0o755)
+                os.chown(module, 65534, 65534)
+                self.assertIn("belongs to another user", self.refusal(module))
+
+    def test_output_that_is_not_json_is_the_packages_error(self):
+        from falcon_oauth2 import _plugin  # pylint: disable=import-outside-toplevel
+        module = _plugin.Plugin(os.environ["FALCON_PLUGIN_PATH"])
+        for garbled in (b"{not json", b"\xff\xfe", b"[1, 2]", b'{"no": "status"}'):
+            answer = ctypes.create_string_buffer(garbled)
+            module._invoke = lambda *arguments, answer=answer: ctypes.addressof(answer)  # pylint: disable=protected-access
+            module._free = lambda pointer: None  # pylint: disable=protected-access
+            with self.assertRaises(_plugin.PluginUnusable, msg=repr(garbled)) as refused:
+                module.invoke("token", {}, {})
+            self.assertIn("answered token with", str(refused.exception))
+
+    def test_file_that_is_no_module_is_refused_by_the_package(self):
+        with tempfile.TemporaryDirectory() as place:
+            text = os.path.join(place, "passwd")
+            with open(text, "w", encoding="utf-8") as file:
+                file.write("root:x:0:0:root:/root:/bin/bash\n")
+            last = self.refusal(text)
+            self.assertIn("PluginUnusable: " + text + " is not a loadable plugin module", last)
 
 
 if __name__ == "__main__":

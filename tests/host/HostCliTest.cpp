@@ -298,9 +298,15 @@ public:
 		const std::string directory = testDirectory() + "/plugins";
 		Poco::File(directory).createDirectories();
 		Poco::File(FALCON_PLUGIN_MODULE).copyTo(directory + "/libfalcon-oauth2-plugin.so");
+		::chmod(directory.c_str(), 0755);
 		const Run fromDirectory = host({"--plugin", directory, "list"}, {});
 		CPPUNIT_ASSERT_EQUAL_MESSAGE(label(fromDirectory), 0, fromDirectory.status);
 		CPPUNIT_ASSERT(fromDirectory.out.find(directory) != std::string::npos);
+		// A module others could have written is not loaded: its code would run as this user.
+		::chmod((directory + "/libfalcon-oauth2-plugin.so").c_str(), 0666);
+		const Run writable = host({"--plugin", directory, "list"}, {});
+		CPPUNIT_ASSERT_EQUAL_MESSAGE(label(writable), 2, writable.status);
+		CPPUNIT_ASSERT_MESSAGE(writable.err, writable.err.find("is writable by group or others; refusing to load it") != std::string::npos);
 	}
 };
 

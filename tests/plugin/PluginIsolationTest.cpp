@@ -9,6 +9,9 @@
 #include <Poco/File.h>
 #include <Poco/Process.h>
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <cppunit/extensions/HelperMacros.h>
 
 #include <set>
@@ -37,6 +40,7 @@ class PluginIsolationTest: public CppUnit::TestFixture
 	CPPUNIT_TEST(testPreviousApiVersionIsRefused);
 	CPPUNIT_TEST(testForeignCxxToolchainIsRefused);
 	CPPUNIT_TEST(testNotAPluginIsRefused);
+	CPPUNIT_TEST(testModuleOthersCouldWriteIsRefused);
 	CPPUNIT_TEST(testOnlyTheContractIsExported);
 	CPPUNIT_TEST(testTwoCopiesSideBySide);
 	CPPUNIT_TEST(testThirtyTwoThreadsOneTokenRequest);
@@ -62,6 +66,41 @@ public:
 		// The loader is still usable for the right module.
 		loader.load(FALCON_PLUGIN_MODULE);
 		CPPUNIT_ASSERT_EQUAL(std::size_t(2), loader.actions().size());
+	}
+
+	/// Loading a module runs its code: one that another user could have written (or replaced) is
+	/// refused, whatever it holds. A sticky directory is fine: nobody replaces what is not theirs.
+	void testModuleOthersCouldWriteIsRefused()
+	{
+		const std::string place = testDirectory() + "/shared-modules";
+		Poco::File(place).createDirectories();
+		const std::string module = place + "/libfalcon-oauth2-plugin.so";
+		Poco::File(FALCON_PLUGIN_MODULE).copyTo(module);
+		const auto refusal = [&] {
+			try
+			{
+				PluginLoader().load(module);
+			}
+			catch (const PluginLoadException& e)
+			{
+				return e.message();
+			}
+			return std::string("loaded");
+		};
+		::chmod(place.c_str(), 0755);
+		::chmod(module.c_str(), 0666);
+		CPPUNIT_ASSERT_EQUAL(module + " is writable by group or others; refusing to load it (chmod go-w)", refusal());
+		::chmod(module.c_str(), 0755);
+		::chmod(place.c_str(), 0777);
+		CPPUNIT_ASSERT_EQUAL(module + " is in a directory writable by group or others; refusing to load it", refusal());
+		::chmod(place.c_str(), 01777);
+		CPPUNIT_ASSERT_EQUAL(std::string("loaded"), refusal());
+		if (::geteuid() == 0)
+		{
+			::chmod(place.c_str(), 0755);
+			CPPUNIT_ASSERT_EQUAL(0, ::chown(module.c_str(), 65534, 65534));
+			CPPUNIT_ASSERT_EQUAL(module + " belongs to another user (uid 65534); refusing to load it", refusal());
+		}
 	}
 
 	void testPreviousApiVersionIsRefused()

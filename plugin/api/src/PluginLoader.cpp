@@ -5,7 +5,11 @@
 #include <Poco/ClassLoader.h>
 #include <Poco/File.h>
 #include <Poco/JSON/Parser.h>
+#include <Poco/Path.h>
 #include <Poco/SharedLibrary.h>
+
+#include <sys/stat.h>
+#include <unistd.h>
 
 namespace Falcon {
 namespace Plugin {
@@ -13,6 +17,24 @@ namespace Plugin {
 POCO_IMPLEMENT_EXCEPTION(PluginLoadException, Poco::RuntimeException, "Cannot load plugin")
 
 namespace {
+
+/// Refuses a module that someone other than its owner could have written: loading it runs its
+/// code in this process. The module must belong to this user or root and be writable by neither
+/// group nor others, and its directory must not be writable by others unless it is sticky (where
+/// nobody replaces what is not theirs).
+void checkTrusted(const std::string& path)
+{
+	struct stat module = {};
+	if (::stat(path.c_str(), &module) != 0) throw PluginLoadException("no such file: " + path);
+	if (module.st_uid != ::geteuid() && module.st_uid != 0)
+		throw PluginLoadException(path + " belongs to another user (uid " + std::to_string(module.st_uid) + "); refusing to load it");
+	if (module.st_mode & (S_IWGRP | S_IWOTH)) throw PluginLoadException(path + " is writable by group or others; refusing to load it (chmod go-w)");
+	struct stat directory = {};
+	const std::string parent = Poco::Path(Poco::Path(path).absolute()).parent().toString();
+	if (::stat(parent.c_str(), &directory) != 0) throw PluginLoadException("cannot look at " + parent);
+	if ((directory.st_mode & (S_IWGRP | S_IWOTH)) && !(directory.st_mode & S_ISVTX))
+		throw PluginLoadException(path + " is in a directory writable by group or others; refusing to load it");
+}
 
 /// A module mapped only to read its plain C symbols, unmapped again when this goes.
 class ModuleSymbols
@@ -22,6 +44,7 @@ public:
 		_path(path)
 	{
 		if (!Poco::File(path).exists()) throw PluginLoadException("no such file: " + path);
+		checkTrusted(path);
 		try
 		{
 			_library.load(path);
