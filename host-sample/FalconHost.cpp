@@ -277,12 +277,28 @@ int FalconHost::testConnection()
 {
 	const Poco::JSON::Object::Ptr connection = validatedConnection();
 	const Plugin::Action& token = action("oauth2AccessToken");
-	// Not forced: with a shared token cache, the report says whether the cache served the token
-	// (and so that the cache works); `--token-cache memory` tests the credentials every time.
-	Poco::JSON::Object::Ptr input = new Poco::JSON::Object;
-	const auto started = std::chrono::steady_clock::now();
-	const Plugin::ActionResult result = invoke(token, input, connection);
+	// First as any run would: the report says whether the token cache served it (and so that the
+	// cache works). A token from the cache proves nothing about the cloud, the CA bundle or the
+	// proxy: then a token of its own is minted (never shared) and revoked again.
+	auto started = std::chrono::steady_clock::now();
+	Plugin::ActionResult result = invoke(token, new Poco::JSON::Object, connection);
+	const std::string source = result.output()->optValue<std::string>("source", "api");
+	bool probed = false;
+	if (result.ok() && source != "api")
+	{
+		Poco::JSON::Object::Ptr forced = new Poco::JSON::Object;
+		forced->set("force", true);
+		started = std::chrono::steady_clock::now();
+		result = invoke(token, forced, connection);
+		probed = true;
+	}
 	const auto latency = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+	if (probed && result.ok())
+	{
+		Poco::JSON::Object::Ptr revoke = new Poco::JSON::Object;
+		revoke->set("token", result.output()->getObject("body")->getValue<std::string>("access_token"));
+		invoke(action("oauth2RevokeToken"), revoke, connection);
+	}
 
 	const auto headers = result.output()->getObject("headers");
 	auto header = [&](const std::string& name) {
@@ -295,11 +311,10 @@ int FalconHost::testConnection()
 	Poco::JSON::Object::Ptr report = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
 	report->set("ok", result.ok());
 	report->set("status_code", result.statusCode());
-	const std::string source = result.output()->optValue<std::string>("source", "api");
 	report->set("source", source);
-	if (source == "api") report->set("cloud", header("X-Cs-Region"));
+	if (result.ok()) report->set("cloud", header("X-Cs-Region"));
 	report->set("latency_ms", std::round(latency * 10) / 10);
-	if (source == "api") report->set("trace_id", header("X-Cs-Traceid"));
+	if (result.ok()) report->set("trace_id", header("X-Cs-Traceid"));
 	if (!result.ok()) report->set("error", result.output()->get("error"));
 	print(report);
 	return result.ok() ? OK : API_FAILED;

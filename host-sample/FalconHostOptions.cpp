@@ -30,7 +30,7 @@ const char* const USAGE =
 	"  describe ACTION           an action's input and output schemas (operation ID or alias)\n"
 	"  describe --connection     the connection schema\n"
 	"  run ACTION                run an action; input from --input, --input-file or stdin\n"
-	"  test-connection           get a token with the connection; report where it came from, cloud, latency, trace ID\n"
+	"  test-connection           ask the cloud for a token with the connection; report it and the token cache\n"
 	"  config                    the connection settings and where each came from (secrets masked)\n"
 	"  workflow run FILE.yaml    run a workflow (inputs with --input); workflow check FILE.yaml only checks it\n\n"
 	"Exit status: 0 success, 1 the API or network call failed, 2 usage, configuration or validation error,\n"
@@ -43,8 +43,10 @@ const std::map<std::string, std::string> COMMAND_HELP{
 			"  Validates the input (and the connection) against the action's schemas, runs it, prints the result.\n"
 			"  Without --input or --input-file the input is read from stdin. Exit 0 when the API call succeeded,\n"
 			"  1 when the API or network failed (the error object is printed), 2 for usage or validation errors."},
-	{"test-connection", "falcon-host test-connection\n  Gets a token with the configured connection and reports where it came from (source: api, or\n  shared_store when the token cache served it without a request), the cloud, latency and trace ID\n"
-						"  (never the token); --token-cache memory makes it mint every time. Exit 0 when the connection works, 1 when it does not."},
+	{"test-connection", "falcon-host test-connection\n  Always asks the cloud: gets a token with the configured connection (source: api) or, when the token\n"
+						"  cache serves one (source: shared_store), mints one of its own to test the credentials, CA bundle and\n"
+						"  proxy, then revokes it. Reports the cloud, latency and trace ID of that request (never a token).\n"
+						"  Exit 0 when the connection works, 1 when it does not."},
 	{"workflow", "falcon-host workflow run FILE.yaml [--input JSON] [--reveal-outputs] | workflow check FILE.yaml\n"
 				 "  Checks the whole file first (YAML, schema, actions, references, expressions, literal inputs) and reports\n"
 				 "  every problem at once (exit 2). Runs the steps with progress on stderr, prints the run record (secrets\n"

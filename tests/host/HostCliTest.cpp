@@ -274,13 +274,25 @@ public:
 		CPPUNIT_ASSERT(report->getValue<double>("latency_ms") > 0);
 		CPPUNIT_ASSERT_EQUAL(std::size_t(36), report->getValue<std::string>("trace_id").size());
 		CPPUNIT_ASSERT(ok.out.find("access_token") == std::string::npos);
-		// With a file store, a second run is served from it, and says so.
+		// With a file store, a second run is served from it, and says so; it still asks the cloud
+		// (a token of its own, revoked again), so a wrong CA bundle or a dead API is not "ok".
 		Poco::Process::Env stored = environment();
 		stored["FALCON_TOKEN_CACHE"] = "file:" + testDirectory() + "/test-connection-store";
 		CPPUNIT_ASSERT_EQUAL(std::string("api"), host({"test-connection"}, stored).json()->getValue<std::string>("source"));
+		const auto tokensBefore = _emulator->log().counters().tokensIssued;
 		const auto shared = host({"test-connection"}, stored).json();
 		CPPUNIT_ASSERT_EQUAL(std::string("shared_store"), shared->getValue<std::string>("source"));
-		CPPUNIT_ASSERT(shared->getValue<bool>("ok") && !shared->has("trace_id"));
+		CPPUNIT_ASSERT(shared->getValue<bool>("ok"));
+		CPPUNIT_ASSERT_EQUAL(std::size_t(36), shared->getValue<std::string>("trace_id").size());
+		CPPUNIT_ASSERT_EQUAL(tokensBefore + 1, _emulator->log().counters().tokensIssued);
+		CPPUNIT_ASSERT_EQUAL(std::string("shared_store"), host({"test-connection"}, stored).json()->getValue<std::string>("source"));
+		Poco::Process::Env wrongCa = stored;
+		wrongCa["FALCON_CA_BUNDLE"] = "/etc/ssl/certs/ca-certificates.crt";
+		const Run untrusted = host({"test-connection"}, wrongCa);
+		CPPUNIT_ASSERT_EQUAL_MESSAGE(label(untrusted), 1, untrusted.status);
+		CPPUNIT_ASSERT(!untrusted.json()->getValue<bool>("ok"));
+		CPPUNIT_ASSERT_EQUAL(std::string("shared_store"), untrusted.json()->getValue<std::string>("source"));
+		CPPUNIT_ASSERT_EQUAL(std::string("tls"), untrusted.json()->getObject("error")->getValue<std::string>("kind"));
 		Poco::Process::Env env = environment();
 		env["FALCON_CLIENT_SECRET"] = "wrong";
 		const Run refused = host({"test-connection"}, env);
