@@ -157,6 +157,19 @@ class AnsibleTest(EmulatorTestCase):
             self.assertNotIn(CLIENT_SECRET, run.stdout + run.stderr)
         self.assertEqual(before, self.emulator.stats()["token_requests"])
 
+    def test_unusable_plugin_fails_the_task_cleanly(self):
+        with tempfile.TemporaryDirectory() as place:
+            text = os.path.join(place, "passwd")
+            with open(text, "w", encoding="utf-8") as file:
+                file.write("root:x:0:0:root:/root:/bin/bash\n")
+            run = self.play("""
+                - falcon_native.oauth2.token:
+                """, FALCON_PLUGIN_PATH=text)
+        self.assertNotEqual(0, run.returncode)
+        self.assertIn(f"{text} is not a loadable plugin module", run.stdout)
+        self.assertNotIn("Traceback", run.stdout + run.stderr)
+        self.assertNotIn("MODULE FAILURE", run.stdout)
+
 
 if __name__ == "__main__":
     unittest.main()

@@ -138,6 +138,7 @@ protected:
 		CPPUNIT_ASSERT_MESSAGE(log.text(), log.says(why));
 		CPPUNIT_ASSERT_MESSAGE(log.text(), log.says("goes on without it"));
 		for (const std::string& secret : {tokenOf(result), REDIS_PASSWORD, TEST_CLIENT_SECRET}) CPPUNIT_ASSERT_MESSAGE(log.text(), !log.says(secret));
+		CPPUNIT_ASSERT_MESSAGE(log.text(), log.text().find('\x1b') == std::string::npos && log.text().find('\x07') == std::string::npos);
 		return result;
 	}
 
@@ -288,7 +289,9 @@ public:
 	{
 		const std::vector<std::pair<std::string, std::string>> cases{{"$2000000000\r\n", "announced a value of 2000000000 bytes"},
 			{std::string(8192, 'x'), "longer than any reply line"}, {"*3\r\n", "with an array"}, {"?\r\n", "not RESP"},
-			{"+OK", "did not answer within 300 ms"}};
+			{"+OK", "did not answer within 300 ms"},
+			// An error reply's bytes reach the warning escaped: no terminal control from a peer.
+			{"-ERR \x1b[2J\x1b]0;pwned\x07\r\n", "refused GET: ERR \\x1B[2J\\x1B]0;pwned\\x07"}};
 		for (const auto& hostile : cases)
 		{
 			ImpostorServer impostor(hostile.first);
