@@ -115,6 +115,10 @@ public:
 			const Finished run = shell("\"$0\" " + command + " > /dev/full", environment());
 			CPPUNIT_ASSERT_EQUAL_MESSAGE(command + ": " + run.label(), 74, run.status);
 			CPPUNIT_ASSERT_MESSAGE(run.label(), run.err.find("cannot write the result to standard output") != std::string::npos);
+			// A file size limit the result crosses: the write fails (no SIGXFSZ kills the run).
+			const Finished limited = shell("ulimit -f 0; \"$0\" " + command + " > result.out", environment());
+			CPPUNIT_ASSERT_EQUAL_MESSAGE(command + " (ulimit -f 0): " + limited.label(), 74, limited.status);
+			CPPUNIT_ASSERT_MESSAGE(limited.label(), limited.err.find("cannot write the result to standard output") != std::string::npos);
 		}
 	}
 
