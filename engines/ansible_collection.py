@@ -6,7 +6,7 @@ from typing import Any, Dict, List, Tuple
 
 import yaml
 
-from output import copy_fixed, fresh, write
+from output import LICENSE_ID, copy_fixed, copy_license, fresh, write
 from schemas import ActionSchema, Field, PluginSchemas
 
 NAMESPACE = "falcon_native"
@@ -223,6 +223,7 @@ def generate(schemas: PluginSchemas, root: str) -> None:
     galaxy = {"namespace": NAMESPACE, "name": NAME, "version": schemas.version, "readme": "README.md",
               "authors": ["Falcon native OAuth2 maintainers"],
               "description": "CrowdStrike Falcon OAuth2 tokens through the native plugin (not CrowdStrike's crowdstrike.falcon collection)",
-              "tags": ["crowdstrike", "falcon", "oauth2", "security"], "dependencies": {},
+              "license": [LICENSE_ID], "tags": ["crowdstrike", "falcon", "oauth2", "security"], "dependencies": {},
               "build_ignore": []}
     write(root, "galaxy.yml", yaml.safe_dump(galaxy, sort_keys=False))
+    copy_license(root)

@@ -19,6 +19,16 @@ def write(root: str, relative: str, text: str) -> None:
         out.write(text)
 
 
+#: The project's license, as every generated artifact carries it (SPDX identifier and text).
+LICENSE_ID = "Apache-2.0"
+
+
+def copy_license(root: str) -> None:
+    """The project's LICENSE into the generated tree's root."""
+    with open(os.path.join(HERE, os.pardir, "LICENSE"), encoding="utf-8") as source:
+        write(root, "LICENSE", source.read())
+
+
 def copy_fixed(engine: str, root: str, relatives: Iterable[str]) -> None:
     """The hand-written files of ``engines/<engine>/`` into the generated tree, at the same paths."""
     for relative in relatives:

@@ -6,7 +6,7 @@ from typing import Any, Dict
 
 import yaml
 
-from output import copy_fixed, fresh, write
+from output import copy_fixed, copy_license, fresh, write
 from schemas import Field, PluginSchemas
 
 PACK = "falcon_native_oauth2"
@@ -69,3 +69,4 @@ def generate(schemas: PluginSchemas, root: str) -> None:
             "parameters": {field.name: parameter(field) for field in action.inputs}}))
         write(root, f"actions/{action.alias}.py", entry_point(action.operation_id))
     copy_fixed("stackstorm", root, ("actions/lib/__init__.py", "actions/lib/plugin_call.py", "README.md"))
+    copy_license(root)

@@ -1,7 +1,9 @@
 """The generated metadata follows the schemas: every option and parameter, its type, choices,
 default, secrecy and environment fallback, for both engines. Fails when a schema changes and the
 generated files do not."""
+import json
 import os
+import tarfile
 import unittest
 
 import yaml
@@ -42,6 +44,18 @@ class GeneratedTest(unittest.TestCase):
         if environment:
             self.assertEqual([field.environment_variable], spec["fallback"][1], name)
         self.assertIn(field.description, documented["description"], name)
+
+    def test_every_artifact_says_its_license(self):
+        pack = os.environ["FALCON_STACKSTORM_PACK"]
+        with open(os.path.join(os.path.dirname(__file__), os.pardir, os.pardir, "LICENSE"), encoding="utf-8") as project:
+            license_text = project.read()
+        self.assertIn("Apache License", license_text)
+        with open(os.path.join(pack, "LICENSE"), encoding="utf-8") as packed:
+            self.assertEqual(license_text, packed.read())
+        with tarfile.open(os.environ["FALCON_COLLECTION_TARBALL"]) as tarball:
+            manifest = json.load(tarball.extractfile("MANIFEST.json"))
+            self.assertEqual(["Apache-2.0"], manifest["collection_info"]["license"])
+            self.assertEqual(license_text, tarball.extractfile("LICENSE").read().decode("utf-8"))
 
     def test_action_modules_follow_the_schemas(self):
         for action in self.schemas.actions:
