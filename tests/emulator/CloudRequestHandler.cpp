@@ -3,12 +3,12 @@
 #include <Poco/Base64Decoder.h>
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
-#include <Poco/Format.h>
 #include <Poco/Net/HTMLForm.h>
 #include <Poco/JSON/Parser.h>
 #include <Poco/Net/HTTPServerRequest.h>
 #include <Poco/Net/HTTPServerRequestImpl.h>
 #include <Poco/Net/HTTPServerResponse.h>
+#include <Poco/NumberFormatter.h>
 #include <Poco/NumberParser.h>
 #include <Poco/String.h>
 #include <Poco/URI.h>
@@ -24,6 +24,10 @@ namespace {
 const std::string TOKEN_ROUTE = "/oauth2/token";
 const std::string REVOKE_ROUTE = "/oauth2/revoke";
 const std::string PROBE_ROUTE = "/devices/queries/devices/v1";
+const std::string SCROLL_ROUTE = "/devices/queries/devices-scroll/v1";
+const std::string DETAILS_ROUTE = "/devices/entities/devices/v2";
+/// What an offset of the scroll query looks like: opaque to clients, a position here.
+const std::string SCROLL_PREFIX = "scroll:";
 
 /// The scheme and credentials of an Authorization header; the scheme compared case-insensitively.
 std::string credentialsOf(const Poco::Net::HTTPServerRequest& request, const std::string& scheme)
@@ -177,7 +181,8 @@ CloudRequestHandler::Reply CloudRequestHandler::revoke(const Poco::Net::HTTPServ
 	return meta(200, "");
 }
 
-CloudRequestHandler::Reply CloudRequestHandler::probe(const Poco::Net::HTTPServerRequest& request, const LoggedRequest& entry)
+CloudRequestHandler::Reply CloudRequestHandler::probe(
+	const Poco::Net::HTTPServerRequest& request, const std::string& path, const std::string& body, const LoggedRequest& entry)
 {
 	const std::string bearer = credentialsOf(request, "bearer");
 	if (bearer.empty() || _state->tokens.check(bearer, _cloud) != TokenStore::State::Valid)
@@ -187,30 +192,101 @@ CloudRequestHandler::Reply CloudRequestHandler::probe(const Poco::Net::HTTPServe
 		if (!decision.allowed) return rateLimited(decision);
 		return meta(401, "access denied, invalid bearer token");
 	}
-	// The Hosts query: device IDs, a page of them at a time.
+	if (path == DETAILS_ROUTE) return deviceDetails(request, body);
+	return deviceQuery(request, path == SCROLL_ROUTE);
+}
+
+/// Device IDs, a page of them at a time: by a number (the probe) or by the opaque offset the
+/// previous page gave (the scroll query; `filter` is accepted, every device matches).
+CloudRequestHandler::Reply CloudRequestHandler::deviceQuery(const Poco::Net::HTTPServerRequest& request, bool scroll) const
+{
 	unsigned limit = 100;
 	unsigned offset = 0;
+	const unsigned maxLimit = scroll ? 10000 : 5000;
 	for (const auto& parameter : Poco::URI(request.getURI()).getQueryParameters())
 	{
 		unsigned value = 0;
-		const bool number = Poco::NumberParser::tryParseUnsigned(parameter.second, value);
-		if (parameter.first == "limit" && (!number || value < 1 || value > 5000)) return meta(400, "limit must be an integer between 1 and 5000");
-		if (parameter.first == "offset" && !number) return meta(400, "offset must be a non-negative integer");
-		if (parameter.first == "limit") limit = value;
-		if (parameter.first == "offset") offset = value;
+		if (parameter.first == "limit")
+		{
+			if (!Poco::NumberParser::tryParseUnsigned(parameter.second, value) || value < 1 || value > maxLimit)
+				return meta(400, "limit must be an integer between 1 and " + std::to_string(maxLimit));
+			limit = value;
+		}
+		else if (parameter.first == "offset" && !(scroll && parameter.second.empty()))
+		{
+			const std::string position = scroll && parameter.second.rfind(SCROLL_PREFIX, 0) == 0 ? parameter.second.substr(SCROLL_PREFIX.size()) : parameter.second;
+			if ((scroll && position == parameter.second) || !Poco::NumberParser::tryParseUnsigned(position, value))
+				return meta(400, scroll ? "offset must be an offset a previous page returned" : "offset must be a non-negative integer");
+			offset = value;
+		}
 	}
 	const std::vector<std::string>& devices = deviceIds();
-	Reply reply = meta(200, "");
-	Poco::JSON::Parser parser;
-	auto body = parser.parse(reply.body).extract<Poco::JSON::Object::Ptr>();
+	Poco::JSON::Array::Ptr found = new Poco::JSON::Array;
+	for (std::size_t i = offset; i < devices.size() && i < std::size_t(offset) + limit; ++i) found->add(devices[i]);
 	Poco::JSON::Object::Ptr pagination = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
-	pagination->set("offset", offset);
+	const unsigned next = std::min<unsigned>(offset + limit, static_cast<unsigned>(devices.size()));
+	if (scroll) pagination->set("offset", SCROLL_PREFIX + std::to_string(next));
+	else pagination->set("offset", offset);
 	pagination->set("limit", limit);
 	pagination->set("total", static_cast<unsigned>(devices.size()));
-	body->getObject("meta")->set("pagination", pagination);
-	Poco::JSON::Array::Ptr resources = new Poco::JSON::Array;
-	for (std::size_t i = offset; i < devices.size() && i < std::size_t(offset) + limit; ++i) resources->add(devices[i]);
-	body->set("resources", resources);
+	return resources(found, pagination);
+}
+
+/// Each known device asked for, by `ids` in the query (GET) or in a JSON body (POST); 404 when
+/// none is known.
+CloudRequestHandler::Reply CloudRequestHandler::deviceDetails(const Poco::Net::HTTPServerRequest& request, const std::string& body) const
+{
+	std::vector<std::string> ids;
+	if (request.getMethod() == "POST")
+	{
+		try
+		{
+			const auto object = Poco::JSON::Parser().parse(body).extract<Poco::JSON::Object::Ptr>();
+			const auto list = object ? object->getArray("ids") : nullptr;
+			if (!list) return meta(400, "the body must be a JSON object with an \"ids\" array");
+			for (std::size_t i = 0; i < list->size(); ++i) ids.push_back(list->getElement<std::string>(static_cast<unsigned>(i)));
+		}
+		catch (const Poco::Exception&)
+		{
+			return meta(400, "the body must be a JSON object with an \"ids\" array");
+		}
+	}
+	else
+	{
+		for (const auto& parameter : Poco::URI(request.getURI()).getQueryParameters())
+		{
+			if (parameter.first == "ids") ids.push_back(parameter.second);
+		}
+	}
+	if (ids.empty() || ids.size() > 5000) return meta(400, "ids: between 1 and 5000 device IDs");
+	const std::vector<std::string>& devices = deviceIds();
+	Poco::JSON::Array::Ptr found = new Poco::JSON::Array;
+	for (const std::string& id : ids)
+	{
+		const auto known = std::find(devices.begin(), devices.end(), id);
+		if (known == devices.end()) continue;
+		const auto number = known - devices.begin() + 1;
+		Poco::JSON::Object::Ptr device = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+		device->set("device_id", id);
+		device->set("cid", std::string(32, 'c'));
+		device->set("hostname", "emulated-host-" + std::to_string(number));
+		device->set("platform_name", std::string(number % 2 ? "Linux" : "Windows"));
+		device->set("os_version", std::string(number % 2 ? "Debian 12" : "Windows Server 2022"));
+		device->set("local_ip", "10.0.0." + std::to_string(number));
+		device->set("status", std::string("normal"));
+		device->set("agent_version", std::string("7.10.0"));
+		found->add(device);
+	}
+	if (found->size() == 0) return meta(404, "no device found for the ids given");
+	return resources(found);
+}
+
+CloudRequestHandler::Reply CloudRequestHandler::resources(const Poco::JSON::Array::Ptr& found, const Poco::JSON::Object::Ptr& pagination) const
+{
+	Reply reply = meta(200, "");
+	auto body = Poco::JSON::Parser().parse(reply.body).extract<Poco::JSON::Object::Ptr>();
+	if (pagination) body->getObject("meta")->set("pagination", pagination);
+	body->set("resources", found);
 	reply.body = jsonText(body);
 	return reply;
 }
@@ -219,7 +295,8 @@ const std::vector<std::string>& CloudRequestHandler::deviceIds()
 {
 	static const std::vector<std::string> ids = [] {
 		std::vector<std::string> made;
-		for (int i = 1; i <= 5; ++i) made.push_back(Poco::format("%032x", i * 0x1111));
+		// 32 hex digits, as a device ID is.
+		for (unsigned i = 1; i <= 5; ++i) made.push_back(Poco::NumberFormatter::formatHex(i * 0x1111u, 32));
 		return made;
 	}();
 	return ids;
@@ -277,7 +354,7 @@ void CloudRequestHandler::handleRequest(Poco::Net::HTTPServerRequest& request, P
 	Reply reply;
 	if (path == TOKEN_ROUTE) route = "token";
 	else if (path == REVOKE_ROUTE) route = "revoke";
-	else if (path == PROBE_ROUTE) route = "probe";
+	else if (path == PROBE_ROUTE || path == SCROLL_ROUTE || path == DETAILS_ROUTE) route = "probe";
 
 	std::optional<Fault> fault;
 	if (oversized)
@@ -293,7 +370,7 @@ void CloudRequestHandler::handleRequest(Poco::Net::HTTPServerRequest& request, P
 	{
 		reply = meta(404, "Not Found");
 	}
-	else if (request.getMethod() != (route == "probe" ? "GET" : "POST"))
+	else if (request.getMethod() != (route == "probe" ? "GET" : "POST") && !(path == DETAILS_ROUTE && request.getMethod() == "POST"))
 	{
 		reply = meta(405, "Method Not Allowed");
 	}
@@ -305,7 +382,7 @@ void CloudRequestHandler::handleRequest(Poco::Net::HTTPServerRequest& request, P
 		{
 			if (route == "token") reply = token(request, body, entry);
 			else if (route == "revoke") reply = revoke(request, body, entry);
-			else reply = probe(request, entry);
+			else reply = probe(request, path, body, entry);
 		}
 		if (fault)
 		{

@@ -2,6 +2,8 @@
 
 #include "FalconEmulator.h"
 
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Object.h>
 #include <Poco/Net/HTTPRequestHandler.h>
 #include <Poco/Net/StreamSocket.h>
 
@@ -36,8 +38,14 @@ private:
 
 	Reply token(const Poco::Net::HTTPServerRequest& request, const std::string& body, LoggedRequest& entry);
 	Reply revoke(const Poco::Net::HTTPServerRequest& request, const std::string& body, LoggedRequest& entry);
-	Reply probe(const Poco::Net::HTTPServerRequest& request, const LoggedRequest& entry);
-	/// The devices every cloud reports on its Hosts query.
+	/// The Hosts routes, behind a bearer token: the probe (device IDs by offset), the scroll
+	/// query (device IDs by an opaque offset) and the device details (by IDs, GET or POST).
+	Reply probe(const Poco::Net::HTTPServerRequest& request, const std::string& path, const std::string& body, const LoggedRequest& entry);
+	Reply deviceQuery(const Poco::Net::HTTPServerRequest& request, bool scroll) const;
+	Reply deviceDetails(const Poco::Net::HTTPServerRequest& request, const std::string& body) const;
+	/// A 200 with `resources` and, when given, `meta.pagination`.
+	Reply resources(const Poco::JSON::Array::Ptr& found, const Poco::JSON::Object::Ptr& pagination = nullptr) const;
+	/// The devices every cloud reports on its Hosts queries.
 	static const std::vector<std::string>& deviceIds();
 	Reply control(const Poco::Net::HTTPServerRequest& request, const std::string& path, const std::string& body);
 

@@ -89,7 +89,8 @@ private:
 			help.setCommand(commandName());
 			help.setUsage("[OPTIONS]");
 			help.setHeader("An offline Falcon OAuth2 API on 127.0.0.1: POST /oauth2/token, POST /oauth2/revoke, GET "
-						   "/devices/queries/devices/v1 (the probe: Hosts query, bearer token), and GET /emulator/stats, GET|DELETE /emulator/requests, "
+						   "/devices/queries/devices/v1 (the probe: Hosts query, bearer token), GET /devices/queries/devices-scroll/v1, GET|POST "
+						   "/devices/entities/devices/v2 (the Hosts routes of CrowdStrike's Ansible modules), and GET /emulator/stats, GET|DELETE /emulator/requests, "
 						   "POST|DELETE /emulator/faults. Stops on SIGINT or SIGTERM.");
 			help.format(std::cout);
 			return EXIT_OK;

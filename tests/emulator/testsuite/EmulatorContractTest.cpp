@@ -8,6 +8,7 @@
 
 #include <cppunit/extensions/HelperMacros.h>
 
+#include <set>
 #include <thread>
 
 using namespace Falcon::Emulator;
@@ -66,6 +67,7 @@ class EmulatorContractTest: public EmulatorFixture
 	CPPUNIT_TEST(testBadRequests);
 	CPPUNIT_TEST(testRequestLogIsRedacted);
 	CPPUNIT_TEST(testDevicesQuery);
+	CPPUNIT_TEST(testHostsScrollAndDetails);
 	CPPUNIT_TEST(testUnauthenticatedRequestsAreLimited);
 	CPPUNIT_TEST_SUITE_END();
 
@@ -94,6 +96,44 @@ public:
 		assertMetaOnly(raw.send("GET", "/devices/queries/devices/v1?limit=0", "", bearer), 400, "limit must be an integer between 1 and 5000");
 		assertMetaOnly(raw.send("GET", "/devices/queries/devices/v1?offset=-1", "", bearer), 400, "offset must be a non-negative integer");
 		CPPUNIT_ASSERT_EQUAL(404, raw.send("GET", "/sensors/queries/sensors/v1", "", bearer).status);
+	}
+
+	/// The Hosts routes CrowdStrike's Ansible modules use: the scroll query (an opaque offset
+	/// from page to page) and the device details, by IDs in the query (GET) or a JSON body (POST).
+	void testHostsScrollAndDetails()
+	{
+		RawClient raw = client();
+		const std::string token = accessTokenIn(raw.token(US1_CLIENT, US1_SECRET).body);
+		const auto bearer = std::vector<std::pair<std::string, std::string>>{{"Authorization", "Bearer " + token}};
+		std::vector<std::string> ids;
+		std::string offset;
+		for (int page = 0; page < 3; ++page)
+		{
+			const RawReply reply = raw.send("GET", "/devices/queries/devices-scroll/v1?limit=2&filter=platform_name:'Linux'&offset=" + offset, "", bearer);
+			CPPUNIT_ASSERT_EQUAL_MESSAGE(reply.body, 200, reply.status);
+			const auto body = json(reply.body);
+			for (const auto& id : *body->getArray("resources")) ids.push_back(id.toString());
+			const auto pagination = body->getObject("meta")->getObject("pagination");
+			CPPUNIT_ASSERT_EQUAL(5, pagination->getValue<int>("total"));
+			offset = pagination->getValue<std::string>("offset");
+		}
+		CPPUNIT_ASSERT_EQUAL(std::size_t(5), std::set<std::string>(ids.begin(), ids.end()).size());
+		for (const std::string& id : ids) CPPUNIT_ASSERT_MESSAGE(id, id.size() == 32 && id.find_first_not_of("0123456789abcdef") == std::string::npos);
+		CPPUNIT_ASSERT_EQUAL(std::size_t(0), json(raw.send("GET", "/devices/queries/devices-scroll/v1?offset=" + offset, "", bearer).body)->getArray("resources")->size());
+		assertMetaOnly(raw.send("GET", "/devices/queries/devices-scroll/v1?offset=12", "", bearer), 400, "offset must be an offset a previous page returned");
+
+		const RawReply details = raw.send("GET", "/devices/entities/devices/v2?ids=" + ids[0] + "&ids=" + ids[3], "", bearer);
+		CPPUNIT_ASSERT_EQUAL_MESSAGE(details.body, 200, details.status);
+		const auto devices = json(details.body)->getArray("resources");
+		CPPUNIT_ASSERT_EQUAL(std::size_t(2), devices->size());
+		CPPUNIT_ASSERT_EQUAL(ids[3], devices->getObject(1)->getValue<std::string>("device_id"));
+		CPPUNIT_ASSERT_EQUAL(std::string("emulated-host-4"), devices->getObject(1)->getValue<std::string>("hostname"));
+		const RawReply posted = raw.send("POST", "/devices/entities/devices/v2", "{\"ids\": [\"" + ids[1] + "\"]}", bearer, "application/json");
+		CPPUNIT_ASSERT_EQUAL_MESSAGE(posted.body, 200, posted.status);
+		CPPUNIT_ASSERT_EQUAL(ids[1], json(posted.body)->getArray("resources")->getObject(0)->getValue<std::string>("device_id"));
+		assertMetaOnly(raw.send("GET", "/devices/entities/devices/v2?ids=unknown", "", bearer), 404, "no device found for the ids given");
+		assertMetaOnly(raw.send("POST", "/devices/entities/devices/v2", "[1]", bearer, "application/json"), 400, "the body must be a JSON object with an \"ids\" array");
+		assertMetaOnly(raw.send("GET", "/devices/entities/devices/v2?ids=" + ids[0]), 401, "access denied, invalid bearer token");
 	}
 
 	/// 15 requests a minute per address without a valid token; then 429 with Retryafter.
