@@ -1,5 +1,6 @@
 #include "SuiteDriver.h"
 
+#include "falcon/oauth2/RevokedTokens.h"
 #include "falcon/oauth2/TokenCache.h"
 
 #include <cppunit/extensions/HelperMacros.h>
@@ -57,6 +58,7 @@ class TokenCacheTest: public CppUnit::TestFixture
 	CPPUNIT_TEST(testRateLimitIsRemembered);
 	CPPUNIT_TEST(testTransientFailuresAreNotRemembered);
 	CPPUNIT_TEST(testForget);
+	CPPUNIT_TEST(testRevokedTokensAreBounded);
 	CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -247,6 +249,20 @@ public:
 		CPPUNIT_ASSERT_EQUAL(std::string("mine"), *cache.accessToken());
 		cache.forget("mine");
 		CPPUNIT_ASSERT(!cache.accessToken());
+	}
+
+	/// The process's list of revoked tokens keeps the newest MAX_KEPT, and says when it changed.
+	void testRevokedTokensAreBounded()
+	{
+		RevokedTokens revoked;
+		const unsigned long before = revoked.generation();
+		for (std::size_t i = 0; i < RevokedTokens::MAX_KEPT + 10; ++i) revoked.add("revoked-token-" + std::to_string(i));
+		CPPUNIT_ASSERT(revoked.generation() != before);
+		CPPUNIT_ASSERT(!revoked.contains("revoked-token-0"));
+		CPPUNIT_ASSERT(!revoked.contains("revoked-token-9"));
+		CPPUNIT_ASSERT(revoked.contains("revoked-token-10"));
+		CPPUNIT_ASSERT(revoked.contains("revoked-token-" + std::to_string(RevokedTokens::MAX_KEPT + 9)));
+		CPPUNIT_ASSERT(!revoked.contains("never-revoked"));
 	}
 };
 

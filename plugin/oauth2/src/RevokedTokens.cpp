@@ -19,23 +19,17 @@ std::string RevokedTokens::digestOf(const std::string& accessToken)
 
 void RevokedTokens::add(const std::string& accessToken)
 {
-	const std::string digest = digestOf(accessToken);
+	std::string digest = digestOf(accessToken);
 	const auto now = Clock::now();
 	std::lock_guard<std::mutex> lock(_mutex);
-	if (_revoked.size() >= MAX_KEPT)
+	// Those kept longer than any token lives, and the oldest beyond the bound, go: in the order
+	// they came, so each add costs the same however many are kept.
+	while (!_oldestFirst.empty() && (now - _oldestFirst.front().at > KEPT_FOR || _oldestFirst.size() >= MAX_KEPT))
 	{
-		for (auto it = _revoked.begin(); it != _revoked.end();)
-			it = now - it->second > KEPT_FOR ? _revoked.erase(it) : std::next(it);
-		// Still full: the oldest goes (a token revoked an hour ago has expired anyway).
-		if (_revoked.size() >= MAX_KEPT)
-		{
-			auto oldest = _revoked.begin();
-			for (auto it = _revoked.begin(); it != _revoked.end(); ++it)
-				if (it->second < oldest->second) oldest = it;
-			_revoked.erase(oldest);
-		}
+		_digests.erase(_oldestFirst.front().digest);
+		_oldestFirst.pop_front();
 	}
-	_revoked[digest] = now;
+	if (_digests.insert(digest).second) _oldestFirst.push_back(Revoked{std::move(digest), now});
 	_generation.fetch_add(1, std::memory_order_acq_rel);
 }
 
@@ -43,7 +37,7 @@ bool RevokedTokens::contains(const std::string& accessToken) const
 {
 	const std::string digest = digestOf(accessToken);
 	std::lock_guard<std::mutex> lock(_mutex);
-	return _revoked.count(digest) != 0;
+	return _digests.count(digest) != 0;
 }
 
 }} // namespace Falcon::OAuth2

@@ -2,9 +2,10 @@
 
 #include <atomic>
 #include <chrono>
+#include <deque>
 #include <mutex>
 #include <string>
-#include <unordered_map>
+#include <unordered_set>
 
 namespace Falcon {
 namespace OAuth2 {
@@ -32,8 +33,15 @@ private:
 
 	static std::string digestOf(const std::string& accessToken);
 
+	struct Revoked
+	{
+		std::string digest;
+		Clock::time_point at;
+	};
+
 	mutable std::mutex _mutex;
-	std::unordered_map<std::string, Clock::time_point> _revoked; ///< digest -> when it was added
+	std::unordered_set<std::string> _digests;
+	std::deque<Revoked> _oldestFirst; ///< the same digests in the order they came: the oldest go first
 	std::atomic<unsigned long> _generation{0};
 };
 
