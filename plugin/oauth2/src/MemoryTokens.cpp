@@ -8,7 +8,7 @@ namespace OAuth2 {
 MemoryTokens::MemoryTokens(TokenCache& cache, TokenSource& next, bool checksBelow):
 	_cache(cache), _next(next), _checksBelow(checksBelow)
 {
-	_seenGeneration = RevokedTokens::process().generation();
+	_seenGeneration = RevokedTokens::generation();
 }
 
 TokenResult MemoryTokens::token(const TokenCall& call)
@@ -20,12 +20,11 @@ TokenResult MemoryTokens::token(const TokenCall& call)
 
 void MemoryTokens::dropRevoked(const CallBounds& call)
 {
-	RevokedTokens& revokedHere = RevokedTokens::process();
-	const unsigned long generation = revokedHere.generation();
+	const unsigned long generation = RevokedTokens::generation();
 	unsigned long seen = _seenGeneration.load(std::memory_order_relaxed);
 	if (generation != seen && _seenGeneration.compare_exchange_strong(seen, generation))
 	{
-		if (const auto kept = _cache.accessToken(); kept && revokedHere.contains(*kept)) _cache.forget(*kept);
+		if (const auto kept = _cache.accessToken(); kept && RevokedTokens::process().contains(*kept)) _cache.forget(*kept);
 	}
 	if (!_checksBelow) return;
 	const Clock::rep now = Clock::now().time_since_epoch().count();

@@ -6,6 +6,8 @@
 namespace Falcon {
 namespace OAuth2 {
 
+std::atomic<unsigned long> RevokedTokens::changes{0};
+
 RevokedTokens& RevokedTokens::process()
 {
 	static ProcessLocal<RevokedTokens> revoked;
@@ -30,7 +32,7 @@ void RevokedTokens::add(const std::string& accessToken)
 		_oldestFirst.pop_front();
 	}
 	if (_digests.insert(digest).second) _oldestFirst.push_back(Revoked{std::move(digest), now});
-	_generation.fetch_add(1, std::memory_order_acq_rel);
+	changes.fetch_add(1, std::memory_order_acq_rel);
 }
 
 bool RevokedTokens::contains(const std::string& accessToken) const

@@ -22,8 +22,10 @@ public:
 	void add(const std::string& accessToken);
 	bool contains(const std::string& accessToken) const;
 
-	/// Changes on every add: a reader that saw the same generation need not look again.
-	unsigned long generation() const { return _generation.load(std::memory_order_acquire); }
+	/// Changes on every add to any list of this process (a child of fork() counts on from its
+	/// parent's): a reader that saw the same generation need not look again. One atomic load,
+	/// for the cached-token path to ask on every call.
+	static unsigned long generation() { return changes.load(std::memory_order_acquire); }
 
 	static constexpr std::size_t MAX_KEPT = 4096;
 	static constexpr std::chrono::hours KEPT_FOR{1};
@@ -42,7 +44,7 @@ private:
 	mutable std::mutex _mutex;
 	std::unordered_set<std::string> _digests;
 	std::deque<Revoked> _oldestFirst; ///< the same digests in the order they came: the oldest go first
-	std::atomic<unsigned long> _generation{0};
+	static std::atomic<unsigned long> changes;
 };
 
 }} // namespace Falcon::OAuth2
