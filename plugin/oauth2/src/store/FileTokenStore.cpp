@@ -75,12 +75,11 @@ class FileTokenStore::Lock: public StoreLock
 {
 public:
 	explicit Lock(int fd):
-		_fd(fd) {}
-	~Lock() override { ::close(_fd); }
-	int fd() const { return _fd; }
+		_descriptor(fd) {}
+	int fd() const { return _descriptor.get(); }
 
 private:
-	int _fd;
+	Descriptor _descriptor;
 };
 
 namespace {
