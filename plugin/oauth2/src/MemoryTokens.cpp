@@ -26,13 +26,8 @@ void MemoryTokens::dropRevoked(const CallBounds& call)
 	{
 		if (const auto kept = _cache.accessToken(); kept && RevokedTokens::process().contains(*kept)) _cache.forget(*kept);
 	}
-	if (!_checksBelow) return;
-	const Clock::rep now = Clock::now().time_since_epoch().count();
-	Clock::rep due = _nextStoreCheck.load(std::memory_order_relaxed);
-	if (now < due) return;
-	// One caller looks; the others are served meanwhile.
-	const Clock::rep next = now + std::chrono::duration_cast<Clock::duration>(STORE_CHECK_INTERVAL).count();
-	if (!_nextStoreCheck.compare_exchange_strong(due, next)) return;
+	// One caller looks below; the others are served meanwhile.
+	if (!_checksBelow || !_storeChecks.pass()) return;
 	if (const auto kept = _cache.accessToken(); kept && _next.revoked(*kept, call)) _cache.forget(*kept);
 }
 

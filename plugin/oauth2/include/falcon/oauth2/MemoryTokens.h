@@ -1,6 +1,7 @@
 #pragma once
 
 #include "falcon/oauth2/TokenCache.h"
+#include "falcon/oauth2/core/Throttle.h"
 #include "falcon/oauth2/TokenSource.h"
 
 #include <atomic>
@@ -35,7 +36,7 @@ private:
 	TokenSource& _next;
 	const bool _checksBelow;
 	std::atomic<unsigned long> _seenGeneration{0};
-	std::atomic<Clock::rep> _nextStoreCheck{0};
+	Throttle _storeChecks{STORE_CHECK_INTERVAL};
 };
 
 }} // namespace Falcon::OAuth2
