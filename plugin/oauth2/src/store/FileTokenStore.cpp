@@ -250,6 +250,7 @@ void FileTokenStore::write(const std::string& name, const std::string& bytes, Sh
 
 void FileTokenStore::sweep()
 {
+	if (!_sweeps.pass()) return;
 	DIR* directory = ::opendir(_directory.c_str());
 	if (!directory) return;
 	const int fd = ::dirfd(directory);

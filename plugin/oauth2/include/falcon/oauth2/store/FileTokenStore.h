@@ -1,5 +1,6 @@
 #pragma once
 
+#include "falcon/oauth2/core/Throttle.h"
 #include "falcon/oauth2/store/SharedTokenStore.h"
 
 #include <atomic>
@@ -14,7 +15,9 @@ namespace OAuth2 {
 /// read (and the next write replaces it). The directory must be the user's own and closed to group and
 /// others (it is created 0700 when missing); entries are written 0600 to a temporary file and
 /// renamed over whatever is in their place, and nothing is opened through a symbolic link.
-/// Every write sweeps: expired entries, idle locks and abandoned temporary files go, a bounded
+/// Writes sweep (the first, then at most one every SWEEP_INTERVAL: a mint writes an entry and a
+/// token's record, one sweep serves both): expired entries, idle locks and abandoned temporary
+/// files go, a bounded
 /// number per write. Any failure throws Poco::IOException with a message that holds no secret;
 /// an entry that cannot be used throws UnusableEntryException.
 class FileTokenStore: public SharedTokenStore
@@ -38,6 +41,7 @@ public:
 	/// A sweep looks at this many directory entries at most, and removes this many at most.
 	static constexpr unsigned SWEEP_LOOKS = 4096;
 	static constexpr unsigned SWEEP_REMOVALS = 64;
+	static constexpr std::chrono::seconds SWEEP_INTERVAL{10};
 	/// A lock file or temporary file untouched this long, with no entry, is idle.
 	static constexpr std::chrono::seconds IDLE_AFTER{60};
 
@@ -59,6 +63,7 @@ private:
 
 	std::string _directory;
 	mutable std::atomic<bool> _pathChecked{false};
+	Throttle _sweeps{SWEEP_INTERVAL};
 };
 
 }} // namespace Falcon::OAuth2
