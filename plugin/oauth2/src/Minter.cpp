@@ -31,7 +31,7 @@ TokenResult Minter::token(const TokenCall& call)
 {
 	for (unsigned attempt = 1;; ++attempt)
 	{
-		if (Cancellation::requested(call.cancellation)) return _caller.failure(Error::of(ErrorKind::Cancelled, "the call was cancelled"));
+		if (Cancellation::requested(call.cancellation)) return _caller.failure(Error::cancelled());
 		ApiResult result = _caller.post(Route::Token, _request, call);
 		if (result.ok())
 		{
@@ -48,7 +48,7 @@ TokenResult Minter::token(const TokenCall& call)
 		}
 		_logger.warning(_redactor.redact(result.error->message) + "; retry " + std::to_string(attempt) + " of "
 			+ std::to_string(_retryPolicy.maxRetries()) + " in " + formatSeconds(delay) + " s");
-		if (!Cancellation::sleepFor(call.cancellation, delay)) return _caller.failure(Error::of(ErrorKind::Cancelled, "the call was cancelled"));
+		if (!Cancellation::sleepFor(call.cancellation, delay)) return _caller.failure(Error::cancelled());
 	}
 }
 

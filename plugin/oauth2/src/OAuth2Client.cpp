@@ -70,7 +70,7 @@ TokenResult OAuth2Client::token(const TokenOptions& options)
 ApiResult OAuth2Client::revoke(const RevokeOptions& options)
 {
 	const CallBounds call = callOf(options);
-	if (Cancellation::requested(call.cancellation)) return _caller.failure(Error::of(ErrorKind::Cancelled, "the call was cancelled"));
+	if (Cancellation::requested(call.cancellation)) return _caller.failure(Error::cancelled());
 	if (auto problem = checkCallValue("token", options.token, true)) return _caller.failure(*problem);
 	if (auto problem = checkCallValue("client_id", options.clientId, false)) return _caller.failure(*problem);
 	_redactor.addToken(options.token);

@@ -161,7 +161,7 @@ TokenResult SharedTokens::token(const TokenCall& call)
 		if (auto served = servedFrom(*entry, call.force)) return *served;
 	}
 	const auto held = use.lock();
-	if (Cancellation::requested(call.cancellation)) return TokenResult(ApiResult::synthetic(500, Error::of(ErrorKind::Cancelled, "the call was cancelled")));
+	if (Cancellation::requested(call.cancellation)) return TokenResult(ApiResult::synthetic(500, Error::cancelled()));
 	// Whoever held the lock before us has most likely just minted; and what a mint shares is
 	// written over the entry as it is now.
 	if (held) entry = use.readEntry();

@@ -99,7 +99,7 @@ TokenResult TokenCache::get(bool force, Clock::time_point deadline, const Mint& 
 		// In slices, to see a cancellation: the flight's own condition is not the host's.
 		while (!finished && Clock::now() < deadline)
 		{
-			if (Cancellation::requested(cancellation)) return ApiResult::synthetic(500, Error::of(ErrorKind::Cancelled, "the call was cancelled"));
+			if (Cancellation::requested(cancellation)) return ApiResult::synthetic(500, Error::cancelled());
 			finished = _flightDone.wait_until(lock, cancellation ? std::min(deadline, Clock::now() + CANCELLATION_POLL) : deadline, [&] { return _flights != flight; });
 		}
 		if (!finished)

@@ -39,6 +39,9 @@ struct Error
 
 	/// An error of `kind`, retryable when the kind is transient (network, timeout, 429, 5xx).
 	static Error of(ErrorKind kind, std::string message);
+
+	/// The call's host asked it to stop before its deadline.
+	static Error cancelled() { return of(ErrorKind::Cancelled, "the call was cancelled"); }
 };
 
 /// Thrown by configuration validation; the message starts with the offending field's name.
