@@ -25,6 +25,11 @@ class SafeLog:
         """Whether anything is logged."""
         return self.logger is not None
 
+    @property
+    def log(self) -> Optional[logging.Logger]:
+        """The logger, as FalconPy's LogFacility names it."""
+        return self.logger
+
     def secret(self, value: Any) -> None:
         """Never print ``value``."""
         if isinstance(value, str) and len(value) >= 4:

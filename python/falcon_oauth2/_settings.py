@@ -15,9 +15,15 @@ CLOUDS: Dict[str, Tuple[str, str]] = {
     "USGOV1": ("us-gov-1", "https://api.laggar.gcw.crowdstrike.com"),
     "USGOV2": ("us-gov-2", "https://api.us-gov-2.crowdstrike.mil"),
     "AUTO": ("us-1", "https://api.crowdstrike.com"),
+    # The connection schema's aliases (its ``x-aliases``).
+    "GOV1": ("us-gov-1", "https://api.laggar.gcw.crowdstrike.com"),
+    "GOV2": ("us-gov-2", "https://api.us-gov-2.crowdstrike.mil"),
 }
 #: By the region the API announces (``X-Cs-Region: us-2``).
 CLOUD_URLS: Dict[str, str] = {name: url for name, url in CLOUDS.values()}
+
+MIN_RENEW_WINDOW = 120
+MAX_RENEW_WINDOW = 1200
 
 Timeout = Union[float, int, Tuple[Union[float, int], Union[float, int]], None]
 #: A call's whole budget when the timeouts alone would allow less (the plugin's default).
@@ -50,6 +56,14 @@ def read_base_url(base_url: Any) -> Tuple[str, Optional[str]]:
         raise InvalidBaseURL(message=f"Invalid base URL address specified: unknown cloud {base_url!r} "
                              f"(one of {', '.join(CLOUDS)}, or a URL)")
     return "https://" + base_url.rstrip("/"), None
+
+
+def read_renew_window(renew_window: Any) -> float:
+    """Seconds before expiry a token is renewed: any number FalconPy takes (``300``, ``300.0``,
+    ``True``), clamped to 120..1200 as FalconPy clamps it."""
+    if not isinstance(renew_window, (int, float)):
+        raise TypeError("renew_window must be a number of seconds")
+    return max(min(renew_window, MAX_RENEW_WINDOW), MIN_RENEW_WINDOW)
 
 
 def read_creds(client_id: Any, client_secret: Any, creds: Any, member_cid: Any) -> Dict[str, Any]:

@@ -175,6 +175,66 @@ class OAuth2Test(EmulatorTestCase):
         self.assertEqual(1200, self.auth(renew_window=5000).renew_window)
         self.assertEqual(300, self.auth(renew_window=300).renew_window)
 
+    def test_renew_window_takes_falconpys_forms(self):
+        self.assertEqual(300.0, self.auth(renew_window=300.0).renew_window)
+        self.assertEqual(120, self.auth(renew_window=True).renew_window)
+        for wrong in ("300", None, [300]):
+            with self.assertRaises(TypeError):
+                self.auth(renew_window=wrong)
+
+    def test_gov_aliases_of_the_connection_schema(self):
+        self.assertEqual("https://api.laggar.gcw.crowdstrike.com", OAuth2(client_id="a", client_secret="b", base_url="gov1").base_url)
+        self.assertEqual("https://api.us-gov-2.crowdstrike.mil", OAuth2(client_id="a", client_secret="b", base_url="GOV-2").base_url)
+
+    def test_settings_falconpy_assigns_are_writable_and_used(self):
+        auth = self.auth()
+        auth.user_agent = "assigned/1.0"
+        auth.renew_window = 600.5
+        auth.timeout = (3, 4)
+        auth.proxy = None
+        auth.pythonic = True
+        self.assertIsInstance(auth.token(), Result)
+        agents = [value for request in self.emulator.requests() for name, value in request["headers"].items() if name.lower() == "user-agent"]
+        self.assertTrue(any(agent.startswith("assigned/1.0") for agent in agents), agents)
+        self.assertEqual(600.5, auth.renew_window)
+        self.assertEqual((3, 4), auth.config.timeout)
+        auth.pythonic = False
+        auth.base_url = "https://127.0.0.1:1"
+        self.assertGreaterEqual(auth.token()["status_code"], 500)
+        auth.base_url = self.emulator.url
+        auth.ssl_verify = False
+        self.assertEqual(201, auth.token()["status_code"])
+        for name, wrong in (("base_url", "mars-9"), ("timeout", "5"), ("ssl_verify", 3), ("user_agent", 5), ("renew_window", "x"), ("creds", "x")):
+            with self.assertRaises((TypeError, InvalidBaseURL), msg=name):
+                setattr(auth, name, wrong)
+
+    def test_falconpys_other_members(self):
+        auth = self.auth()
+        self.assertEqual("DIRECT", auth.auth_style)
+        self.assertEqual("CREDENTIAL", OAuth2(creds={"client_id": "a", "client_secret": "b"}).auth_style)
+        self.assertEqual("TOKEN", OAuth2(access_token="given-token").auth_style)
+        self.assertEqual(("FALCON_", "CLIENT_ID", "CLIENT_SECRET"), (auth.env_prefix, auth.env_key, auth.env_secret))
+        named = OAuth2(environment={"prefix": "ACME_", "id_name": "ID", "secret_name": "KEY"})
+        self.assertEqual(("ACME_", "ID", "KEY"), (named.env_prefix, named.env_key, named.env_secret))
+        self.assertTrue(auth.sanitize_log)
+        auth.sanitize_log = False  # accepted; nothing secret is ever logged
+        self.assertTrue(auth.sanitize_log)
+        self.assertIsNone(auth.debug_record_count)
+        auth.debug_record_count = 10
+        self.assertEqual(10, auth.debug_record_count)
+        self.assertIsNone(auth.log_facility.log)
+        self.assertEqual(auth.base_url, auth.config.base_url)
+        auth.login()
+        self.assertEqual(auth.token_value, auth.bearer_token.value)
+        self.assertEqual(201, auth.bearer_token.status)
+        self.assertTrue(auth.child_login(member_cid=CHILD_CID))
+        self.assertEqual(CHILD_CID, auth.creds["member_cid"])
+        child_token = auth.token_value
+        self.assertTrue(auth.child_logout(login_as_parent=True))
+        self.assertNotIn("member_cid", auth.creds)
+        self.assertNotEqual(child_token, auth.token_value)
+        self.assertFalse(auth.child_login())
+
     def test_proxy(self):
         proxy = ConnectProxy(credentials="proxy-user:Proxy-Pa55word")
         try:
