@@ -7,7 +7,7 @@ Switch from FalconPy by changing one import::
     auth.token()                              # {"status_code": 201, "headers": {...}, "body": {...}}
 """
 from ._configured import VERSION as __version__
-from ._errors import (APIError, CannotRevokeToken, InvalidBaseURL, InvalidCredentialFormat, InvalidCredentials,
+from ._errors import (APIError, CannotRevokeToken, FalconPyRequired, InvalidBaseURL, InvalidCredentialFormat, InvalidCredentials,
                       InvalidOperation, SDKError, TokenNotSpecified)
 from ._interface import NoAuthenticationMechanism
 from ._plugin import PluginNotFound, PluginUnusable, invoke
@@ -17,4 +17,4 @@ from .uber import APIHarnessV2
 
 __all__ = ["OAuth2", "APIHarnessV2", "Result", "SDKError", "APIError", "InvalidCredentials", "InvalidCredentialFormat",
            "InvalidBaseURL", "InvalidOperation", "TokenNotSpecified", "CannotRevokeToken", "NoAuthenticationMechanism",
-           "PluginNotFound", "PluginUnusable", "invoke", "__version__"]
+           "PluginNotFound", "PluginUnusable", "FalconPyRequired", "invoke", "__version__"]

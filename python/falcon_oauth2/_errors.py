@@ -74,3 +74,14 @@ class CannotRevokeToken(SDKError):
 
     code = 400
     message = "Unable to revoke specified token."
+
+
+class FalconPyRequired(SDKError):
+    """An operation other than the OAuth2 ones, asked of the Uber class without FalconPy."""
+
+    code = 501
+
+    def __init__(self, operation: object):
+        """Name the operation and the two ways to run it."""
+        super().__init__(message=f"{operation!r} is a FalconPy operation: install FalconPy (pip install crowdstrike-falconpy) "
+                         "and APIHarnessV2.command() runs it with this object's token, or use falcon_oauth2.falconpy.APIHarnessV2")

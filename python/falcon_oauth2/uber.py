@@ -2,7 +2,7 @@
 from traceback import extract_tb
 from typing import Any, Dict
 
-from ._errors import InvalidOperation, TokenNotSpecified
+from ._errors import FalconPyRequired, TokenNotSpecified
 from ._interface import FalconInterface, Returned
 from ._result import full_of
 
@@ -12,8 +12,9 @@ OPERATIONS = ("oauth2AccessToken", "oauth2RevokeToken")
 class APIHarnessV2(FalconInterface):
     """The Uber class: ``command()`` takes an operation ID.
 
-    Only the OAuth2 operations live here; any other answers with FalconPy's "Invalid API
-    operation specified." result (418). ``data=`` is honoured for both (FalconPy ignores it).
+    The OAuth2 operations run here; ``data=`` is honoured for both (FalconPy ignores it). Every
+    other operation runs through FalconPy's own Uber class with this object's token (its
+    ``auth_object``) when FalconPy is installed, and raises FalconPyRequired when it is not.
     """
 
     def command(self, *args: Any, **kwargs: Any) -> Returned:
@@ -25,7 +26,7 @@ class APIHarnessV2(FalconInterface):
         operation = kwargs.get("action") or kwargs.get("api_operation") or (args[0] if args else None)
         data: Dict[str, Any] = kwargs.get("data") or kwargs.get("body") or {}
         if kwargs.get("override") or operation not in OPERATIONS:
-            return self._refused(InvalidOperation())
+            return self._falconpy_command(kwargs.get("override") or operation, args, kwargs)
         if operation == "oauth2AccessToken":
             self._log.secret(data.get("client_secret"))
             # The call's own credentials, for the call only.
@@ -44,6 +45,14 @@ class APIHarnessV2(FalconInterface):
         if client_id:
             revoke["client_id"] = client_id
         return self._call(operation, revoke)
+
+    def _falconpy_command(self, operation: Any, args: Any, kwargs: Dict[str, Any]) -> Any:
+        """Any other operation, by FalconPy's Uber class over this object."""
+        try:
+            interface = self.auth_object
+        except ImportError as missing:
+            raise FalconPyRequired(operation) from missing
+        return interface.command(*args, **kwargs)
 
     def login(self) -> bool:
         """Get a token and keep it; whether that worked."""

@@ -1,9 +1,10 @@
 """APIHarnessV2: both operations through command(), in every call style FalconPy documents."""
+import sys
 import unittest
 
 from emulator import CLIENT_ID, CLIENT_SECRET, EmulatorTestCase
 
-from falcon_oauth2 import APIHarnessV2, Result
+from falcon_oauth2 import APIHarnessV2, FalconPyRequired, Result
 
 KEYS = {"status_code", "headers", "body"}
 
@@ -47,12 +48,25 @@ class UberTest(EmulatorTestCase):
         self.assertEqual(400, missing["status_code"])
         self.assertEqual("The token_value keyword is required to use this operation.", missing["body"]["errors"][0]["message"])
 
-    def test_other_operations_are_falconpys_418(self):
-        for operation in ("QueryDevicesByFilter", None):
-            result = self.uber().command(operation) if operation else self.uber().command()
-            self.assertEqual({"status_code": 418, "headers": {},
-                              "body": {"errors": [{"message": "Invalid API operation specified.", "code": 418}], "resources": []}}, result)
-        self.assertEqual(418, self.uber(pythonic=True).command("nope").status_code)
+    def test_other_operations_without_falconpy_raise_a_clear_error(self):
+        saved = sys.modules.get("falconpy")
+        sys.modules["falconpy"] = None  # an import of it fails, as where FalconPy is not installed
+        try:
+            for call in (lambda uber: uber.command("QueryDevicesByFilter"), lambda uber: uber.command(action="nope"),
+                         lambda uber: uber.command(override="GET,/devices/queries/devices/v1")):
+                with self.assertRaises(FalconPyRequired) as raised:
+                    call(self.uber())
+                self.assertIn("pip install crowdstrike-falconpy", str(raised.exception))
+                self.assertIn("falcon_oauth2.falconpy.APIHarnessV2", str(raised.exception))
+            with self.assertRaises(FalconPyRequired) as raised:
+                self.uber().command("QueryDevicesByFilter")
+            self.assertIn("'QueryDevicesByFilter'", str(raised.exception))
+            self.assertEqual(501, raised.exception.code)
+        finally:
+            if saved is None:
+                del sys.modules["falconpy"]
+            else:
+                sys.modules["falconpy"] = saved
 
     def test_login_logout_context_manager(self):
         revocations = self.emulator.stats()["revocations"]
