@@ -124,11 +124,12 @@ int main(int argc, char** argv)
 	}
 
 	// FALCON_BENCH_ONLY=NAME runs that benchmark alone (for profiling), without the scenarios;
-	// FALCON_BENCH_ONLY=workflow runs the workflow scenario alone.
+	// FALCON_BENCH_ONLY=workflow (or falconpy) runs that scenario alone.
 	const char* only = std::getenv("FALCON_BENCH_ONLY");
-	if (only && std::string(only) == "workflow")
+	if (only && (std::string(only) == "workflow" || std::string(only) == "falconpy"))
 	{
-		for (const auto& row : workflowOverhead()) std::cout << row.contender << ": " << row.median << "\n";
+		const auto rows = std::string(only) == "workflow" ? workflowOverhead() : falconPyBridge();
+		for (const auto& row : rows) std::cout << row.contender << ": " << row.median << " " << row.verdict << "\n";
 		return 0;
 	}
 	std::string filter = std::string("--benchmark_filter=") + (only ? only : ".");
@@ -222,6 +223,7 @@ int main(int argc, char** argv)
 	{
 		for (auto& row : pythonPackage(counter(*cAbi, "p50_us"))) rows.push_back(row);
 	}
+	for (auto& row : falconPyBridge()) rows.push_back(row);
 
 	std::cout << "\n"
 			  << std::left << std::setw(20) << "measure" << std::setw(44) << "contender" << std::setw(22) << "median"

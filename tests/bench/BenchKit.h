@@ -111,5 +111,8 @@ std::vector<Row> concurrentProcesses();
 /// The Python package: per call against the C ABI's figure (`cAbiP50Us`, same run), and a cold
 /// interpreter minting against curl.
 std::vector<Row> pythonPackage(double cAbiP50Us);
+/// FalconPy's service classes on the bridge's tokens against FalconPy's own tokens: token
+/// requests of a stale-token herd, a data call's time, the mints of 20 processes.
+std::vector<Row> falconPyBridge();
 
 }} // namespace Falcon::Bench
