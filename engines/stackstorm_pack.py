@@ -1,27 +1,42 @@
 """Writes the StackStorm pack falcon_native_oauth2 from the plugin's schemas: the pack's config
 schema is the connection, each action's parameters its input, in StackStorm's action-parameter
-dialect (draft-04 style: `required` and `secret` per parameter, no $schema, $id, writeOnly or x-*
-keywords). The entry points call the plugin through the falcon_oauth2 Python package."""
-from typing import Any, Dict
+dialect (draft-04 style: one simple type per property, `required` and `secret` per parameter, no
+$schema, $id, writeOnly or x-* keywords), and each action's output_schema its output, with
+`secret: true` where StackStorm must mask a value in its execution history. The entry points call
+the plugin through the falcon_oauth2 Python package."""
+from typing import Any, Dict, Optional
 
 import yaml
 
 from output import copy_fixed, copy_license, fresh, write
-from schemas import Field, PluginSchemas
+from schemas import Field, PluginSchemas, holds_secret
 
 PACK = "falcon_native_oauth2"
 CLASS_NAMES = {"oauth2AccessToken": "AccessToken", "oauth2RevokeToken": "RevokeToken"}
+#: Every run of a python action is a process of its own: only a shared store shares a token.
+PACK_DEFAULTS = {"token_cache": "file"}
+#: StackStorm's keywords for one output value (its action_output_schema.json, less the ones
+#: these schemas do not use).
+OUTPUT_KEYWORDS = ("description", "enum", "minimum", "maximum")
 
 
-def parameter(field: Field) -> Dict[str, Any]:
+def single_type(field: Field) -> str:
+    """StackStorm allows one simple type per property: a field with a text form (token_cache's
+    string or object) keeps the text; its object form's settings have fields of their own."""
+    return field.types[0] if len(field.types) == 1 else ("string" if "string" in field.types else field.types[0])
+
+
+def parameter(field: Field, defaults: Optional[Dict[str, Any]] = None) -> Dict[str, Any]:
     """One parameter (or config property) in StackStorm's dialect."""
-    described: Dict[str, Any] = {"type": field.types[0] if len(field.types) == 1 else list(field.types), "description": field.description}
+    kind = single_type(field)
+    described: Dict[str, Any] = {"type": kind, "description": field.description}
     if field.required:
         described["required"] = True
-    if field.secret:
+    if field.secret or (kind == "object" and field.secret_inside):
         described["secret"] = True
-    if field.default is not None:
-        described["default"] = field.default
+    default = (defaults or {}).get(field.name, field.default)
+    if default is not None:
+        described["default"] = default
     if field.choices:
         described["enum"] = field.choices
     if field.exclusive_minimum is not None:
@@ -32,6 +47,27 @@ def parameter(field: Field) -> Dict[str, Any]:
                        ("maxLength", field.max_length), ("pattern", field.pattern)):
         if value is not None:
             described[key] = value
+    return described
+
+
+def output_schema(schema: Dict[str, Any]) -> Dict[str, Any]:
+    """An output schema in StackStorm's dialect. Nothing is required and no member is refused:
+    StackStorm replaces a result that fails its action's output_schema by a validation error, and
+    a failed call's output has other members. A value of several types gets none (StackStorm
+    allows one), except where a secret sits inside: masking follows only "object" and "array"."""
+    described: Dict[str, Any] = {key: schema[key] for key in OUTPUT_KEYWORDS if key in schema}
+    kinds = schema.get("type")
+    if isinstance(kinds, str):
+        described["type"] = kinds
+    elif isinstance(kinds, list) and holds_secret(schema.get("properties")) and "object" in kinds:
+        described["type"] = "object"
+    if schema.get("x-secret") or schema.get("writeOnly"):
+        described["secret"] = True
+    if isinstance(schema.get("properties"), dict):
+        described["properties"] = {name: output_schema(member) for name, member in schema["properties"].items()}
+    for key in ("items", "additionalProperties"):
+        if isinstance(schema.get(key), dict):
+            described[key] = output_schema(schema[key])
     return described
 
 
@@ -61,12 +97,13 @@ def generate(schemas: PluginSchemas, root: str) -> None:
         "ref": PACK, "name": PACK, "description": "CrowdStrike Falcon OAuth2 tokens through the native plugin (generated from its schemas)",
         "keywords": ["crowdstrike", "falcon", "oauth2"], "version": schemas.version, "python_versions": ["3"],
         "author": "Falcon native OAuth2 maintainers", "email": "falcon-native@localhost"}))
-    write(root, "config.schema.yaml", "---\n" + dump({field.name: parameter(field) for field in schemas.connection}))
+    write(root, "config.schema.yaml", "---\n" + dump({field.name: parameter(field, PACK_DEFAULTS) for field in schemas.connection}))
     for action in schemas.actions:
         write(root, f"actions/{action.alias}.yaml", "---\n" + dump({
             "name": action.alias, "runner_type": "python-script", "description": f"{action.title} ({action.operation_id})",
             "enabled": True, "entry_point": f"{action.alias}.py",
-            "parameters": {field.name: parameter(field) for field in action.inputs}}))
+            "parameters": {field.name: parameter(field) for field in action.inputs},
+            "output_schema": output_schema(action.output_schema)}))
         write(root, f"actions/{action.alias}.py", entry_point(action.operation_id))
     copy_fixed("stackstorm", root, ("actions/lib/__init__.py", "actions/lib/plugin_call.py", "README.md"))
     copy_license(root)
