@@ -8,8 +8,9 @@ import tempfile
 class InstalledCollection:
     """``ansible-galaxy collection install`` of the build's tarball into a temporary path."""
 
-    def __init__(self):
-        """Install it; the path also goes on sys.path, so its modules can be imported."""
+    def __init__(self, *others: str):
+        """Install it (and the collection tarballs ``others``, without their dependencies); the
+        path also goes on sys.path, so its modules can be imported."""
         self._directory = tempfile.TemporaryDirectory(prefix="falcon-collection-")
         self.path = self._directory.name
         self.environment = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=self.path, ANSIBLE_HOME=os.path.join(self.path, "home"),
@@ -19,6 +20,11 @@ class InstalledCollection:
                                    env=self.environment, capture_output=True, text=True, timeout=300, check=False)
         if installed.returncode != 0:
             raise RuntimeError("ansible-galaxy collection install failed: " + installed.stdout + installed.stderr)
+        for other in others:
+            installed = subprocess.run(["ansible-galaxy", "collection", "install", "--offline", "--no-deps", "-p", self.path, other],
+                                       env=self.environment, capture_output=True, text=True, timeout=300, check=False)
+            if installed.returncode != 0:
+                raise RuntimeError(f"ansible-galaxy collection install {other} failed: " + installed.stdout + installed.stderr)
         sys.path.insert(0, self.path)
 
     def module(self, name: str):

@@ -72,16 +72,27 @@ class AnsibleTest(EmulatorTestCase):
                 that:
                   - revoked.status_code == 200
                   - revoked.changed
-            - name: check mode sends nothing
-              falcon_native.oauth2.token:
+            - name: check mode revokes nothing
+              falcon_native.oauth2.revoke:
+                token: "{{ minted.body.access_token }}"
               check_mode: true
               register: would
             - ansible.builtin.assert:
                 that: "'nothing was sent' in would.msg"
+            - name: a token request changes nothing, so it runs in check mode (the next task needs it)
+              falcon_native.oauth2.token:
+              check_mode: true
+              register: checked
+              no_log: true
+            - ansible.builtin.assert:
+                that:
+                  - checked.status_code == 201
+                  - not checked.changed
+              no_log: true
             """, "-vvv")
         self.assertEqual(0, run.returncode, run.stdout[-3000:])
         after = self.emulator.stats()
-        self.assertEqual(before["token_requests"] + 1, after["token_requests"])
+        self.assertEqual(before["token_requests"] + 2, after["token_requests"])
         self.assertEqual(before["probes"] + 1, after["probes"])
         self.assertEqual(before["revocations"] + 1, after["revocations"])
         output = run.stdout + run.stderr
@@ -98,10 +109,10 @@ class AnsibleTest(EmulatorTestCase):
               falcon_native.oauth2.auth:
               register: falcon
               no_log: true
-            - name: Check
+            - name: Check (with a base URL, auth.cloud is that URL, so the next module reaches it too)
               ansible.builtin.assert:
                 that:
-                  - falcon.auth.cloud == 'us-1'
+                  - falcon.auth.cloud == lookup('env', 'FALCON_BASE_URL')
                   - falcon.auth.access_token | length > 0
                   - not falcon.changed
               no_log: true
@@ -143,7 +154,7 @@ class AnsibleTest(EmulatorTestCase):
         before = self.emulator.stats()["token_requests"]
         cases = (
             ("connect_timeout_s: soon", {}, "connect_timeout_s"),
-            ("cloud: mars-1", {"FALCON_BASE_URL": None}, "value of cloud must be one of"),
+            ("cloud: mars-1", {"FALCON_BASE_URL": None}, "connection.cloud: must be one of us-1, us-2"),
             ("force: true", {"FALCON_CLIENT_SECRET": None}, "missing required arguments: client_secret"),
             ("base_url: http://api.example.com", {"FALCON_BASE_URL": None}, "plain http:// is allowed only for loopback hosts"),
         )
@@ -156,6 +167,52 @@ class AnsibleTest(EmulatorTestCase):
             self.assertIn(message, run.stdout, options)
             self.assertNotIn(CLIENT_SECRET, run.stdout + run.stderr)
         self.assertEqual(before, self.emulator.stats()["token_requests"])
+
+    def test_every_cloud_spelling_the_plugin_takes(self):
+        run = self.play("""
+            - falcon_native.oauth2.token:
+                cloud: "{{ item }}"
+              loop: [US-2, us2, Us-2, usgov1, gov1]
+              no_log: true
+            """)
+        self.assertEqual(0, run.returncode, run.stdout[-3000:])
+
+    def test_failure_carries_the_apis_errors_and_message(self):
+        run = self.play("""
+            - falcon_native.oauth2.auth:
+              register: refused
+              ignore_errors: true
+            - falcon_native.oauth2.token:
+              register: token_refused
+              ignore_errors: true
+            - ansible.builtin.assert:
+                that:
+                  - refused.failed
+                  - refused.errors | length == 1
+                  - refused.msg == refused.errors[0].message
+                  - refused.auth.access_token is none
+                  - token_refused.errors[0].message == token_refused.msg
+                  - token_refused.status_code == 403
+            """, FALCON_CLIENT_SECRET="not-the-secret")
+        self.assertEqual(0, run.returncode, run.stdout[-3000:])
+
+    def test_a_password_inside_token_cache_never_shows(self):
+        password = "Redis-Pa55word-in-object"
+        run = self.play(f"""
+            - falcon_native.oauth2.token:
+                token_cache:
+                  store: redis
+                  url: redis://127.0.0.1:9/0
+                  password: {password}
+                  timeout_ms: 200
+              register: minted
+            - ansible.builtin.debug:
+                var: minted.status_code
+            """, "-vvv")
+        self.assertEqual(0, run.returncode, run.stdout[-3000:])
+        output = run.stdout + run.stderr
+        self.assertIn("token_cache", output)
+        self.assertNotIn(password, output)
 
     def test_unusable_plugin_fails_the_task_cleanly(self):
         with tempfile.TemporaryDirectory() as place:
