@@ -8,7 +8,7 @@ from typing import Any, Dict, Optional
 
 import yaml
 
-from output import copy_fixed, copy_license, fresh, write
+from output import LICENSE_ID, copy_fixed, copy_license, fresh, write
 from schemas import Field, PluginSchemas, holds_secret
 
 PACK = "falcon_native_oauth2"
@@ -96,7 +96,9 @@ def generate(schemas: PluginSchemas, root: str) -> None:
     write(root, "pack.yaml", "---\n" + dump({
         "ref": PACK, "name": PACK, "description": "CrowdStrike Falcon OAuth2 tokens through the native plugin (generated from its schemas)",
         "keywords": ["crowdstrike", "falcon", "oauth2"], "version": schemas.version, "python_versions": ["3"],
-        "author": "Falcon native OAuth2 maintainers", "email": "falcon-native@localhost"}))
+        "author": "Falcon native OAuth2 maintainers", "email": "falcon-native@localhost",
+        # Not a PackAPI field; StackStorm keeps unknown pack.yaml keys, and the Exchange reads it.
+        "license": LICENSE_ID}))
     write(root, "config.schema.yaml", "---\n" + dump({field.name: parameter(field, PACK_DEFAULTS) for field in schemas.connection}))
     for action in schemas.actions:
         write(root, f"actions/{action.alias}.yaml", "---\n" + dump({

@@ -62,6 +62,8 @@ class GeneratedTest(unittest.TestCase):
         self.assertIn("Apache License", license_text)
         with open(os.path.join(pack, "LICENSE"), encoding="utf-8") as packed:
             self.assertEqual(license_text, packed.read())
+        with open(os.path.join(pack, "pack.yaml"), encoding="utf-8") as metadata:
+            self.assertEqual("Apache-2.0", yaml.safe_load(metadata)["license"])
         with tarfile.open(os.environ["FALCON_COLLECTION_TARBALL"]) as tarball:
             manifest = json.load(tarball.extractfile("MANIFEST.json"))
             self.assertEqual(["Apache-2.0"], manifest["collection_info"]["license"])
