@@ -7,7 +7,7 @@
 
 #include "falcon/plugin/falcon_plugin.h"
 
-#include <Poco/JSON/Array.h>
+#include <Poco/JSONString.h>
 #include <Poco/JSON/Parser.h>
 
 #include <cstdlib>
@@ -46,32 +46,55 @@ Poco::JSON::Object::Ptr parseObject(const char* text, const std::string& what)
 	}
 }
 
-Poco::JSON::Object::Ptr schemaObject(const std::string& text)
+/// `json` (valid JSON) without the whitespace between its tokens: one line, as a C host reading
+/// the description line by line expects.
+std::string compact(const std::string& json)
 {
-	Poco::JSON::Parser parser(new Poco::JSON::ParseHandler(true));
-	return parser.parse(text).extract<Poco::JSON::Object::Ptr>();
+	std::string out;
+	out.reserve(json.size());
+	bool inString = false;
+	bool escaped = false;
+	for (const char c : json)
+	{
+		if (inString)
+		{
+			inString = escaped || c != '"';
+			escaped = !escaped && c == '\\';
+		}
+		else if (c == ' ' || c == '\n' || c == '\r' || c == '\t')
+		{
+			continue;
+		}
+		else
+		{
+			inString = c == '"';
+		}
+		out += c;
+	}
+	return out;
 }
 
+/// The description, put together from the embedded schema texts (each one valid JSON): nothing
+/// is parsed or compiled to describe the plugin.
 std::string describe()
 {
 	const auto& schemas = Actions::SchemaCatalog::instance();
-	Poco::JSON::Object description(Poco::JSON_PRESERVE_KEY_ORDER);
-	description.set("plugin", schemaObject(schemas.text("plugin.json")));
-	description.set("connection_schema", schemaObject(schemas.text("connection.schema.json")));
-	Poco::JSON::Array::Ptr actions = new Poco::JSON::Array;
+	std::ostringstream out;
+	out << "{\"plugin\":" << compact(schemas.text("plugin.json")) << ",\"connection_schema\":" << compact(schemas.text("connection.schema.json"))
+		<< ",\"actions\":[";
+	const char* separator = "";
 	for (const Plugin::Action* action : Actions::allActions())
 	{
-		Poco::JSON::Object::Ptr entry = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
-		entry->set("operation_id", action->operationId());
-		entry->set("alias", action->alias());
-		entry->set("description", action->description());
-		entry->set("input_schema", schemaObject(action->inputSchema()));
-		entry->set("output_schema", schemaObject(action->outputSchema()));
-		actions->add(entry);
+		out << separator << "{\"operation_id\":";
+		Poco::toJSON(action->operationId(), out);
+		out << ",\"alias\":";
+		Poco::toJSON(action->alias(), out);
+		out << ",\"description\":";
+		Poco::toJSON(action->description(), out);
+		out << ",\"input_schema\":" << compact(action->inputSchema()) << ",\"output_schema\":" << compact(action->outputSchema()) << "}";
+		separator = ",";
 	}
-	description.set("actions", actions);
-	std::ostringstream out;
-	description.stringify(out);
+	out << "]}";
 	return out.str();
 }
 
