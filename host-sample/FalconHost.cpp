@@ -221,7 +221,7 @@ Poco::JSON::Object::Ptr FalconHost::validatedConnection()
 	const Poco::JSON::Object::Ptr connection = Plugin::EnumSpellings(connectionSchema()).canonical(_configuration.connection());
 	std::ostringstream schema;
 	connectionSchema()->stringify(schema);
-	refuseProblems("the connection is not valid:", Plugin::SchemaValidator(schema.str()).validate(connection, "connection"));
+	refuseProblems("the connection is not valid:", Plugin::SchemaValidator::shared(schema.str())->validate(connection, "connection"));
 	return connection;
 }
 
@@ -264,7 +264,7 @@ int FalconHost::runAction(const std::vector<std::string>& arguments)
 	if (arguments.size() != 1) throw HostError("run needs one action name, e.g. falcon-host run oauth2AccessToken");
 	const Plugin::Action& found = action(arguments.front());
 	const Poco::JSON::Object::Ptr input = readInput();
-	refuseProblems("the input of " + found.operationId() + " is not valid:", Plugin::SchemaValidator(found.inputSchema()).validate(input, "input"));
+	refuseProblems("the input of " + found.operationId() + " is not valid:", Plugin::SchemaValidator::shared(found.inputSchema())->validate(input, "input"));
 	const Poco::JSON::Object::Ptr connection = validatedConnection();
 	const Plugin::ActionResult result = invoke(found, input, connection);
 	print(result.output());

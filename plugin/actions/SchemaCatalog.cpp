@@ -17,18 +17,6 @@ bool isSchemaFile(const std::string& name)
 
 } // namespace
 
-SchemaCatalog::SchemaCatalog()
-{
-	auto resolve = [](const std::string& name) {
-		const auto it = embeddedSchemas().find(name);
-		return it == embeddedSchemas().end() ? std::string() : it->second;
-	};
-	for (const auto& schema : embeddedSchemas())
-	{
-		if (isSchemaFile(schema.first)) _validators.emplace(schema.first, std::make_unique<Plugin::SchemaValidator>(schema.second, resolve));
-	}
-}
-
 const SchemaCatalog& SchemaCatalog::instance()
 {
 	static const SchemaCatalog catalog;
@@ -41,11 +29,30 @@ std::string SchemaCatalog::text(const std::string& name) const
 	return it == embeddedSchemas().end() ? std::string() : it->second;
 }
 
+std::shared_ptr<const Plugin::SchemaValidator> SchemaCatalog::validator(const std::string& name) const
+{
+	std::lock_guard<std::mutex> lock(_mutex);
+	auto it = _validators.find(name);
+	if (it == _validators.end())
+	{
+		const auto& texts = embeddedSchemas();
+		const auto source = texts.find(name);
+		if (!isSchemaFile(name) || source == texts.end()) return nullptr;
+		auto resolve = [&texts](const std::string& referenced) {
+			const auto found = texts.find(referenced);
+			return found == texts.end() ? std::string() : found->second;
+		};
+		it = _validators.emplace(name, Plugin::SchemaValidator::shared(source->second, resolve)).first;
+	}
+	return it->second;
+}
+
 std::vector<std::string> SchemaCatalog::check(const std::string& name, const Poco::Dynamic::Var& value, const std::string& root) const
 {
-	const auto it = _validators.find(name);
-	if (it == _validators.end()) return {root + ": no schema " + name};
-	return it->second->validate(value, root);
+	const auto compiled = validator(name);
+	if (!compiled) return {root + ": no schema " + name};
+	// A compiled schema is only read: validations run side by side.
+	return compiled->validate(value, root);
 }
 
 }} // namespace Falcon::Actions

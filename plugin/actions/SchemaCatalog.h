@@ -4,13 +4,16 @@
 
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
 namespace Falcon {
 namespace Actions {
 
-/// The embedded schemas, compiled once on first use and shared by every call and thread.
+/// The embedded schemas, each compiled on its first use and then shared by every call and
+/// thread: a call compiles only the schemas it is checked against (a process that runs one
+/// action never compiles the others).
 class SchemaCatalog
 {
 public:
@@ -23,9 +26,14 @@ public:
 	std::vector<std::string> check(const std::string& name, const Poco::Dynamic::Var& value, const std::string& root) const;
 
 private:
-	SchemaCatalog();
+	SchemaCatalog() = default;
 
-	std::map<std::string, std::unique_ptr<Plugin::SchemaValidator>> _validators;
+	/// The compiled schema `name` (the process's one compilation of it), or nullptr when there
+	/// is no schema by that name.
+	std::shared_ptr<const Plugin::SchemaValidator> validator(const std::string& name) const;
+
+	mutable std::mutex _mutex;
+	mutable std::map<std::string, std::shared_ptr<const Plugin::SchemaValidator>> _validators;
 };
 
 }} // namespace Falcon::Actions

@@ -13,8 +13,11 @@
 #include <valijson/validator.hpp>
 
 #include <algorithm>
+#include <regex>
+#include <unordered_map>
 #include <functional>
 #include <map>
+#include <mutex>
 #include <set>
 
 namespace Falcon {
@@ -164,6 +167,11 @@ struct SchemaValidator::Compiled
 {
 	valijson::Schema schema;
 	SchemaNames names;
+	/// The patterns compiled so far: each is compiled by the first validation that meets it and
+	/// shared by every later one (compiling a pattern costs far more than matching it). A copy of
+	/// the map shares the compiled automata.
+	std::mutex patternsMutex;
+	std::unordered_map<std::string, std::regex> patterns;
 };
 
 SchemaValidator::SchemaValidator(const std::string& schemaText, const Resolver& resolver):
@@ -174,9 +182,10 @@ SchemaValidator::SchemaValidator(const std::string& schemaText, const Resolver& 
 	collectNames(document, "", _compiled->names);
 	valijson::SchemaParser parser(valijson::SchemaParser::kDraft7);
 	valijson::adapters::PocoJsonAdapter adapter(document);
-	auto fetch = [&resolver](const std::string& uri) -> const Poco::Dynamic::Var* {
+	auto fetch = [&resolver, this](const std::string& uri) -> const Poco::Dynamic::Var* {
 		const std::string text = resolver ? resolver(uri) : std::string();
 		if (text.empty()) throw Poco::DataFormatException("the schema refers to an unknown document: " + uri);
+		_referenced[uri] = text;
 		auto* fetched = new Poco::Dynamic::Var(parse(text, uri));
 		guardSchema(*fetched);
 		return fetched;
@@ -197,6 +206,27 @@ SchemaValidator::SchemaValidator(const std::string& schemaText, const Resolver& 
 }
 
 SchemaValidator::~SchemaValidator() = default;
+
+std::shared_ptr<const SchemaValidator> SchemaValidator::shared(const std::string& schemaText, const Resolver& resolver)
+{
+	static constexpr std::size_t MOST_KEPT = 32;
+	static std::mutex mutex;
+	static std::map<std::string, std::shared_ptr<const SchemaValidator>> kept;
+	auto sameReferences = [&resolver](const SchemaValidator& compiled) {
+		return std::all_of(compiled._referenced.begin(), compiled._referenced.end(),
+			[&resolver](const auto& document) { return resolver && resolver(document.first) == document.second; });
+	};
+	{
+		std::lock_guard<std::mutex> lock(mutex);
+		const auto found = kept.find(schemaText);
+		if (found != kept.end() && sameReferences(*found->second)) return found->second;
+	}
+	// Compiled outside the lock: a slow schema does not hold up the others.
+	auto compiled = std::make_shared<const SchemaValidator>(schemaText, resolver);
+	std::lock_guard<std::mutex> lock(mutex);
+	if (kept.size() < MOST_KEPT && !kept.count(schemaText)) kept.emplace(schemaText, compiled);
+	return compiled;
+}
 
 std::string SchemaValidator::describe(const std::vector<std::string>& context, const std::string& description) const
 {
@@ -221,12 +251,21 @@ std::vector<std::string> SchemaValidator::validate(const Poco::Dynamic::Var& val
 	std::vector<std::string> problems;
 	findUnfitText(value, root, "", _compiled->names.printable, problems);
 	if (!problems.empty()) return problems;
-	valijson::Validator validator;
 	valijson::ValidationResults results;
 	valijson::adapters::PocoJsonAdapter adapter(value);
+	// valijson::Validator::validate, with the patterns compiled before in place of an empty
+	// cache of its own; what it compiles is kept for the next validation.
+	std::unordered_map<std::string, std::regex> patterns;
+	{
+		std::lock_guard<std::mutex> lock(_compiled->patternsMutex);
+		patterns = _compiled->patterns;
+	}
+	const std::size_t known = patterns.size();
+	valijson::ValidationVisitor<valijson::adapters::PocoJsonAdapter> visitor(adapter, std::vector<std::string>(1, "<root>"), true, &results, patterns);
+	bool valid = false;
 	try
 	{
-		if (validator.validate(_compiled->schema, adapter, &results)) return problems;
+		valid = visitor.validateSchema(_compiled->schema);
 	}
 	catch (const std::exception&)
 	{
@@ -234,6 +273,12 @@ std::vector<std::string> SchemaValidator::validate(const Poco::Dynamic::Var& val
 		// value is refused rather than let through, and its text is not repeated.
 		return {root + ": cannot be checked against its schema"};
 	}
+	if (patterns.size() > known)
+	{
+		std::lock_guard<std::mutex> lock(_compiled->patternsMutex);
+		_compiled->patterns.insert(patterns.begin(), patterns.end());
+	}
+	if (valid) return problems;
 	// valijson reports each failure again at every level above it ("Failed to validate against
 	// schema associated with property name 'retry'."); those echoes say nothing new.
 	auto isEcho = [](const std::string& description) {

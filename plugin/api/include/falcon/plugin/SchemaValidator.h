@@ -5,6 +5,7 @@
 #include <Poco/Dynamic/Var.h>
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -29,6 +30,12 @@ public:
 	SchemaValidator(const SchemaValidator&) = delete;
 	SchemaValidator& operator=(const SchemaValidator&) = delete;
 
+	/// The schema compiled once per process: every caller in the process (a host and the
+	/// module it loaded check the same connection and input schemas) shares one compilation.
+	/// Reused only when `resolver` gives the same documents for the schema's references as when
+	/// it was compiled; a few dozen schemas are kept at most, the rest compiled each time.
+	static std::shared_ptr<const SchemaValidator> shared(const std::string& schemaText, const Resolver& resolver = {});
+
 	/// Every problem with `value`, as "PATH: what is wrong", PATH starting at `root`
 	/// ("input.data.client_id"). Empty when the value is valid. Never contains a value.
 	std::vector<std::string> validate(const Poco::Dynamic::Var& value, const std::string& root) const;
@@ -38,6 +45,8 @@ private:
 
 	struct Compiled;
 	std::unique_ptr<Compiled> _compiled;
+	/// The documents its references were resolved to, by URI: what `shared` compares.
+	std::map<std::string, std::string> _referenced;
 };
 
 }} // namespace Falcon::Plugin
