@@ -75,6 +75,7 @@ class RedisStoreTest: public SharedStoreContract
 	CPPUNIT_TEST(testRestartMidRun);
 	CPPUNIT_TEST(testEntryOfAnotherTypeIsReplaced);
 	CPPUNIT_TEST(testHostileRepliesAreBounded);
+	CPPUNIT_TEST(testSessionsShareOneConnection);
 	CPPUNIT_TEST_SUITE_END();
 
 	std::unique_ptr<RedisServer> _redis;
@@ -147,6 +148,42 @@ public:
 	void tearDown() override { _redis.reset(); }
 
 	/// Key names hold the prefix and digests only; the entry expires with its token.
+	/// Connections the server has open besides the test's own (its administrator's).
+	long long ourConnections()
+	{
+		const std::string info = _redis->command({"INFO", "clients"}).text;
+		const std::string field = "connected_clients:";
+		const std::size_t at = info.find(field);
+		CPPUNIT_ASSERT_MESSAGE(info, at != std::string::npos);
+		return std::stoll(info.substr(at + field.size())) - 1;
+	}
+
+	/// Every session of a process that names the same server shares one connection to it, and
+	/// the connection goes with the last of them.
+	void testSessionsShareOneConnection()
+	{
+		ScriptedServer server(falconLike(), &loopbackCertificate());
+		std::vector<std::unique_ptr<OAuth2Client>> sessions;
+		for (int i = 0; i < 8; ++i)
+		{
+			ClientConfig config = sharedConfig(server);
+			config.userAgent = "session-" + std::to_string(i);
+			sessions.push_back(std::make_unique<OAuth2Client>(config));
+			CPPUNIT_ASSERT(sessions.back()->token().ok());
+		}
+		CPPUNIT_ASSERT_EQUAL(std::size_t(1), server.requests().size());
+		CPPUNIT_ASSERT_EQUAL(1LL, ourConnections());
+		// Another password is another connection: what one sends is not sent as the other.
+		ClientConfig other = sharedConfig(server);
+		other.tokenCache.redisPassword = "not-the-password";
+		OAuth2Client stranger(other);
+		CPPUNIT_ASSERT(stranger.token().ok());
+		sessions.clear();
+		const auto deadline = Clock::now() + std::chrono::seconds(5);
+		while (ourConnections() != 0 && Clock::now() < deadline) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+		CPPUNIT_ASSERT_EQUAL(0LL, ourConnections());
+	}
+
 	void testKeysHoldNothingInClear()
 	{
 		ScriptedServer server(falconLike(), &loopbackCertificate());

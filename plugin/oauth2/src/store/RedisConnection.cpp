@@ -1,5 +1,6 @@
 #include "falcon/oauth2/store/RedisConnection.h"
 
+#include "falcon/oauth2/core/ProcessLocal.h"
 #include "falcon/oauth2/net/Connector.h"
 #include "falcon/oauth2/net/HostResolver.h"
 #include "falcon/oauth2/net/SocketDeadline.h"
@@ -8,6 +9,8 @@
 #include <Poco/Net/NetException.h>
 #include <Poco/NumberParser.h>
 #include <Poco/Redis/Array.h>
+
+#include <map>
 
 namespace Falcon {
 namespace OAuth2 {
@@ -128,6 +131,32 @@ RedisConnection::RedisConnection(RedisAddress address, std::string password, std
 {
 }
 
+std::shared_ptr<RedisConnection> RedisConnection::shared(const RedisAddress& address, const std::string& password, std::chrono::milliseconds timeout,
+	std::size_t maxReplyBytes)
+{
+	struct Connections
+	{
+		std::mutex mutex;
+		std::map<std::string, std::weak_ptr<RedisConnection>> byKey;
+	};
+	static ProcessLocal<Connections> processConnections;
+	Connections& connections = processConnections.get();
+	// str() names the server, the user and the database; the password and the limits tell
+	// apart stores that must not share what they send.
+	const std::string key = address.str() + '\n' + std::to_string(timeout.count()) + '\n' + std::to_string(maxReplyBytes) + '\n' + password;
+	std::lock_guard<std::mutex> lock(connections.mutex);
+	for (auto it = connections.byKey.begin(); it != connections.byKey.end();)
+		it = it->second.expired() ? connections.byKey.erase(it) : std::next(it);
+	std::weak_ptr<RedisConnection>& slot = connections.byKey[key];
+	std::shared_ptr<RedisConnection> connection = slot.lock();
+	if (!connection)
+	{
+		connection = std::make_shared<RedisConnection>(address, password, timeout, maxReplyBytes);
+		slot = connection;
+	}
+	return connection;
+}
+
 RedisConnection::~RedisConnection()
 {
 	close();
@@ -161,7 +190,10 @@ void RedisConnection::open(Deadline until)
 std::vector<RedisReply> RedisConnection::exchange(const std::vector<Command>& commands, Deadline deadline)
 {
 	const Deadline until = std::min(Clock::now() + _timeout, deadline);
-	std::lock_guard<std::mutex> lock(_mutex);
+	// Another session's exchange may hold the connection: waiting for it counts against this one.
+	std::unique_lock<std::timed_mutex> lock(_mutex, std::defer_lock);
+	if (!lock.try_lock_until(until))
+		throw Poco::TimeoutException("the Redis connection to " + _address.str() + " stayed busy for " + std::to_string(_timeout.count()) + " ms");
 	const bool kept = _socket.has_value();
 	bool replied = false;
 	try

@@ -96,7 +96,7 @@ private:
 };
 
 RedisTokenStore::RedisTokenStore(const Settings& settings):
-	_connection(settings.address, settings.password, settings.timeout, EntrySeal::MAX_SEALED_BYTES),
+	_connection(RedisConnection::shared(settings.address, settings.password, settings.timeout, EntrySeal::MAX_SEALED_BYTES)),
 	_keyPrefix(settings.keyPrefix),
 	_lockTtl(settings.lockTtl),
 	_timeout(settings.timeout)
@@ -105,7 +105,7 @@ RedisTokenStore::RedisTokenStore(const Settings& settings):
 
 RedisReply RedisTokenStore::run(const RedisConnection::Command& command, Deadline deadline)
 {
-	RedisReply reply = _connection.exchange({command}, deadline).front();
+	RedisReply reply = _connection->exchange({command}, deadline).front();
 	if (reply.kind == RedisReply::Kind::Error) throw Poco::IOException("the Redis server refused " + command.front() + ": " + reply.text);
 	return reply;
 }

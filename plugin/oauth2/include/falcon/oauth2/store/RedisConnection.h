@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -43,7 +44,8 @@ struct RedisReply
 /// by Poco's reader, which trusts a reply's declared lengths: a reply may not exceed
 /// `maxReplyBytes`. The connection opens on first use, authenticates and selects its database
 /// in the same write as the first command, and is kept for the next exchange; any failure closes
-/// it. Safe to share between threads (one exchange at a time).
+/// it. Safe to share between threads: one exchange at a time, and a caller waits for its turn no
+/// longer than its own exchange may last.
 class RedisConnection
 {
 public:
@@ -54,6 +56,14 @@ public:
 	~RedisConnection();
 	RedisConnection(const RedisConnection&) = delete;
 	RedisConnection& operator=(const RedisConnection&) = delete;
+
+	/// The process's connection to `address` as its user with `password`: every store (so every
+	/// session) of the process naming the same server, database, user, password and timeout
+	/// shares one, instead of a connection each; it closes when the last of them is gone. The
+	/// number of connections is so bounded by the servers named, not the sessions. A child of
+	/// fork() opens its own (the parent's socket carries the parent's exchanges).
+	static std::shared_ptr<RedisConnection> shared(const RedisAddress& address, const std::string& password, std::chrono::milliseconds timeout,
+		std::size_t maxReplyBytes);
 
 	/// Sends `commands` in one write and reads a reply for each. Throws (Poco::IOException,
 	/// Poco::TimeoutException, Poco::Net::NetException...) when the exchange fails; a reply of
@@ -72,7 +82,7 @@ private:
 	std::string _password;
 	std::chrono::milliseconds _timeout;
 	std::size_t _maxReplyBytes;
-	std::mutex _mutex;
+	std::timed_mutex _mutex;
 	std::optional<Poco::Net::StreamSocket> _socket;
 	bool _greeted = false; ///< AUTH and SELECT went through on this connection
 };

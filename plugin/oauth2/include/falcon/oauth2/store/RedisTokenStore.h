@@ -4,6 +4,7 @@
 #include "falcon/oauth2/store/SharedTokenStore.h"
 
 #include <chrono>
+#include <memory>
 #include <string>
 
 namespace Falcon {
@@ -34,7 +35,7 @@ public:
 	void write(const std::string& name, const std::string& bytes, SharedEntry::WallClock::time_point expiresAt, Deadline deadline) override;
 	void remove(const std::string& name, const std::string& bytes, Deadline deadline) override;
 	std::unique_ptr<StoreLock> lock(const std::string& name, const CallBounds& call) override;
-	std::string describe() const override { return "Redis store " + _connection.address().str(); }
+	std::string describe() const override { return "Redis store " + _connection->address().str(); }
 
 	/// How often a waiter asks for the lock again.
 	static constexpr std::chrono::milliseconds LOCK_POLL{10};
@@ -49,7 +50,7 @@ private:
 	/// Gives `key` another `lock_ttl` if it still holds `value`; false when it does not.
 	bool extendIf(const std::string& key, const std::string& value, Deadline deadline);
 
-	RedisConnection _connection;
+	std::shared_ptr<RedisConnection> _connection; ///< the process's one connection to this server (shared)
 	std::string _keyPrefix;
 	std::chrono::milliseconds _lockTtl;
 	std::chrono::milliseconds _timeout;
