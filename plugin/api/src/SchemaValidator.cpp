@@ -172,6 +172,8 @@ struct SchemaValidator::Compiled
 	/// the map shares the compiled automata.
 	std::mutex patternsMutex;
 	std::unordered_map<std::string, std::regex> patterns;
+	/// The documents its references were resolved to, by URI: what `shared` compares.
+	std::map<std::string, std::string> referenced;
 };
 
 SchemaValidator::SchemaValidator(const std::string& schemaText, const Resolver& resolver):
@@ -185,7 +187,7 @@ SchemaValidator::SchemaValidator(const std::string& schemaText, const Resolver& 
 	auto fetch = [&resolver, this](const std::string& uri) -> const Poco::Dynamic::Var* {
 		const std::string text = resolver ? resolver(uri) : std::string();
 		if (text.empty()) throw Poco::DataFormatException("the schema refers to an unknown document: " + uri);
-		_referenced[uri] = text;
+		_compiled->referenced[uri] = text;
 		auto* fetched = new Poco::Dynamic::Var(parse(text, uri));
 		guardSchema(*fetched);
 		return fetched;
@@ -213,7 +215,7 @@ std::shared_ptr<const SchemaValidator> SchemaValidator::shared(const std::string
 	static std::mutex mutex;
 	static std::map<std::string, std::shared_ptr<const SchemaValidator>> kept;
 	auto sameReferences = [&resolver](const SchemaValidator& compiled) {
-		return std::all_of(compiled._referenced.begin(), compiled._referenced.end(),
+		return std::all_of(compiled._compiled->referenced.begin(), compiled._compiled->referenced.end(),
 			[&resolver](const auto& document) { return resolver && resolver(document.first) == document.second; });
 	};
 	{

@@ -5,7 +5,6 @@
 #include <Poco/Dynamic/Var.h>
 
 #include <functional>
-#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -45,8 +44,6 @@ private:
 
 	struct Compiled;
 	std::unique_ptr<Compiled> _compiled;
-	/// The documents its references were resolved to, by URI: what `shared` compares.
-	std::map<std::string, std::string> _referenced;
 };
 
 }} // namespace Falcon::Plugin
