@@ -1,8 +1,14 @@
 """Where and how the API is reached, with FalconPy's InterfaceConfiguration members: every value
 is checked when it is set, and the plugin's connection object follows it."""
-from typing import Any, Dict, Optional, Union
+from __future__ import annotations
 
 from . import _settings
+from ._types import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from typing import Any, Dict, Optional, Union
+
+    from ._types import Timeout
 
 
 class InterfaceConfiguration:  # pylint: disable=too-many-instance-attributes
@@ -10,7 +16,7 @@ class InterfaceConfiguration:  # pylint: disable=too-many-instance-attributes
 
     # pylint: disable=too-many-arguments
     def __init__(self, base_url: Any = "https://api.crowdstrike.com", proxy: Optional[Dict[str, str]] = None,
-                 timeout: _settings.Timeout = None, user_agent: Optional[str] = None,
+                 timeout: Timeout = None, user_agent: Optional[str] = None,
                  ssl_verify: Union[bool, str] = True, token_cache: Any = None):
         """Read every value as its setter does; a wrong one raises."""
         self._token_cache = _settings.read_token_cache(token_cache)
@@ -52,12 +58,12 @@ class InterfaceConfiguration:  # pylint: disable=too-many-instance-attributes
         self._proxy = value
 
     @property
-    def timeout(self) -> _settings.Timeout:
+    def timeout(self) -> Timeout:
         """Seconds, or a (connect, read) pair, as given."""
         return self._timeout
 
     @timeout.setter
-    def timeout(self, value: _settings.Timeout) -> None:
+    def timeout(self, value: Timeout) -> None:
         self._timeout_settings = _settings.read_timeout(value)
         self._timeout = value
 

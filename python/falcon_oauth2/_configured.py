@@ -3,9 +3,9 @@
 In the source tree nothing is configured: the package then looks in the usual installed places,
 or where FALCON_PLUGIN_PATH points (a checkout's own build, for one).
 """
-from typing import Optional
+from __future__ import annotations
 
 #: ``<install prefix>/<libdir>/falcon-plugins`` of the CMake build the package came from.
-INSTALLED_PLUGIN_DIR: Optional[str] = None
+INSTALLED_PLUGIN_DIR: str | None = None
 #: The package's version.
 VERSION = "0.0.0+source"

@@ -1,7 +1,13 @@
 """The exceptions FalconPy raises for these operations, with the same names and result shapes."""
-from typing import Dict, Optional
+from __future__ import annotations
 
-from ._result import ResultDict, error_dict
+from ._result import error_dict
+from ._types import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from typing import Dict, Optional
+
+    from ._types import ResultDict
 
 
 class SDKError(Exception):

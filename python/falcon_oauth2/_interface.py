@@ -1,22 +1,27 @@
 """What FalconPy's OAuth2 class and Uber class share: credentials, settings, the token's state,
 and the calls into the plugin."""
+from __future__ import annotations
+
 import threading
 import warnings
-from logging import Logger
-from typing import Any, Dict, Optional, Union
 
 from . import _settings
 from ._config import InterfaceConfiguration
 from ._errors import APIError, InvalidCredentials, SDKError
 from ._log import SafeLog
 from ._plugin import plugin
-from ._result import Result, ResultDict, full_of, result_dict
+from ._result import Result, full_of, result_dict
 from ._token import BearerToken
+from ._types import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from logging import Logger
+    from typing import Any, Dict, Optional, Union
+
+    from ._types import ResultDict, Returned, Timeout
 
 #: A token given to the constructor is taken as just minted, as FalconPy takes it.
 GIVEN_TOKEN_LIFETIME = 1799
-
-Returned = Union[ResultDict, Result]
 
 
 class NoAuthenticationMechanism(UserWarning):
@@ -71,7 +76,7 @@ class FalconInterface:  # pylint: disable=too-many-instance-attributes,too-many-
                  base_url: Optional[str] = "https://api.crowdstrike.com",
                  ssl_verify: Optional[Union[bool, str]] = True,
                  proxy: Optional[Dict[str, str]] = None,
-                 timeout: _settings.Timeout = None,
+                 timeout: Timeout = None,
                  creds: Optional[Union[Dict[str, str], str]] = None,
                  client_id: Optional[str] = None,
                  client_secret: Optional[str] = None,
@@ -327,12 +332,12 @@ class FalconInterface:  # pylint: disable=too-many-instance-attributes,too-many-
         self._config.proxy = value
 
     @property
-    def timeout(self) -> _settings.Timeout:
+    def timeout(self) -> Timeout:
         """As given."""
         return self._config.timeout
 
     @timeout.setter
-    def timeout(self, value: _settings.Timeout) -> None:
+    def timeout(self, value: Timeout) -> None:
         self._config.timeout = value
 
     @property

@@ -1,8 +1,15 @@
 """Debug logging that never shows a secret: FalconPy's keys redacted, and every secret value seen
 (client secret, tokens, passwords) removed from any text, wherever it sits."""
-import logging
+from __future__ import annotations
+
+import sys
 import threading
-from typing import Any, Optional, Set, Union
+
+from ._types import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import logging
+    from typing import Any, Optional, Set, Union
 
 #: The keys FalconPy redacts.
 REDACTED_KEYS = {"access_token", "client_id", "client_secret", "member_cid", "token", "Authorization", "password"}
@@ -14,9 +21,12 @@ class SafeLog:
     def __init__(self, debug: Union[bool, logging.Logger, None]):
         """``debug``: True for the ``falcon_oauth2`` logger, a Logger for that one, False for none."""
         self.logger: Optional[logging.Logger] = None
-        if isinstance(debug, logging.Logger):
+        # logging is imported only to log: a Logger given means the caller has imported it.
+        given_logging = sys.modules.get("logging")
+        if given_logging is not None and isinstance(debug, given_logging.Logger):
             self.logger = debug
         elif debug:
+            import logging  # pylint: disable=import-outside-toplevel,redefined-outer-name
             self.logger = logging.getLogger("falcon_oauth2")
         self._secrets: Set[str] = set()
         self._lock = threading.Lock()

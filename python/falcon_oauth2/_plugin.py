@@ -3,16 +3,20 @@
 ctypes releases the GIL for the length of every call into the module, so threads that call it
 really run side by side; the module's own sessions are shared by all of them.
 """
+from __future__ import annotations
+
 import ctypes
 import json
 import os
 import stat
 import sysconfig
 import threading
-from pathlib import Path
-from typing import Any, Dict, List, Optional, Tuple
 
 from . import _configured
+from ._types import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from typing import Any, Dict, List, Optional, Tuple
 
 MODULE_FILE = "libfalcon-oauth2-plugin.so"
 #: The version of the C contract this package speaks.
@@ -43,8 +47,7 @@ def candidates() -> List[Tuple[str, str]]:
     """
     given = os.environ.get("FALCON_PLUGIN_PATH", "")
     if given:
-        path = Path(given)
-        return [(str(path / MODULE_FILE) if path.is_dir() else given, "FALCON_PLUGIN_PATH")]
+        return [(os.path.join(given, MODULE_FILE) if os.path.isdir(given) else given, "FALCON_PLUGIN_PATH")]
     places: List[Tuple[str, str]] = []
     if _configured.INSTALLED_PLUGIN_DIR:
         places.append((os.path.join(_configured.INSTALLED_PLUGIN_DIR, MODULE_FILE), "the install prefix this package was built for"))

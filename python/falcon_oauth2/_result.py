@@ -1,7 +1,12 @@
 """Results in FalconPy's shapes: plain dictionaries, or Result objects in pythonic mode."""
-from typing import Any, Dict, Iterator, List, Optional, Tuple
+from __future__ import annotations
 
-ResultDict = Dict[str, Any]
+from ._types import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from typing import Any, Dict, Iterator, List, Optional, Tuple
+
+    from ._types import ResultDict
 
 
 def result_dict(status_code: int, headers: Optional[Dict[str, str]], body: Any) -> ResultDict:

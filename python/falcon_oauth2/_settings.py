@@ -1,9 +1,16 @@
 """FalconPy's constructor keywords, read into the plugin's connection object."""
+from __future__ import annotations
+
 import json
 import os
-from typing import Any, Dict, Optional, Tuple, Union
 
 from ._errors import InvalidBaseURL, InvalidCredentialFormat
+from ._types import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from typing import Any, Dict, Optional, Tuple, Union
+
+    from ._types import Timeout
 
 #: The plugin's clouds by FalconPy's names (``US1``, ``US-2``, ``usgov1``...; case and dashes
 #: do not matter) and their base URLs. ``AUTO`` is us-1 with autodiscovery, as in FalconPy.
@@ -25,7 +32,6 @@ CLOUD_URLS: Dict[str, str] = {name: url for name, url in CLOUDS.values()}
 MIN_RENEW_WINDOW = 120
 MAX_RENEW_WINDOW = 1200
 
-Timeout = Union[float, int, Tuple[Union[float, int], Union[float, int]], None]
 #: A call's whole budget when the timeouts alone would allow less (the plugin's default).
 DEFAULT_CALL_TIMEOUT_S = 60.0
 

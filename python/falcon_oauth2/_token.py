@@ -1,6 +1,11 @@
 """The token an interface holds, with FalconPy's BearerToken members."""
+from __future__ import annotations
+
 import time
-from typing import Optional
+from ._types import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from typing import Optional
 
 
 class BearerToken:

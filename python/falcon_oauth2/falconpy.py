@@ -11,8 +11,9 @@ policy, and a custom base URL kept. Needs FalconPy (``pip install crowdstrike-fa
 
 A plain ``falcon_oauth2.OAuth2`` gives the same through its ``auth_object`` member.
 """
+from __future__ import annotations
+
 import inspect
-from typing import Any, Dict, Optional
 
 try:
     import falconpy as _falconpy
@@ -21,7 +22,12 @@ except ImportError as missing:  # pragma: no cover - depends on the machine
                       "(or Debian's python3-requests and FalconPy on PYTHONPATH)") from missing
 
 from ._interface import FalconInterface as _Engine
-from ._result import ResultDict
+from ._types import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from typing import Any, Dict, Optional
+
+    from ._types import ResultDict
 
 #: The settings FalconPy lets a caller assign, pushed to the plugin's connection before a call.
 SHARED_SETTINGS = ("proxy", "timeout", "user_agent", "ssl_verify", "base_url", "renew_window")

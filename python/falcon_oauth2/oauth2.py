@@ -1,9 +1,15 @@
 """FalconPy's OAuth2 service class, over the plugin."""
-from typing import Any, Optional
+from __future__ import annotations
 
 from ._errors import CannotRevokeToken
-from ._interface import FalconInterface, Returned
+from ._interface import FalconInterface
 from ._result import Result, full_of, ok_dict
+from ._types import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from typing import Any, Optional
+
+    from ._types import Returned
 
 
 class OAuth2(FalconInterface):

@@ -1,10 +1,15 @@
 """FalconPy's Uber class, for the two OAuth2 operations."""
-from traceback import extract_tb
-from typing import Any, Dict
+from __future__ import annotations
 
 from ._errors import FalconPyRequired, TokenNotSpecified
-from ._interface import FalconInterface, Returned
+from ._interface import FalconInterface
 from ._result import full_of
+from ._types import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from typing import Any, Dict
+
+    from ._types import Returned
 
 OPERATIONS = ("oauth2AccessToken", "oauth2RevokeToken")
 
@@ -70,6 +75,7 @@ class APIHarnessV2(FalconInterface):
     def __exit__(self, exc_type: Any, exc_val: Any, exc_tb: Any) -> None:
         """Log what went wrong inside, then revoke the token."""
         if exc_type is not None and exc_tb is not None:
+            from traceback import extract_tb  # pylint: disable=import-outside-toplevel
             frame = extract_tb(exc_tb)[-1]
             self._log.error("ERROR: [%s] %s", exc_type.__name__, str(exc_val))
             self._log.error("LOCATION: %s, Line #%i in Function '%s'", frame.filename, frame.lineno, frame.name)

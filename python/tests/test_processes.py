@@ -84,6 +84,19 @@ class ProcessesTest(EmulatorTestCase):
             ran = self.run_python(code, PYTHONPATH=target)
             self.assertEqual("201\n", ran.stdout, ran.stderr)
 
+    def test_import_loads_only_what_a_first_call_needs(self):
+        # The dearest modules a first call does not use: typing (annotations are postponed),
+        # logging (imported when debugging), pathlib, traceback, urllib. Whatever the interpreter
+        # itself loaded before is not the package's doing.
+        heavy = "('typing', 'logging', 'pathlib', 'traceback', 'urllib.parse', 'inspect')"
+        show = f"import sys; print(sorted(m for m in {heavy} if m in sys.modules))"
+        before = self.run_python(show)
+        after = self.run_python("import falcon_oauth2; " + show)
+        self.assertEqual(before.stdout, after.stdout, after.stderr)
+        used = self.run_python(f"from falcon_oauth2 import OAuth2; OAuth2(client_id={CLIENT_ID!r}, client_secret={CLIENT_SECRET!r}, "
+                               f"base_url={self.emulator.url!r}, ssl_verify={self.emulator.ca_file!r}).token(); " + show)
+        self.assertEqual(before.stdout, used.stdout, used.stderr)
+
     def test_module_of_another_api_version_is_refused(self):
         refused = self.run_python("from falcon_oauth2 import OAuth2; OAuth2(client_id='a', client_secret='b').token()",
                                   FALCON_PLUGIN_PATH=os.environ["FALCON_PREVIOUS_API_MODULE"])
