@@ -31,11 +31,15 @@ HEADLINES = [
     ("p50_us", False),
 ]
 MIN_NOISE = 0.03
+#: Rows an older falcon-bench named otherwise, by their present names.
+RENAMED = {
+    ("5 cold start", "falcon-host run oauth2AccessToken"): ("5 cold start", "falcon-host run, minting (memory)"),
+}
 
 
 def rows(path):
     with open(path) as file:
-        found = {(row["measure"], row["contender"]): row["figures"] for row in json.load(file)}
+        found = {RENAMED.get((row["measure"], row["contender"]), (row["measure"], row["contender"])): row["figures"] for row in json.load(file)}
     # A workflow step against the same action invoked directly, in the same run: a ratio too.
     for figures in found.values():
         if isinstance(figures.get("overhead_fraction"), (int, float)):
@@ -92,6 +96,15 @@ def main():
         print(f"{key[0][:22]:22} {key[1][:52]:52} {figure[:24]:24} {old:10.3f} {new:10.3f} {ratio:8.3f} {noise:6.1%}  {verdict}")
     if len(old_runs) < 2:
         parser.error("--old needs two runs at least: their spread is the noise")
+    # A row one side lacks is said, not dropped: a renamed row must not vanish from the guard.
+    only_new = [key for key in new_runs[0] if key not in old_runs[0]]
+    only_old = [key for key in old_runs[0] if key not in new_runs[0]]
+    for label, keys in ((f"only in {args.labels[1]} (no {args.labels[0]} figure)", only_new), (f"only in {args.labels[0]}", only_old)):
+        for key in keys:
+            figure, _ = headline((new_runs if keys is only_new else old_runs)[0][key])
+            values = [run[key][figure] for run in (new_runs if keys is only_new else old_runs) if key in run and figure in run[key]] if figure else []
+            shown = f"{figure} {mean(values):.3f}" if values else "no figure"
+            print(f"{key[0][:22]:22} {key[1][:52]:52} {shown:36} {label}")
     print(f"\n{counts['worse']} worse, {counts['better']} better, {counts['same']} within the noise of the {len(old_runs)} {args.labels[0]} runs")
     return 0
 
