@@ -29,8 +29,13 @@ inline Poco::Dynamic::Var deepCopy(const Poco::Dynamic::Var& value)
 {
 	if (const auto object = asObject(value))
 	{
-		Poco::JSON::Object::Ptr copy = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
-		for (const auto& entry : *object) copy->set(entry.first, deepCopy(entry.second));
+		// Copied whole (one copy of each member, its order and settings kept), then what is shared
+		// (objects and arrays inside) replaced by copies of its own.
+		Poco::JSON::Object::Ptr copy = new Poco::JSON::Object(*object);
+		for (const auto& entry : *object)
+		{
+			if (asObject(entry.second) || asArray(entry.second)) copy->set(entry.first, deepCopy(entry.second));
+		}
 		return copy;
 	}
 	if (const auto array = asArray(value))
