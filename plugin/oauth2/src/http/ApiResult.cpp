@@ -42,19 +42,29 @@ Poco::JSON::Object::Ptr errorAsJSON(const Error& error)
 
 } // namespace
 
-Poco::JSON::Object::Ptr ApiResult::toJSON() const
+namespace {
+
+/// A repeated header arrives as one value, as `requests` presents it.
+Poco::JSON::Object::Ptr headersAsJSON(const HeaderList& headers)
 {
-	Poco::JSON::Object::Ptr json = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
-	json->set("status_code", statusCode);
 	Poco::JSON::Object::Ptr headerObject = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
 	for (const auto& header : headers)
 	{
-		// A repeated header arrives as one value, as `requests` presents it.
 		if (headerObject->has(header.first))
 			headerObject->set(header.first, headerObject->getValue<std::string>(header.first) + ", " + header.second);
 		else
 			headerObject->set(header.first, header.second);
 	}
+	return headerObject;
+}
+
+} // namespace
+
+Poco::JSON::Object::Ptr ApiResult::toJSON() const
+{
+	Poco::JSON::Object::Ptr json = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+	json->set("status_code", statusCode);
+	const Poco::JSON::Object::Ptr headerObject = headersObject ? Poco::JSON::Object::Ptr(new Poco::JSON::Object(*headersObject)) : headersAsJSON(headers);
 	json->set("headers", headerObject);
 	Poco::Dynamic::Var bodyJson = parsedBody ? Plugin::Json::deepCopy(*parsedBody) : bodyAsJSON(body);
 	if (remainingLifetime && bodyJson.type() == typeid(Poco::JSON::Object::Ptr))
@@ -70,6 +80,7 @@ Poco::JSON::Object::Ptr ApiResult::toJSON() const
 void ApiResult::keepParsedBody()
 {
 	if (!parsedBody) parsedBody = std::make_shared<const Poco::Dynamic::Var>(bodyAsJSON(body));
+	if (!headersObject) headersObject = std::make_shared<const Poco::JSON::Object>(*headersAsJSON(headers));
 }
 
 ApiResult ApiResult::synthetic(int statusCode, Error error)

@@ -31,8 +31,12 @@ struct ApiResult
 	/// The body as JSON, once someone parsed it (a cached token is returned many times). Shared
 	/// and never changed: toJSON hands out copies.
 	std::shared_ptr<const Poco::Dynamic::Var> parsedBody;
+	/// The headers as the JSON object toJSON gives, once made (for a result returned many times).
+	/// Shared and never changed: toJSON hands out copies.
+	std::shared_ptr<const Poco::JSON::Object> headersObject;
 
-	/// Parses the body now, so that every later toJSON of this result (and its copies) skips it.
+	/// Parses the body and makes the headers' object now, so that every later toJSON of this
+	/// result (and its copies) copies them instead.
 	void keepParsedBody();
 
 	bool ok() const { return !error.has_value(); }
