@@ -2,8 +2,7 @@
 and the calls into the plugin."""
 from __future__ import annotations
 
-import threading
-import warnings
+import _thread
 
 from . import _settings
 from ._config import InterfaceConfiguration
@@ -91,7 +90,7 @@ class FalconInterface:  # pylint: disable=too-many-instance-attributes,too-many-
                  token_cache: Optional[Union[str, Dict[str, Any]]] = None):
         """Construct an instance: read every keyword, send nothing."""
         del sanitize_log  # logs are always sanitized
-        self._lock = threading.RLock()
+        self._lock = _thread.RLock()
         self._log = SafeLog(debug)
         self.debug_record_count = debug_record_count
         self._pythonic = pythonic if isinstance(pythonic, bool) else False
@@ -115,6 +114,7 @@ class FalconInterface:  # pylint: disable=too-many-instance-attributes,too-many-
         if not self.cred_format_valid and not self.token_value:
             message = "No authentication mechanism: give client_id and client_secret, creds, access_token, or FALCON_CLIENT_ID and FALCON_CLIENT_SECRET"
             if self._pythonic:
+                import warnings  # pylint: disable=import-outside-toplevel
                 warnings.warn(message, NoAuthenticationMechanism, stacklevel=3)
             self._log.warning(message)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-import threading
+import _thread
 
 from ._types import TYPE_CHECKING
 
@@ -29,7 +29,7 @@ class SafeLog:
             import logging  # pylint: disable=import-outside-toplevel,redefined-outer-name
             self.logger = logging.getLogger("falcon_oauth2")
         self._secrets: Set[str] = set()
-        self._lock = threading.Lock()
+        self._lock = _thread.allocate_lock()
 
     def __bool__(self) -> bool:
         """Whether anything is logged."""

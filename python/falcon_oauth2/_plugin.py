@@ -10,7 +10,7 @@ import json
 import os
 import stat
 import sysconfig
-import threading
+import _thread
 
 from . import _configured
 from ._types import TYPE_CHECKING
@@ -123,7 +123,7 @@ def invoke(action: str, action_input: Dict[str, Any], connection: Dict[str, Any]
 
 
 _loaded: Optional[Plugin] = None
-_loading = threading.Lock()
+_loading = _thread.allocate_lock()
 
 
 def plugin() -> Plugin:

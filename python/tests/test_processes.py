@@ -86,9 +86,10 @@ class ProcessesTest(EmulatorTestCase):
 
     def test_import_loads_only_what_a_first_call_needs(self):
         # The dearest modules a first call does not use: typing (annotations are postponed),
-        # logging (imported when debugging), pathlib, traceback, urllib. Whatever the interpreter
-        # itself loaded before is not the package's doing.
-        heavy = "('typing', 'logging', 'pathlib', 'traceback', 'urllib.parse', 'inspect')"
+        # logging (imported when debugging), threading (the locks come from _thread), warnings,
+        # pathlib, traceback, urllib. Whatever the interpreter itself loaded before is not the
+        # package's doing.
+        heavy = "('typing', 'logging', 'threading', 'warnings', 'pathlib', 'traceback', 'urllib.parse', 'inspect')"
         show = f"import sys; print(sorted(m for m in {heavy} if m in sys.modules))"
         before = self.run_python(show)
         after = self.run_python("import falcon_oauth2; " + show)

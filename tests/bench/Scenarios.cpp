@@ -315,6 +315,9 @@ std::vector<Row> pythonPackage(double cAbiP50Us)
 {
 	Poco::TemporaryFile runtime;
 	runtime.createDirectories();
+	// Byte-compiled first, as pip leaves an installed package: a caller's PYTHONDONTWRITEBYTECODE
+	// would otherwise make every run compile the package again.
+	Poco::Process::launch(FALCON_PYTHON, {"-m", "compileall", "-q", FALCON_PYTHON_STAGE}).wait();
 	Poco::Process::Env env = hostEnvironment("memory", runtime.path());
 	env["PYTHONPATH"] = FALCON_PYTHON_STAGE;
 	env["FALCON_PLUGIN_PATH"] = FALCON_PLUGIN_MODULE;
