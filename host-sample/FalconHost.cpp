@@ -21,7 +21,6 @@
 
 #include <chrono>
 #include <iostream>
-#include <sstream>
 
 namespace Falcon {
 namespace Host {
@@ -219,9 +218,10 @@ Poco::JSON::Object::Ptr FalconHost::validatedConnection()
 {
 	// The plugin's spellings: "--cloud US2" is us-2, as the plugin itself would read it.
 	const Poco::JSON::Object::Ptr connection = Plugin::EnumSpellings(connectionSchema()).canonical(_configuration.connection());
-	std::ostringstream schema;
-	connectionSchema()->stringify(schema);
-	refuseProblems("the connection is not valid:", Plugin::SchemaValidator::shared(schema.str())->validate(connection, "connection"));
+	// The module's own text of it: the module checks the connection again with the same
+	// compilation.
+	refuseProblems("the connection is not valid:",
+		Plugin::SchemaValidator::shared(_plugins.front()->connectionSchemaText())->validate(connection, "connection"));
 	return connection;
 }
 

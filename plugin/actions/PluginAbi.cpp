@@ -5,6 +5,7 @@
 #include "OAuth2Action.h"
 #include "SchemaCatalog.h"
 
+#include "falcon/plugin/JsonValues.h"
 #include "falcon/plugin/falcon_plugin.h"
 
 #include <Poco/JSONString.h>
@@ -46,41 +47,13 @@ Poco::JSON::Object::Ptr parseObject(const char* text, const std::string& what)
 	}
 }
 
-/// `json` (valid JSON) without the whitespace between its tokens: one line, as a C host reading
-/// the description line by line expects.
-std::string compact(const std::string& json)
-{
-	std::string out;
-	out.reserve(json.size());
-	bool inString = false;
-	bool escaped = false;
-	for (const char c : json)
-	{
-		if (inString)
-		{
-			inString = escaped || c != '"';
-			escaped = !escaped && c == '\\';
-		}
-		else if (c == ' ' || c == '\n' || c == '\r' || c == '\t')
-		{
-			continue;
-		}
-		else
-		{
-			inString = c == '"';
-		}
-		out += c;
-	}
-	return out;
-}
-
-/// The description, put together from the embedded schema texts (each one valid JSON): nothing
-/// is parsed or compiled to describe the plugin.
+/// The description, put together from the schema texts (each one valid JSON), each on one line:
+/// nothing is parsed or compiled to describe the plugin.
 std::string describe()
 {
 	const auto& schemas = Actions::SchemaCatalog::instance();
 	std::ostringstream out;
-	out << "{\"plugin\":" << compact(schemas.text("plugin.json")) << ",\"connection_schema\":" << compact(schemas.text("connection.schema.json"))
+	out << "{\"plugin\":" << Plugin::Json::compact(schemas.text("plugin.json")) << ",\"connection_schema\":" << Plugin::Json::compact(schemas.text("connection.schema.json"))
 		<< ",\"actions\":[";
 	const char* separator = "";
 	for (const Plugin::Action* action : Actions::allActions())
@@ -91,7 +64,7 @@ std::string describe()
 		Poco::toJSON(action->alias(), out);
 		out << ",\"description\":";
 		Poco::toJSON(action->description(), out);
-		out << ",\"input_schema\":" << compact(action->inputSchema()) << ",\"output_schema\":" << compact(action->outputSchema()) << "}";
+		out << ",\"input_schema\":" << Plugin::Json::compact(action->inputSchema()) << ",\"output_schema\":" << Plugin::Json::compact(action->outputSchema()) << "}";
 		separator = ",";
 	}
 	out << "]}";

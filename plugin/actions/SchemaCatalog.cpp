@@ -35,14 +35,10 @@ std::shared_ptr<const Plugin::SchemaValidator> SchemaCatalog::validator(const st
 	auto it = _validators.find(name);
 	if (it == _validators.end())
 	{
-		const auto& texts = embeddedSchemas();
-		const auto source = texts.find(name);
-		if (!isSchemaFile(name) || source == texts.end()) return nullptr;
-		auto resolve = [&texts](const std::string& referenced) {
-			const auto found = texts.find(referenced);
-			return found == texts.end() ? std::string() : found->second;
-		};
-		it = _validators.emplace(name, Plugin::SchemaValidator::shared(source->second, resolve)).first;
+		const std::string source = text(name);
+		if (!isSchemaFile(name) || source.empty()) return nullptr;
+		auto resolve = [this](const std::string& referenced) { return text(referenced); };
+		it = _validators.emplace(name, Plugin::SchemaValidator::shared(source, resolve)).first;
 	}
 	return it->second;
 }

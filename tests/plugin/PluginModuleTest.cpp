@@ -3,7 +3,12 @@
 
 #include "falcon/plugin/PluginLoader.h"
 
+#include <Poco/JSON/Parser.h>
+#include <Poco/JSON/Stringifier.h>
+
 #include <cppunit/extensions/HelperMacros.h>
+
+#include <sstream>
 
 using namespace Falcon::Plugin;
 using namespace Falcon::Testing;
@@ -86,6 +91,17 @@ public:
 		for (const auto& action : _plugin->actions()) CPPUNIT_ASSERT(!action->description().empty());
 	}
 
+	/// `text` as one line with its keys in order: the files' content, whatever the layout.
+	static std::string condensed(const std::string& text)
+	{
+		Poco::JSON::Parser parser(new Poco::JSON::ParseHandler(true));
+		std::ostringstream out;
+		Poco::JSON::Stringifier::condense(parser.parse(text), out);
+		return out.str();
+	}
+
+	/// The files as they are; the connection schema's text is the loader's to give, as the
+	/// module wrote it in its description (on one line).
 	void testSchemasAreTheFiles()
 	{
 		for (const auto& action : _plugin->actions())
@@ -93,6 +109,9 @@ public:
 			CPPUNIT_ASSERT_EQUAL(schemaFile(action->operationId() + ".input.schema.json"), action->inputSchema());
 			CPPUNIT_ASSERT_EQUAL(schemaFile(action->operationId() + ".output.schema.json"), action->outputSchema());
 		}
+		const std::string connection = _plugin->connectionSchemaText();
+		CPPUNIT_ASSERT_EQUAL(condensed(schemaFile("connection.schema.json")), condensed(connection));
+		CPPUNIT_ASSERT(connection.front() == '{' && connection.back() == '}' && connection.find('\n') == std::string::npos);
 	}
 
 	void testTokenKeywordStyleAndCache()

@@ -11,6 +11,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <sstream>
+
 namespace Falcon {
 namespace Plugin {
 
@@ -34,6 +36,68 @@ void checkTrusted(const std::string& path)
 	if (::stat(parent.c_str(), &directory) != 0) throw PluginLoadException("cannot look at " + parent);
 	if ((directory.st_mode & (S_IWGRP | S_IWOTH)) && !(directory.st_mode & S_ISVTX))
 		throw PluginLoadException(path + " is in a directory writable by group or others; refusing to load it");
+}
+
+/// The text of member `name` of the JSON object `json`, as written, or "" when there is none:
+/// the value's extent is found (strings and nesting followed), nothing is parsed.
+std::string memberText(const std::string& json, const std::string& name)
+{
+	const std::size_t size = json.size();
+	std::size_t i = 0;
+	auto skipSpace = [&] {
+		while (i < size && (json[i] == ' ' || json[i] == '\n' || json[i] == '\r' || json[i] == '\t')) ++i;
+	};
+	auto skipString = [&] {
+		for (++i; i < size && json[i] != '"'; ++i)
+		{
+			if (json[i] == '\\') ++i;
+		}
+		++i;
+	};
+	auto skipValue = [&] {
+		if (i < size && json[i] == '"') return skipString();
+		int depth = 0;
+		while (i < size)
+		{
+			const char c = json[i];
+			if (c == '"')
+			{
+				skipString();
+				continue;
+			}
+			if (c == '{' || c == '[') ++depth;
+			if (c == '}' || c == ']')
+			{
+				if (depth == 0) return;
+				--depth;
+			}
+			if (c == ',' && depth == 0) return;
+			++i;
+			if (depth == 0 && (c == '}' || c == ']')) return;
+		}
+	};
+	skipSpace();
+	if (i >= size || json[i] != '{') return {};
+	++i;
+	while (i < size)
+	{
+		skipSpace();
+		if (i >= size || json[i] != '"') return {};
+		const std::size_t keyStart = i + 1;
+		skipString();
+		const std::string key = json.substr(keyStart, i - 1 - keyStart);
+		skipSpace();
+		if (i >= size || json[i] != ':') return {};
+		++i;
+		skipSpace();
+		const std::size_t valueStart = i;
+		skipValue();
+		if (key == name) return json.substr(valueStart, i - valueStart);
+		skipSpace();
+		if (i >= size || json[i] != ',') return {};
+		++i;
+	}
+	return {};
 }
 
 /// A module mapped only to read its plain C symbols, unmapped again when this goes.
@@ -77,7 +141,8 @@ public:
 		return text ? text : "";
 	}
 
-	Poco::JSON::Object::Ptr description() const
+	/// The description's text (falcon_plugin_describe).
+	std::string descriptionText() const
 	{
 		const auto describe = find<char* (*)()>("falcon_plugin_describe");
 		const auto release = find<void (*)(char*)>("falcon_plugin_free");
@@ -85,8 +150,7 @@ public:
 		char* text = describe();
 		const std::string json = text ? text : "";
 		release(text);
-		Poco::JSON::Parser parser(new Poco::JSON::ParseHandler(true));
-		return parser.parse(json).extract<Poco::JSON::Object::Ptr>();
+		return json;
 	}
 
 private:
@@ -103,6 +167,7 @@ public:
 	Poco::ClassLoader<Action> classLoader;
 	std::vector<std::unique_ptr<Action>> actions;
 	Poco::JSON::Object::Ptr description;
+	std::string connectionSchemaText;
 	std::string path;
 };
 
@@ -172,7 +237,17 @@ void PluginLoader::load(const std::string& path)
 	for (const auto* meta : *manifest) _impl->actions.emplace_back(meta->create());
 	try
 	{
-		_impl->description = module.description();
+		const std::string text = module.descriptionText();
+		Poco::JSON::Parser parser(new Poco::JSON::ParseHandler(true));
+		_impl->description = parser.parse(text).extract<Poco::JSON::Object::Ptr>();
+		_impl->connectionSchemaText = memberText(text, "connection_schema");
+		if (_impl->connectionSchemaText.empty())
+		{
+			// A description written otherwise: the schema's text as Poco writes it.
+			std::ostringstream written;
+			if (const auto schema = _impl->description->getObject("connection_schema")) schema->stringify(written);
+			_impl->connectionSchemaText = written.str();
+		}
 	}
 	catch (const Poco::Exception& e)
 	{
@@ -186,6 +261,7 @@ void PluginLoader::unload()
 	if (!loaded()) return;
 	_impl->actions.clear();
 	_impl->description = nullptr;
+	_impl->connectionSchemaText.clear();
 	_impl->classLoader.unloadLibrary(_impl->path);
 	_impl->path.clear();
 }
@@ -203,6 +279,11 @@ const std::string& PluginLoader::path() const
 const std::vector<std::unique_ptr<Action>>& PluginLoader::actions() const
 {
 	return _impl->actions;
+}
+
+const std::string& PluginLoader::connectionSchemaText() const
+{
+	return _impl->connectionSchemaText;
 }
 
 const Poco::JSON::Object::Ptr& PluginLoader::description() const

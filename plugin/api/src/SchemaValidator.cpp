@@ -2,6 +2,8 @@
 
 #include "SchemaGuard.h"
 
+#include "falcon/plugin/JsonValues.h"
+
 #include <Poco/Exception.h>
 #include <Poco/JSON/Parser.h>
 #include <Poco/String.h>
@@ -218,15 +220,17 @@ std::shared_ptr<const SchemaValidator> SchemaValidator::shared(const std::string
 		return std::all_of(compiled._compiled->referenced.begin(), compiled._compiled->referenced.end(),
 			[&resolver](const auto& document) { return resolver && resolver(document.first) == document.second; });
 	};
+	// Whatever the layout: the module's file and the one-line copy in its description are one schema.
+	const std::string key = Json::compact(schemaText);
 	{
 		std::lock_guard<std::mutex> lock(mutex);
-		const auto found = kept.find(schemaText);
+		const auto found = kept.find(key);
 		if (found != kept.end() && sameReferences(*found->second)) return found->second;
 	}
 	// Compiled outside the lock: a slow schema does not hold up the others.
 	auto compiled = std::make_shared<const SchemaValidator>(schemaText, resolver);
 	std::lock_guard<std::mutex> lock(mutex);
-	if (kept.size() < MOST_KEPT && !kept.count(schemaText)) kept.emplace(schemaText, compiled);
+	if (kept.size() < MOST_KEPT && !kept.count(key)) kept.emplace(key, compiled);
 	return compiled;
 }
 

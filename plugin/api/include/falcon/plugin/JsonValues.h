@@ -4,6 +4,8 @@
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 
+#include <string>
+
 namespace Falcon {
 namespace Plugin {
 
@@ -45,6 +47,34 @@ inline Poco::Dynamic::Var deepCopy(const Poco::Dynamic::Var& value)
 		return copy;
 	}
 	return value;
+}
+
+/// `json` (valid JSON text) without the whitespace between its tokens: the same value on one
+/// line, whatever the layout it was written in.
+inline std::string compact(const std::string& json)
+{
+	std::string out;
+	out.reserve(json.size());
+	bool inString = false;
+	bool escaped = false;
+	for (const char c : json)
+	{
+		if (inString)
+		{
+			inString = escaped || c != '"';
+			escaped = !escaped && c == '\\';
+		}
+		else if (c == ' ' || c == '\n' || c == '\r' || c == '\t')
+		{
+			continue;
+		}
+		else
+		{
+			inString = c == '"';
+		}
+		out += c;
+	}
+	return out;
 }
 
 } // namespace Json

@@ -52,6 +52,11 @@ public:
 	/// (plugin.json), "connection_schema" and "actions". Read once, on load.
 	const Poco::JSON::Object::Ptr& description() const;
 
+	/// The connection schema's text as the module wrote it in its description: a host that
+	/// checks connections with SchemaValidator::shared and this text shares the module's own
+	/// compilation of it (the module compiles the same text).
+	const std::string& connectionSchemaText() const;
+
 	/// The API version a module file implements, read through its plain symbol without loading
 	/// its classes; throws PluginLoadException when the symbol is missing.
 	static int apiVersionOf(const std::string& path);

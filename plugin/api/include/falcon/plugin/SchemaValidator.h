@@ -30,7 +30,8 @@ public:
 	SchemaValidator& operator=(const SchemaValidator&) = delete;
 
 	/// The schema compiled once per process: every caller in the process (a host and the
-	/// module it loaded check the same connection and input schemas) shares one compilation.
+	/// module it loaded check the same connection and input schemas) shares one compilation,
+	/// whatever the layout of the text each has (whitespace between tokens does not count).
 	/// Reused only when `resolver` gives the same documents for the schema's references as when
 	/// it was compiled; a few dozen schemas are kept at most, the rest compiled each time.
 	static std::shared_ptr<const SchemaValidator> shared(const std::string& schemaText, const Resolver& resolver = {});
