@@ -2,6 +2,11 @@
 # Installs the build into a scratch prefix, builds the external host against that prefix only,
 # runs it, and checks what it printed.
 file(REMOVE_RECURSE ${WORK_DIR})
+# The relinked binaries (their install runpath) come from the preinstall target.
+execute_process(COMMAND ${CMAKE_COMMAND} --build ${BUILD_DIR} --target preinstall RESULT_VARIABLE status OUTPUT_QUIET)
+if(status)
+  message(FATAL_ERROR "building preinstall failed: ${status}")
+endif()
 execute_process(COMMAND ${CMAKE_COMMAND} --install ${BUILD_DIR} --prefix ${WORK_DIR}/prefix
   RESULT_VARIABLE status OUTPUT_QUIET)
 if(status)
