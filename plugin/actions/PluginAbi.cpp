@@ -53,7 +53,11 @@ std::string describe()
 {
 	const auto& schemas = Actions::SchemaCatalog::instance();
 	std::ostringstream out;
-	out << "{\"plugin\":" << Plugin::Json::compact(schemas.text("plugin.json")) << ",\"connection_schema\":" << Plugin::Json::compact(schemas.text("connection.schema.json"))
+	// plugin.json with the API version this module implements: the one falcon_plugin_api_version
+	// returns and a loader checks, written in one place (falcon_plugin.h).
+	const std::string manifest = Plugin::Json::compact(schemas.text("plugin.json"));
+	out << "{\"plugin\":{\"api_version\":" << FALCON_PLUGIN_API_VERSION << (manifest.size() > 2 ? "," : "") << manifest.substr(1)
+		<< ",\"connection_schema\":" << Plugin::Json::compact(schemas.text("connection.schema.json"))
 		<< ",\"actions\":[";
 	const char* separator = "";
 	for (const Plugin::Action* action : Actions::allActions())

@@ -4,6 +4,8 @@
 #include "SuiteDriver.h"
 #include "TestDirectory.h"
 
+#include "falcon/plugin/falcon_plugin.h"
+
 #include <Poco/Environment.h>
 #include <Poco/File.h>
 #include <Poco/FileStream.h>
@@ -86,7 +88,7 @@ public:
 	{
 		const Run list = host({"list"}, {});
 		CPPUNIT_ASSERT_EQUAL_MESSAGE(label(list), 0, list.status);
-		CPPUNIT_ASSERT(list.out.find("CrowdStrike Falcon OAuth2 0.1.0 (plugin API 1)") != std::string::npos);
+		CPPUNIT_ASSERT(list.out.find("CrowdStrike Falcon OAuth2 0.1.0 (plugin API " + std::to_string(FALCON_PLUGIN_API_VERSION) + ")") != std::string::npos);
 		CPPUNIT_ASSERT(list.out.find("oauth2AccessToken  token  Get an OAuth2 access token") != std::string::npos);
 		CPPUNIT_ASSERT(list.out.find("oauth2RevokeToken  revoke  Revoke") != std::string::npos);
 	}

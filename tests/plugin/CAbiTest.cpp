@@ -1,5 +1,7 @@
 #include "PluginTestKit.h"
 #include "SuiteDriver.h"
+
+#include "falcon/plugin/falcon_plugin.h"
 #include "TestDirectory.h"
 
 #include <Poco/Pipe.h>
@@ -46,7 +48,7 @@ public:
 		CPPUNIT_ASSERT_EQUAL(std::size_t(10), results.size());
 
 		const auto describe = results["describe"];
-		CPPUNIT_ASSERT_EQUAL(1, describe->getObject("plugin")->getValue<int>("api_version"));
+		CPPUNIT_ASSERT_EQUAL(FALCON_PLUGIN_API_VERSION, describe->getObject("plugin")->getValue<int>("api_version"));
 		CPPUNIT_ASSERT_EQUAL(std::size_t(2), describe->getArray("actions")->size());
 		CPPUNIT_ASSERT_EQUAL(std::string("oauth2AccessToken"), describe->getArray("actions")->getObject(0)->getValue<std::string>("operation_id"));
 		CPPUNIT_ASSERT(describe->getObject("connection_schema")->getObject("properties")->has("client_secret"));
