@@ -132,6 +132,16 @@ std::optional<ApiClient> ApiClients::find(const std::string& clientId) const
 	return it->second;
 }
 
+std::optional<ApiClient> ApiClients::firstOf(const std::string& cloud) const
+{
+	std::lock_guard<std::mutex> lock(_mutex);
+	for (const auto& client : _clients)
+	{
+		if (client.second.cloud == cloud) return client.second;
+	}
+	return std::nullopt;
+}
+
 std::size_t ApiClients::size() const
 {
 	std::lock_guard<std::mutex> lock(_mutex);

@@ -38,6 +38,8 @@ public:
 
 	void add(ApiClient client);
 	std::optional<ApiClient> find(const std::string& clientId) const;
+	/// The first client (by ID) whose home is `cloud`, if any.
+	std::optional<ApiClient> firstOf(const std::string& cloud) const;
 	std::size_t size() const;
 
 private:

@@ -7,12 +7,17 @@
 #include <Poco/JSON/Object.h>
 #include <Poco/NumberParser.h>
 #include <Poco/Path.h>
+#include <Poco/RandomStream.h>
 #include <Poco/StringTokenizer.h>
 #include <Poco/Util/HelpFormatter.h>
 #include <Poco/Util/Application.h>
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <csignal>
 #include <iostream>
+#include <sstream>
 
 #include <pthread.h>
 
@@ -43,6 +48,10 @@ protected:
 		options.addOption(Option("random-faults", "", "each token and revoke request fails at random with this probability, drawing one of the listed faults (default 500,502,503), e.g. 0.05 or 0.05:500,503,truncate")
 							  .argument("RATE[:FAULTS]"));
 		options.addOption(Option("ready-file", "", "when listening, write {\"clouds\": {name: url}, \"ca_file\": path} here").argument("FILE"));
+		options.addOption(Option("print-env", "", "when listening, write what a client needs to reach the first cloud as shell lines (FALCON_CLIENT_ID, "
+												  "FALCON_CLIENT_SECRET, FALCON_BASE_URL, FALCON_CA_BUNDLE) to FILE (made readable by you only), - for "
+												  "standard output (the report then goes to standard error); without --clients a client is made up for it")
+							  .argument("FILE"));
 	}
 
 	void handleOption(const std::string& name, const std::string& value) override
@@ -65,6 +74,7 @@ protected:
 		else if (name == "fault") _faults.push_back(value);
 		else if (name == "random-faults") _randomFaults = value;
 		else if (name == "ready-file") _readyFile = value;
+		else if (name == "print-env") _envFile = value;
 	}
 
 	int main(const std::vector<std::string>& arguments) override
@@ -81,6 +91,49 @@ protected:
 	}
 
 private:
+	/// A client with a random ID and secret, at home in `cloud`.
+	static ApiClient madeUpClient(const std::string& cloud)
+	{
+		Poco::RandomInputStream random;
+		auto draw = [&random](std::size_t length, const std::string& alphabet) {
+			std::string text;
+			for (std::size_t i = 0; i < length; ++i) text += alphabet[static_cast<unsigned char>(random.get()) % alphabet.size()];
+			return text;
+		};
+		ApiClient client;
+		client.clientId = draw(32, "0123456789abcdef");
+		client.clientSecret = draw(40, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789");
+		client.cloud = cloud;
+		return client;
+	}
+
+	/// The four FALCON_* variables for a shell, to standard output or to a file only its owner
+	/// may read (it holds the client secret), written whole or not at all.
+	void writeEnvironment(FalconEmulator& emulator, const std::string& cloud) const
+	{
+		const ApiClient client = *emulator.clients().firstOf(cloud);
+		std::ostringstream lines;
+		auto line = [&lines](const std::string& name, const std::string& value) { lines << name << "='" << value << "'\n"; };
+		line("FALCON_CLIENT_ID", client.clientId);
+		line("FALCON_CLIENT_SECRET", client.clientSecret);
+		line("FALCON_BASE_URL", emulator.baseUrl(cloud));
+		if (!emulator.caFile().empty()) line("FALCON_CA_BUNDLE", emulator.caFile());
+		lines << "export FALCON_CLIENT_ID FALCON_CLIENT_SECRET FALCON_BASE_URL" << (emulator.caFile().empty() ? "" : " FALCON_CA_BUNDLE") << "\n";
+		if (_envFile == "-")
+		{
+			std::cout << lines.str() << std::flush;
+			return;
+		}
+		const std::string partial = _envFile + ".partial";
+		const int descriptor = ::open(partial.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
+		if (descriptor < 0) throw Poco::FileException("--print-env: cannot write " + partial);
+		const std::string text = lines.str();
+		const bool written = ::write(descriptor, text.data(), text.size()) == static_cast<ssize_t>(text.size());
+		const bool closed = ::close(descriptor) == 0;
+		if (!written || !closed) throw Poco::WriteFileException("--print-env: cannot write " + partial);
+		Poco::File(partial).renameTo(_envFile); // readers never see half a file
+	}
+
 	int serve(const std::vector<std::string>& arguments)
 	{
 		if (_help)
@@ -100,19 +153,25 @@ private:
 			std::cerr << "falcon-emulator: unexpected argument '" << arguments.front() << "' (see --help)\n";
 			return EXIT_USAGE;
 		}
+		// The client --print-env names: the first of the first cloud's, or one made up for it.
+		const std::string firstCloud = _options.clouds.empty() ? "us-1" : _options.clouds.front();
+		if (!_envFile.empty() && !_options.clients.firstOf(firstCloud)) _options.clients.add(madeUpClient(firstCloud));
 		FalconEmulator emulator(_options);
 		for (const auto& spec : _faults) emulator.faults().add(spec);
 		if (!_randomFaults.empty()) setRandomFaults(emulator.faults(), _randomFaults);
 		emulator.start();
 
 		Poco::JSON::Object clouds(Poco::JSON_PRESERVE_KEY_ORDER);
+		// With the environment on standard output, the report goes to standard error.
+		std::ostream& report = _envFile == "-" ? std::cerr : std::cout;
 		for (const auto& cloud : emulator.clouds())
 		{
-			std::cout << "falcon-emulator: " << cloud << " " << emulator.baseUrl(cloud) << "\n";
+			report << "falcon-emulator: " << cloud << " " << emulator.baseUrl(cloud) << "\n";
 			clouds.set(cloud, emulator.baseUrl(cloud));
 		}
-		if (!emulator.caFile().empty()) std::cout << "falcon-emulator: CA file " << emulator.caFile() << "\n";
-		std::cout << "falcon-emulator: " << emulator.clients().size() << " API client(s); Ctrl-C stops" << std::endl;
+		if (!emulator.caFile().empty()) report << "falcon-emulator: CA file " << emulator.caFile() << "\n";
+		report << "falcon-emulator: " << emulator.clients().size() << " API client(s); Ctrl-C stops" << std::endl;
+		if (!_envFile.empty()) writeEnvironment(emulator, firstCloud);
 		if (!_readyFile.empty())
 		{
 			Poco::JSON::Object ready(Poco::JSON_PRESERVE_KEY_ORDER);
@@ -128,7 +187,7 @@ private:
 		waitForStopSignal();
 		emulator.stop();
 		const Counters counters = emulator.log().counters();
-		std::cout << "falcon-emulator: stopped after " << counters.tokenRequests << " token request(s), "
+		report << "falcon-emulator: stopped after " << counters.tokenRequests << " token request(s), "
 				  << counters.revocations << " revocation(s), " << counters.rateLimited << " rate-limited, "
 				  << counters.faults << " fault(s) injected" << std::endl;
 		return EXIT_OK;
@@ -170,6 +229,7 @@ private:
 	std::vector<std::string> _faults;
 	std::string _randomFaults;
 	std::string _readyFile;
+	std::string _envFile; ///< --print-env: a file, or - for standard output
 	bool _help = false;
 };
 

@@ -11,7 +11,10 @@
 
 #include <cppunit/extensions/HelperMacros.h>
 
+#include <sys/stat.h>
+
 #include <csignal>
+#include <map>
 #include <thread>
 
 using namespace Falcon::Testing;
@@ -34,6 +37,7 @@ class EmulatorProcessTest: public CppUnit::TestFixture
 	CPPUNIT_TEST(testBadArguments);
 	CPPUNIT_TEST(testBadClientsFile);
 	CPPUNIT_TEST(testServesAndStopsOnSigterm);
+	CPPUNIT_TEST(testPrintsTheEnvironmentOfAClient);
 	CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -98,6 +102,54 @@ public:
 		CPPUNIT_ASSERT(finished.out.find("falcon-emulator: CA file ") != std::string::npos);
 		CPPUNIT_ASSERT(finished.out.find("stopped after 1 token request(s)") != std::string::npos);
 		CPPUNIT_ASSERT(finished.out.find(US1_SECRET) == std::string::npos);
+	}
+
+	/// --print-env FILE: four variables a shell takes, for a client made up on the spot, that get
+	/// a token; FILE readable by its owner only. --print-env -: the same lines on standard output,
+	/// the report on standard error.
+	void testPrintsTheEnvironmentOfAClient()
+	{
+		const std::string file = testDirectory() + "/falcon.env";
+		std::map<std::string, std::string> variables;
+		int tokenStatus = 0;
+		unsigned mode = 0;
+		const Finished finished = run({"--print-env=" + file, "--clouds=us-1", "--tls-dir=" + testDirectory() + "/env-tls"}, [&](pid_t child) {
+			const auto until = steady_clock::now() + seconds(20);
+			while (!Poco::File(file).exists() && steady_clock::now() < until) std::this_thread::sleep_for(milliseconds(20));
+			if (Poco::File(file).exists())
+			{
+				struct stat status
+				{
+				};
+				::stat(file.c_str(), &status);
+				mode = status.st_mode & 0777;
+				Poco::FileInputStream in(file);
+				for (std::string line; std::getline(in, line);)
+				{
+					const auto equals = line.find("='");
+					if (equals != std::string::npos) variables[line.substr(0, equals)] = line.substr(equals + 2, line.size() - equals - 3);
+				}
+				RawClient client(variables["FALCON_BASE_URL"], variables["FALCON_CA_BUNDLE"]);
+				tokenStatus = client.token(variables["FALCON_CLIENT_ID"], variables["FALCON_CLIENT_SECRET"]).status;
+			}
+			::kill(child, SIGTERM);
+		});
+		CPPUNIT_ASSERT_EQUAL(0, finished.status);
+		CPPUNIT_ASSERT_EQUAL(0600u, mode);
+		CPPUNIT_ASSERT_EQUAL(std::size_t(4), variables.size());
+		CPPUNIT_ASSERT_EQUAL(201, tokenStatus);
+		CPPUNIT_ASSERT(finished.out.find(variables["FALCON_CLIENT_SECRET"]) == std::string::npos);
+
+		const Finished toStdout = run({"--print-env=-", "--clouds=us-1", "--plain"}, [](pid_t child) {
+			std::this_thread::sleep_for(milliseconds(500));
+			::kill(child, SIGTERM);
+		});
+		CPPUNIT_ASSERT_EQUAL(0, toStdout.status);
+		CPPUNIT_ASSERT_MESSAGE(toStdout.out, toStdout.out.rfind("FALCON_CLIENT_ID='", 0) == 0);
+		CPPUNIT_ASSERT(toStdout.out.find("FALCON_BASE_URL='http://127.0.0.1:") != std::string::npos);
+		CPPUNIT_ASSERT(toStdout.out.find("FALCON_CA_BUNDLE") == std::string::npos); // plain HTTP: no CA
+		CPPUNIT_ASSERT(toStdout.out.find("falcon-emulator:") == std::string::npos);
+		CPPUNIT_ASSERT(toStdout.err.find("falcon-emulator: us-1 http://127.0.0.1:") != std::string::npos);
 	}
 };
 
