@@ -69,7 +69,8 @@ def _fields(schema: Dict[str, Any]) -> List[Field]:
         fields.append(Field(name=name, types=types, description=prop.get("description", prop.get("title", name)),
                             required=name in required, secret=_secret(prop), secret_inside=holds_secret(prop.get("properties")),
                             default=prop.get("default"), choices=choices,
-                            minimum=prop.get("minimum"), maximum=prop.get("maximum"), exclusive_minimum=prop.get("exclusiveMinimum"), min_length=prop.get("minLength"),
+                            minimum=prop.get("minimum"), maximum=prop.get("maximum"), exclusive_minimum=prop.get("exclusiveMinimum"),
+                            min_length=prop.get("minLength"),
                             max_length=prop.get("maxLength"), pattern=prop.get("pattern")))
     return fields
 

@@ -88,11 +88,13 @@ class {CLASS_NAMES[operation_id]}(Action):
 '''
 
 
+def dump(value: Any) -> str:
+    return yaml.safe_dump(value, sort_keys=False, width=100)
+
 
 def generate(schemas: PluginSchemas, root: str) -> None:
     """Write the whole pack under ``root`` (the directory is replaced)."""
     fresh(root)
-    dump = lambda value: yaml.safe_dump(value, sort_keys=False, width=100)  # noqa: E731
     write(root, "pack.yaml", "---\n" + dump({
         "ref": PACK, "name": PACK, "description": "CrowdStrike Falcon OAuth2 tokens through the native plugin (generated from its schemas)",
         "keywords": ["crowdstrike", "falcon", "oauth2"], "version": schemas.version, "python_versions": ["3"],

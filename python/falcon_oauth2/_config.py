@@ -17,7 +17,7 @@ class InterfaceConfiguration:  # pylint: disable=too-many-instance-attributes
     # pylint: disable=too-many-arguments
     def __init__(self, base_url: Any = "https://api.crowdstrike.com", proxy: Optional[Dict[str, str]] = None,
                  timeout: Timeout = None, user_agent: Optional[str] = None,
-                 ssl_verify: Union[bool, str] = True, token_cache: Any = None):
+                 ssl_verify: Any = True, token_cache: Any = None):
         """Read every value as its setter does; a wrong one raises."""
         self._token_cache = _settings.read_token_cache(token_cache)
         self.base_url = base_url
@@ -84,9 +84,9 @@ class InterfaceConfiguration:  # pylint: disable=too-many-instance-attributes
         return self._ssl_verify
 
     @ssl_verify.setter
-    def ssl_verify(self, value: Union[bool, str]) -> None:
-        self._tls_settings = _settings.read_tls(value)
-        self._ssl_verify = value
+    def ssl_verify(self, value: Any) -> None:
+        self._tls_settings = _settings.read_tls(value)  # a value that is neither raises here
+        self._ssl_verify: Union[bool, str] = value
 
     @property
     def token_cache_password(self) -> Optional[str]:

@@ -90,7 +90,7 @@ class FalconInterface:  # pylint: disable=too-many-instance-attributes,too-many-
                  token_cache: Optional[Union[str, Dict[str, Any]]] = None):
         """Construct an instance: read every keyword, send nothing."""
         del sanitize_log  # logs are always sanitized
-        self._lock = _thread.RLock()
+        self._lock = _thread.RLock()  # type: ignore[attr-defined]  # CPython's; typeshed does not list it
         self._log = SafeLog(debug)
         self.debug_record_count = debug_record_count
         self._pythonic = pythonic if isinstance(pythonic, bool) else False

@@ -8,7 +8,7 @@ from ._errors import InvalidBaseURL, InvalidCredentialFormat
 from ._types import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from typing import Any, Dict, Optional, Tuple, Union
+    from typing import Any, Dict, Optional, Tuple
 
     from ._types import Timeout
 
@@ -113,7 +113,7 @@ def read_timeout(timeout: Timeout) -> Dict[str, float]:
     """A number (connect and read alike, as requests reads it) or a ``(connect, read)`` pair."""
     if timeout is None:
         return {}
-    if _number(timeout):
+    if isinstance(timeout, (int, float)) and not isinstance(timeout, bool):
         connect = read = float(timeout)
     elif isinstance(timeout, (tuple, list)) and len(timeout) == 2 and all(_number(part) for part in timeout):
         connect, read = float(timeout[0]), float(timeout[1])

@@ -16,7 +16,7 @@ from __future__ import annotations
 import inspect
 
 try:
-    import falconpy as _falconpy
+    import falconpy as _falconpy  # type: ignore[import]  # optional: imported only when this module is
 except ImportError as missing:  # pragma: no cover - depends on the machine
     raise ImportError("falcon_oauth2.falconpy needs FalconPy: pip install crowdstrike-falconpy "
                       "(or Debian's python3-requests and FalconPy on PYTHONPATH)") from missing
@@ -37,6 +37,12 @@ class PluginTokens:
     """FalconPy's login and logout handlers, answered by a falcon_oauth2 interface (the engine)."""
 
     _engine: _Engine
+    # FalconPy's interface members this mixin uses (the class it is mixed into has them).
+    _creds: Dict[str, Any]
+    config: Any
+    creds: Dict[str, Any]
+    token_value: Optional[str]
+    bearer_token: Any
 
     def _attach(self, engine: _Engine) -> None:
         """Take ``engine``'s credentials and token. FalconPy drops a CA bundle path given as
@@ -92,7 +98,7 @@ class PluginTokens:
 def _falconpy_keywords(keywords: Dict[str, Any], falconpy_class: type, engine: _Engine) -> Dict[str, Any]:
     """The keywords FalconPy's constructor takes, the base URL as the engine read it (FalconPy
     would send a cloud alias such as ``gov1`` to a host of that name)."""
-    accepted = inspect.signature(falconpy_class.__init__).parameters
+    accepted = inspect.signature(falconpy_class).parameters
     given = {name: value for name, value in keywords.items() if name in accepted}
     given["base_url"] = engine.base_url
     return given

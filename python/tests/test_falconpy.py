@@ -27,6 +27,7 @@ def setUpModule():  # pylint: disable=invalid-name
     keep_requests_on_loopback()
     bridge = importlib.import_module("falcon_oauth2.falconpy")
 
+
 #: A token lifetime just past the renewal window: stale two seconds after it is issued.
 SHORT_LIFETIME = 122
 
@@ -66,7 +67,6 @@ class FalconPySuite(unittest.TestCase):
         while not auth.token_stale and time.monotonic() < deadline:
             time.sleep(0.1)
         self.assertTrue(auth.token_stale)
-
 
 
 class FalconPyTest(FalconPySuite):
@@ -189,7 +189,6 @@ class FalconPyTest(FalconPySuite):
             self.assertEqual(before + 1, self.token_requests())
 
 
-
 class StaleTokenTest(FalconPySuite):
     """Tokens that turn stale two seconds after they are issued."""
 
@@ -219,6 +218,7 @@ class StaleTokenTest(FalconPySuite):
         self.assertEqual({"Bearer " + auth.token_value}, {header for header in statuses if isinstance(header, str)})
         self.assertNotEqual(first, auth.token_value)
         self.assertFalse(auth.token_stale)
+
 
 if __name__ == "__main__":
     unittest.main()

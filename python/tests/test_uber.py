@@ -37,6 +37,7 @@ class UberTest(EmulatorTestCase):
     def test_revoke_in_every_style(self):
         uber = self.uber()
         revocations = self.emulator.stats()["revocations"]
+
         def mint():
             return uber.command("oauth2AccessToken")["body"]["access_token"]
 
