@@ -188,8 +188,8 @@ private:
 		emulator.stop();
 		const Counters counters = emulator.log().counters();
 		report << "falcon-emulator: stopped after " << counters.tokenRequests << " token request(s), "
-				  << counters.revocations << " revocation(s), " << counters.rateLimited << " rate-limited, "
-				  << counters.faults << " fault(s) injected" << std::endl;
+			   << counters.revocations << " revocation(s), " << counters.rateLimited << " rate-limited, "
+			   << counters.faults << " fault(s) injected" << std::endl;
 		return EXIT_OK;
 	}
 
