@@ -69,6 +69,16 @@ class GeneratedTest(unittest.TestCase):
             self.assertEqual(["Apache-2.0"], manifest["collection_info"]["license"])
             self.assertEqual(license_text, tarball.extractfile("LICENSE").read().decode("utf-8"))
 
+    def test_every_artifact_says_the_one_version(self):
+        # schema/plugin.json holds it; CMake, the wheel, the collection and the pack take it from there.
+        import falcon_oauth2  # pylint: disable=import-outside-toplevel
+        version = self.schemas.version
+        self.assertEqual(version, falcon_oauth2.__version__)
+        with tarfile.open(os.environ["FALCON_COLLECTION_TARBALL"]) as tarball:
+            self.assertEqual(version, json.load(tarball.extractfile("MANIFEST.json"))["collection_info"]["version"])
+        with open(os.path.join(os.environ["FALCON_STACKSTORM_PACK"], "pack.yaml"), encoding="utf-8") as metadata:
+            self.assertEqual(version, yaml.safe_load(metadata)["version"])
+
     def test_action_modules_follow_the_schemas(self):
         for action in self.schemas.actions:
             module = self.collection.module(action.alias)
