@@ -44,6 +44,31 @@ class PluginTokens:
     token_value: Optional[str]
     bearer_token: Any
 
+    def __init__(self, **keywords: Any):
+        """Read FalconPy's keywords (and ``token_cache``) as falcon_oauth2 does, so a wrong one
+        raises, then hand FalconPy's class those it takes, with the base URL as read here
+        (FalconPy would send a cloud alias such as ``gov1`` to a host of that name)."""
+        engine = _Engine(**dict(keywords, pythonic=False))
+        falconpy_init = super().__init__
+        accepted = inspect.signature(falconpy_init).parameters
+        falconpy_init(**dict({name: value for name, value in keywords.items() if name in accepted}, base_url=engine.base_url))
+        self._attach(engine)
+
+    @classmethod
+    def over(cls, owner: _Engine) -> Any:
+        """An interface of this class sharing ``owner``'s credentials, settings and token."""
+        interface = cls.__new__(cls)
+        given: Dict[str, Any] = {"base_url": owner.base_url, "proxy": owner.proxy, "timeout": owner.timeout,
+                                 "user_agent": owner.user_agent, "renew_window": owner.renew_window,
+                                 "pythonic": owner.pythonic, "debug": owner.log or False}
+        if owner.cred_format_valid:
+            given["creds"] = owner.creds
+        else:
+            given["access_token"] = owner.token_value or False
+        super(PluginTokens, interface).__init__(**given)
+        interface._attach(owner)
+        return interface
+
     def _attach(self, engine: _Engine) -> None:
         """Take ``engine``'s credentials and token. FalconPy drops a CA bundle path given as
         ``ssl_verify``; requests honours it, so FalconPy's data calls get it back."""
@@ -95,37 +120,9 @@ class PluginTokens:
         return result
 
 
-def _falconpy_keywords(keywords: Dict[str, Any], falconpy_class: type, engine: _Engine) -> Dict[str, Any]:
-    """The keywords FalconPy's constructor takes, the base URL as the engine read it (FalconPy
-    would send a cloud alias such as ``gov1`` to a host of that name)."""
-    accepted = inspect.signature(falconpy_class).parameters
-    given = {name: value for name, value in keywords.items() if name in accepted}
-    given["base_url"] = engine.base_url
-    return given
-
-
-def _owner_keywords(owner: _Engine) -> Dict[str, Any]:
-    """FalconPy's constructor keywords for an interface sharing ``owner``'s credentials,
-    settings and token."""
-    given: Dict[str, Any] = {"base_url": owner.base_url, "proxy": owner.proxy, "timeout": owner.timeout,
-                             "user_agent": owner.user_agent, "renew_window": owner.renew_window,
-                             "pythonic": owner.pythonic, "debug": owner.log or False}
-    if owner.cred_format_valid:
-        given["creds"] = owner.creds
-    else:
-        given["access_token"] = owner.token_value or False
-    return given
-
-
 class OAuth2(PluginTokens, _falconpy.OAuth2):
     """FalconPy's OAuth2 class (a FalconInterface: any service class's ``auth_object``), its
     tokens through the plugin. Takes FalconPy's keywords and ``token_cache``."""
-
-    def __init__(self, **keywords: Any):
-        """Read the keywords as falcon_oauth2 does (a wrong one raises), then as FalconPy does."""
-        engine = _Engine(**dict(keywords, pythonic=False))
-        super().__init__(**_falconpy_keywords(keywords, _falconpy.OAuth2, engine))
-        self._attach(engine)
 
     def token(self, alter_state: bool = False) -> ResultDict:
         """A new token, as FalconPy's; kept as this object's unless ``alter_state``."""
@@ -139,33 +136,9 @@ class APIHarnessV2(PluginTokens, _falconpy.APIHarnessV2):
     """FalconPy's Uber class, its tokens through the plugin. Takes FalconPy's keywords and
     ``token_cache``."""
 
-    def __init__(self, **keywords: Any):
-        """Read the keywords as falcon_oauth2 does (a wrong one raises), then as FalconPy does."""
-        engine = _Engine(**dict(keywords, pythonic=False))
-        super().__init__(**_falconpy_keywords(keywords, _falconpy.APIHarnessV2, engine))
-        self._attach(engine)
-
-
-class _OAuth2Bridge(PluginTokens, _falconpy.OAuth2):
-    """FalconPy's OAuth2 class over an existing falcon_oauth2 object."""
-
-    def __init__(self, owner: _Engine):
-        """Share ``owner``'s credentials, settings and token."""
-        super().__init__(**_owner_keywords(owner))
-        self._attach(owner)
-
-
-class _UberBridge(PluginTokens, _falconpy.APIHarnessV2):
-    """FalconPy's Uber class over an existing falcon_oauth2 object: its other operations."""
-
-    def __init__(self, owner: _Engine):
-        """Share ``owner``'s credentials, settings and token."""
-        super().__init__(**_owner_keywords(owner))
-        self._attach(owner)
-
 
 def bridge(owner: _Engine) -> _falconpy.FalconInterface:
     """A FalconPy interface whose logins and logouts go through ``owner``: FalconPy's Uber class
     for a falcon_oauth2 Uber class (its ``command()`` runs every operation), else its OAuth2."""
     from .uber import APIHarnessV2 as PlainUber  # pylint: disable=import-outside-toplevel
-    return _UberBridge(owner) if isinstance(owner, PlainUber) else _OAuth2Bridge(owner)
+    return (APIHarnessV2 if isinstance(owner, PlainUber) else OAuth2).over(owner)
