@@ -181,12 +181,16 @@ class FalconInterface:  # pylint: disable=too-many-instance-attributes,too-many-
             raise APIError(code=result["status_code"], message=message, headers=result["headers"])
         return Result(result)
 
-    def _refused(self, refusal: Optional[SDKError] = None) -> Returned:
-        """A refusal of the SDK's own, nothing sent: by default FalconPy's 403 for no usable
-        credentials."""
+    def _refusal(self, refusal: Optional[SDKError] = None) -> ResultDict:
+        """A refusal of the SDK's own, logged, nothing sent: by default FalconPy's 403 for no
+        usable credentials."""
         refusal = refusal or InvalidCredentials()
         self._log.error("%s", refusal.message)
-        return self._finish(refusal.result)
+        return refusal.result
+
+    def _refused(self, refusal: Optional[SDKError] = None) -> Returned:
+        """``_refusal`` in the object's mode."""
+        return self._finish(self._refusal(refusal))
 
     def _token_request(self, stateful: bool = True, force: bool = False) -> ResultDict:
         """A token (the session's own while fresh unless forced) as a dictionary; with
@@ -194,9 +198,7 @@ class FalconInterface:  # pylint: disable=too-many-instance-attributes,too-many-
         if not self.cred_format_valid:
             if stateful:
                 self._fail_token(403, "Invalid credentials")
-            refusal = InvalidCredentials()
-            self._log.error("%s", refusal.message)
-            return refusal.result
+            return self._refusal()
         result = self._request("oauth2AccessToken", {"force": True} if force else {})
         if stateful:
             self._remember(result)
@@ -207,9 +209,7 @@ class FalconInterface:  # pylint: disable=too-many-instance-attributes,too-many-
         """Revoke ``token_value`` (this object's own by default) as a dictionary; with
         ``stateful``, this object forgets its token."""
         if not self.cred_format_valid:
-            refusal = InvalidCredentials()
-            self._log.error("%s", refusal.message)
-            return refusal.result
+            return self._refusal()
         token_value = token_value or self.token_value
         self._log.secret(token_value)
         revoke: Dict[str, Any] = {"token": token_value} if token_value else {}
