@@ -15,12 +15,12 @@
 #include <valijson/validator.hpp>
 
 #include <algorithm>
-#include <regex>
-#include <unordered_map>
 #include <functional>
 #include <map>
 #include <mutex>
+#include <regex>
 #include <set>
+#include <unordered_map>
 
 namespace Falcon {
 namespace Plugin {
