@@ -1,4 +1,4 @@
-"""Where the package's module is installed: written again by CMake into the copy it packages.
+"""Where the package's module is installed: CMake fills these values in the copy it packages.
 
 In the source tree nothing is configured: the package then looks in the usual installed places,
 or where FALCON_PLUGIN_PATH points (a checkout's own build, for one).
