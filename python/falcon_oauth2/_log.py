@@ -14,6 +14,22 @@ if TYPE_CHECKING:
 #: The keys FalconPy redacts.
 REDACTED_KEYS = {"access_token", "client_id", "client_secret", "member_cid", "token", "Authorization", "password"}
 
+_UNRESERVED = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+
+
+def _percent_encoded(value: str, space: str) -> str:
+    """``value`` with every byte but the unreserved ones as %XX, a space as ``space``."""
+    return "".join(chr(byte) if byte in _UNRESERVED else space if byte == 0x20 else "%%%02X" % byte
+                   for byte in value.encode("utf-8"))
+
+
+def secret_spellings(value: str) -> list:
+    """Every spelling ``value`` takes in printed text, as the plugin's own (C++) masking has them:
+    as it is, form-encoded (a request body), percent-encoded (a URL's user info) and JSON-escaped
+    (``"``, ``\\`` and ``/`` escaped). Distinct and sorted."""
+    json_escaped = "".join("\\" + char if char in '"\\/' else char for char in value)
+    return sorted({value, _percent_encoded(value, "+"), _percent_encoded(value, "%20"), json_escaped})
+
 
 class SafeLog:
     """A logger (or none) and the secret values it must never print."""
@@ -44,7 +60,7 @@ class SafeLog:
         """Never print ``value``."""
         if isinstance(value, str) and len(value) >= 4:
             with self._lock:
-                self._secrets.add(value)
+                self._secrets.update(secret_spellings(value))
 
     def clean(self, value: Any) -> Any:
         """A copy of ``value`` with FalconPy's keys redacted and every secret cut out of text."""
@@ -54,7 +70,8 @@ class SafeLog:
             return [self.clean(item) for item in value]
         if isinstance(value, str):
             with self._lock:
-                secrets = list(self._secrets)
+                # Longest first: a spelling that contains another is cut out whole.
+                secrets = sorted(self._secrets, key=len, reverse=True)
             for secret in secrets:
                 value = value.replace(secret, "REDACTED")
             return value
