@@ -96,4 +96,5 @@ std::string readLine(std::istream& in, std::size_t limit, const std::string& wha
 	return line;
 }
 
-}} // namespace Falcon::Host
+}
+} // namespace Falcon::Host

@@ -24,4 +24,5 @@ std::string readStream(std::istream& in, std::size_t limit, const std::string& w
 /// Reads one line of at most `limit` bytes (the newline, and a CR before it, dropped).
 std::string readLine(std::istream& in, std::size_t limit, const std::string& what);
 
-}} // namespace Falcon::Host
+}
+} // namespace Falcon::Host

@@ -125,4 +125,5 @@ Poco::Dynamic::Var ConnectionFields::typed(const ConnectionField& field, const s
 	return text;
 }
 
-}} // namespace Falcon::Host
+}
+} // namespace Falcon::Host

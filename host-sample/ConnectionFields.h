@@ -47,4 +47,5 @@ private:
 	std::vector<ConnectionField> _fields;
 };
 
-}} // namespace Falcon::Host
+}
+} // namespace Falcon::Host

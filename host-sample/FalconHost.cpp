@@ -326,4 +326,5 @@ int FalconHost::showConfig()
 	return OK;
 }
 
-}} // namespace Falcon::Host
+}
+} // namespace Falcon::Host

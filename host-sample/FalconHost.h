@@ -66,4 +66,5 @@ private:
 	std::vector<std::pair<std::string, std::string>> _flags;
 };
 
-}} // namespace Falcon::Host
+}
+} // namespace Falcon::Host

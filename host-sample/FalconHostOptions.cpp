@@ -155,4 +155,5 @@ int FalconHost::help(const std::string& command)
 	return 0;
 }
 
-}} // namespace Falcon::Host
+}
+} // namespace Falcon::Host

@@ -242,4 +242,5 @@ Poco::JSON::Object::Ptr HostConfiguration::describe(const Poco::JSON::Object::Pt
 	return settings;
 }
 
-}} // namespace Falcon::Host
+}
+} // namespace Falcon::Host

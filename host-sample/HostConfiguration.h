@@ -78,4 +78,5 @@ private:
 	std::string _environmentProxy;
 };
 
-}} // namespace Falcon::Host
+}
+} // namespace Falcon::Host

@@ -27,4 +27,5 @@ private:
 	int _exitStatus;
 };
 
-}} // namespace Falcon::Host
+}
+} // namespace Falcon::Host

@@ -40,4 +40,5 @@ std::string jsonText(const Poco::Dynamic::Var& value, bool pretty)
 	return text;
 }
 
-}} // namespace Falcon::Host
+}
+} // namespace Falcon::Host

@@ -16,4 +16,5 @@ Poco::JSON::Object::Ptr parseJsonObject(const std::string& text, const std::stri
 /// and `{}` (Poco's own indentation puts a blank line inside them).
 std::string jsonText(const Poco::Dynamic::Var& value, bool pretty);
 
-}} // namespace Falcon::Host
+}
+} // namespace Falcon::Host

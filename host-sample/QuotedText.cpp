@@ -39,4 +39,5 @@ std::string quoted(const std::string& untrusted, std::size_t limit)
 	return "'" + printable(untrusted.substr(0, limit)) + "...' (" + std::to_string(untrusted.size()) + " characters)";
 }
 
-}} // namespace Falcon::Host
+}
+} // namespace Falcon::Host

@@ -16,4 +16,5 @@ std::string printable(const std::string& untrusted);
 /// a whole file.
 std::string quoted(const std::string& untrusted, std::size_t limit = 80);
 
-}} // namespace Falcon::Host
+}
+} // namespace Falcon::Host

@@ -27,4 +27,5 @@ std::string withUrlPasswordMasked(const std::string& text)
 	return text.substr(0, scheme + 3) + userInfo.substr(0, colon) + ":***" + text.substr(at);
 }
 
-}} // namespace Falcon::Host
+}
+} // namespace Falcon::Host

@@ -10,4 +10,5 @@ namespace Host {
 /// "redis://user:***@host". Text that holds no such URL comes back as it is.
 std::string withUrlPasswordMasked(const std::string& text);
 
-}} // namespace Falcon::Host
+}
+} // namespace Falcon::Host

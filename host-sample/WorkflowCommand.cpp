@@ -131,4 +131,5 @@ int FalconHost::workflow(const std::vector<std::string>& arguments)
 	return runner.status() == "success" ? 0 : 1;
 }
 
-}} // namespace Falcon::Host
+}
+} // namespace Falcon::Host

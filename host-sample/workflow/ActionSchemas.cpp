@@ -85,4 +85,5 @@ std::vector<std::vector<std::string>> ActionSchemas::secretOutputPaths(const Plu
 	return paths;
 }
 
-}} // namespace Falcon::Workflow
+}
+} // namespace Falcon::Workflow

@@ -33,4 +33,5 @@ private:
 	std::map<std::string, std::unique_ptr<Plugin::SchemaValidator>> _validators;
 };
 
-}} // namespace Falcon::Workflow
+}
+} // namespace Falcon::Workflow

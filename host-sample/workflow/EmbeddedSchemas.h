@@ -9,4 +9,5 @@ namespace Workflow {
 /// schema/workflow.schema.json as it was at build time.
 const std::map<std::string, std::string>& embeddedSchemas();
 
-}} // namespace Falcon::Workflow
+}
+} // namespace Falcon::Workflow

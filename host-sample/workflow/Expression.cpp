@@ -173,4 +173,5 @@ Value Template::evaluate(const EvaluationContext& context) const
 	return result;
 }
 
-}} // namespace Falcon::Workflow
+}
+} // namespace Falcon::Workflow

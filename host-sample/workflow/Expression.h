@@ -92,4 +92,5 @@ private:
 	std::vector<Expression> _expressions;
 };
 
-}} // namespace Falcon::Workflow
+}
+} // namespace Falcon::Workflow

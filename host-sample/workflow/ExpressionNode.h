@@ -36,4 +36,5 @@ using ExpressionNodePtr = std::shared_ptr<const Expression::Node>;
 /// and the flags say which status functions it calls. Throws ExpressionError with the column.
 ExpressionNodePtr parseExpressionTree(const std::string& text, std::vector<std::vector<std::string>>& paths, bool& callsAlways, bool& callsStatus);
 
-}} // namespace Falcon::Workflow
+}
+} // namespace Falcon::Workflow

@@ -261,4 +261,5 @@ ExpressionNodePtr parseExpressionTree(const std::string& text, std::vector<std::
 	return Parser(text).parse(paths, callsAlways, callsStatus);
 }
 
-}} // namespace Falcon::Workflow
+}
+} // namespace Falcon::Workflow

@@ -72,4 +72,5 @@ std::optional<Poco::Dynamic::Var> InputTemplate::resolve(const EvaluationContext
 	return std::optional<Poco::Dynamic::Var>(_literal);
 }
 
-}} // namespace Falcon::Workflow
+}
+} // namespace Falcon::Workflow

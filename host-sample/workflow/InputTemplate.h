@@ -50,4 +50,5 @@ private:
 	std::vector<InputTemplate> _elements;
 };
 
-}} // namespace Falcon::Workflow
+}
+} // namespace Falcon::Workflow

@@ -61,4 +61,5 @@ private:
 	std::vector<std::pair<Poco::Logger*, Poco::Channel::Ptr>> _previous;
 };
 
-}} // namespace Falcon::Workflow
+}
+} // namespace Falcon::Workflow

@@ -50,4 +50,5 @@ YAML::Mark Problems::markOf(NodePath path) const
 	return YAML::Mark();
 }
 
-}} // namespace Falcon::Workflow
+}
+} // namespace Falcon::Workflow

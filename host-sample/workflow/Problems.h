@@ -61,4 +61,5 @@ private:
 	std::vector<std::string> _list;
 };
 
-}} // namespace Falcon::Workflow
+}
+} // namespace Falcon::Workflow

@@ -77,4 +77,5 @@ void ReferenceChecker::checkPath(const std::vector<std::string>& reference, cons
 	refuse("starts with an unknown name (inputs, env, steps, item, index)");
 }
 
-}} // namespace Falcon::Workflow
+}
+} // namespace Falcon::Workflow

@@ -44,4 +44,5 @@ private:
 	Problems& _problems;
 };
 
-}} // namespace Falcon::Workflow
+}
+} // namespace Falcon::Workflow

@@ -111,4 +111,5 @@ Value RunContext::stepValue(const std::vector<std::string>& path) const
 	return Value{navigate(state->outputs, path, 3), secret};
 }
 
-}} // namespace Falcon::Workflow
+}
+} // namespace Falcon::Workflow

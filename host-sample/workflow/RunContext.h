@@ -33,4 +33,5 @@ private:
 	int _index;
 };
 
-}} // namespace Falcon::Workflow
+}
+} // namespace Falcon::Workflow

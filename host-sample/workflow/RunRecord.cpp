@@ -121,4 +121,5 @@ void RunRecord::maskOutputs(const StepDefinition& step, const Object& outputs) c
 	}
 }
 
-}} // namespace Falcon::Workflow
+}
+} // namespace Falcon::Workflow

@@ -32,4 +32,5 @@ private:
 	RunState& _run;
 };
 
-}} // namespace Falcon::Workflow
+}
+} // namespace Falcon::Workflow

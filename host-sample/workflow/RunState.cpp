@@ -97,4 +97,5 @@ void RunState::markFailed()
 	_failed = true;
 }
 
-}} // namespace Falcon::Workflow
+}
+} // namespace Falcon::Workflow

@@ -55,4 +55,5 @@ private:
 	bool _failed = false;
 };
 
-}} // namespace Falcon::Workflow
+}
+} // namespace Falcon::Workflow

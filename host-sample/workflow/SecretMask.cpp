@@ -81,4 +81,5 @@ std::string SecretMask::mask(const std::string& text) const
 	return result;
 }
 
-}} // namespace Falcon::Workflow
+}
+} // namespace Falcon::Workflow

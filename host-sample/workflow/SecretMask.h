@@ -39,4 +39,5 @@ private:
 	static std::uint32_t filterBit(const char* prefix);
 };
 
-}} // namespace Falcon::Workflow
+}
+} // namespace Falcon::Workflow

@@ -31,4 +31,5 @@ void StderrProgress::finished(const std::string& step, const std::string& status
 			  << std::flush;
 }
 
-}} // namespace Falcon::Workflow
+}
+} // namespace Falcon::Workflow

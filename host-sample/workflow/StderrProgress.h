@@ -23,4 +23,5 @@ private:
 	std::mutex _mutex;
 };
 
-}} // namespace Falcon::Workflow
+}
+} // namespace Falcon::Workflow

@@ -146,4 +146,5 @@ bool StepExecution::waitBeforeRetry(double seconds) const
 	return true;
 }
 
-}} // namespace Falcon::Workflow
+}
+} // namespace Falcon::Workflow

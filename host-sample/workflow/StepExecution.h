@@ -27,4 +27,5 @@ private:
 	StepState& _state;
 };
 
-}} // namespace Falcon::Workflow
+}
+} // namespace Falcon::Workflow

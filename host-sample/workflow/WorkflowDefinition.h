@@ -72,4 +72,5 @@ struct WorkflowDefinition
 	std::vector<std::pair<std::string, Template>> outputs;
 };
 
-}} // namespace Falcon::Workflow
+}
+} // namespace Falcon::Workflow

@@ -240,4 +240,5 @@ WorkflowDefinition WorkflowLoader::loadText(const std::string& yaml, const std::
 	return workflow;
 }
 
-}} // namespace Falcon::Workflow
+}
+} // namespace Falcon::Workflow

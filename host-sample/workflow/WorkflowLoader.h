@@ -44,4 +44,5 @@ private:
 	ActionFinder _findAction;
 };
 
-}} // namespace Falcon::Workflow
+}
+} // namespace Falcon::Workflow

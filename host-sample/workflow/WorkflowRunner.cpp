@@ -42,4 +42,5 @@ Poco::JSON::Object::Ptr WorkflowRunner::run()
 	return record.make(_status, std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(), states, outputs);
 }
 
-}} // namespace Falcon::Workflow
+}
+} // namespace Falcon::Workflow

@@ -65,4 +65,5 @@ private:
 	std::string _status = "success";
 };
 
-}} // namespace Falcon::Workflow
+}
+} // namespace Falcon::Workflow

@@ -146,4 +146,5 @@ YamlDocument YamlDocument::parse(const std::string& yaml, const std::string& fil
 	return document;
 }
 
-}} // namespace Falcon::Workflow
+}
+} // namespace Falcon::Workflow

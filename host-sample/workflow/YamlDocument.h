@@ -31,4 +31,5 @@ struct YamlDocument
 	static YamlDocument parse(const std::string& yaml, const std::string& fileName, std::size_t maxNodes);
 };
 
-}} // namespace Falcon::Workflow
+}
+} // namespace Falcon::Workflow

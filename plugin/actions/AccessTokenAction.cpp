@@ -57,4 +57,5 @@ Plugin::ActionResult AccessTokenAction::tokenOutput(const OAuth2::TokenResult& r
 	return Plugin::ActionResult(output, result.refused);
 }
 
-}} // namespace Falcon::Actions
+}
+} // namespace Falcon::Actions

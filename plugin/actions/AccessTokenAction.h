@@ -25,4 +25,5 @@ private:
 	Plugin::ActionResult tokenOutput(const OAuth2::TokenResult& result) const;
 };
 
-}} // namespace Falcon::Actions
+}
+} // namespace Falcon::Actions

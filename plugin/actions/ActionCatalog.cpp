@@ -23,4 +23,5 @@ const Plugin::Action* findAction(const std::string& name)
 	return nullptr;
 }
 
-}} // namespace Falcon::Actions
+}
+} // namespace Falcon::Actions

@@ -13,4 +13,5 @@ const std::vector<const Plugin::Action*>& allActions();
 /// By operation ID or alias; null if there is none.
 const Plugin::Action* findAction(const std::string& name);
 
-}} // namespace Falcon::Actions
+}
+} // namespace Falcon::Actions

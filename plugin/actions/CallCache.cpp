@@ -85,4 +85,5 @@ void CallCache::remember(const std::string& key, std::shared_ptr<OAuth2::OAuth2C
 	_calls[digest] = session;
 }
 
-}} // namespace Falcon::Actions
+}
+} // namespace Falcon::Actions

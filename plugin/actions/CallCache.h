@@ -37,4 +37,5 @@ private:
 	std::unordered_map<std::string, std::weak_ptr<OAuth2::OAuth2Client>> _calls;
 };
 
-}} // namespace Falcon::Actions
+}
+} // namespace Falcon::Actions

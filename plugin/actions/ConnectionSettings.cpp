@@ -93,4 +93,5 @@ OAuth2::ClientConfig clientConfigFrom(const Poco::JSON::Object::Ptr& connection)
 	return config;
 }
 
-}} // namespace Falcon::Actions
+}
+} // namespace Falcon::Actions

@@ -11,4 +11,5 @@ namespace Actions {
 /// the client's configuration.
 OAuth2::ClientConfig clientConfigFrom(const Poco::JSON::Object::Ptr& connection);
 
-}} // namespace Falcon::Actions
+}
+} // namespace Falcon::Actions

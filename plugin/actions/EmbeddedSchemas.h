@@ -9,4 +9,5 @@ namespace Actions {
 /// The files of schema/ as they were at build time, by file name ("connection.schema.json").
 const std::map<std::string, std::string>& embeddedSchemas();
 
-}} // namespace Falcon::Actions
+}
+} // namespace Falcon::Actions

@@ -109,4 +109,5 @@ Plugin::ActionResult OAuth2Action::invoke(const Poco::JSON::Object::Ptr& input, 
 	}
 }
 
-}} // namespace Falcon::Actions
+}
+} // namespace Falcon::Actions

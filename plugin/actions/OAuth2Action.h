@@ -40,4 +40,5 @@ protected:
 	static std::string text(const Poco::JSON::Object::Ptr& object, const std::string& field);
 };
 
-}} // namespace Falcon::Actions
+}
+} // namespace Falcon::Actions

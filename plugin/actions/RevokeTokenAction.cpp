@@ -30,4 +30,5 @@ Plugin::ActionResult RevokeTokenAction::call(OAuth2::OAuth2Client& session, cons
 	return resultOf(session.revoke(options));
 }
 
-}} // namespace Falcon::Actions
+}
+} // namespace Falcon::Actions

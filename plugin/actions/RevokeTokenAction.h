@@ -19,4 +19,5 @@ protected:
 	Plugin::ActionResult call(OAuth2::OAuth2Client& session, const Poco::JSON::Object::Ptr& input, const Plugin::ActionContext& context) const override;
 };
 
-}} // namespace Falcon::Actions
+}
+} // namespace Falcon::Actions

@@ -51,4 +51,5 @@ std::vector<std::string> SchemaCatalog::check(const std::string& name, const Poc
 	return compiled->validate(value, root);
 }
 
-}} // namespace Falcon::Actions
+}
+} // namespace Falcon::Actions

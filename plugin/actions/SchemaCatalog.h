@@ -36,4 +36,5 @@ private:
 	mutable std::map<std::string, std::shared_ptr<const Plugin::SchemaValidator>> _validators;
 };
 
-}} // namespace Falcon::Actions
+}
+} // namespace Falcon::Actions

@@ -63,4 +63,5 @@ std::size_t SessionRegistry::size() const
 	return _sessions.size();
 }
 
-}} // namespace Falcon::Actions
+}
+} // namespace Falcon::Actions

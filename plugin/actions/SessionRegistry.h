@@ -52,4 +52,5 @@ private:
 	unsigned long long _uses = 0;
 };
 
-}} // namespace Falcon::Actions
+}
+} // namespace Falcon::Actions

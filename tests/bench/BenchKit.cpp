@@ -131,4 +131,5 @@ std::string inMicroseconds(double value)
 	return out.str();
 }
 
-}} // namespace Falcon::Bench
+}
+} // namespace Falcon::Bench

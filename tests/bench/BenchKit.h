@@ -115,4 +115,5 @@ std::vector<Row> pythonPackage(double cAbiP50Us);
 /// requests of a stale-token herd, a data call's time, the mints of 20 processes.
 std::vector<Row> falconPyBridge();
 
-}} // namespace Falcon::Bench
+}
+} // namespace Falcon::Bench

@@ -154,4 +154,5 @@ void registerCallBenchmarks()
 	benchmark::RegisterBenchmark("redis_shared_hit", RedisSharedHit)->MinTime(1.0)->UseRealTime();
 }
 
-}} // namespace Falcon::Bench
+}
+} // namespace Falcon::Bench

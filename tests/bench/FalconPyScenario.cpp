@@ -81,4 +81,5 @@ std::vector<Row> falconPyBridge()
 	return {herd, data, processes};
 }
 
-}} // namespace Falcon::Bench
+}
+} // namespace Falcon::Bench

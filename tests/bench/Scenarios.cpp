@@ -376,4 +376,5 @@ std::vector<Row> pythonPackage(double cAbiP50Us)
 	return {perCall, cold};
 }
 
-}} // namespace Falcon::Bench
+}
+} // namespace Falcon::Bench

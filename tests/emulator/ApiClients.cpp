@@ -148,4 +148,5 @@ std::size_t ApiClients::size() const
 	return _clients.size();
 }
 
-}} // namespace Falcon::Emulator
+}
+} // namespace Falcon::Emulator

@@ -47,4 +47,5 @@ private:
 	std::map<std::string, ApiClient> _clients;
 };
 
-}} // namespace Falcon::Emulator
+}
+} // namespace Falcon::Emulator

@@ -155,4 +155,5 @@ CertificateAuthority::Issued CertificateAuthority::issue(const std::string& file
 	return issued;
 }
 
-}} // namespace Falcon::Emulator
+}
+} // namespace Falcon::Emulator

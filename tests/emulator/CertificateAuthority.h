@@ -39,4 +39,5 @@ private:
 	std::string _caKeyFile;
 };
 
-}} // namespace Falcon::Emulator
+}
+} // namespace Falcon::Emulator

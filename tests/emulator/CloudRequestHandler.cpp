@@ -395,4 +395,5 @@ void CloudRequestHandler::handleRequest(Poco::Net::HTTPServerRequest& request, P
 	deliver(request, response, reply, fault);
 }
 
-}} // namespace Falcon::Emulator
+}
+} // namespace Falcon::Emulator

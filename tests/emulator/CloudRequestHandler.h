@@ -67,4 +67,5 @@ private:
 	std::chrono::steady_clock::time_point _started;
 };
 
-}} // namespace Falcon::Emulator
+}
+} // namespace Falcon::Emulator

@@ -66,4 +66,5 @@ CloudRequestHandler::Reply CloudRequestHandler::control(const Poco::Net::HTTPSer
 	return meta(404, "Not Found");
 }
 
-}} // namespace Falcon::Emulator
+}
+} // namespace Falcon::Emulator

@@ -156,4 +156,5 @@ OAuth2::RegionTable FalconEmulator::regionTable() const
 	return OAuth2::RegionTable(regions);
 }
 
-}} // namespace Falcon::Emulator
+}
+} // namespace Falcon::Emulator

@@ -103,4 +103,5 @@ private:
 	std::vector<std::unique_ptr<Poco::Net::HTTPServer>> _servers;
 };
 
-}} // namespace Falcon::Emulator
+}
+} // namespace Falcon::Emulator

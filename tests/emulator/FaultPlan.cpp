@@ -147,4 +147,5 @@ void FaultPlan::clear()
 	_byRoute.clear();
 }
 
-}} // namespace Falcon::Emulator
+}
+} // namespace Falcon::Emulator

@@ -91,4 +91,5 @@ private:
 	std::mt19937 _random;
 };
 
-}} // namespace Falcon::Emulator
+}
+} // namespace Falcon::Emulator

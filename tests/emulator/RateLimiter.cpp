@@ -35,4 +35,5 @@ RateLimiter::Decision RateLimiter::admit(const std::string& source)
 	return decision;
 }
 
-}} // namespace Falcon::Emulator
+}
+} // namespace Falcon::Emulator

@@ -37,4 +37,5 @@ private:
 	std::map<std::string, std::deque<Clock::time_point>> _seen;
 };
 
-}} // namespace Falcon::Emulator
+}
+} // namespace Falcon::Emulator

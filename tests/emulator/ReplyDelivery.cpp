@@ -172,4 +172,5 @@ void CloudRequestHandler::trickle(Poco::Net::HTTPServerResponse& response, Poco:
 	socket.shutdown();
 }
 
-}} // namespace Falcon::Emulator
+}
+} // namespace Falcon::Emulator

@@ -68,4 +68,5 @@ Poco::JSON::Array::Ptr RequestLog::toJSON() const
 	return array;
 }
 
-}} // namespace Falcon::Emulator
+}
+} // namespace Falcon::Emulator

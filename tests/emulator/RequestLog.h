@@ -59,4 +59,5 @@ private:
 	Counters _counters;
 };
 
-}} // namespace Falcon::Emulator
+}
+} // namespace Falcon::Emulator

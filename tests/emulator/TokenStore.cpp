@@ -84,4 +84,5 @@ void TokenStore::purgeExpired(Clock::time_point now)
 		it = now >= it->second.expiresAt ? _tokens.erase(it) : std::next(it);
 }
 
-}} // namespace Falcon::Emulator
+}
+} // namespace Falcon::Emulator

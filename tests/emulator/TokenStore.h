@@ -50,4 +50,5 @@ private:
 	unsigned long _issued = 0;
 };
 
-}} // namespace Falcon::Emulator
+}
+} // namespace Falcon::Emulator

@@ -77,4 +77,5 @@ inline Poco::JSON::Object::Ptr jsonObject(const uint8_t* data, size_t size)
 	}
 }
 
-}} // namespace Falcon::Fuzzing
+}
+} // namespace Falcon::Fuzzing

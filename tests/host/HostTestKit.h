@@ -98,4 +98,5 @@ protected:
 	std::unique_ptr<Emulator::FalconEmulator> _emulator;
 };
 
-}} // namespace Falcon::Testing
+}
+} // namespace Falcon::Testing

@@ -107,4 +107,5 @@ struct TwoClouds
 	}
 };
 
-}} // namespace Falcon::Testing
+}
+} // namespace Falcon::Testing

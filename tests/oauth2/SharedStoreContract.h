@@ -392,4 +392,5 @@ public:
 	}
 };
 
-}} // namespace Falcon::Testing
+}
+} // namespace Falcon::Testing

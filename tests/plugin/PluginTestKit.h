@@ -70,4 +70,5 @@ inline std::unique_ptr<Plugin::SchemaValidator> schemaValidator(const std::strin
 	return std::make_unique<Plugin::SchemaValidator>(schemaFile(name), [](const std::string& ref) { return schemaFile(ref); });
 }
 
-}} // namespace Falcon::Testing
+}
+} // namespace Falcon::Testing

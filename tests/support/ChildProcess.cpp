@@ -186,4 +186,5 @@ Finished runProgram(const std::string& command, const std::vector<std::string>& 
 	return finished;
 }
 
-}} // namespace Falcon::Testing
+}
+} // namespace Falcon::Testing

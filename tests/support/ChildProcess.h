@@ -42,4 +42,5 @@ Finished runProgram(const std::string& command, const std::vector<std::string>& 
 	const std::string& stdinText = "", const WhileRunning& whileRunning = {}, const std::string& directory = "",
 	std::chrono::seconds limit = std::chrono::seconds(180));
 
-}} // namespace Falcon::Testing
+}
+} // namespace Falcon::Testing

@@ -173,4 +173,5 @@ std::vector<ConnectProxy::Attempt> ConnectProxy::attempts() const
 	return _state->attempts;
 }
 
-}} // namespace Falcon::Testing
+}
+} // namespace Falcon::Testing

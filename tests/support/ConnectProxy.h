@@ -38,4 +38,5 @@ private:
 	std::unique_ptr<Poco::Net::TCPServer> _server;
 };
 
-}} // namespace Falcon::Testing
+}
+} // namespace Falcon::Testing

@@ -95,4 +95,5 @@ Poco::JSON::Object::Ptr EmulatorProcess::stats() const
 	return Poco::JSON::Parser().parse(body).extract<Poco::JSON::Object::Ptr>();
 }
 
-}} // namespace Falcon::Testing
+}
+} // namespace Falcon::Testing

@@ -41,4 +41,5 @@ private:
 	bool _pinned = false;
 };
 
-}} // namespace Falcon::Testing
+}
+} // namespace Falcon::Testing

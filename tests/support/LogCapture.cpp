@@ -38,4 +38,5 @@ LogCapture::~LogCapture()
 	_logger.setLevel(_previousLevel);
 }
 
-}} // namespace Falcon::Testing
+}
+} // namespace Falcon::Testing

@@ -44,4 +44,5 @@ private:
 	int _previousLevel;
 };
 
-}} // namespace Falcon::Testing
+}
+} // namespace Falcon::Testing

@@ -36,4 +36,5 @@ bool ProcessFootprint::maps(const std::string& path)
 	return false;
 }
 
-}} // namespace Falcon::Testing
+}
+} // namespace Falcon::Testing

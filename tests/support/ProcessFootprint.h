@@ -18,4 +18,5 @@ struct ProcessFootprint
 	static bool maps(const std::string& path);
 };
 
-}} // namespace Falcon::Testing
+}
+} // namespace Falcon::Testing

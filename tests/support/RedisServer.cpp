@@ -113,4 +113,5 @@ std::string RedisServer::dump()
 	return all;
 }
 
-}} // namespace Falcon::Testing
+}
+} // namespace Falcon::Testing

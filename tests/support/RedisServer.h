@@ -49,4 +49,5 @@ private:
 	std::unique_ptr<OAuth2::RedisConnection> _admin;
 };
 
-}} // namespace Falcon::Testing
+}
+} // namespace Falcon::Testing

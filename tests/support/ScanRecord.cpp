@@ -42,4 +42,5 @@ void recordStoreEntries(const std::string& directory)
 	}
 }
 
-}} // namespace Falcon::Testing
+}
+} // namespace Falcon::Testing

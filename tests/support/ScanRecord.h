@@ -13,4 +13,5 @@ void recordForScan(const std::string& name, const std::string& text);
 /// Records every token store entry (`*.entry`) under `directory`, as a grep of it would see them.
 void recordStoreEntries(const std::string& directory);
 
-}} // namespace Falcon::Testing
+}
+} // namespace Falcon::Testing

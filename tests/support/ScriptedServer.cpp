@@ -298,4 +298,5 @@ unsigned ScriptedServer::connections() const
 	return _state->connections;
 }
 
-}} // namespace Falcon::Testing
+}
+} // namespace Falcon::Testing

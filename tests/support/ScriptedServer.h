@@ -79,4 +79,5 @@ private:
 	std::string _address;
 };
 
-}} // namespace Falcon::Testing
+}
+} // namespace Falcon::Testing

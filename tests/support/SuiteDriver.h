@@ -38,7 +38,8 @@ inline int runSuites(int argc, char** argv)
 	return runner.run(only, false, true, false) ? 0 : 1;
 }
 
-}} // namespace Falcon::Testing
+}
+} // namespace Falcon::Testing
 
 /// Registers a suite both in the default registry (run all) and under its own name (run one).
 #define FALCON_REGISTER_SUITE(Suite) \

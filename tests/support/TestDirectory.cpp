@@ -52,4 +52,5 @@ CertificateAuthority& foreignPki()
 	return pki;
 }
 
-}} // namespace Falcon::Testing
+}
+} // namespace Falcon::Testing

@@ -39,4 +39,5 @@ ActionContext::Clock::time_point ActionContext::deadlineAfter(double seconds)
 	return Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(bounded));
 }
 
-}} // namespace Falcon::Plugin
+}
+} // namespace Falcon::Plugin

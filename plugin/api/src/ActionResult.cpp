@@ -68,4 +68,5 @@ std::string ActionResult::toJSON(unsigned indent) const
 	return out.str();
 }
 
-}} // namespace Falcon::Plugin
+}
+} // namespace Falcon::Plugin

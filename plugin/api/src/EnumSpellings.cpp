@@ -53,4 +53,5 @@ Poco::JSON::Object::Ptr EnumSpellings::canonical(const Poco::JSON::Object::Ptr& 
 	return result;
 }
 
-}} // namespace Falcon::Plugin
+}
+} // namespace Falcon::Plugin

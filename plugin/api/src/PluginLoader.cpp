@@ -300,4 +300,5 @@ const Action* PluginLoader::find(const std::string& name) const
 	return nullptr;
 }
 
-}} // namespace Falcon::Plugin
+}
+} // namespace Falcon::Plugin

@@ -169,4 +169,5 @@ void guardSchema(Poco::Dynamic::Var& document)
 	guardNode(document, document, "");
 }
 
-}} // namespace Falcon::Plugin
+}
+} // namespace Falcon::Plugin

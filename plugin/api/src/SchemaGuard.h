@@ -15,4 +15,5 @@ namespace Plugin {
 /// - `patternProperties` is refused (its regexes run on property names of any length).
 void guardSchema(Poco::Dynamic::Var& document);
 
-}} // namespace Falcon::Plugin
+}
+} // namespace Falcon::Plugin

@@ -304,4 +304,5 @@ std::vector<std::string> SchemaValidator::validate(const Poco::Dynamic::Var& val
 	return problems.empty() ? echoes : problems;
 }
 
-}} // namespace Falcon::Plugin
+}
+} // namespace Falcon::Plugin

@@ -98,4 +98,5 @@ void ClientConfig::validate() const
 	tokenCache.validate();
 }
 
-}} // namespace Falcon::OAuth2
+}
+} // namespace Falcon::OAuth2

@@ -43,4 +43,5 @@ bool MemoryTokens::revoked(const std::string& accessToken, const CallBounds& cal
 	return RevokedTokens::process().contains(accessToken) || (_checksBelow && _next.revoked(accessToken, call));
 }
 
-}} // namespace Falcon::OAuth2
+}
+} // namespace Falcon::OAuth2

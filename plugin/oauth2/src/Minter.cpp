@@ -52,4 +52,5 @@ TokenResult Minter::token(const TokenCall& call)
 	}
 }
 
-}} // namespace Falcon::OAuth2
+}
+} // namespace Falcon::OAuth2

@@ -91,4 +91,5 @@ CallBounds OAuth2Client::callOf(const CallLimits& limits) const
 	return CallBounds{limits.deadline ? *limits.deadline : Clock::now() + _config.callTimeout, limits.cancellation};
 }
 
-}} // namespace Falcon::OAuth2
+}
+} // namespace Falcon::OAuth2

@@ -42,4 +42,5 @@ bool RevokedTokens::contains(const std::string& accessToken) const
 	return _digests.count(digest) != 0;
 }
 
-}} // namespace Falcon::OAuth2
+}
+} // namespace Falcon::OAuth2

@@ -142,4 +142,5 @@ void RouteCaller::logExchange(Route route, const WireRequest& request, const Api
 	_logger.debug(_redactor.redact(detail));
 }
 
-}} // namespace Falcon::OAuth2
+}
+} // namespace Falcon::OAuth2

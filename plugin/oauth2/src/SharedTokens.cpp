@@ -278,4 +278,5 @@ TokenResult SharedTokens::resultOf(const SharedEntry& entry, std::chrono::second
 	return result;
 }
 
-}} // namespace Falcon::OAuth2
+}
+} // namespace Falcon::OAuth2

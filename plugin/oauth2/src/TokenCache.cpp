@@ -154,4 +154,5 @@ std::optional<std::string> TokenCache::accessToken() const
 	return std::nullopt;
 }
 
-}} // namespace Falcon::OAuth2
+}
+} // namespace Falcon::OAuth2

@@ -110,4 +110,5 @@ std::string accessTokenIn(const std::string& body)
 	return issued ? issued->accessToken : std::string();
 }
 
-}} // namespace Falcon::Testing
+}
+} // namespace Falcon::Testing

@@ -102,4 +102,5 @@ protected:
 std::string accessTokenIn(const std::string& body);
 using OAuth2::basicCredentials;
 
-}} // namespace Falcon::Testing
+}
+} // namespace Falcon::Testing

@@ -33,4 +33,5 @@ Error Error::of(ErrorKind kind, std::string message)
 
 POCO_IMPLEMENT_EXCEPTION(InvalidInputException, Poco::InvalidArgumentException, "Invalid input")
 
-}} // namespace Falcon::OAuth2
+}
+} // namespace Falcon::OAuth2

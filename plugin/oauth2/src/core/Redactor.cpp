@@ -95,4 +95,5 @@ std::string Redactor::redact(const std::string& text) const
 	return result;
 }
 
-}} // namespace Falcon::OAuth2
+}
+} // namespace Falcon::OAuth2

@@ -103,4 +103,5 @@ ApiResult ApiResult::synthetic(int statusCode, Error error)
 	return result;
 }
 
-}} // namespace Falcon::OAuth2
+}
+} // namespace Falcon::OAuth2

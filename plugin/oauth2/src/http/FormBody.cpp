@@ -19,4 +19,5 @@ FormBody& FormBody::add(const std::string& name, const std::string& value)
 	return *this;
 }
 
-}} // namespace Falcon::OAuth2
+}
+} // namespace Falcon::OAuth2

@@ -14,4 +14,5 @@ std::string findHeader(const HeaderList& headers, const std::string& name)
 	return {};
 }
 
-}} // namespace Falcon::OAuth2
+}
+} // namespace Falcon::OAuth2

@@ -28,4 +28,5 @@ std::optional<IssuedToken> IssuedToken::fromBody(const std::string& body)
 	}
 }
 
-}} // namespace Falcon::OAuth2
+}
+} // namespace Falcon::OAuth2

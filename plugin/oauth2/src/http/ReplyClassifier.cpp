@@ -121,4 +121,5 @@ std::optional<Error> ReplyClassifier::classify(Route route, const ApiResult& rep
 	return error;
 }
 
-}} // namespace Falcon::OAuth2
+}
+} // namespace Falcon::OAuth2

@@ -45,4 +45,5 @@ RetryPolicy::Milliseconds RetryPolicy::delayBefore(unsigned attempt, const std::
 	return delay;
 }
 
-}} // namespace Falcon::OAuth2
+}
+} // namespace Falcon::OAuth2

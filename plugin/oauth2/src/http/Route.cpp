@@ -10,4 +10,5 @@ const std::string& pathOf(Route route)
 	return route == Route::Token ? token : revoke;
 }
 
-}} // namespace Falcon::OAuth2
+}
+} // namespace Falcon::OAuth2

@@ -30,4 +30,5 @@ void SharedTransport::giveBack()
 	_free.notify_one();
 }
 
-}} // namespace Falcon::OAuth2
+}
+} // namespace Falcon::OAuth2

@@ -290,4 +290,5 @@ std::string Transport::readBody(std::istream& in, std::chrono::milliseconds read
 	return body;
 }
 
-}} // namespace Falcon::OAuth2
+}
+} // namespace Falcon::OAuth2

@@ -17,4 +17,5 @@ std::string basicCredentials(const std::string& user, const std::string& passwor
 	return out.str();
 }
 
-}} // namespace Falcon::OAuth2
+}
+} // namespace Falcon::OAuth2

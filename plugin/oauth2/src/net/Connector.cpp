@@ -105,4 +105,5 @@ Poco::Net::StreamSocket Connector::handshake(Poco::Net::StreamSocket& socket, co
 	return secure;
 }
 
-}} // namespace Falcon::OAuth2
+}
+} // namespace Falcon::OAuth2

@@ -71,4 +71,5 @@ Endpoint Endpoint::withPath(const std::string& newPath) const
 	return endpoint;
 }
 
-}} // namespace Falcon::OAuth2
+}
+} // namespace Falcon::OAuth2

@@ -132,4 +132,5 @@ Poco::Net::SocketAddress HostResolver::resolve(const std::string& host, Poco::UI
 	}
 }
 
-}} // namespace Falcon::OAuth2
+}
+} // namespace Falcon::OAuth2

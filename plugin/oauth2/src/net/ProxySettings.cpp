@@ -64,4 +64,5 @@ ProxySettings ProxySettings::fromEnvironment(const std::string& targetHost)
 	return parse(proxy, "HTTPS_PROXY");
 }
 
-}} // namespace Falcon::OAuth2
+}
+} // namespace Falcon::OAuth2

@@ -27,4 +27,5 @@ SigpipeSuppressed::~SigpipeSuppressed()
 	pthread_sigmask(SIG_SETMASK, &_previous, nullptr);
 }
 
-}} // namespace Falcon::OAuth2
+}
+} // namespace Falcon::OAuth2

@@ -144,4 +144,5 @@ bool SocketDeadline::passed() const
 	return Watcher::instance().passed(*_entry);
 }
 
-}} // namespace Falcon::OAuth2
+}
+} // namespace Falcon::OAuth2

@@ -46,4 +46,5 @@ Poco::Net::Context::Ptr sharedTlsContext(const std::string& caBundle, bool verif
 	return context;
 }
 
-}} // namespace Falcon::OAuth2
+}
+} // namespace Falcon::OAuth2

@@ -108,4 +108,5 @@ std::string RegionTable::names() const
 	return result;
 }
 
-}} // namespace Falcon::OAuth2
+}
+} // namespace Falcon::OAuth2

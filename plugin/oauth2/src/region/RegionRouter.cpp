@@ -68,4 +68,5 @@ void RegionRouter::discover(const std::string& announcedRegion)
 	_base = Endpoint::parse(region->baseUrl, "X-Cs-Region");
 }
 
-}} // namespace Falcon::OAuth2
+}
+} // namespace Falcon::OAuth2

@@ -176,4 +176,5 @@ std::optional<SharedEntry> EntrySeal::parse(const std::string& plaintext)
 	}
 }
 
-}} // namespace Falcon::OAuth2
+}
+} // namespace Falcon::OAuth2

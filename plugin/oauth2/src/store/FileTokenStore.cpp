@@ -343,4 +343,5 @@ std::unique_ptr<FileTokenStore::Lock> FileTokenStore::openLock(const std::string
 	}
 }
 
-}} // namespace Falcon::OAuth2
+}
+} // namespace Falcon::OAuth2

@@ -94,4 +94,5 @@ std::string RedisAddress::str() const
 	return "redis://" + user + shownHost + ":" + std::to_string(port) + "/" + std::to_string(database);
 }
 
-}} // namespace Falcon::OAuth2
+}
+} // namespace Falcon::OAuth2

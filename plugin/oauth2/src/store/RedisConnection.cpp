@@ -261,4 +261,5 @@ std::vector<RedisReply> RedisConnection::exchangeOn(const std::vector<Command>& 
 	}
 }
 
-}} // namespace Falcon::OAuth2
+}
+} // namespace Falcon::OAuth2

@@ -169,4 +169,5 @@ std::unique_ptr<StoreLock> RedisTokenStore::lock(const std::string& name, const 
 	}
 }
 
-}} // namespace Falcon::OAuth2
+}
+} // namespace Falcon::OAuth2

@@ -5,4 +5,5 @@ namespace OAuth2 {
 
 POCO_IMPLEMENT_EXCEPTION(UnusableEntryException, Poco::IOException, "Unusable token cache entry")
 
-}} // namespace Falcon::OAuth2
+}
+} // namespace Falcon::OAuth2

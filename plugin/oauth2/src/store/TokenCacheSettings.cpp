@@ -20,4 +20,5 @@ std::unique_ptr<SharedTokenStore> TokenCacheSettings::open() const
 	return nullptr;
 }
 
-}} // namespace Falcon::OAuth2
+}
+} // namespace Falcon::OAuth2

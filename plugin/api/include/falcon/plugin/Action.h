@@ -37,4 +37,5 @@ public:
 /// The module's plain symbol a host checks before loading it with Poco::ClassLoader.
 constexpr const char* API_VERSION_SYMBOL = "falcon_plugin_api_version";
 
-}} // namespace Falcon::Plugin
+}
+} // namespace Falcon::Plugin

@@ -47,4 +47,5 @@ private:
 	std::shared_ptr<const Cancellation> _cancellation;
 };
 
-}} // namespace Falcon::Plugin
+}
+} // namespace Falcon::Plugin

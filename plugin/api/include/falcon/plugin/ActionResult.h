@@ -38,4 +38,5 @@ private:
 	bool _rejectedInput;
 };
 
-}} // namespace Falcon::Plugin
+}
+} // namespace Falcon::Plugin

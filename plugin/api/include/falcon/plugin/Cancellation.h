@@ -65,4 +65,5 @@ private:
 	mutable std::condition_variable _changed;
 };
 
-}} // namespace Falcon::Plugin
+}
+} // namespace Falcon::Plugin

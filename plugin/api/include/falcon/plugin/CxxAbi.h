@@ -34,4 +34,5 @@ namespace Plugin {
 
 constexpr const char* CXX_ABI_SYMBOL = "falcon_plugin_cxx_abi";
 
-}} // namespace Falcon::Plugin
+}
+} // namespace Falcon::Plugin

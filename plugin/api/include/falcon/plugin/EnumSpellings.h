@@ -33,4 +33,5 @@ private:
 	std::map<std::string, std::map<std::string, std::string>> _spellings;
 };
 
-}} // namespace Falcon::Plugin
+}
+} // namespace Falcon::Plugin

@@ -79,4 +79,5 @@ inline std::string compact(const std::string& json)
 
 } // namespace Json
 
-}} // namespace Falcon::Plugin
+}
+} // namespace Falcon::Plugin

@@ -70,4 +70,5 @@ private:
 	std::unique_ptr<Impl> _impl;
 };
 
-}} // namespace Falcon::Plugin
+}
+} // namespace Falcon::Plugin

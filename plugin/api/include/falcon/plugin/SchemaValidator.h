@@ -47,4 +47,5 @@ private:
 	std::unique_ptr<Compiled> _compiled;
 };
 
-}} // namespace Falcon::Plugin
+}
+} // namespace Falcon::Plugin

@@ -57,4 +57,5 @@ inline std::vector<std::string> secretSpellings(const std::string& value)
 	return spellings;
 }
 
-}} // namespace Falcon::Plugin
+}
+} // namespace Falcon::Plugin

@@ -55,4 +55,5 @@ struct ClientConfig
 	static constexpr std::size_t MAX_TOKEN_LENGTH = 16 * 1024;
 };
 
-}} // namespace Falcon::OAuth2
+}
+} // namespace Falcon::OAuth2

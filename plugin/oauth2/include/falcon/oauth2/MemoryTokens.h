@@ -39,4 +39,5 @@ private:
 	Throttle _storeChecks{STORE_CHECK_INTERVAL};
 };
 
-}} // namespace Falcon::OAuth2
+}
+} // namespace Falcon::OAuth2

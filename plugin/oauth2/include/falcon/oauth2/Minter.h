@@ -31,4 +31,5 @@ private:
 	WireRequest _request;
 };
 
-}} // namespace Falcon::OAuth2
+}
+} // namespace Falcon::OAuth2

@@ -87,4 +87,5 @@ private:
 	MemoryTokens _memory; ///< the chain's top
 };
 
-}} // namespace Falcon::OAuth2
+}
+} // namespace Falcon::OAuth2

@@ -47,4 +47,5 @@ private:
 	static std::atomic<unsigned long> changes;
 };
 
-}} // namespace Falcon::OAuth2
+}
+} // namespace Falcon::OAuth2

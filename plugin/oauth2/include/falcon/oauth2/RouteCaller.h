@@ -44,4 +44,5 @@ private:
 	SharedTransport _transport;
 };
 
-}} // namespace Falcon::OAuth2
+}
+} // namespace Falcon::OAuth2

@@ -71,4 +71,5 @@ private:
 	Poco::Logger& _logger;
 };
 
-}} // namespace Falcon::OAuth2
+}
+} // namespace Falcon::OAuth2

@@ -74,4 +74,5 @@ private:
 	Milliseconds _nextBackoff;
 };
 
-}} // namespace Falcon::OAuth2
+}
+} // namespace Falcon::OAuth2

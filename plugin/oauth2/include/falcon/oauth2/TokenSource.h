@@ -46,4 +46,5 @@ public:
 	virtual bool revoked(const std::string& accessToken, const CallBounds& call) = 0;
 };
 
-}} // namespace Falcon::OAuth2
+}
+} // namespace Falcon::OAuth2

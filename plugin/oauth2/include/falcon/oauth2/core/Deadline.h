@@ -23,4 +23,5 @@ struct CallBounds
 	const Cancellation* cancellation = nullptr;
 };
 
-}} // namespace Falcon::OAuth2
+}
+} // namespace Falcon::OAuth2

@@ -47,4 +47,5 @@ struct Error
 /// Thrown by configuration validation; the message starts with the offending field's name.
 POCO_DECLARE_EXCEPTION(, InvalidInputException, Poco::InvalidArgumentException)
 
-}} // namespace Falcon::OAuth2
+}
+} // namespace Falcon::OAuth2

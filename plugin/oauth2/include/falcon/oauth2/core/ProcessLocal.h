@@ -87,4 +87,5 @@ private:
 	std::atomic<Slot*> _slot{nullptr};
 };
 
-}} // namespace Falcon::OAuth2
+}
+} // namespace Falcon::OAuth2

@@ -41,4 +41,5 @@ private:
 	std::deque<std::vector<std::string>> _tokens;
 };
 
-}} // namespace Falcon::OAuth2
+}
+} // namespace Falcon::OAuth2

@@ -28,4 +28,5 @@ private:
 	std::atomic<Clock::rep> _next{0};
 };
 
-}} // namespace Falcon::OAuth2
+}
+} // namespace Falcon::OAuth2

@@ -51,4 +51,5 @@ struct ApiResult
 	static ApiResult synthetic(int statusCode, Error error);
 };
 
-}} // namespace Falcon::OAuth2
+}
+} // namespace Falcon::OAuth2

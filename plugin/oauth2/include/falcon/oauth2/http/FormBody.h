@@ -20,4 +20,5 @@ private:
 	std::string _encoded;
 };
 
-}} // namespace Falcon::OAuth2
+}
+} // namespace Falcon::OAuth2

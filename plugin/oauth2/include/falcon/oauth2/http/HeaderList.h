@@ -13,4 +13,5 @@ using HeaderList = std::vector<std::pair<std::string, std::string>>;
 /// The value of the first header called `name` (compared case-insensitively), or "".
 std::string findHeader(const HeaderList& headers, const std::string& name);
 
-}} // namespace Falcon::OAuth2
+}
+} // namespace Falcon::OAuth2

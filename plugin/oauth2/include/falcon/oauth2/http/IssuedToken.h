@@ -18,4 +18,5 @@ struct IssuedToken
 	static std::optional<IssuedToken> fromBody(const std::string& body);
 };
 
-}} // namespace Falcon::OAuth2
+}
+} // namespace Falcon::OAuth2

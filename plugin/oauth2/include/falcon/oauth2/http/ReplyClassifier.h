@@ -26,4 +26,5 @@ public:
 	static std::string apiMessage(const std::string& body);
 };
 
-}} // namespace Falcon::OAuth2
+}
+} // namespace Falcon::OAuth2

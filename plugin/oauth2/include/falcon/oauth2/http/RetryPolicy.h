@@ -42,4 +42,5 @@ private:
 	Milliseconds _maxDelay;
 };
 
-}} // namespace Falcon::OAuth2
+}
+} // namespace Falcon::OAuth2

@@ -15,4 +15,5 @@ enum class Route
 /// The route's path below the base URL ("/oauth2/token").
 const std::string& pathOf(Route route);
 
-}} // namespace Falcon::OAuth2
+}
+} // namespace Falcon::OAuth2

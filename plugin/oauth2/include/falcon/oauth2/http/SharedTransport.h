@@ -49,4 +49,5 @@ private:
 	Transport _transport;
 };
 
-}} // namespace Falcon::OAuth2
+}
+} // namespace Falcon::OAuth2

@@ -111,4 +111,5 @@ private:
 	std::atomic<unsigned> _connectionsOpened{0};
 };
 
-}} // namespace Falcon::OAuth2
+}
+} // namespace Falcon::OAuth2

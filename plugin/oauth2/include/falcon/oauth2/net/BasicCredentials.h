@@ -9,4 +9,5 @@ namespace OAuth2 {
 /// Authorization (revoke) or Proxy-Authorization (CONNECT) header. The result is a secret.
 std::string basicCredentials(const std::string& user, const std::string& password);
 
-}} // namespace Falcon::OAuth2
+}
+} // namespace Falcon::OAuth2

@@ -61,4 +61,5 @@ private:
 		Deadline deadline, SocketDeadline& guard);
 };
 
-}} // namespace Falcon::OAuth2
+}
+} // namespace Falcon::OAuth2

@@ -35,4 +35,5 @@ struct Endpoint
 /// localhost, 127.0.0.0/8 and ::1.
 bool isLoopbackHost(const std::string& host);
 
-}} // namespace Falcon::OAuth2
+}
+} // namespace Falcon::OAuth2

@@ -26,4 +26,5 @@ public:
 	static Poco::Net::SocketAddress resolve(const std::string& host, Poco::UInt16 port, Deadline deadline);
 };
 
-}} // namespace Falcon::OAuth2
+}
+} // namespace Falcon::OAuth2

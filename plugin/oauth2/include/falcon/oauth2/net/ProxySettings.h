@@ -31,4 +31,5 @@ struct ProxySettings
 	static bool bypassed(const std::string& noProxy, const std::string& targetHost);
 };
 
-}} // namespace Falcon::OAuth2
+}
+} // namespace Falcon::OAuth2

@@ -24,4 +24,5 @@ private:
 	bool _pendingBefore = false;
 };
 
-}} // namespace Falcon::OAuth2
+}
+} // namespace Falcon::OAuth2

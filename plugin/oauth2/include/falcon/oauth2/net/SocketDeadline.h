@@ -44,4 +44,5 @@ private:
 	std::unique_ptr<Entry> _entry;
 };
 
-}} // namespace Falcon::OAuth2
+}
+} // namespace Falcon::OAuth2

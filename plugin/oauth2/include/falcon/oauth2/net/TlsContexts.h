@@ -12,4 +12,5 @@ namespace OAuth2 {
 /// file that changes on disk gets a fresh context for sessions made after the change.
 Poco::Net::Context::Ptr sharedTlsContext(const std::string& caBundle, bool verify);
 
-}} // namespace Falcon::OAuth2
+}
+} // namespace Falcon::OAuth2

@@ -50,4 +50,5 @@ private:
 	std::vector<CloudRegion> _regions;
 };
 
-}} // namespace Falcon::OAuth2
+}
+} // namespace Falcon::OAuth2

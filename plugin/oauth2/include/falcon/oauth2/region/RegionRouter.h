@@ -48,4 +48,5 @@ private:
 	bool _baseIsCanonical;
 };
 
-}} // namespace Falcon::OAuth2
+}
+} // namespace Falcon::OAuth2

@@ -43,4 +43,5 @@ private:
 	unsigned char _key[32];
 };
 
-}} // namespace Falcon::OAuth2
+}
+} // namespace Falcon::OAuth2

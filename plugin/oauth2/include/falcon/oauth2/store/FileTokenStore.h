@@ -66,4 +66,5 @@ private:
 	Throttle _sweeps{SWEEP_INTERVAL};
 };
 
-}} // namespace Falcon::OAuth2
+}
+} // namespace Falcon::OAuth2

@@ -27,4 +27,5 @@ struct RedisAddress
 	std::string str() const;
 };
 
-}} // namespace Falcon::OAuth2
+}
+} // namespace Falcon::OAuth2

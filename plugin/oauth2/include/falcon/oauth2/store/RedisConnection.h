@@ -87,4 +87,5 @@ private:
 	bool _greeted = false; ///< AUTH and SELECT went through on this connection
 };
 
-}} // namespace Falcon::OAuth2
+}
+} // namespace Falcon::OAuth2

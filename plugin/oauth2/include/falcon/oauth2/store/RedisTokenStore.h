@@ -56,4 +56,5 @@ private:
 	std::chrono::milliseconds _timeout;
 };
 
-}} // namespace Falcon::OAuth2
+}
+} // namespace Falcon::OAuth2

@@ -57,4 +57,5 @@ public:
 	virtual std::string describe() const = 0;
 };
 
-}} // namespace Falcon::OAuth2
+}
+} // namespace Falcon::OAuth2

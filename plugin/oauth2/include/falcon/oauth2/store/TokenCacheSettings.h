@@ -35,4 +35,5 @@ struct TokenCacheSettings
 	std::unique_ptr<SharedTokenStore> open() const;
 };
 
-}} // namespace Falcon::OAuth2
+}
+} // namespace Falcon::OAuth2
