@@ -45,7 +45,8 @@ std::string readRegularFile(const std::string& path, std::size_t limit, const st
 	// Non-blocking: opening a FIFO must not wait for a writer before its type is seen.
 	const Descriptor file{::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY)};
 	if (file.fd < 0)
-		throw HostError(what + ": " + (errno == ENOENT ? std::string("no such file") : std::string(std::strerror(errno))));
+		throw HostError(
+			what + ": " + (errno == ENOENT ? std::string("no such file") : std::string(std::strerror(errno))));
 	struct stat info
 	{
 	};

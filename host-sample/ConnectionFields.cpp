@@ -28,7 +28,8 @@ std::string typeOf(const Poco::JSON::Object::Ptr& property)
 
 bool isSecretProperty(const Poco::JSON::Object::Ptr& property)
 {
-	return property && property->has("x-secret") && property->get("x-secret").isBoolean() && property->getValue<bool>("x-secret");
+	return property && property->has("x-secret") && property->get("x-secret").isBoolean()
+		&& property->getValue<bool>("x-secret");
 }
 
 /// The secret members `value` holds, when it is an object.
@@ -119,7 +120,8 @@ Poco::Dynamic::Var ConnectionFields::typed(const ConnectionField& field, const s
 {
 	double number = 0;
 	if (field.type == "number" && Poco::NumberParser::tryParseFloat(text, number)) return number;
-	if (field.type == "integer" && Poco::NumberParser::tryParseFloat(text, number) && number == static_cast<double>(static_cast<long long>(number)))
+	if (field.type == "integer" && Poco::NumberParser::tryParseFloat(text, number)
+		&& number == static_cast<double>(static_cast<long long>(number)))
 		return static_cast<Poco::Int64>(number);
 	if (field.type == "boolean" && (text == "true" || text == "false")) return text == "true";
 	return text;

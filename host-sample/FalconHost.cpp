@@ -89,7 +89,8 @@ int FalconHost::dispatch(const std::vector<std::string>& arguments)
 	if (command == "run") return runAction(rest);
 	if (command == "test-connection") return testConnection();
 	if (command == "workflow") return workflow(rest);
-	throw HostError("unknown command " + quoted(command) + " (list, describe, run, test-connection, config, workflow; see --help)");
+	throw HostError(
+		"unknown command " + quoted(command) + " (list, describe, run, test-connection, config, workflow; see --help)");
 }
 
 void FalconHost::setUpLogging()
@@ -158,9 +159,11 @@ const Plugin::Action& FalconHost::action(const std::string& name) const
 	std::vector<std::string> known;
 	for (const auto& plugin : _plugins)
 	{
-		for (const auto& action : plugin->actions()) known.push_back(action->operationId() + " (" + action->alias() + ")");
+		for (const auto& action : plugin->actions())
+			known.push_back(action->operationId() + " (" + action->alias() + ")");
 	}
-	throw HostError("unknown action " + quoted(name) + "; the plugin offers " + Poco::cat(std::string(", "), known.begin(), known.end()));
+	throw HostError("unknown action " + quoted(name) + "; the plugin offers "
+		+ Poco::cat(std::string(", "), known.begin(), known.end()));
 }
 
 void FalconHost::print(const Poco::Dynamic::Var& value) const
@@ -177,7 +180,8 @@ int FalconHost::list()
 		std::cout << info->getValue<std::string>("name") << " " << info->getValue<std::string>("version")
 				  << " (plugin API " << info->getValue<int>("api_version") << ") " << plugin->path() << "\n";
 		for (const auto& action : plugin->actions())
-			std::cout << "  " << action->operationId() << "  " << action->alias() << "  " << action->description() << "\n";
+			std::cout << "  " << action->operationId() << "  " << action->alias() << "  " << action->description()
+					  << "\n";
 	}
 	return OK;
 }
@@ -211,13 +215,15 @@ Poco::JSON::Object::Ptr FalconHost::connectionSchema() const
 
 void FalconHost::refuseProblems(const std::string& what, const std::vector<std::string>& problems)
 {
-	if (!problems.empty()) throw HostError(what + "\n  " + Poco::cat(std::string("\n  "), problems.begin(), problems.end()));
+	if (!problems.empty())
+		throw HostError(what + "\n  " + Poco::cat(std::string("\n  "), problems.begin(), problems.end()));
 }
 
 Poco::JSON::Object::Ptr FalconHost::validatedConnection()
 {
 	// The plugin's spellings: "--cloud US2" is us-2, as the plugin itself would read it.
-	const Poco::JSON::Object::Ptr connection = Plugin::EnumSpellings(connectionSchema()).canonical(_configuration.connection());
+	const Poco::JSON::Object::Ptr connection =
+		Plugin::EnumSpellings(connectionSchema()).canonical(_configuration.connection());
 	// The module's own text of it: the module checks the connection again with the same
 	// compilation.
 	refuseProblems("the connection is not valid:",
@@ -241,7 +247,8 @@ Poco::JSON::Object::Ptr FalconHost::readInput() const
 	}
 	else
 	{
-		if (_secretFromStdin) throw HostError("--client-secret-stdin takes stdin: give the input with --input or --input-file");
+		if (_secretFromStdin)
+			throw HostError("--client-secret-stdin takes stdin: give the input with --input or --input-file");
 		source = "stdin";
 		// Nobody is typing an input at a terminal: no --input means no input, as for the token action.
 		if (::isatty(STDIN_FILENO) != 1) text = readStream(std::cin, MAX_DOCUMENT_BYTES, source);
@@ -252,7 +259,8 @@ Poco::JSON::Object::Ptr FalconHost::readInput() const
 	return input;
 }
 
-Plugin::ActionResult FalconHost::invoke(const Plugin::Action& action, const Poco::JSON::Object::Ptr& input, const Poco::JSON::Object::Ptr& connection)
+Plugin::ActionResult FalconHost::invoke(
+	const Plugin::Action& action, const Poco::JSON::Object::Ptr& input, const Poco::JSON::Object::Ptr& connection)
 {
 	const auto deadline = Plugin::ActionContext::deadlineAfter(Plugin::ActionContext::callTimeoutOf(connection));
 	const Plugin::ActionContext context(connection, Poco::Logger::get("falcon.oauth2"), deadline);
@@ -264,7 +272,8 @@ int FalconHost::runAction(const std::vector<std::string>& arguments)
 	if (arguments.size() != 1) throw HostError("run needs one action name, e.g. falcon-host run oauth2AccessToken");
 	const Plugin::Action& found = action(arguments.front());
 	const Poco::JSON::Object::Ptr input = readInput();
-	refuseProblems("the input of " + found.operationId() + " is not valid:", Plugin::SchemaValidator::shared(found.inputSchema())->validate(input, "input"));
+	refuseProblems("the input of " + found.operationId() + " is not valid:",
+		Plugin::SchemaValidator::shared(found.inputSchema())->validate(input, "input"));
 	const Poco::JSON::Object::Ptr connection = validatedConnection();
 	const Plugin::ActionResult result = invoke(found, input, connection);
 	print(result.output());

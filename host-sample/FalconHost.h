@@ -45,7 +45,8 @@ private:
 	Poco::JSON::Object::Ptr readInput() const;
 	Poco::JSON::Object::Ptr readWorkflowInputs() const;
 	void print(const Poco::Dynamic::Var& value) const;
-	Plugin::ActionResult invoke(const Plugin::Action& action, const Poco::JSON::Object::Ptr& input, const Poco::JSON::Object::Ptr& connection);
+	Plugin::ActionResult invoke(
+		const Plugin::Action& action, const Poco::JSON::Object::Ptr& input, const Poco::JSON::Object::Ptr& connection);
 
 	HostConfiguration _configuration;
 	std::vector<std::unique_ptr<Plugin::PluginLoader>> _plugins;

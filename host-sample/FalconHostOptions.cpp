@@ -38,29 +38,37 @@ const char* const USAGE =
 
 const std::map<std::string, std::string> COMMAND_HELP{
 	{"list", "falcon-host list\n  Lists the loaded plugin(s) and their actions: operation ID, alias, description."},
-	{"describe", "falcon-host describe ACTION | describe --connection\n  Prints an action's input and output schemas, or the connection schema."},
-	{"run", "falcon-host run ACTION [--input JSON | --input-file FILE] [--output pretty|compact]\n"
-			"  Validates the input (and the connection) against the action's schemas, runs it, prints the result.\n"
-			"  Without --input or --input-file the input is read from stdin. Exit 0 when the API call succeeded,\n"
-			"  1 when the API or network failed (the error object is printed), 2 for usage or validation errors."},
-	{"test-connection", "falcon-host test-connection\n  Always asks the cloud: gets a token with the configured connection (source: api) or, when the token\n"
-						"  cache serves one (source: shared_store), mints one of its own to test the credentials, CA bundle and\n"
-						"  proxy, then revokes it. Reports the cloud, latency and trace ID of that request (never a token).\n"
-						"  Exit 0 when the connection works, 1 when it does not."},
-	{"workflow", "falcon-host workflow run FILE.yaml [--input JSON] [--reveal-outputs] | workflow check FILE.yaml\n"
-				 "  Checks the whole file first (YAML, schema, actions, references, expressions, literal inputs) and reports\n"
-				 "  every problem at once (exit 2). Runs the steps with progress on stderr, prints the run record (secrets\n"
-				 "  masked) on stdout. Exit 0 when the workflow succeeded, 1 when a step failed it or it was interrupted.\n"
-				 "  SIGINT stops new steps but lets always() cleanup steps run."},
-	{"config", "falcon-host config\n  Prints the connection settings after layering (defaults < --config file < environment < flags),\n"
-			   "  with where each value came from. Secrets are shown as ***."},
+	{"describe",
+		"falcon-host describe ACTION | describe --connection\n  Prints an action's input and output schemas, or the "
+		"connection schema."},
+	{"run",
+		"falcon-host run ACTION [--input JSON | --input-file FILE] [--output pretty|compact]\n"
+		"  Validates the input (and the connection) against the action's schemas, runs it, prints the result.\n"
+		"  Without --input or --input-file the input is read from stdin. Exit 0 when the API call succeeded,\n"
+		"  1 when the API or network failed (the error object is printed), 2 for usage or validation errors."},
+	{"test-connection",
+		"falcon-host test-connection\n  Always asks the cloud: gets a token with the configured connection (source: "
+		"api) or, when the token\n"
+		"  cache serves one (source: shared_store), mints one of its own to test the credentials, CA bundle and\n"
+		"  proxy, then revokes it. Reports the cloud, latency and trace ID of that request (never a token).\n"
+		"  Exit 0 when the connection works, 1 when it does not."},
+	{"workflow",
+		"falcon-host workflow run FILE.yaml [--input JSON] [--reveal-outputs] | workflow check FILE.yaml\n"
+		"  Checks the whole file first (YAML, schema, actions, references, expressions, literal inputs) and reports\n"
+		"  every problem at once (exit 2). Runs the steps with progress on stderr, prints the run record (secrets\n"
+		"  masked) on stdout. Exit 0 when the workflow succeeded, 1 when a step failed it or it was interrupted.\n"
+		"  SIGINT stops new steps but lets always() cleanup steps run."},
+	{"config",
+		"falcon-host config\n  Prints the connection settings after layering (defaults < --config file < environment < "
+		"flags),\n"
+		"  with where each value came from. Secrets are shown as ***."},
 };
 
 /// Flag name -> connection field.
-const std::vector<std::pair<std::string, std::string>> CONNECTION_FLAGS{
-	{"cloud", "cloud"}, {"base-url", "base_url"}, {"client-id", "client_id"}, {"client-secret", "client_secret"},
-	{"member-cid", "member_cid"}, {"ca-bundle", "ca_bundle"}, {"proxy", "proxy"}, {"timeout", "call_timeout_s"},
-	{"user-agent", "user_agent"}, {"token-cache", "token_cache"}};
+const std::vector<std::pair<std::string, std::string>> CONNECTION_FLAGS{{"cloud", "cloud"}, {"base-url", "base_url"},
+	{"client-id", "client_id"}, {"client-secret", "client_secret"}, {"member-cid", "member_cid"},
+	{"ca-bundle", "ca_bundle"}, {"proxy", "proxy"}, {"timeout", "call_timeout_s"}, {"user-agent", "user_agent"},
+	{"token-cache", "token_cache"}};
 
 } // namespace
 
@@ -68,27 +76,40 @@ void FalconHost::defineOptions(OptionSet& options)
 {
 	options.addOption(Option("help", "h", "show help (with a command: that command's help)"));
 	options.addOption(Option("version", "", "show the versions of falcon-host, the plugin API, Poco and OpenSSL"));
-	options.addOption(Option("plugin", "", "plugin module, or a directory of modules (default: the one installed beside falcon-host)").argument("PATH"));
-	options.addOption(Option("config", "", "configuration file: INI with a [falcon] section, or JSON with a \"falcon\" object").argument("FILE"));
-	options.addOption(Option("cloud", "", "Falcon cloud: us-1, us-2, us-3, eu-1, us-gov-1, us-gov-2 (FALCON_CLOUD)").argument("NAME"));
+	options.addOption(
+		Option("plugin", "", "plugin module, or a directory of modules (default: the one installed beside falcon-host)")
+			.argument("PATH"));
+	options.addOption(
+		Option("config", "", "configuration file: INI with a [falcon] section, or JSON with a \"falcon\" object")
+			.argument("FILE"));
+	options.addOption(Option("cloud", "", "Falcon cloud: us-1, us-2, us-3, eu-1, us-gov-1, us-gov-2 (FALCON_CLOUD)")
+						  .argument("NAME"));
 	options.addOption(Option("base-url", "", "custom API base URL (FALCON_BASE_URL)").argument("URL"));
 	options.addOption(Option("client-id", "", "API client ID (FALCON_CLIENT_ID)").argument("ID"));
-	options.addOption(Option("client-secret", "", "refused: use FALCON_CLIENT_SECRET, --client-secret-file or --client-secret-stdin").argument("SECRET"));
-	options.addOption(Option("client-secret-file", "", "read the client secret from FILE (must be private: chmod 600)").argument("FILE"));
+	options.addOption(
+		Option("client-secret", "", "refused: use FALCON_CLIENT_SECRET, --client-secret-file or --client-secret-stdin")
+			.argument("SECRET"));
+	options.addOption(Option("client-secret-file", "", "read the client secret from FILE (must be private: chmod 600)")
+						  .argument("FILE"));
 	options.addOption(Option("client-secret-stdin", "", "read the client secret from the first line of stdin"));
 	options.addOption(Option("member-cid", "", "MSSP child CID to act for (FALCON_MEMBER_CID)").argument("CID"));
-	options.addOption(Option("ca-bundle", "", "PEM file of CAs to trust instead of the system's (FALCON_CA_BUNDLE)").argument("FILE"));
-	options.addOption(Option("proxy", "", "HTTP proxy http://host:port; credentials only through HTTPS_PROXY or --config").argument("URL"));
+	options.addOption(Option("ca-bundle", "", "PEM file of CAs to trust instead of the system's (FALCON_CA_BUNDLE)")
+						  .argument("FILE"));
+	options.addOption(
+		Option("proxy", "", "HTTP proxy http://host:port; credentials only through HTTPS_PROXY or --config")
+			.argument("URL"));
 	options.addOption(Option("insecure", "", "do not verify TLS certificates (testing only; logs a warning)"));
 	options.addOption(Option("timeout", "", "seconds a whole call may take (default 60)").argument("SECONDS"));
 	options.addOption(Option("user-agent", "", "your product token, e.g. acme-soar/2.1").argument("AGENT"));
-	options.addOption(Option("token-cache", "", "where tokens are kept between runs: file (the default: one token for this user's processes), "
-												"file:/DIR, redis://HOST:PORT/DB, unix:///PATH (password from FALCON_TOKEN_CACHE_PASSWORD), "
-												"or memory (FALCON_TOKEN_CACHE)")
+	options.addOption(Option("token-cache", "",
+		"where tokens are kept between runs: file (the default: one token for this user's processes), "
+		"file:/DIR, redis://HOST:PORT/DB, unix:///PATH (password from FALCON_TOKEN_CACHE_PASSWORD), "
+		"or memory (FALCON_TOKEN_CACHE)")
 						  .argument("STORE"));
 	options.addOption(Option("input", "", "run: the action's input as JSON").argument("JSON"));
 	options.addOption(Option("input-file", "", "run: read the action's input from FILE").argument("FILE"));
-	options.addOption(Option("output", "", "pretty or compact JSON (default: pretty on a terminal, compact otherwise)").argument("FORMAT"));
+	options.addOption(Option("output", "", "pretty or compact JSON (default: pretty on a terminal, compact otherwise)")
+						  .argument("FORMAT"));
 	options.addOption(Option("connection", "", "describe: the connection schema"));
 	options.addOption(Option("reveal-outputs", "", "workflow run: print secret workflow outputs in clear"));
 	options.addOption(Option("debug", "", "log requests and responses to stderr (secrets redacted)"));
@@ -128,8 +149,8 @@ void FalconHost::handleOption(const std::string& name, const std::string& value)
 int FalconHost::version()
 {
 	const unsigned poco = POCO_VERSION;
-	std::cout << "falcon-host " << FALCON_VERSION << "\nplugin API " << FALCON_PLUGIN_API_VERSION << "\nPoco " << (poco >> 24) << "." << ((poco >> 16) & 0xFF)
-			  << "." << ((poco >> 8) & 0xFF) << "\n"
+	std::cout << "falcon-host " << FALCON_VERSION << "\nplugin API " << FALCON_PLUGIN_API_VERSION << "\nPoco "
+			  << (poco >> 24) << "." << ((poco >> 16) & 0xFF) << "." << ((poco >> 8) & 0xFF) << "\n"
 			  << OpenSSL_version(OPENSSL_VERSION) << "\n";
 	return 0;
 }
@@ -147,10 +168,12 @@ int FalconHost::help(const std::string& command)
 	formatter.setCommand("falcon-host");
 	formatter.setUsage(USAGE);
 	formatter.setHeader("Runs the CrowdStrike Falcon OAuth2 actions of a plugin module.");
-	formatter.setFooter("Connection settings are layered: defaults < --config file < environment < flags. Every field of the "
-						"connection schema (falcon-host describe --connection) has its variable FALCON_<FIELD>: FALCON_CLIENT_ID, "
-						"FALCON_CLIENT_SECRET, FALCON_MEMBER_CID, FALCON_CLOUD, FALCON_BASE_URL, FALCON_CA_BUNDLE, FALCON_CALL_TIMEOUT_S, ...; "
-						"HTTPS_PROXY and NO_PROXY are honoured by the plugin.");
+	formatter.setFooter(
+		"Connection settings are layered: defaults < --config file < environment < flags. Every field of the "
+		"connection schema (falcon-host describe --connection) has its variable FALCON_<FIELD>: FALCON_CLIENT_ID, "
+		"FALCON_CLIENT_SECRET, FALCON_MEMBER_CID, FALCON_CLOUD, FALCON_BASE_URL, FALCON_CA_BUNDLE, "
+		"FALCON_CALL_TIMEOUT_S, ...; "
+		"HTTPS_PROXY and NO_PROXY are honoured by the plugin.");
 	formatter.format(std::cout);
 	return 0;
 }

@@ -35,14 +35,14 @@ void requirePrivate(const std::string& path, const std::string& what)
 	{
 		char mode[8];
 		std::snprintf(mode, sizeof(mode), "%04o", static_cast<unsigned>(info.st_mode & 07777));
-		throw HostError(what + " " + path + " is readable by group or others (mode " + mode + "); run chmod 600 " + path + " first");
+		throw HostError(what + " " + path + " is readable by group or others (mode " + mode + "); run chmod 600 " + path
+			+ " first");
 	}
 }
 
 } // namespace
 
-HostConfiguration::HostConfiguration(ConnectionFields fields):
-	_fields(std::move(fields))
+HostConfiguration::HostConfiguration(ConnectionFields fields): _fields(std::move(fields))
 {
 }
 
@@ -86,8 +86,11 @@ void HostConfiguration::loadFile(const std::string& path)
 		if (!falcon) throw HostError(what + ": expected a JSON object with a \"falcon\" object of settings");
 		for (const auto& entry : *falcon)
 		{
-			if (entry.second.isEmpty()) throw HostError(what + ": falcon." + entry.first + " is null: give a value, or leave the key out for the default");
-			settings[entry.first] = Value{entry.second.isString() ? entry.second.toString() : std::string(), entry.second, Layer::File};
+			if (entry.second.isEmpty())
+				throw HostError(
+					what + ": falcon." + entry.first + " is null: give a value, or leave the key out for the default");
+			settings[entry.first] =
+				Value{entry.second.isString() ? entry.second.toString() : std::string(), entry.second, Layer::File};
 		}
 	}
 	else
@@ -134,7 +137,8 @@ void HostConfiguration::loadEnvironment()
 void HostConfiguration::setFlag(const std::string& field, const std::string& value)
 {
 	if (field == "client_secret")
-		throw HostError("--client-secret is refused: a secret on the command line is visible to every user of this machine (ps, shell history). "
+		throw HostError("--client-secret is refused: a secret on the command line is visible to every user of this "
+						"machine (ps, shell history). "
 						"Use FALCON_CLIENT_SECRET, --client-secret-file FILE or --client-secret-stdin");
 	if (field == "proxy" && value.find('@') != std::string::npos)
 		throw HostError("--proxy with credentials is refused: they would be visible to every user of this machine. "
@@ -168,7 +172,8 @@ Poco::JSON::Object::Ptr HostConfiguration::connection() const
 		const auto it = _values.find(field.name);
 		if (it == _values.end()) continue;
 		// A JSON config file's value keeps its type; text (INI, environment, flags) gets the schema's.
-		connection->set(field.name, it->second.typed.isEmpty() ? ConnectionFields::typed(field, it->second.text) : it->second.typed);
+		connection->set(field.name,
+			it->second.typed.isEmpty() ? ConnectionFields::typed(field, it->second.text) : it->second.typed);
 	}
 	return connection;
 }

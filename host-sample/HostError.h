@@ -16,8 +16,7 @@ public:
 	static constexpr int OUTPUT_FAILED = 74;
 
 	explicit HostError(const std::string& message, int exitStatus = USAGE):
-		std::runtime_error(message),
-		_exitStatus(exitStatus)
+		std::runtime_error(message), _exitStatus(exitStatus)
 	{
 	}
 

@@ -33,8 +33,7 @@ class InterruptWatcher
 {
 public:
 	InterruptWatcher(std::shared_ptr<Plugin::Cancellation> cancelled, std::shared_ptr<Plugin::Cancellation> abandoned):
-		_cancelled(std::move(cancelled)),
-		_abandoned(std::move(abandoned))
+		_cancelled(std::move(cancelled)), _abandoned(std::move(abandoned))
 	{
 		sigemptyset(&_signals);
 		for (int signal : {SIGINT, SIGTERM, SIGHUP}) sigaddset(&_signals, signal);
@@ -93,8 +92,8 @@ int FalconHost::workflow(const std::vector<std::string>& arguments)
 	catch (const Workflow::WorkflowInvalid& invalid)
 	{
 		for (const auto& problem : invalid.problems()) std::cerr << problem << "\n";
-		std::cerr << "falcon-host: " << arguments[1] << ": " << invalid.problems().size() << (invalid.problems().size() == 1 ? " problem" : " problems")
-				  << "; nothing was run\n";
+		std::cerr << "falcon-host: " << arguments[1] << ": " << invalid.problems().size()
+				  << (invalid.problems().size() == 1 ? " problem" : " problems") << "; nothing was run\n";
 		return HostError::USAGE;
 	}
 	if (arguments[0] == "check")

@@ -28,7 +28,8 @@ Poco::Dynamic::Var standInFor(const Object& schema)
 	{
 		const Poco::Dynamic::Var declared = schema->get("type");
 		if (declared.isString()) type = declared.toString();
-		else if (const Array types = asArray(declared); types && types->size() > 0) type = types->getElement<std::string>(0);
+		else if (const Array types = asArray(declared); types && types->size() > 0)
+			type = types->getElement<std::string>(0);
 	}
 	if (type == "boolean") return false;
 	if (type == "integer" || type == "number") return 1;
@@ -40,7 +41,8 @@ Poco::Dynamic::Var standInFor(const Object& schema)
 /// `with` as its literal part: every value that holds an expression replaced by a stand-in.
 Poco::Dynamic::Var literalPart(const Poco::Dynamic::Var& value, const Object& schema)
 {
-	if (value.isString()) return value.extract<std::string>().find("${{") != std::string::npos ? standInFor(schema) : value;
+	if (value.isString())
+		return value.extract<std::string>().find("${{") != std::string::npos ? standInFor(schema) : value;
 	const Object object = asObject(value);
 	if (!object) return value;
 	Object copy = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
@@ -50,7 +52,8 @@ Poco::Dynamic::Var literalPart(const Poco::Dynamic::Var& value, const Object& sc
 	return copy;
 }
 
-void collectSecretPaths(const Object& schema, std::vector<std::string>& prefix, std::vector<std::vector<std::string>>& into)
+void collectSecretPaths(
+	const Object& schema, std::vector<std::string>& prefix, std::vector<std::vector<std::string>>& into)
 {
 	const Object properties = schema ? schema->getObject("properties") : Object();
 	if (!properties) return;
@@ -59,7 +62,8 @@ void collectSecretPaths(const Object& schema, std::vector<std::string>& prefix, 
 		const Object child = asObject(property.second);
 		if (!child) continue;
 		prefix.push_back(property.first);
-		if (child->has("x-secret") && child->get("x-secret").isBoolean() && child->getValue<bool>("x-secret")) into.push_back(prefix);
+		if (child->has("x-secret") && child->get("x-secret").isBoolean() && child->getValue<bool>("x-secret"))
+			into.push_back(prefix);
 		collectSecretPaths(child, prefix, into);
 		prefix.pop_back();
 	}
@@ -67,14 +71,16 @@ void collectSecretPaths(const Object& schema, std::vector<std::string>& prefix, 
 
 } // namespace
 
-void ActionSchemas::checkLiteralInput(const Plugin::Action& action, const std::string& stepId, const Poco::Dynamic::Var& with,
-	const NodePath& path, Problems& problems)
+void ActionSchemas::checkLiteralInput(const Plugin::Action& action, const std::string& stepId,
+	const Poco::Dynamic::Var& with, const NodePath& path, Problems& problems)
 {
 	const std::string schemaText = action.inputSchema();
 	auto validator = _validators.find(schemaText);
-	if (validator == _validators.end()) validator = _validators.emplace(schemaText, std::make_unique<Plugin::SchemaValidator>(schemaText)).first;
+	if (validator == _validators.end())
+		validator = _validators.emplace(schemaText, std::make_unique<Plugin::SchemaValidator>(schemaText)).first;
 	const Poco::Dynamic::Var literal = literalPart(with, parseObject(schemaText));
-	for (const auto& problem : validator->second->validate(literal, path.str())) problems.addValidatorProblem(problem, "step " + stepId + ": ");
+	for (const auto& problem : validator->second->validate(literal, path.str()))
+		problems.addValidatorProblem(problem, "step " + stepId + ": ");
 }
 
 std::vector<std::vector<std::string>> ActionSchemas::secretOutputPaths(const Plugin::Action& action)

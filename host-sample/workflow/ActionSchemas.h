@@ -23,8 +23,8 @@ class ActionSchemas
 public:
 	/// Checks what of `with` is known at load time: each value holding an expression is replaced
 	/// by a stand-in of the type the schema asks for, so only literal values can fail.
-	void checkLiteralInput(const Plugin::Action& action, const std::string& stepId, const Poco::Dynamic::Var& with, const NodePath& path,
-		Problems& problems);
+	void checkLiteralInput(const Plugin::Action& action, const std::string& stepId, const Poco::Dynamic::Var& with,
+		const NodePath& path, Problems& problems);
 
 	/// The paths of the output schema's x-secret fields (`body.access_token`).
 	static std::vector<std::vector<std::string>> secretOutputPaths(const Plugin::Action& action);

@@ -77,22 +77,20 @@ Value evaluateNode(const Node& node, const EvaluationContext& context)
 {
 	switch (node.kind)
 	{
-	case Node::Kind::Literal:
-		return Value{node.literal, false};
-	case Node::Kind::Path:
-		return context.lookup(node.path);
+	case Node::Kind::Literal: return Value{node.literal, false};
+	case Node::Kind::Path: return context.lookup(node.path);
 	case Node::Kind::Call:
 		if (node.name == "succeeded") return Value{context.succeeded(), false};
 		if (node.name == "failed") return Value{context.failed(), false};
 		if (node.name == "cancelled") return Value{context.cancelled(), false};
 		return Value{true, false};
-	case Node::Kind::Not:
-		return Value{!evaluateNode(*node.left, context).truthy(), false};
-	case Node::Kind::Binary:
-		break;
+	case Node::Kind::Not: return Value{!evaluateNode(*node.left, context).truthy(), false};
+	case Node::Kind::Binary: break;
 	}
-	if (node.name == "&&") return Value{evaluateNode(*node.left, context).truthy() && evaluateNode(*node.right, context).truthy(), false};
-	if (node.name == "||") return Value{evaluateNode(*node.left, context).truthy() || evaluateNode(*node.right, context).truthy(), false};
+	if (node.name == "&&")
+		return Value{evaluateNode(*node.left, context).truthy() && evaluateNode(*node.right, context).truthy(), false};
+	if (node.name == "||")
+		return Value{evaluateNode(*node.left, context).truthy() || evaluateNode(*node.right, context).truthy(), false};
 	const Value left = evaluateNode(*node.left, context);
 	const Value right = evaluateNode(*node.right, context);
 	if (node.name == "==") return Value{equalValues(left.data, right.data), false};
@@ -142,7 +140,8 @@ Template Template::parse(const std::string& text)
 			return result;
 		}
 		const auto close = text.find("}}", open + 3);
-		if (close == std::string::npos) throw ExpressionError("'${{' at character " + std::to_string(open + 1) + " is never closed with '}}'");
+		if (close == std::string::npos)
+			throw ExpressionError("'${{' at character " + std::to_string(open + 1) + " is never closed with '}}'");
 		result._literals.push_back(text.substr(position, open - position));
 		const std::string inner = text.substr(open + 3, close - open - 3);
 		try
@@ -160,7 +159,8 @@ Template Template::parse(const std::string& text)
 Value Template::evaluate(const EvaluationContext& context) const
 {
 	if (_expressions.empty()) return Value{_literals.front(), false};
-	if (_expressions.size() == 1 && _literals[0].empty() && _literals[1].empty()) return _expressions[0].evaluate(context);
+	if (_expressions.size() == 1 && _literals[0].empty() && _literals[1].empty())
+		return _expressions[0].evaluate(context);
 	Value result{std::string(), false};
 	std::string text = _literals[0];
 	for (std::size_t i = 0; i < _expressions.size(); ++i)

@@ -34,7 +34,8 @@ using ExpressionNodePtr = std::shared_ptr<const Expression::Node>;
 
 /// Parses the inside of `${{ ... }}` (at most 64 levels deep); every path read goes to `paths`,
 /// and the flags say which status functions it calls. Throws ExpressionError with the column.
-ExpressionNodePtr parseExpressionTree(const std::string& text, std::vector<std::vector<std::string>>& paths, bool& callsAlways, bool& callsStatus);
+ExpressionNodePtr parseExpressionTree(
+	const std::string& text, std::vector<std::vector<std::string>>& paths, bool& callsAlways, bool& callsStatus);
 
 }
 } // namespace Falcon::Workflow

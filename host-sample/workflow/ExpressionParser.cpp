@@ -21,8 +21,7 @@ using NodePtr = ExpressionNodePtr;
 class Parser
 {
 public:
-	explicit Parser(const std::string& text):
-		_text(text) {}
+	explicit Parser(const std::string& text): _text(text) {}
 
 	NodePtr parse(std::vector<std::vector<std::string>>& paths, bool& callsAlways, bool& callsStatus)
 	{
@@ -41,11 +40,15 @@ private:
 	[[noreturn]] void fail(const std::string& expected) const
 	{
 		const std::string found = atEnd() ? "the end" : Host::quoted(_text.substr(_position, 1));
-		throw ExpressionError("column " + std::to_string(_position + 1) + ": expected " + expected + ", found " + found);
+		throw ExpressionError(
+			"column " + std::to_string(_position + 1) + ": expected " + expected + ", found " + found);
 	}
 
 	bool atEnd() const { return _position >= _text.size(); }
-	char peek(std::size_t ahead = 0) const { return _position + ahead < _text.size() ? _text[_position + ahead] : '\0'; }
+	char peek(std::size_t ahead = 0) const
+	{
+		return _position + ahead < _text.size() ? _text[_position + ahead] : '\0';
+	}
 	void skipSpace()
 	{
 		while (!atEnd() && Poco::Ascii::isSpace(peek())) ++_position;
@@ -70,7 +73,9 @@ private:
 
 	void enter(int depth) const
 	{
-		if (depth > MAX_DEPTH) throw ExpressionError("column " + std::to_string(_position + 1) + ": nested too deeply (more than " + std::to_string(MAX_DEPTH) + " levels)");
+		if (depth > MAX_DEPTH)
+			throw ExpressionError("column " + std::to_string(_position + 1) + ": nested too deeply (more than "
+				+ std::to_string(MAX_DEPTH) + " levels)");
 	}
 
 	NodePtr orExpression(int depth)
@@ -185,10 +190,8 @@ private:
 		auto node = std::make_shared<Node>();
 		// Whole numbers within Int64 stay integers; converting a larger double would be undefined.
 		const bool whole = std::fabs(number) < 9.2e18 && number == std::trunc(number);
-		if (whole && _text.find('.', start) >= _position)
-			node->literal = static_cast<Poco::Int64>(number);
-		else
-			node->literal = number;
+		if (whole && _text.find('.', start) >= _position) node->literal = static_cast<Poco::Int64>(number);
+		else node->literal = number;
 		return node;
 	}
 
@@ -256,7 +259,8 @@ private:
 
 } // namespace
 
-ExpressionNodePtr parseExpressionTree(const std::string& text, std::vector<std::vector<std::string>>& paths, bool& callsAlways, bool& callsStatus)
+ExpressionNodePtr parseExpressionTree(
+	const std::string& text, std::vector<std::vector<std::string>>& paths, bool& callsAlways, bool& callsStatus)
 {
 	return Parser(text).parse(paths, callsAlways, callsStatus);
 }

@@ -25,18 +25,21 @@ InputTemplate InputTemplate::compile(const Poco::Dynamic::Var& value, const std:
 	else if (const auto object = asObject(value))
 	{
 		compiled._kind = Kind::Object;
-		for (const auto& entry : *object) compiled._members.emplace_back(entry.first, compile(entry.second, path + "." + entry.first, parse));
+		for (const auto& entry : *object)
+			compiled._members.emplace_back(entry.first, compile(entry.second, path + "." + entry.first, parse));
 	}
 	else if (const auto array = asArray(value))
 	{
 		compiled._kind = Kind::Array;
 		for (std::size_t i = 0; i < array->size(); ++i)
-			compiled._elements.push_back(compile(array->get(static_cast<unsigned>(i)), path + "[" + std::to_string(i) + "]", parse));
+			compiled._elements.push_back(
+				compile(array->get(static_cast<unsigned>(i)), path + "[" + std::to_string(i) + "]", parse));
 	}
 	return compiled;
 }
 
-std::optional<Poco::Dynamic::Var> InputTemplate::resolve(const EvaluationContext& context, const std::function<void(const Value&)>& secretMet) const
+std::optional<Poco::Dynamic::Var> InputTemplate::resolve(
+	const EvaluationContext& context, const std::function<void(const Value&)>& secretMet) const
 {
 	switch (_kind)
 	{
@@ -66,8 +69,7 @@ std::optional<Poco::Dynamic::Var> InputTemplate::resolve(const EvaluationContext
 		}
 		return Poco::Dynamic::Var(resolved);
 	}
-	case Kind::Literal:
-		break;
+	case Kind::Literal: break;
 	}
 	return std::optional<Poco::Dynamic::Var>(_literal);
 }

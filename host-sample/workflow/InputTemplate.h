@@ -32,7 +32,8 @@ public:
 	/// other null stays null, for the action's schema to refuse where a value belongs ("the lookup
 	/// found no child CID" must not become "no child CID" and mint the parent's token).
 	/// `secretMet` gets every value that came from a secret.
-	std::optional<Poco::Dynamic::Var> resolve(const EvaluationContext& context, const std::function<void(const Value&)>& secretMet) const;
+	std::optional<Poco::Dynamic::Var> resolve(
+		const EvaluationContext& context, const std::function<void(const Value&)>& secretMet) const;
 
 private:
 	enum class Kind

@@ -18,8 +18,7 @@ namespace Workflow {
 class MaskingChannel: public Poco::Channel
 {
 public:
-	MaskingChannel(const SecretMask& mask, Poco::Channel::Ptr next):
-		_mask(mask), _next(std::move(next)) {}
+	MaskingChannel(const SecretMask& mask, Poco::Channel::Ptr next): _mask(mask), _next(std::move(next)) {}
 
 	void log(const Poco::Message& message) override
 	{

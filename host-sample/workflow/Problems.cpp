@@ -24,7 +24,8 @@ bool NodePath::up()
 
 std::string Problems::located(const std::string& fileName, const YAML::Mark& mark, const std::string& message)
 {
-	return Host::printable(fileName + ":" + std::to_string(mark.line + 1) + ":" + std::to_string(mark.column + 1) + ": " + message);
+	return Host::printable(
+		fileName + ":" + std::to_string(mark.line + 1) + ":" + std::to_string(mark.column + 1) + ": " + message);
 }
 
 void Problems::addAt(const YAML::Mark& mark, const std::string& message)

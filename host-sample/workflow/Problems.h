@@ -14,11 +14,9 @@ namespace Workflow {
 class NodePath
 {
 public:
-	NodePath():
-		_text(ROOT) {}
+	NodePath(): _text(ROOT) {}
 	/// A path as the schema validator writes it (`workflow.steps[0]`).
-	explicit NodePath(std::string text):
-		_text(std::move(text)) {}
+	explicit NodePath(std::string text): _text(std::move(text)) {}
 
 	NodePath operator/(const std::string& key) const { return NodePath(_text + "." + key); }
 	NodePath operator[](std::size_t index) const { return NodePath(_text + "[" + std::to_string(index) + "]"); }
@@ -40,7 +38,9 @@ class Problems
 {
 public:
 	Problems(std::string fileName, const std::map<std::string, YAML::Mark>& marks):
-		_fileName(std::move(fileName)), _marks(marks) {}
+		_fileName(std::move(fileName)), _marks(marks)
+	{
+	}
 
 	void add(const NodePath& path, const std::string& message) { addAt(markOf(path), message); }
 	/// "path: message" about the value at `path`.

@@ -15,8 +15,10 @@ const std::vector<std::string> STEP_FIELDS{"outputs", "status", "error", "attemp
 
 } // namespace
 
-ReferenceChecker::ReferenceChecker(const WorkflowDefinition& workflow, std::vector<std::string> stepIds, Problems& problems):
-	_workflow(workflow), _allStepIds(std::move(stepIds)), _problems(problems)
+ReferenceChecker::ReferenceChecker(
+	const WorkflowDefinition& workflow, std::vector<std::string> stepIds, Problems& problems):
+	_workflow(workflow),
+	_allStepIds(std::move(stepIds)), _problems(problems)
 {
 }
 
@@ -51,13 +53,15 @@ void ReferenceChecker::checkPath(const std::vector<std::string>& reference, cons
 	if (root == "inputs")
 	{
 		if (reference.size() < 2) refuse("must name an input");
-		else if (!_workflow.inputs.count(reference[1])) refuse("refers to an input the workflow does not declare under inputs:");
+		else if (!_workflow.inputs.count(reference[1]))
+			refuse("refers to an input the workflow does not declare under inputs:");
 		return;
 	}
 	if (root == "env")
 	{
 		if (reference.size() < 2) refuse("must name a variable");
-		else if (!_workflow.env.count(reference[1])) refuse("refers to a variable the workflow does not declare under env:");
+		else if (!_workflow.env.count(reference[1]))
+			refuse("refers to a variable the workflow does not declare under env:");
 		return;
 	}
 	if (root == "steps")
@@ -69,7 +73,8 @@ void ReferenceChecker::checkPath(const std::vector<std::string>& reference, cons
 		}
 		const bool known = std::find(_allStepIds.begin(), _allStepIds.end(), reference[1]) != _allStepIds.end();
 		if (!known) refuse("refers to a step that does not exist");
-		else if (!scope.anyStep && !_earlierSteps.count(reference[1])) refuse("refers to a step that has not run yet (steps can only read earlier steps)");
+		else if (!scope.anyStep && !_earlierSteps.count(reference[1]))
+			refuse("refers to a step that has not run yet (steps can only read earlier steps)");
 		if (std::find(STEP_FIELDS.begin(), STEP_FIELDS.end(), reference[2]) == STEP_FIELDS.end())
 			refuse("reads " + Host::quoted(reference[2]) + "; a step has outputs, status, error and attempts");
 		return;

@@ -35,7 +35,8 @@ Value RunContext::lookup(const std::vector<std::string>& path) const
 	return value;
 }
 
-Poco::Dynamic::Var RunContext::navigate(Poco::Dynamic::Var value, const std::vector<std::string>& path, std::size_t from)
+Poco::Dynamic::Var RunContext::navigate(
+	Poco::Dynamic::Var value, const std::vector<std::string>& path, std::size_t from)
 {
 	for (std::size_t i = from; i < path.size() && !value.isEmpty(); ++i)
 	{
@@ -60,7 +61,9 @@ Poco::Dynamic::Var RunContext::navigate(Poco::Dynamic::Var value, const std::vec
 		else if (const auto array = asArray(value))
 		{
 			unsigned index = 0;
-			value = Poco::NumberParser::tryParseUnsigned(path[i], index) && index < array->size() ? array->get(index) : Poco::Dynamic::Var();
+			value = Poco::NumberParser::tryParseUnsigned(path[i], index) && index < array->size()
+				? array->get(index)
+				: Poco::Dynamic::Var();
 		}
 		else
 		{

@@ -22,7 +22,8 @@ public:
 
 	/// Follows `path` from `from` into `value`: object keys (exact, then case-insensitive, as
 	/// HTTP header names are) and array indexes. A missing step is null.
-	static Poco::Dynamic::Var navigate(Poco::Dynamic::Var value, const std::vector<std::string>& path, std::size_t from);
+	static Poco::Dynamic::Var navigate(
+		Poco::Dynamic::Var value, const std::vector<std::string>& path, std::size_t from);
 
 private:
 	Value find(const std::vector<std::string>& path) const;

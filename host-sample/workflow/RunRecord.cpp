@@ -69,7 +69,8 @@ Object RunRecord::outputs() const
 	return outputs;
 }
 
-Object RunRecord::make(const std::string& status, double seconds, const std::vector<std::shared_ptr<StepState>>& states, const Object& outputs) const
+Object RunRecord::make(const std::string& status, double seconds, const std::vector<std::shared_ptr<StepState>>& states,
+	const Object& outputs) const
 {
 	Array steps = new Poco::JSON::Array;
 	for (std::size_t i = 0; i < states.size(); ++i) steps->add(stepRecord(_run.workflow.steps[i], *states[i]));
@@ -97,7 +98,8 @@ Object RunRecord::stepRecord(const StepDefinition& step, const StepState& state)
 	}
 	else if (const Array iterations = asArray(state.outputs))
 	{
-		for (std::size_t k = 0; k < iterations->size(); ++k) maskOutputs(step, iterations->getObject(static_cast<unsigned>(k)));
+		for (std::size_t k = 0; k < iterations->size(); ++k)
+			maskOutputs(step, iterations->getObject(static_cast<unsigned>(k)));
 		record->set("outputs", iterations);
 	}
 	if (const Object error = asObject(state.error))
@@ -115,7 +117,8 @@ void RunRecord::maskOutputs(const StepDefinition& step, const Object& outputs) c
 	for (const auto& secretPath : step.secretOutputPaths)
 	{
 		Poco::Dynamic::Var parent = outputs;
-		for (std::size_t i = 0; i + 1 < secretPath.size() && asObject(parent); ++i) parent = asObject(parent)->get(secretPath[i]);
+		for (std::size_t i = 0; i + 1 < secretPath.size() && asObject(parent); ++i)
+			parent = asObject(parent)->get(secretPath[i]);
 		Object holder = asObject(parent);
 		if (holder && holder->has(secretPath.back())) holder->set(secretPath.back(), std::string("***"));
 	}

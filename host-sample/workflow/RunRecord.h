@@ -16,14 +16,13 @@ namespace Workflow {
 class RunRecord
 {
 public:
-	explicit RunRecord(RunState& run):
-		_run(run) {}
+	explicit RunRecord(RunState& run): _run(run) {}
 
 	/// The workflow's outputs, evaluated while the steps' outputs still hold the real values.
 	Poco::JSON::Object::Ptr outputs() const;
 
-	Poco::JSON::Object::Ptr make(const std::string& status, double seconds, const std::vector<std::shared_ptr<StepState>>& states,
-		const Poco::JSON::Object::Ptr& outputs) const;
+	Poco::JSON::Object::Ptr make(const std::string& status, double seconds,
+		const std::vector<std::shared_ptr<StepState>>& states, const Poco::JSON::Object::Ptr& outputs) const;
 
 private:
 	Poco::JSON::Object::Ptr stepRecord(const StepDefinition& step, const StepState& state) const;

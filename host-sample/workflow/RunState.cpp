@@ -26,9 +26,7 @@ bool matchesType(const std::string& type, const Poco::Dynamic::Var& value)
 } // namespace
 
 RunState::RunState(const WorkflowDefinition& definition, RunOptions& runOptions):
-	workflow(definition),
-	options(runOptions),
-	inputs(new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER))
+	workflow(definition), options(runOptions), inputs(new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER))
 {
 }
 
@@ -37,14 +35,17 @@ void RunState::prepareInputs()
 	for (const auto& secret : options.connectionSecrets) mask.add(secret);
 	for (const auto& given : *options.inputs)
 	{
-		if (!workflow.inputs.count(given.first)) throw std::invalid_argument("--input: the workflow has no input " + Host::quoted(given.first));
+		if (!workflow.inputs.count(given.first))
+			throw std::invalid_argument("--input: the workflow has no input " + Host::quoted(given.first));
 	}
 	for (const auto& declared : workflow.inputs)
 	{
-		Poco::Dynamic::Var value = options.inputs->has(declared.first) ? options.inputs->get(declared.first) : declared.second.defaultValue;
+		Poco::Dynamic::Var value =
+			options.inputs->has(declared.first) ? options.inputs->get(declared.first) : declared.second.defaultValue;
 		if (value.isEmpty())
 		{
-			if (declared.second.required) throw std::invalid_argument("--input: the workflow needs the input '" + declared.first + "'");
+			if (declared.second.required)
+				throw std::invalid_argument("--input: the workflow needs the input '" + declared.first + "'");
 			continue;
 		}
 		if (!matchesType(declared.second.type, value))
@@ -55,7 +56,8 @@ void RunState::prepareInputs()
 	for (const auto& declared : workflow.env)
 	{
 		const std::string value = Poco::Environment::get(declared.first, declared.second.defaultValue.value_or(""));
-		if (value.empty() && declared.second.required) throw std::invalid_argument("env: the workflow needs the environment variable " + declared.first);
+		if (value.empty() && declared.second.required)
+			throw std::invalid_argument("env: the workflow needs the environment variable " + declared.first);
 		if (declared.second.secret) mask.add(value);
 		env[declared.first] = Value{value, declared.second.secret};
 	}

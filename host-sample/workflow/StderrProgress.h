@@ -12,11 +12,11 @@ namespace Workflow {
 class StderrProgress: public ProgressReporter
 {
 public:
-	explicit StderrProgress(bool terminal):
-		_terminal(terminal) {}
+	explicit StderrProgress(bool terminal): _terminal(terminal) {}
 
 	void started(const std::string& step, const std::string& action) override;
-	void finished(const std::string& step, const std::string& status, int iterations, int attempts, double seconds) override;
+	void finished(
+		const std::string& step, const std::string& status, int iterations, int attempts, double seconds) override;
 
 private:
 	bool _terminal;

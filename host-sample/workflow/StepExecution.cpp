@@ -47,7 +47,8 @@ void StepExecution::run()
 	_state.status = error ? "failure" : "success";
 	if (error) _state.error = error;
 	if (error && !_step.continueOnError) _run.markFailed();
-	if (options.progress) options.progress->finished(_step.id, _state.status, iterations, _state.attempts, _state.seconds);
+	if (options.progress)
+		options.progress->finished(_step.id, _state.status, iterations, _state.attempts, _state.seconds);
 }
 
 bool StepExecution::shouldRun(const RunContext& context, bool cancelled) const
@@ -61,7 +62,8 @@ bool StepExecution::shouldRun(const RunContext& context, bool cancelled) const
 /// Every item through `attempt`, in parallel up to max_parallel; the first failure is the step's.
 Object StepExecution::iterate(const RunContext& context, int& iterations)
 {
-	const Poco::Dynamic::Var items = _step.forEachList ? *_step.forEachList : _step.forEachTemplate->evaluate(context).data;
+	const Poco::Dynamic::Var items =
+		_step.forEachList ? *_step.forEachList : _step.forEachTemplate->evaluate(context).data;
 	const Array list = asArray(items);
 	if (!list)
 	{
@@ -84,7 +86,8 @@ Object StepExecution::iterate(const RunContext& context, int& iterations)
 		}
 	};
 	std::vector<std::thread> workers;
-	const std::size_t parallel = std::min<std::size_t>(static_cast<std::size_t>(std::max(1, _step.maxParallel)), std::max<std::size_t>(count, 1));
+	const std::size_t parallel = std::min<std::size_t>(
+		static_cast<std::size_t>(std::max(1, _step.maxParallel)), std::max<std::size_t>(count, 1));
 	for (std::size_t i = 0; i < parallel; ++i) workers.emplace_back(worker);
 	for (auto& thread : workers) thread.join();
 	Array collected = new Poco::JSON::Array;
@@ -105,14 +108,16 @@ Object StepExecution::attempt(const RunContext& context, int& attempts)
 	const RunOptions& options = _run.options;
 	const auto with = _step.with.resolve(context, [this](const Value& secret) { _run.mask.add(secret.text()); });
 	const Object input = with && asObject(*with) ? asObject(*with) : Object(new Poco::JSON::Object);
-	const double timeout = _step.timeoutSeconds > 0 ? _step.timeoutSeconds : Plugin::ActionContext::callTimeoutOf(options.connection);
+	const double timeout =
+		_step.timeoutSeconds > 0 ? _step.timeoutSeconds : Plugin::ActionContext::callTimeoutOf(options.connection);
 	// Cleanup steps (always()) are never given up: a minted token still gets revoked, within
 	// the step's own deadline. Other calls end when the run is abandoned.
 	const std::shared_ptr<const Plugin::Cancellation> cancellation = _step.cleanup ? nullptr : options.abandoned;
 	for (int attempt = 1;; ++attempt)
 	{
 		++attempts;
-		const Plugin::ActionContext actionContext(options.connection, *options.logger, Plugin::ActionContext::deadlineAfter(timeout), cancellation);
+		const Plugin::ActionContext actionContext(
+			options.connection, *options.logger, Plugin::ActionContext::deadlineAfter(timeout), cancellation);
 		const Plugin::ActionResult result = _step.action->invoke(input, actionContext);
 		const Object output = result.output();
 		for (const auto& secretPath : _step.secretOutputPaths)
@@ -125,8 +130,10 @@ Object StepExecution::attempt(const RunContext& context, int& attempts)
 		const bool retryable = std::find(_step.retry.on.begin(), _step.retry.on.end(), kind) != _step.retry.on.end();
 		if (!retryable || attempt >= _step.retry.maxAttempts) return output;
 		const double delay = delayBefore(attempt);
-		if (options.logger) options.logger->information("step " + _step.id + ": " + kind + "; attempt " + std::to_string(attempt + 1) + " of "
-			+ std::to_string(_step.retry.maxAttempts) + " in " + Poco::NumberFormatter::format(delay, 2) + " s");
+		if (options.logger)
+			options.logger->information("step " + _step.id + ": " + kind + "; attempt " + std::to_string(attempt + 1)
+				+ " of " + std::to_string(_step.retry.maxAttempts) + " in " + Poco::NumberFormatter::format(delay, 2)
+				+ " s");
 		if (!waitBeforeRetry(delay)) return output;
 	}
 }
@@ -134,7 +141,8 @@ Object StepExecution::attempt(const RunContext& context, int& attempts)
 double StepExecution::delayBefore(int attempt) const
 {
 	const RetrySettings& retry = _step.retry;
-	return retry.exponential ? std::min(retry.maxDelaySeconds, retry.initialDelaySeconds * std::pow(2.0, attempt - 1)) : retry.initialDelaySeconds;
+	return retry.exponential ? std::min(retry.maxDelaySeconds, retry.initialDelaySeconds * std::pow(2.0, attempt - 1))
+							 : retry.initialDelaySeconds;
 }
 
 /// False when the run was cancelled before the wait was over (a cleanup step waits it out).

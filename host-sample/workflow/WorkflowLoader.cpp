@@ -20,8 +20,7 @@ namespace Falcon {
 namespace Workflow {
 
 WorkflowInvalid::WorkflowInvalid(std::vector<std::string> problems):
-	std::runtime_error(problems.empty() ? "invalid workflow" : problems.front()),
-	_problems(std::move(problems))
+	std::runtime_error(problems.empty() ? "invalid workflow" : problems.front()), _problems(std::move(problems))
 {
 }
 
@@ -39,7 +38,8 @@ bool flag(const Object& spec, const std::string& name)
 
 std::optional<double> number(const Object& spec, const std::string& name)
 {
-	return spec->has(name) && spec->get(name).isNumeric() ? std::optional<double>(spec->getValue<double>(name)) : std::nullopt;
+	return spec->has(name) && spec->get(name).isNumeric() ? std::optional<double>(spec->getValue<double>(name))
+														  : std::nullopt;
 }
 
 /// Builds the definition from a file's values, reporting every problem on the way.
@@ -47,7 +47,9 @@ class WorkflowBuilder
 {
 public:
 	WorkflowBuilder(const WorkflowLoader::ActionFinder& findAction, Problems& problems):
-		_findAction(findAction), _problems(problems) {}
+		_findAction(findAction), _problems(problems)
+	{
+	}
 
 	/// `fileStem`: the workflow's name when it gives none (the run record always says which ran).
 	WorkflowDefinition build(const Object& root, const std::string& fileStem)
@@ -68,7 +70,8 @@ public:
 		ReferenceChecker references(workflow, stepIds(steps), _problems);
 		for (std::size_t i = 0; steps && i < steps->size(); ++i)
 		{
-			if (const Object step = steps->getObject(static_cast<unsigned>(i))) workflow.steps.push_back(buildStep(step, (NodePath() / "steps")[i], references));
+			if (const Object step = steps->getObject(static_cast<unsigned>(i)))
+				workflow.steps.push_back(buildStep(step, (NodePath() / "steps")[i], references));
 			references.stepLoaded(workflow.steps.empty() ? "" : workflow.steps.back().id);
 		}
 		if (const Object outputs = root->getObject("outputs"))
@@ -76,7 +79,8 @@ public:
 			for (const auto& entry : *outputs)
 			{
 				const std::string text = entry.second.isEmpty() ? "" : entry.second.toString();
-				if (auto parsed = references.parse(text, NodePath() / "outputs" / entry.first, {false, true})) workflow.outputs.emplace_back(entry.first, *parsed);
+				if (auto parsed = references.parse(text, NodePath() / "outputs" / entry.first, {false, true}))
+					workflow.outputs.emplace_back(entry.first, *parsed);
 			}
 		}
 		return workflow;
@@ -111,7 +115,8 @@ private:
 		if (!spec) return variable;
 		variable.required = flag(spec, "required");
 		variable.secret = flag(spec, "secret");
-		if (spec->has("default") && spec->get("default").isString()) variable.defaultValue = spec->getValue<std::string>("default");
+		if (spec->has("default") && spec->get("default").isString())
+			variable.defaultValue = spec->getValue<std::string>("default");
 		return variable;
 	}
 
@@ -123,7 +128,8 @@ private:
 		retry.initialDelaySeconds = number(spec, "initial_delay_s").value_or(1);
 		retry.maxDelaySeconds = number(spec, "max_delay_s").value_or(30);
 		const Array on = spec->getArray("on");
-		for (std::size_t i = 0; on && i < on->size(); ++i) retry.on.push_back(on->get(static_cast<unsigned>(i)).toString());
+		for (std::size_t i = 0; on && i < on->size(); ++i)
+			retry.on.push_back(on->get(static_cast<unsigned>(i)).toString());
 		if (!on) retry.on = RetrySettings::defaultKinds();
 		return retry;
 	}
@@ -139,30 +145,37 @@ private:
 		if (!actionName.empty())
 		{
 			definition.action = _findAction(actionName);
-			if (!definition.action) _problems.add(path / "action", "step " + Host::printable(definition.id) + ": unknown action " + Host::quoted(actionName));
+			if (!definition.action)
+				_problems.add(path / "action",
+					"step " + Host::printable(definition.id) + ": unknown action " + Host::quoted(actionName));
 		}
 		const bool loops = step->has("for_each");
 		if (step->has("with"))
 		{
 			const Poco::Dynamic::Var with = step->get("with");
-			definition.with = InputTemplate::compile(with, (path / "with").str(), [&](const std::string& text, const std::string& at) {
-				return references.parse(text, NodePath(at), {loops, false});
-			});
-			if (definition.action && asObject(with)) _schemas.checkLiteralInput(*definition.action, definition.id, with, path / "with", _problems);
+			definition.with = InputTemplate::compile(
+				with, (path / "with").str(), [&](const std::string& text, const std::string& at) {
+					return references.parse(text, NodePath(at), {loops, false});
+				});
+			if (definition.action && asObject(with))
+				_schemas.checkLiteralInput(*definition.action, definition.id, with, path / "with", _problems);
 		}
 		if (step->has("if")) condition(step->get("if"), path / "if", references, definition);
 		if (const Object spec = step->getObject("retry")) definition.retry = retry(spec);
 		definition.timeoutSeconds = number(step, "timeout_s").value_or(0);
 		definition.continueOnError = step->optValue<std::string>("on_error", "fail") == "continue";
 		if (loops) forEach(step->get("for_each"), path / "for_each", references, definition);
-		if (step->has("max_parallel") && step->get("max_parallel").isInteger()) definition.maxParallel = step->getValue<int>("max_parallel");
+		if (step->has("max_parallel") && step->get("max_parallel").isInteger())
+			definition.maxParallel = step->getValue<int>("max_parallel");
 		if (definition.action) definition.secretOutputPaths = ActionSchemas::secretOutputPaths(*definition.action);
 		return definition;
 	}
 
-	static void condition(const Poco::Dynamic::Var& condition, const NodePath& path, ReferenceChecker& references, StepDefinition& definition)
+	static void condition(const Poco::Dynamic::Var& condition, const NodePath& path, ReferenceChecker& references,
+		StepDefinition& definition)
 	{
-		const std::string text = condition.isBoolean() ? (condition.extract<bool>() ? "${{ true }}" : "${{ false }}") : condition.toString();
+		const std::string text =
+			condition.isBoolean() ? (condition.extract<bool>() ? "${{ true }}" : "${{ false }}") : condition.toString();
 		// Like GitHub Actions, a bare expression is allowed without ${{ }}.
 		const std::string wrapped = text.find("${{") == std::string::npos ? "${{ " + text + " }}" : text;
 		const auto parsed = references.parse(wrapped, path, {});
@@ -175,7 +188,8 @@ private:
 		definition.condition = parsed;
 	}
 
-	void forEach(const Poco::Dynamic::Var& forEach, const NodePath& path, ReferenceChecker& references, StepDefinition& definition)
+	void forEach(const Poco::Dynamic::Var& forEach, const NodePath& path, ReferenceChecker& references,
+		StepDefinition& definition)
 	{
 		if (!forEach.isString())
 		{
@@ -184,7 +198,9 @@ private:
 		}
 		const auto parsed = references.parse(forEach.extract<std::string>(), path, {});
 		if (!parsed) return;
-		if (!parsed->hasExpressions()) _problems.add(path, "step " + definition.id + ": for_each must be a list or a ${{ ... }} expression that gives one");
+		if (!parsed->hasExpressions())
+			_problems.add(
+				path, "step " + definition.id + ": for_each must be a list or a ${{ ... }} expression that gives one");
 		definition.forEachTemplate = parsed;
 	}
 
@@ -196,8 +212,7 @@ private:
 
 } // namespace
 
-WorkflowLoader::WorkflowLoader(ActionFinder findAction):
-	_findAction(std::move(findAction))
+WorkflowLoader::WorkflowLoader(ActionFinder findAction): _findAction(std::move(findAction))
 {
 }
 
@@ -234,7 +249,8 @@ WorkflowDefinition WorkflowLoader::loadText(const std::string& yaml, const std::
 	{
 		// The checks above go on past schema problems, to report everything at once; a value of
 		// the wrong shape may still stop them. The schema problem explains it when there is one.
-		if (problems.list().empty()) problems.addAt(YAML::Mark(), "a value does not have the type the workflow schema requires");
+		if (problems.list().empty())
+			problems.addAt(YAML::Mark(), "a value does not have the type the workflow schema requires");
 	}
 	if (!problems.list().empty()) throw WorkflowInvalid(problems.list());
 	return workflow;

@@ -7,8 +7,7 @@
 namespace Falcon {
 namespace Workflow {
 
-WorkflowRunner::WorkflowRunner(const WorkflowDefinition& workflow, RunOptions options):
-	_options(std::move(options))
+WorkflowRunner::WorkflowRunner(const WorkflowDefinition& workflow, RunOptions options): _options(std::move(options))
 {
 	if (!_options.inputs) _options.inputs = new Poco::JSON::Object;
 	if (!_options.cancelled) _options.cancelled = std::make_shared<Plugin::Cancellation>();
@@ -39,7 +38,8 @@ Poco::JSON::Object::Ptr WorkflowRunner::run()
 
 	const RunRecord record(*_run);
 	const auto outputs = record.outputs();
-	return record.make(_status, std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(), states, outputs);
+	return record.make(
+		_status, std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(), states, outputs);
 }
 
 }

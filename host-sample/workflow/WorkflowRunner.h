@@ -23,7 +23,8 @@ public:
 	virtual void started(const std::string& step, const std::string& action) = 0;
 	/// `iterations`: how many items a for_each step ran (0 for a plain step); `attempts` counts
 	/// every attempt of every iteration.
-	virtual void finished(const std::string& step, const std::string& status, int iterations, int attempts, double seconds) = 0;
+	virtual void finished(
+		const std::string& step, const std::string& status, int iterations, int attempts, double seconds) = 0;
 };
 
 struct RunOptions

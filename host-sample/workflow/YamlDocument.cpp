@@ -26,7 +26,8 @@ std::optional<YAML::Node> exceedsBudget(const YAML::Node& node, std::size_t& bud
 {
 	if (budget == 0) return node;
 	--budget;
-	if (depth > YamlDocument::MAX_DEPTH || !(node.IsMap() || node.IsSequence())) return std::nullopt; // the converter reports depth
+	if (depth > YamlDocument::MAX_DEPTH || !(node.IsMap() || node.IsSequence()))
+		return std::nullopt; // the converter reports depth
 	for (const auto& entry : node)
 	{
 		const YAML::Node child = node.IsMap() ? YAML::Node(entry.second) : YAML::Node(entry);
@@ -50,10 +51,19 @@ std::optional<YAML::Mark> secondDocument(const std::string& yaml)
 		void OnDocumentEnd() override {}
 		void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
 		void OnAlias(const YAML::Mark&, YAML::anchor_t) override { found = true; }
-		void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override { found = true; }
-		void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override { found = true; }
+		void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override
+		{
+			found = true;
+		}
+		void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override
+		{
+			found = true;
+		}
 		void OnSequenceEnd() override {}
-		void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override { found = true; }
+		void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override
+		{
+			found = true;
+		}
 		void OnMapEnd() override {}
 	};
 	std::istringstream in(yaml);
@@ -86,7 +96,8 @@ Poco::Dynamic::Var convert(const YAML::Node& node, const NodePath& path, YamlDoc
 	into.marks.emplace(path.str(), node.Mark());
 	if (depth > YamlDocument::MAX_DEPTH)
 	{
-		into.problems.emplace_back(node.Mark(), path.shown() + ": nested more than " + std::to_string(YamlDocument::MAX_DEPTH) + " levels deep");
+		into.problems.emplace_back(node.Mark(),
+			path.shown() + ": nested more than " + std::to_string(YamlDocument::MAX_DEPTH) + " levels deep");
 		return {};
 	}
 	switch (node.Type())
@@ -102,7 +113,9 @@ Poco::Dynamic::Var convert(const YAML::Node& node, const NodePath& path, YamlDoc
 				continue;
 			}
 			const std::string key = entry.first.Scalar();
-			if (object->has(key)) into.problems.emplace_back(entry.first.Mark(), path.shown() + ": " + Host::quoted(key) + " is given twice");
+			if (object->has(key))
+				into.problems.emplace_back(
+					entry.first.Mark(), path.shown() + ": " + Host::quoted(key) + " is given twice");
 			into.marks.emplace((path / key).str(), entry.first.Mark());
 			object->set(key, convert(entry.second, path / key, into, depth + 1));
 		}
@@ -114,10 +127,8 @@ Poco::Dynamic::Var convert(const YAML::Node& node, const NodePath& path, YamlDoc
 		for (std::size_t i = 0; i < node.size(); ++i) array->add(convert(node[i], path[i], into, depth + 1));
 		return array;
 	}
-	case YAML::NodeType::Scalar:
-		return scalar(node);
-	default:
-		return {};
+	case YAML::NodeType::Scalar: return scalar(node);
+	default: return {};
 	}
 }
 
@@ -130,7 +141,8 @@ YamlDocument YamlDocument::parse(const std::string& yaml, const std::string& fil
 	{
 		node = YAML::Load(yaml);
 		if (const auto second = secondDocument(yaml))
-			throw WorkflowInvalid({Problems::located(fileName, *second, "a second YAML document: a workflow file holds one (remove the '---' line or split the file)")});
+			throw WorkflowInvalid({Problems::located(fileName, *second,
+				"a second YAML document: a workflow file holds one (remove the '---' line or split the file)")});
 	}
 	catch (const YAML::Exception& e)
 	{
@@ -139,7 +151,9 @@ YamlDocument YamlDocument::parse(const std::string& yaml, const std::string& fil
 	std::size_t budget = maxNodes;
 	if (const auto stopped = exceedsBudget(node, budget))
 	{
-		throw WorkflowInvalid({Problems::located(fileName, stopped->Mark(), "the file stands for more than " + std::to_string(maxNodes) + " values once its aliases are expanded; refused before expanding it")});
+		throw WorkflowInvalid({Problems::located(fileName, stopped->Mark(),
+			"the file stands for more than " + std::to_string(maxNodes)
+				+ " values once its aliases are expanded; refused before expanding it")});
 	}
 	YamlDocument document;
 	document.root = convert(node, NodePath(), document);

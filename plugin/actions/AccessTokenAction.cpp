@@ -11,7 +11,8 @@ std::string AccessTokenAction::description() const
 		   "token while it is valid; force: true mints a new one.";
 }
 
-OAuth2::ClientConfig AccessTokenAction::configFor(const Poco::JSON::Object::Ptr& input, const Plugin::ActionContext& context) const
+OAuth2::ClientConfig AccessTokenAction::configFor(
+	const Poco::JSON::Object::Ptr& input, const Plugin::ActionContext& context) const
 {
 	OAuth2::ClientConfig config = clientConfigFrom(context.connection());
 	// Uber style: credentials in `data` replace the connection's for this call.
@@ -23,7 +24,8 @@ OAuth2::ClientConfig AccessTokenAction::configFor(const Poco::JSON::Object::Ptr&
 	return config;
 }
 
-Plugin::ActionResult AccessTokenAction::call(OAuth2::OAuth2Client& session, const Poco::JSON::Object::Ptr& input, const Plugin::ActionContext& context) const
+Plugin::ActionResult AccessTokenAction::call(
+	OAuth2::OAuth2Client& session, const Poco::JSON::Object::Ptr& input, const Plugin::ActionContext& context) const
 {
 	OAuth2::TokenOptions options;
 	options.force = input->has("force") && input->getValue<bool>("force");

@@ -62,10 +62,12 @@ void CallCache::appendKey(std::string& key, const Poco::Dynamic::Var& value)
 std::string CallCache::digestOf(const std::string& key)
 {
 	// Fetched once: an implicit fetch on every call costs more than the digest itself.
-	static const std::unique_ptr<EVP_MD, decltype(&EVP_MD_free)> sha256(EVP_MD_fetch(nullptr, "SHA256", nullptr), &EVP_MD_free);
+	static const std::unique_ptr<EVP_MD, decltype(&EVP_MD_free)> sha256(
+		EVP_MD_fetch(nullptr, "SHA256", nullptr), &EVP_MD_free);
 	unsigned char digest[EVP_MAX_MD_SIZE];
 	unsigned int size = 0;
-	if (!sha256 || EVP_Digest(key.data(), key.size(), digest, &size, sha256.get(), nullptr) != 1) throw std::runtime_error("SHA-256 failed");
+	if (!sha256 || EVP_Digest(key.data(), key.size(), digest, &size, sha256.get(), nullptr) != 1)
+		throw std::runtime_error("SHA-256 failed");
 	return std::string(reinterpret_cast<const char*>(digest), size);
 }
 

@@ -10,7 +10,8 @@ namespace Actions {
 
 namespace {
 
-std::chrono::milliseconds milliseconds(const Poco::JSON::Object::Ptr& connection, const std::string& field, std::chrono::milliseconds fallback)
+std::chrono::milliseconds milliseconds(
+	const Poco::JSON::Object::Ptr& connection, const std::string& field, std::chrono::milliseconds fallback)
 {
 	if (!connection->has(field)) return fallback;
 	return std::chrono::milliseconds(static_cast<long long>(std::llround(connection->getValue<double>(field) * 1000)));
@@ -61,8 +62,10 @@ OAuth2::TokenCacheSettings tokenCacheFrom(const Poco::JSON::Object::Ptr& connect
 		settings.redisUrl = object->optValue<std::string>("url", "");
 		settings.redisPassword = object->optValue<std::string>("password", settings.redisPassword);
 		settings.keyPrefix = object->optValue<std::string>("key_prefix", "");
-		settings.lockTtl = std::chrono::milliseconds(valueOr<Poco::Int64>(object, "lock_ttl_ms", settings.lockTtl.count()));
-		settings.storeTimeout = std::chrono::milliseconds(valueOr<Poco::Int64>(object, "timeout_ms", settings.storeTimeout.count()));
+		settings.lockTtl =
+			std::chrono::milliseconds(valueOr<Poco::Int64>(object, "lock_ttl_ms", settings.lockTtl.count()));
+		settings.storeTimeout =
+			std::chrono::milliseconds(valueOr<Poco::Int64>(object, "timeout_ms", settings.storeTimeout.count()));
 	}
 	if (store == "file") settings.store = Store::File;
 	if (store == "redis") settings.store = Store::Redis;
@@ -88,7 +91,8 @@ OAuth2::ClientConfig clientConfigFrom(const Poco::JSON::Object::Ptr& connection)
 	config.callTimeout = milliseconds(connection, "call_timeout_s", config.callTimeout);
 	config.renewalWindow = std::chrono::seconds(valueOr<int>(connection, "renewal_window_s", 120));
 	config.maxRetries = static_cast<unsigned>(valueOr<int>(connection, "max_retries", 3));
-	config.maxResponseBytes = static_cast<std::size_t>(valueOr<Poco::Int64>(connection, "max_response_bytes", 1024 * 1024));
+	config.maxResponseBytes =
+		static_cast<std::size_t>(valueOr<Poco::Int64>(connection, "max_response_bytes", 1024 * 1024));
 	config.tokenCache = tokenCacheFrom(connection);
 	return config;
 }

@@ -28,7 +28,8 @@ namespace {
 
 OAuth2::ApiResult refused(int status, OAuth2::ErrorKind kind, const std::string& message)
 {
-	OAuth2::ApiResult result = OAuth2::ApiResult::synthetic(status, OAuth2::Error{kind, message, false, std::nullopt, {}});
+	OAuth2::ApiResult result =
+		OAuth2::ApiResult::synthetic(status, OAuth2::Error{kind, message, false, std::nullopt, {}});
 	result.refused = kind == OAuth2::ErrorKind::InvalidInput;
 	return result;
 }
@@ -56,13 +57,15 @@ Plugin::ActionResult OAuth2Action::resultOf(const OAuth2::ApiResult& result) con
 	return Plugin::ActionResult(result.toJSON(), result.refused);
 }
 
-Plugin::ActionResult OAuth2Action::invoke(const Poco::JSON::Object::Ptr& input, const Plugin::ActionContext& context) const noexcept
+Plugin::ActionResult OAuth2Action::invoke(
+	const Poco::JSON::Object::Ptr& input, const Plugin::ActionContext& context) const noexcept
 {
 	try
 	{
 		// Whatever door the call came through, nothing is sent before both objects pass their
 		// schemas; a call seen before (the same content) is not checked or resolved again.
-		const Poco::Dynamic::Var connection = context.connection() ? Poco::Dynamic::Var(context.connection()) : Poco::Dynamic::Var();
+		const Poco::Dynamic::Var connection =
+			context.connection() ? Poco::Dynamic::Var(context.connection()) : Poco::Dynamic::Var();
 		const Poco::Dynamic::Var given = input ? Poco::Dynamic::Var(input) : Poco::Dynamic::Var();
 		std::string key = operationId();
 		CallCache::appendKey(key, connection);
@@ -83,9 +86,11 @@ Plugin::ActionResult OAuth2Action::invoke(const Poco::JSON::Object::Ptr& input, 
 			problems.insert(problems.end(), inputProblems.begin(), inputProblems.end());
 			if (!problems.empty())
 			{
-				return refuse(400, OAuth2::ErrorKind::InvalidInput, Poco::cat(std::string("; "), problems.begin(), problems.end()));
+				return refuse(400, OAuth2::ErrorKind::InvalidInput,
+					Poco::cat(std::string("; "), problems.begin(), problems.end()));
 			}
-			session = SessionRegistry::instance().session(configFor(input, context), context.connection(), context.logger());
+			session =
+				SessionRegistry::instance().session(configFor(input, context), context.connection(), context.logger());
 			calls.remember(key, session);
 		}
 		return call(*session, input, context);

@@ -17,7 +17,8 @@ class OAuth2Action: public Plugin::Action
 public:
 	std::string inputSchema() const override;
 	std::string outputSchema() const override;
-	Plugin::ActionResult invoke(const Poco::JSON::Object::Ptr& input, const Plugin::ActionContext& context) const noexcept override;
+	Plugin::ActionResult invoke(
+		const Poco::JSON::Object::Ptr& input, const Plugin::ActionContext& context) const noexcept override;
 
 	/// FalconPy's synthetic shape for a failure the plugin decided itself, outside any action
 	/// (an unknown action, unreadable JSON at the C interface).
@@ -25,10 +26,12 @@ public:
 
 protected:
 	/// The client configuration for this call: the connection's, with what the input overrides.
-	virtual OAuth2::ClientConfig configFor(const Poco::JSON::Object::Ptr& input, const Plugin::ActionContext& context) const = 0;
+	virtual OAuth2::ClientConfig configFor(
+		const Poco::JSON::Object::Ptr& input, const Plugin::ActionContext& context) const = 0;
 
 	/// Makes the call on the session the configuration resolved to.
-	virtual Plugin::ActionResult call(OAuth2::OAuth2Client& session, const Poco::JSON::Object::Ptr& input, const Plugin::ActionContext& context) const = 0;
+	virtual Plugin::ActionResult call(OAuth2::OAuth2Client& session, const Poco::JSON::Object::Ptr& input,
+		const Plugin::ActionContext& context) const = 0;
 
 	/// The action's output for a client result; subclasses add their own fields.
 	virtual Plugin::ActionResult resultOf(const OAuth2::ApiResult& result) const;

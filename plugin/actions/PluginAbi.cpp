@@ -33,7 +33,8 @@ Poco::JSON::Object::Ptr parseObject(const char* text, const std::string& what)
 	{
 		Poco::JSON::Parser parser;
 		const Poco::Dynamic::Var value = parser.parse(text);
-		if (value.type() != typeid(Poco::JSON::Object::Ptr)) throw OAuth2::InvalidInputException(what + ": must be a JSON object");
+		if (value.type() != typeid(Poco::JSON::Object::Ptr))
+			throw OAuth2::InvalidInputException(what + ": must be a JSON object");
 		return value.extract<Poco::JSON::Object::Ptr>();
 	}
 	catch (const OAuth2::InvalidInputException&)
@@ -56,7 +57,8 @@ std::string describe()
 	// plugin.json with the API version this module implements: the one falcon_plugin_api_version
 	// returns and a loader checks, written in one place (falcon_plugin.h).
 	const std::string manifest = Plugin::Json::compact(schemas.text("plugin.json"));
-	out << "{\"plugin\":{\"api_version\":" << FALCON_PLUGIN_API_VERSION << (manifest.size() > 2 ? "," : "") << manifest.substr(1)
+	out << "{\"plugin\":{\"api_version\":" << FALCON_PLUGIN_API_VERSION << (manifest.size() > 2 ? "," : "")
+		<< manifest.substr(1)
 		<< ",\"connection_schema\":" << Plugin::Json::compact(schemas.text("connection.schema.json"))
 		<< ",\"actions\":[";
 	const char* separator = "";
@@ -68,7 +70,8 @@ std::string describe()
 		Poco::toJSON(action->alias(), out);
 		out << ",\"description\":";
 		Poco::toJSON(action->description(), out);
-		out << ",\"input_schema\":" << Plugin::Json::compact(action->inputSchema()) << ",\"output_schema\":" << Plugin::Json::compact(action->outputSchema()) << "}";
+		out << ",\"input_schema\":" << Plugin::Json::compact(action->inputSchema())
+			<< ",\"output_schema\":" << Plugin::Json::compact(action->outputSchema()) << "}";
 		separator = ",";
 	}
 	out << "]}";
@@ -96,7 +99,8 @@ struct ParsedText
 Plugin::ActionResult invoke(const char* name, const char* inputJson, const char* connectionJson)
 {
 	const Plugin::Action* action = name ? Actions::findAction(name) : nullptr;
-	if (!action) return Actions::OAuth2Action::refusal(418, OAuth2::ErrorKind::InvalidInput, "Invalid API operation specified.");
+	if (!action)
+		return Actions::OAuth2Action::refusal(418, OAuth2::ErrorKind::InvalidInput, "Invalid API operation specified.");
 	thread_local ParsedText lastInput, lastConnection;
 	const auto input = lastInput.parse(inputJson, "input");
 	const auto connection = lastConnection.parse(connectionJson, "connection");
@@ -140,14 +144,18 @@ char* falcon_plugin_invoke(const char* action, const char* input_json, const cha
 	{
 		try
 		{
-			return copyOut(Actions::OAuth2Action::refusal(500, OAuth2::ErrorKind::Protocol, "the plugin failed unexpectedly").toJSON());
+			return copyOut(
+				Actions::OAuth2Action::refusal(500, OAuth2::ErrorKind::Protocol, "the plugin failed unexpectedly")
+					.toJSON());
 		}
 		catch (...)
 		{
 			// Out of memory: a fixed reply, if even that can be had.
-			return strdup("{\"status_code\":500,\"headers\":{},\"body\":{\"errors\":[{\"message\":\"out of memory\",\"code\":500}],"
-						  "\"resources\":[]},\"error\":{\"kind\":\"protocol\",\"message\":\"out of memory\",\"retryable\":true,"
-						  "\"retry_after_s\":null,\"trace_id\":\"\"}}");
+			return strdup(
+				"{\"status_code\":500,\"headers\":{},\"body\":{\"errors\":[{\"message\":\"out of "
+				"memory\",\"code\":500}],"
+				"\"resources\":[]},\"error\":{\"kind\":\"protocol\",\"message\":\"out of memory\",\"retryable\":true,"
+				"\"retry_after_s\":null,\"trace_id\":\"\"}}");
 		}
 	}
 }

@@ -11,12 +11,14 @@ std::string RevokeTokenAction::description() const
 		   "Falcon API call.";
 }
 
-OAuth2::ClientConfig RevokeTokenAction::configFor(const Poco::JSON::Object::Ptr&, const Plugin::ActionContext& context) const
+OAuth2::ClientConfig RevokeTokenAction::configFor(
+	const Poco::JSON::Object::Ptr&, const Plugin::ActionContext& context) const
 {
 	return clientConfigFrom(context.connection());
 }
 
-Plugin::ActionResult RevokeTokenAction::call(OAuth2::OAuth2Client& session, const Poco::JSON::Object::Ptr& input, const Plugin::ActionContext& context) const
+Plugin::ActionResult RevokeTokenAction::call(
+	OAuth2::OAuth2Client& session, const Poco::JSON::Object::Ptr& input, const Plugin::ActionContext& context) const
 {
 	// Keyword style carries token and client_id on the call; Uber style in `data` (the schema
 	// allows exactly one of the two).

@@ -43,7 +43,8 @@ std::shared_ptr<const Plugin::SchemaValidator> SchemaCatalog::validator(const st
 	return it->second;
 }
 
-std::vector<std::string> SchemaCatalog::check(const std::string& name, const Poco::Dynamic::Var& value, const std::string& root) const
+std::vector<std::string> SchemaCatalog::check(
+	const std::string& name, const Poco::Dynamic::Var& value, const std::string& root) const
 {
 	const auto compiled = validator(name);
 	if (!compiled) return {root + ": no schema " + name};

@@ -23,7 +23,8 @@ public:
 	std::string text(const std::string& name) const;
 
 	/// Problems of `value` against the schema `name`, paths starting at `root`.
-	std::vector<std::string> check(const std::string& name, const Poco::Dynamic::Var& value, const std::string& root) const;
+	std::vector<std::string> check(
+		const std::string& name, const Poco::Dynamic::Var& value, const std::string& root) const;
 
 private:
 	SchemaCatalog() = default;

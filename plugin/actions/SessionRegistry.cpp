@@ -28,7 +28,8 @@ std::string SessionRegistry::fingerprintOf(const OAuth2::ClientConfig& config, c
 	return Poco::DigestEngine::digestToHex(digest.digest());
 }
 
-std::shared_ptr<OAuth2::OAuth2Client> SessionRegistry::session(const OAuth2::ClientConfig& config, const Poco::JSON::Object::Ptr& settings, Poco::Logger& logger)
+std::shared_ptr<OAuth2::OAuth2Client> SessionRegistry::session(
+	const OAuth2::ClientConfig& config, const Poco::JSON::Object::Ptr& settings, Poco::Logger& logger)
 {
 	const std::string key = config.effectiveBaseUrl() + '\n' + config.clientId + '\n' + config.memberCid;
 	const std::string fingerprint = fingerprintOf(config, settings);

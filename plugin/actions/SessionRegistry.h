@@ -24,13 +24,13 @@ public:
 
 	static SessionRegistry& instance();
 
-	explicit SessionRegistry(std::size_t capacity = DEFAULT_CAPACITY):
-		_capacity(capacity) {}
+	explicit SessionRegistry(std::size_t capacity = DEFAULT_CAPACITY): _capacity(capacity) {}
 
 	/// The session for `config`, made on first use and replaced when `settings` (the connection
 	/// object the configuration was read from: every field, whatever fields the schema grows)
 	/// changes. Throws OAuth2::InvalidInputException for a configuration the client refuses.
-	std::shared_ptr<OAuth2::OAuth2Client> session(const OAuth2::ClientConfig& config, const Poco::JSON::Object::Ptr& settings, Poco::Logger& logger);
+	std::shared_ptr<OAuth2::OAuth2Client> session(
+		const OAuth2::ClientConfig& config, const Poco::JSON::Object::Ptr& settings, Poco::Logger& logger);
 
 	std::size_t size() const;
 

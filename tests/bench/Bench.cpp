@@ -54,8 +54,8 @@ double counter(const benchmark::BenchmarkReporter::Run& run, const std::string& 
 }
 
 /// Rows for a paired run: the baseline's and the contender's median and p99, the ratio of medians.
-void latencyRows(const CollectingReporter& reporter, std::vector<Row>& rows, const std::string& measure, const std::string& benchmarkName,
-	const std::string& baseline, const std::string& contender, double target)
+void latencyRows(const CollectingReporter& reporter, std::vector<Row>& rows, const std::string& measure,
+	const std::string& benchmarkName, const std::string& baseline, const std::string& contender, double target)
 {
 	const auto* run = reporter.find(benchmarkName);
 	if (!run) return;
@@ -157,17 +157,21 @@ int main(int argc, char** argv)
 	std::vector<Row> rows;
 	// The control: the raw wire against itself on two connections. Its ratio is the bias of a
 	// side-by-side comparison on this machine (where each connection lands); near 1.00 means the pairs can be trusted.
-	latencyRows(reporter, rows, "0 control", "raw_pair", "raw POST, first connection", "raw POST, second connection", 1.25);
+	latencyRows(
+		reporter, rows, "0 control", "raw_pair", "raw POST, first connection", "raw POST, second connection", 1.25);
 	if (!rows.empty() && rows.back().measure == "0 control") rows.back().verdict = "";
-	latencyRows(reporter, rows, "1 token mint", "token_mint", "raw POST /oauth2/token", "Action::invoke oauth2AccessToken force", 1.25);
-	latencyRows(reporter, rows, "2 token mint, C ABI", "c_abi_token_mint", "raw POST /oauth2/token", "falcon_plugin_invoke oauth2AccessToken", 1.35);
+	latencyRows(reporter, rows, "1 token mint", "token_mint", "raw POST /oauth2/token",
+		"Action::invoke oauth2AccessToken force", 1.25);
+	latencyRows(reporter, rows, "2 token mint, C ABI", "c_abi_token_mint", "raw POST /oauth2/token",
+		"falcon_plugin_invoke oauth2AccessToken", 1.35);
 	for (const auto& run : reporter.collected)
 	{
 		if (run.benchmark_name().rfind("cached_token", 0) != 0) continue;
 		Row row;
 		row.measure = "3 cached token";
 		row.contender = run.benchmark_name();
-		const double perCall = run.GetAdjustedRealTime() / 1000.0 * static_cast<double>(run.threads); // ns -> us, per thread
+		const double perCall =
+			run.GetAdjustedRealTime() / 1000.0 * static_cast<double>(run.threads); // ns -> us, per thread
 		row.median = inMicroseconds(perCall) + " per call";
 		row.p99 = std::to_string(static_cast<long long>(counter(run, "items_per_second"))) + " calls/s";
 		if (run.threads == 1)
@@ -203,7 +207,8 @@ int main(int argc, char** argv)
 		row.figures->set("us_per_hit", perRead);
 		rows.push_back(row);
 	}
-	latencyRows(reporter, rows, "9 shared hit, Redis", "redis_shared_hit", "PING on a kept connection (one round trip)", "Redis store entry read and opened", 2.0);
+	latencyRows(reporter, rows, "9 shared hit, Redis", "redis_shared_hit", "PING on a kept connection (one round trip)",
+		"Redis store entry read and opened", 2.0);
 	if (const auto* redisHit = reporter.find("redis_shared_hit"))
 	{
 		// The target counts round trips; the time ratio above also holds the seal's opening.
@@ -214,7 +219,8 @@ int main(int argc, char** argv)
 		row.verdict = commands <= 2 ? "pass" : "FAIL";
 		row.figures->set("round_trips_per_hit", commands);
 	}
-	latencyRows(reporter, rows, "8 revoke", "revoke", "raw POST /oauth2/revoke", "Action::invoke oauth2RevokeToken", 1.25);
+	latencyRows(
+		reporter, rows, "8 revoke", "revoke", "raw POST /oauth2/revoke", "Action::invoke oauth2RevokeToken", 1.25);
 	rows.push_back(singleFlight(singleFlightSeconds));
 	for (auto& row : workflowOverhead()) rows.push_back(row);
 	for (auto& row : coldStart()) rows.push_back(row);
@@ -236,8 +242,9 @@ int main(int argc, char** argv)
 	{
 		std::ostringstream ratio;
 		if (row.ratio > 0) ratio << std::fixed << std::setprecision(2) << row.ratio;
-		std::cout << std::setw(20) << row.measure << std::setw(44) << row.contender << std::setw(22) << row.median << std::setw(22) << row.p99
-				  << std::setw(8) << ratio.str() << std::setw(34) << row.target << row.verdict << "\n";
+		std::cout << std::setw(20) << row.measure << std::setw(44) << row.contender << std::setw(22) << row.median
+				  << std::setw(22) << row.p99 << std::setw(8) << ratio.str() << std::setw(34) << row.target
+				  << row.verdict << "\n";
 		allPass = allPass && row.verdict != "FAIL";
 		Poco::JSON::Object::Ptr entry = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
 		entry->set("measure", row.measure);
@@ -249,7 +256,8 @@ int main(int argc, char** argv)
 	}
 	Poco::FileOutputStream out(jsonPath);
 	json->stringify(out, 2);
-	std::cout << "\nfigures written to " << jsonPath << (allPass ? "; every target met" : "; some targets missed") << "\n";
+	std::cout << "\nfigures written to " << jsonPath << (allPass ? "; every target met" : "; some targets missed")
+			  << "\n";
 	plugin = nullptr;
 	loader.unload();
 	return 0;

@@ -49,8 +49,8 @@ RawWire::RawWire()
 	params.loadDefaultCAs = false;
 	params.verificationMode = Poco::Net::Context::VERIFY_STRICT;
 	const Poco::URI uri(emulatorUrl);
-	_session = std::make_unique<Poco::Net::HTTPSClientSession>(uri.getHost(), uri.getPort(),
-		new Poco::Net::Context(Poco::Net::Context::TLS_CLIENT_USE, params));
+	_session = std::make_unique<Poco::Net::HTTPSClientSession>(
+		uri.getHost(), uri.getPort(), new Poco::Net::Context(Poco::Net::Context::TLS_CLIENT_USE, params));
 	_session->setKeepAlive(true);
 }
 
@@ -73,9 +73,11 @@ const Falcon::Plugin::Action& action(const std::string& name)
 	return *plugin->find(name);
 }
 
-Falcon::Plugin::ActionResult invoke(const std::string& name, const Poco::JSON::Object::Ptr& input, const Poco::JSON::Object::Ptr& with)
+Falcon::Plugin::ActionResult invoke(
+	const std::string& name, const Poco::JSON::Object::Ptr& input, const Poco::JSON::Object::Ptr& with)
 {
-	const Falcon::Plugin::ActionContext context(with, Poco::Logger::get("bench"), Clock::now() + std::chrono::seconds(30));
+	const Falcon::Plugin::ActionContext context(
+		with, Poco::Logger::get("bench"), Clock::now() + std::chrono::seconds(30));
 	return action(name).invoke(input, context);
 }
 
@@ -94,7 +96,8 @@ void pairedLoop(benchmark::State& state, const Call& baseline, const Call& conte
 	bool contenderFirst = false;
 	for (auto _ : state)
 	{
-		const bool ok = contenderFirst ? timed(contender, ours) && timed(baseline, base) : timed(baseline, base) && timed(contender, ours);
+		const bool ok = contenderFirst ? timed(contender, ours) && timed(baseline, base)
+									   : timed(baseline, base) && timed(contender, ours);
 		contenderFirst = !contenderFirst;
 		if (!ok) state.SkipWithError("a call failed");
 	}
@@ -119,7 +122,8 @@ Testing::RedisServer& redisServer()
 	return server;
 }
 
-Call rawCall(const std::shared_ptr<RawWire>& wire, const std::string& path, const std::string& form, const std::string& authorization)
+Call rawCall(const std::shared_ptr<RawWire>& wire, const std::string& path, const std::string& form,
+	const std::string& authorization)
 {
 	return [=] { return !wire->post(path, form, authorization).empty(); };
 }

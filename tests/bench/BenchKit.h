@@ -71,7 +71,8 @@ private:
 };
 
 const Plugin::Action& action(const std::string& name);
-Plugin::ActionResult invoke(const std::string& name, const Poco::JSON::Object::Ptr& input, const Poco::JSON::Object::Ptr& with);
+Plugin::ActionResult invoke(
+	const std::string& name, const Poco::JSON::Object::Ptr& input, const Poco::JSON::Object::Ptr& with);
 
 using Call = std::function<bool()>;
 
@@ -82,7 +83,8 @@ void pairedLoop(benchmark::State& state, const Call& baseline, const Call& conte
 /// The plugin's action through Action::invoke, with the same input each call.
 Call pluginCall(const std::string& name, const std::string& input);
 /// The same form POSTed on a bare keep-alive Poco session: the raw wire.
-Call rawCall(const std::shared_ptr<RawWire>& wire, const std::string& path, const std::string& form, const std::string& authorization = "");
+Call rawCall(const std::shared_ptr<RawWire>& wire, const std::string& path, const std::string& form,
+	const std::string& authorization = "");
 
 /// One line of the result table (and one entry of its JSON).
 struct Row

@@ -26,13 +26,15 @@ const std::string TOKEN_FORM = "client_id=" + CLIENT + "&client_secret=" + SECRE
 // 1. Token mint (force: a new token each call), plugin vs raw wire.
 void TokenMint(benchmark::State& state)
 {
-	pairedLoop(state, rawCall(std::make_shared<RawWire>(), "/oauth2/token", TOKEN_FORM), pluginCall("token", "{\"force\": true}"));
+	pairedLoop(state, rawCall(std::make_shared<RawWire>(), "/oauth2/token", TOKEN_FORM),
+		pluginCall("token", "{\"force\": true}"));
 }
 
 // Control: the raw wire against itself on a second connection, to show what pairing alone costs.
 void RawPair(benchmark::State& state)
 {
-	pairedLoop(state, rawCall(std::make_shared<RawWire>(), "/oauth2/token", TOKEN_FORM), rawCall(std::make_shared<RawWire>(), "/oauth2/token", TOKEN_FORM));
+	pairedLoop(state, rawCall(std::make_shared<RawWire>(), "/oauth2/token", TOKEN_FORM),
+		rawCall(std::make_shared<RawWire>(), "/oauth2/token", TOKEN_FORM));
 }
 
 // 2. The same through the C interface (JSON in, JSON out).
@@ -58,7 +60,9 @@ void CAbiTokenMint(benchmark::State& state)
 // 8. Revoke, plugin vs raw wire.
 void Revoke(benchmark::State& state)
 {
-	pairedLoop(state, rawCall(std::make_shared<RawWire>(), "/oauth2/revoke", "token=not-a-real-token", "basic " + Falcon::OAuth2::basicCredentials(CLIENT, SECRET)),
+	pairedLoop(state,
+		rawCall(std::make_shared<RawWire>(), "/oauth2/revoke", "token=not-a-real-token",
+			"basic " + Falcon::OAuth2::basicCredentials(CLIENT, SECRET)),
 		pluginCall("revoke", "{\"token\": \"not-a-real-token\"}"));
 }
 
@@ -113,7 +117,8 @@ void RedisSharedHit(benchmark::State& state)
 {
 	using namespace Falcon::OAuth2;
 	const RedisAddress address = RedisAddress::parse(redisServer().url(), "bench");
-	RedisTokenStore store(RedisTokenStore::Settings{address, REDIS_PASSWORD, "bench:", std::chrono::seconds(10), std::chrono::seconds(2)});
+	RedisTokenStore store(RedisTokenStore::Settings{
+		address, REDIS_PASSWORD, "bench:", std::chrono::seconds(10), std::chrono::seconds(2)});
 	RedisConnection ping(address, REDIS_PASSWORD, std::chrono::seconds(2), 1024);
 	const EntrySeal seal(emulatorUrl, CLIENT, "", SECRET);
 	SharedEntry entry;
@@ -137,7 +142,8 @@ void RedisSharedHit(benchmark::State& state)
 		});
 	// What the server saw, less the baseline's PINGs and this INFO: the commands (each its own
 	// round trip here) one hit costs.
-	state.counters["commands_per_hit"] = (commandsProcessed() - before - static_cast<double>(hits) - 1) / static_cast<double>(std::max<std::size_t>(hits, 1));
+	state.counters["commands_per_hit"] = (commandsProcessed() - before - static_cast<double>(hits) - 1)
+		/ static_cast<double>(std::max<std::size_t>(hits, 1));
 }
 
 } // namespace
@@ -148,7 +154,12 @@ void registerCallBenchmarks()
 	benchmark::RegisterBenchmark("token_mint", TokenMint)->MinTime(2.0)->UseRealTime();
 	benchmark::RegisterBenchmark("c_abi_token_mint", CAbiTokenMint)->MinTime(2.0)->UseRealTime();
 	benchmark::RegisterBenchmark("revoke", Revoke)->MinTime(2.0)->UseRealTime();
-	benchmark::RegisterBenchmark("cached_token", CachedToken)->Threads(1)->Threads(2)->Threads(4)->Threads(16)->UseRealTime();
+	benchmark::RegisterBenchmark("cached_token", CachedToken)
+		->Threads(1)
+		->Threads(2)
+		->Threads(4)
+		->Threads(16)
+		->UseRealTime();
 	benchmark::RegisterBenchmark("schema_validation", SchemaValidation);
 	benchmark::RegisterBenchmark("shared_entry_read", SharedEntryRead)->UseRealTime();
 	benchmark::RegisterBenchmark("redis_shared_hit", RedisSharedHit)->MinTime(1.0)->UseRealTime();

@@ -40,7 +40,8 @@ std::vector<Row> falconPyBridge()
 	env["PYTHONDONTWRITEBYTECODE"] = "1";
 	if (Poco::Environment::has("FALCON_PEERS")) env["FALCON_PEERS"] = Poco::Environment::get("FALCON_PEERS");
 	Poco::Pipe out;
-	Poco::ProcessHandle handle = Poco::Process::launch(FALCON_PYTHON, {FALCON_FALCONPY_BENCH, "300"}, FALCON_PYTHON_TESTS, nullptr, &out, nullptr, env);
+	Poco::ProcessHandle handle = Poco::Process::launch(
+		FALCON_PYTHON, {FALCON_FALCONPY_BENCH, "300"}, FALCON_PYTHON_TESTS, nullptr, &out, nullptr, env);
 	Poco::PipeInputStream in(out);
 	std::string text;
 	Poco::StreamCopier::copyToString(in, text);

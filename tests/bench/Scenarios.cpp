@@ -84,7 +84,9 @@ Row singleFlight(double seconds)
 std::vector<Row> workflowOverhead()
 {
 	std::string yaml = "version: 1\nname: hundred\nsteps:\n";
-	for (int i = 0; i < 100; ++i) yaml += "  - {id: s" + std::to_string(i) + ", action: token, with: {" + std::string(std::getenv("FALCON_BENCH_CACHED") ? "" : "force: true") + "}}\n";
+	for (int i = 0; i < 100; ++i)
+		yaml += "  - {id: s" + std::to_string(i) + ", action: token, with: {"
+			+ std::string(std::getenv("FALCON_BENCH_CACHED") ? "" : "force: true") + "}}\n";
 	const Falcon::Workflow::WorkflowLoader loader([](const std::string& name) { return plugin->find(name); });
 	const auto workflow = loader.loadText(yaml, "hundred.yaml");
 	const auto with = connection();
@@ -137,7 +139,8 @@ struct ProcessFigures
 };
 
 /// Runs a command under /usr/bin/time -v: wall time measured here, peak RSS from time's report.
-ProcessFigures measureProcess(const std::string& command, const std::vector<std::string>& arguments, const Poco::Process::Env& env)
+ProcessFigures measureProcess(
+	const std::string& command, const std::vector<std::string>& arguments, const Poco::Process::Env& env)
 {
 	std::vector<std::string> timed{"-v", command};
 	timed.insert(timed.end(), arguments.begin(), arguments.end());
@@ -145,7 +148,10 @@ ProcessFigures measureProcess(const std::string& command, const std::vector<std:
 	const auto started = Clock::now();
 	Poco::ProcessHandle handle = Poco::Process::launch("/usr/bin/time", timed, "", nullptr, &outPipe, &errPipe, env);
 	std::string out, err;
-	std::thread drain([&] { Poco::PipeInputStream in(errPipe); Poco::StreamCopier::copyToString(in, err); });
+	std::thread drain([&] {
+		Poco::PipeInputStream in(errPipe);
+		Poco::StreamCopier::copyToString(in, err);
+	});
 	Poco::PipeInputStream in(outPipe);
 	Poco::StreamCopier::copyToString(in, out);
 	drain.join();
@@ -221,7 +227,10 @@ std::vector<Row> coldStart()
 		const auto h = measureProcess(FALCON_HOST_BINARY, run, minting);
 		const auto s = measureProcess(FALCON_HOST_BINARY, run, sharing);
 		const auto r = measureProcess(FALCON_HOST_BINARY, run, sharingRedis);
-		const auto c = measureProcess("curl", {"-sS", "--cacert", emulatorCa, "--data-binary", "@" + formFile, emulatorUrl + "/oauth2/token", "-w", "%{http_code}"}, {});
+		const auto c = measureProcess("curl",
+			{"-sS", "--cacert", emulatorCa, "--data-binary", "@" + formFile, emulatorUrl + "/oauth2/token", "-w",
+				"%{http_code}"},
+			{});
 		ok = ok && h.ok && s.ok && r.ok && c.ok;
 		host.push_back(h.wallMs);
 		shared.push_back(s.wallMs);
@@ -255,7 +264,9 @@ std::vector<Row> coldStart()
 		row.figures->set("ratio_to_curl", row.ratio);
 		return row;
 	};
-	return {base, contender("falcon-host run, minting (memory)", hostMs, hostRss, "<= 3x curl, <= 20 MB", hostMs <= 3 * curlMs && hostRss <= 20 * 1024),
+	return {base,
+		contender("falcon-host run, minting (memory)", hostMs, hostRss, "<= 3x curl, <= 20 MB",
+			hostMs <= 3 * curlMs && hostRss <= 20 * 1024),
 		contender("falcon-host run, from the file store", sharedMs, sharedRss, "<= 1.0x curl", sharedMs <= curlMs),
 		contender("falcon-host run, from Redis", redisMs, redisRss, "", true)};
 }
@@ -278,7 +289,8 @@ std::vector<Row> concurrentProcesses()
 		{
 			processes.emplace_back([&, i] {
 				Poco::Pipe out;
-				Poco::ProcessHandle handle = Poco::Process::launch(FALCON_HOST_BINARY, {"run", "token", "--input", "{}", "--output", "compact"}, "", nullptr, &out, nullptr, env);
+				Poco::ProcessHandle handle = Poco::Process::launch(FALCON_HOST_BINARY,
+					{"run", "token", "--input", "{}", "--output", "compact"}, "", nullptr, &out, nullptr, env);
 				Poco::PipeInputStream in(out);
 				Poco::StreamCopier::copyToString(in, outputs[i]);
 				handle.wait();
@@ -322,7 +334,8 @@ std::vector<Row> pythonPackage(double cAbiP50Us)
 	env["PYTHONPATH"] = FALCON_PYTHON_STAGE;
 	env["FALCON_PLUGIN_PATH"] = FALCON_PLUGIN_MODULE;
 	Poco::Pipe out;
-	Poco::ProcessHandle handle = Poco::Process::launch(FALCON_PYTHON, {FALCON_PYTHON_BENCH, "3000"}, "", nullptr, &out, nullptr, env);
+	Poco::ProcessHandle handle =
+		Poco::Process::launch(FALCON_PYTHON, {FALCON_PYTHON_BENCH, "3000"}, "", nullptr, &out, nullptr, env);
 	Poco::PipeInputStream in(out);
 	std::string text;
 	Poco::StreamCopier::copyToString(in, text);
@@ -341,9 +354,10 @@ std::vector<Row> pythonPackage(double cAbiP50Us)
 	perCall.figures->set("c_abi_p50_us", cAbiP50Us);
 	perCall.figures->set("ratio_to_c_abi", perCall.ratio);
 
-	const std::string code = "from falcon_oauth2 import OAuth2; import os; print(OAuth2(client_id=os.environ['FALCON_CLIENT_ID'], "
-							 "client_secret=os.environ['FALCON_CLIENT_SECRET'], base_url=os.environ['FALCON_BASE_URL'], "
-							 "ssl_verify=os.environ['FALCON_CA_BUNDLE']).token()['status_code'])";
+	const std::string code =
+		"from falcon_oauth2 import OAuth2; import os; print(OAuth2(client_id=os.environ['FALCON_CLIENT_ID'], "
+		"client_secret=os.environ['FALCON_CLIENT_SECRET'], base_url=os.environ['FALCON_BASE_URL'], "
+		"ssl_verify=os.environ['FALCON_CA_BUNDLE']).token()['status_code'])";
 	const std::string formFile = Poco::TemporaryFile::tempName();
 	{
 		Poco::FileOutputStream form(formFile);
@@ -356,7 +370,10 @@ std::vector<Row> pythonPackage(double cAbiP50Us)
 	for (int i = 0; i < 15; ++i)
 	{
 		const auto p = measureProcess(FALCON_PYTHON, {"-c", code}, env);
-		const auto c = measureProcess("curl", {"-sS", "--cacert", emulatorCa, "--data-binary", "@" + formFile, emulatorUrl + "/oauth2/token", "-w", "%{http_code}"}, {});
+		const auto c = measureProcess("curl",
+			{"-sS", "--cacert", emulatorCa, "--data-binary", "@" + formFile, emulatorUrl + "/oauth2/token", "-w",
+				"%{http_code}"},
+			{});
 		ok = ok && p.ok && c.ok;
 		python.push_back(p.wallMs);
 		curl.push_back(c.wallMs);

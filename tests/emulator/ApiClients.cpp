@@ -12,7 +12,8 @@ namespace Emulator {
 
 bool ApiClient::allowsMember(const std::string& cid) const
 {
-	return std::any_of(memberCids.begin(), memberCids.end(), [&](const std::string& allowed) { return Poco::icompare(allowed, cid) == 0; });
+	return std::any_of(memberCids.begin(), memberCids.end(),
+		[&](const std::string& allowed) { return Poco::icompare(allowed, cid) == 0; });
 }
 
 bool ApiClient::allowsIp(const std::string& ip) const
@@ -50,7 +51,8 @@ std::string requiredString(const Poco::JSON::Object::Ptr& entry, const std::stri
 	return entry->getValue<std::string>(field);
 }
 
-std::vector<std::string> stringList(const Poco::JSON::Object::Ptr& entry, const std::string& where, const std::string& field)
+std::vector<std::string> stringList(
+	const Poco::JSON::Object::Ptr& entry, const std::string& where, const std::string& field)
 {
 	std::vector<std::string> values;
 	if (!entry->has(field)) return values;

@@ -69,7 +69,8 @@ Cert newCertificate(const std::string& commonName, EVP_PKEY* key)
 	X509_gmtime_adj(X509_getm_notBefore(cert.get()), -3600);
 	X509_gmtime_adj(X509_getm_notAfter(cert.get()), 3600L * 24 * 365);
 	X509_NAME* name = X509_get_subject_name(cert.get());
-	X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8, reinterpret_cast<const unsigned char*>(commonName.c_str()), -1, -1, 0);
+	X509_NAME_add_entry_by_txt(
+		name, "CN", MBSTRING_UTF8, reinterpret_cast<const unsigned char*>(commonName.c_str()), -1, -1, 0);
 	X509_set_pubkey(cert.get(), key);
 	return cert;
 }
@@ -112,8 +113,7 @@ Cert readCert(const std::string& path)
 } // namespace
 
 CertificateAuthority::CertificateAuthority(const std::string& directory, const std::string& caName, bool reuse):
-	_directory(directory),
-	_caFile(Poco::Path(directory, "ca.pem").toString()),
+	_directory(directory), _caFile(Poco::Path(directory, "ca.pem").toString()),
 	_caKeyFile(Poco::Path(directory, "ca.key").toString())
 {
 	Poco::File(directory).createDirectories();
@@ -128,15 +128,18 @@ CertificateAuthority::CertificateAuthority(const std::string& directory, const s
 	writePem(_caFile, [&](FILE* f) { return PEM_write_X509(f, cert.get()) == 1; });
 	// The CA key can mint certificates clients trust.
 	writePem(
-		_caKeyFile, [&](FILE* f) { return PEM_write_PrivateKey(f, key.get(), nullptr, nullptr, 0, nullptr, nullptr) == 1; }, 0600);
+		_caKeyFile,
+		[&](FILE* f) { return PEM_write_PrivateKey(f, key.get(), nullptr, nullptr, 0, nullptr, nullptr) == 1; }, 0600);
 }
 
-CertificateAuthority::Issued CertificateAuthority::issue(const std::string& fileStem, const std::vector<std::string>& dnsNames, const std::vector<std::string>& ipAddresses)
+CertificateAuthority::Issued CertificateAuthority::issue(
+	const std::string& fileStem, const std::vector<std::string>& dnsNames, const std::vector<std::string>& ipAddresses)
 {
 	Key caKey = readKey(_caKeyFile);
 	Cert caCert = readCert(_caFile);
 	Key key = newKey();
-	const std::string commonName = dnsNames.empty() ? (ipAddresses.empty() ? fileStem : ipAddresses.front()) : dnsNames.front();
+	const std::string commonName =
+		dnsNames.empty() ? (ipAddresses.empty() ? fileStem : ipAddresses.front()) : dnsNames.front();
 	Cert cert = newCertificate(commonName, key.get());
 	X509_set_issuer_name(cert.get(), X509_get_subject_name(caCert.get()));
 	std::vector<std::string> names;
@@ -148,10 +151,12 @@ CertificateAuthority::Issued CertificateAuthority::issue(const std::string& file
 	addExtension(cert.get(), caCert.get(), NID_ext_key_usage, "serverAuth");
 	check(X509_sign(cert.get(), caKey.get(), EVP_sha256()) > 0, "signing a server certificate");
 
-	Issued issued{Poco::Path(_directory, fileStem + ".pem").toString(), Poco::Path(_directory, fileStem + ".key").toString()};
+	Issued issued{
+		Poco::Path(_directory, fileStem + ".pem").toString(), Poco::Path(_directory, fileStem + ".key").toString()};
 	writePem(issued.certificateFile, [&](FILE* f) { return PEM_write_X509(f, cert.get()) == 1; });
 	writePem(
-		issued.keyFile, [&](FILE* f) { return PEM_write_PrivateKey(f, key.get(), nullptr, nullptr, 0, nullptr, nullptr) == 1; }, 0600);
+		issued.keyFile,
+		[&](FILE* f) { return PEM_write_PrivateKey(f, key.get(), nullptr, nullptr, 0, nullptr, nullptr) == 1; }, 0600);
 	return issued;
 }
 

@@ -20,12 +20,14 @@ public:
 
 	/// Creates `directory` if needed and a fresh CA called `caName` in it; with `reuse`, a CA
 	/// already there (ca.pem and ca.key) is kept.
-	explicit CertificateAuthority(const std::string& directory, const std::string& caName = "Falcon Test CA", bool reuse = false);
+	explicit CertificateAuthority(
+		const std::string& directory, const std::string& caName = "Falcon Test CA", bool reuse = false);
 
 	const std::string& caFile() const { return _caFile; }
 
 	/// A server certificate for the given DNS names and IP addresses, signed by this CA.
-	Issued issue(const std::string& fileStem, const std::vector<std::string>& dnsNames, const std::vector<std::string>& ipAddresses);
+	Issued issue(const std::string& fileStem, const std::vector<std::string>& dnsNames,
+		const std::vector<std::string>& ipAddresses);
 
 	/// Everything a loopback server needs: 127.0.0.1, ::1 and localhost.
 	Issued issueLoopback(const std::string& fileStem = "loopback")

@@ -33,7 +33,9 @@ const std::string SCROLL_PREFIX = "scroll:";
 std::string credentialsOf(const Poco::Net::HTTPServerRequest& request, const std::string& scheme)
 {
 	const std::string value = request.get("Authorization", "");
-	if (value.size() <= scheme.size() || Poco::icompare(value.substr(0, scheme.size()), scheme) != 0 || value[scheme.size()] != ' ') return {};
+	if (value.size() <= scheme.size() || Poco::icompare(value.substr(0, scheme.size()), scheme) != 0
+		|| value[scheme.size()] != ' ')
+		return {};
 	return Poco::trim(value.substr(scheme.size() + 1));
 }
 
@@ -58,8 +60,7 @@ std::string decodeBase64(const std::string& text)
 } // namespace
 
 CloudRequestHandler::CloudRequestHandler(std::shared_ptr<EmulatorState> state, std::string cloud):
-	_state(std::move(state)),
-	_cloud(std::move(cloud)),
+	_state(std::move(state)), _cloud(std::move(cloud)),
 	_traceId(Poco::UUIDGenerator::defaultGenerator().createRandom().toString()),
 	_started(std::chrono::steady_clock::now())
 {
@@ -98,12 +99,13 @@ CloudRequestHandler::Form CloudRequestHandler::masked(const Form& form)
 	return result;
 }
 
-CloudRequestHandler::Reply CloudRequestHandler::token(const Poco::Net::HTTPServerRequest& request, const std::string& body, LoggedRequest& entry)
+CloudRequestHandler::Reply CloudRequestHandler::token(
+	const Poco::Net::HTTPServerRequest& request, const std::string& body, LoggedRequest& entry)
 {
 	const auto decision = _state->limiter.admit(_cloud + " " + entry.source); // each cloud counts on its own
 	if (!decision.allowed) return rateLimited(decision);
-	const std::vector<std::pair<std::string, std::string>> limits{
-		{"X-Ratelimit-Limit", std::to_string(decision.limit)}, {"X-Ratelimit-Remaining", std::to_string(decision.remaining)}};
+	const std::vector<std::pair<std::string, std::string>> limits{{"X-Ratelimit-Limit", std::to_string(decision.limit)},
+		{"X-Ratelimit-Remaining", std::to_string(decision.remaining)}};
 
 	if (request.getContentType().rfind("application/x-www-form-urlencoded", 0) != 0)
 		return meta(400, "the request body must be application/x-www-form-urlencoded", limits);
@@ -144,7 +146,8 @@ CloudRequestHandler::Reply CloudRequestHandler::token(const Poco::Net::HTTPServe
 			return reply;
 		}
 		const auto it = _state->baseUrls.find(home);
-		const std::string homeUrl = it != _state->baseUrls.end() ? it->second : OAuth2::RegionTable::falcon().find(home)->baseUrl;
+		const std::string homeUrl =
+			it != _state->baseUrls.end() ? it->second : OAuth2::RegionTable::falcon().find(home)->baseUrl;
 		reply.status = 308;
 		reply.headers.emplace_back("Location", homeUrl + TOKEN_ROUTE);
 		reply.headers.emplace_back("X-Cs-Region", home);
@@ -166,23 +169,26 @@ CloudRequestHandler::Reply CloudRequestHandler::token(const Poco::Net::HTTPServe
 	return reply;
 }
 
-CloudRequestHandler::Reply CloudRequestHandler::revoke(const Poco::Net::HTTPServerRequest& request, const std::string& body, LoggedRequest& entry)
+CloudRequestHandler::Reply CloudRequestHandler::revoke(
+	const Poco::Net::HTTPServerRequest& request, const std::string& body, LoggedRequest& entry)
 {
 	const auto form = parseForm(body);
 	if (!form) return meta(400, "malformed form body");
 	entry.form = masked(*form);
 	const std::string credentials = decodeBase64(credentialsOf(request, "basic"));
 	const auto colon = credentials.find(':');
-	const auto client = colon == std::string::npos ? std::nullopt : _state->options.clients.find(credentials.substr(0, colon));
-	if (!client || client->clientSecret != credentials.substr(colon + 1)) return meta(403, "access denied, invalid client");
+	const auto client =
+		colon == std::string::npos ? std::nullopt : _state->options.clients.find(credentials.substr(0, colon));
+	if (!client || client->clientSecret != credentials.substr(colon + 1))
+		return meta(403, "access denied, invalid client");
 	const std::string token = field(*form, "token");
 	if (token.empty()) return meta(400, "token is required");
 	_state->tokens.revoke(token);
 	return meta(200, "");
 }
 
-CloudRequestHandler::Reply CloudRequestHandler::probe(
-	const Poco::Net::HTTPServerRequest& request, const std::string& path, const std::string& body, const LoggedRequest& entry)
+CloudRequestHandler::Reply CloudRequestHandler::probe(const Poco::Net::HTTPServerRequest& request,
+	const std::string& path, const std::string& body, const LoggedRequest& entry)
 {
 	const std::string bearer = credentialsOf(request, "bearer");
 	if (bearer.empty() || _state->tokens.check(bearer, _cloud) != TokenStore::State::Valid)
@@ -198,7 +204,8 @@ CloudRequestHandler::Reply CloudRequestHandler::probe(
 
 /// Device IDs, a page of them at a time: by a number (the probe) or by the opaque offset the
 /// previous page gave (the scroll query; `filter` is accepted, every device matches).
-CloudRequestHandler::Reply CloudRequestHandler::deviceQuery(const Poco::Net::HTTPServerRequest& request, bool scroll) const
+CloudRequestHandler::Reply CloudRequestHandler::deviceQuery(
+	const Poco::Net::HTTPServerRequest& request, bool scroll) const
 {
 	unsigned limit = 100;
 	unsigned offset = 0;
@@ -214,9 +221,13 @@ CloudRequestHandler::Reply CloudRequestHandler::deviceQuery(const Poco::Net::HTT
 		}
 		else if (parameter.first == "offset" && !(scroll && parameter.second.empty()))
 		{
-			const std::string position = scroll && parameter.second.rfind(SCROLL_PREFIX, 0) == 0 ? parameter.second.substr(SCROLL_PREFIX.size()) : parameter.second;
+			const std::string position = scroll && parameter.second.rfind(SCROLL_PREFIX, 0) == 0
+				? parameter.second.substr(SCROLL_PREFIX.size())
+				: parameter.second;
 			if ((scroll && position == parameter.second) || !Poco::NumberParser::tryParseUnsigned(position, value))
-				return meta(400, scroll ? "offset must be an offset a previous page returned" : "offset must be a non-negative integer");
+				return meta(400,
+					scroll ? "offset must be an offset a previous page returned"
+						   : "offset must be a non-negative integer");
 			offset = value;
 		}
 	}
@@ -234,7 +245,8 @@ CloudRequestHandler::Reply CloudRequestHandler::deviceQuery(const Poco::Net::HTT
 
 /// Each known device asked for, by `ids` in the query (GET) or in a JSON body (POST); 404 when
 /// none is known.
-CloudRequestHandler::Reply CloudRequestHandler::deviceDetails(const Poco::Net::HTTPServerRequest& request, const std::string& body) const
+CloudRequestHandler::Reply CloudRequestHandler::deviceDetails(
+	const Poco::Net::HTTPServerRequest& request, const std::string& body) const
 {
 	std::vector<std::string> ids;
 	if (request.getMethod() == "POST")
@@ -244,7 +256,8 @@ CloudRequestHandler::Reply CloudRequestHandler::deviceDetails(const Poco::Net::H
 			const auto object = Poco::JSON::Parser().parse(body).extract<Poco::JSON::Object::Ptr>();
 			const auto list = object ? object->getArray("ids") : nullptr;
 			if (!list) return meta(400, "the body must be a JSON object with an \"ids\" array");
-			for (std::size_t i = 0; i < list->size(); ++i) ids.push_back(list->getElement<std::string>(static_cast<unsigned>(i)));
+			for (std::size_t i = 0; i < list->size(); ++i)
+				ids.push_back(list->getElement<std::string>(static_cast<unsigned>(i)));
 		}
 		catch (const Poco::Exception&)
 		{
@@ -281,7 +294,8 @@ CloudRequestHandler::Reply CloudRequestHandler::deviceDetails(const Poco::Net::H
 	return resources(found);
 }
 
-CloudRequestHandler::Reply CloudRequestHandler::resources(const Poco::JSON::Array::Ptr& found, const Poco::JSON::Object::Ptr& pagination) const
+CloudRequestHandler::Reply CloudRequestHandler::resources(
+	const Poco::JSON::Array::Ptr& found, const Poco::JSON::Object::Ptr& pagination) const
 {
 	Reply reply = meta(200, "");
 	auto body = Poco::JSON::Parser().parse(reply.body).extract<Poco::JSON::Object::Ptr>();
@@ -316,7 +330,9 @@ void CloudRequestHandler::handleRequest(Poco::Net::HTTPServerRequest& request, P
 	entry.method = request.getMethod();
 	entry.source = request.clientAddress().host().toString();
 	for (const auto& header : request)
-		entry.headers.emplace_back(header.first, Poco::icompare(header.first, "Authorization") == 0 ? RequestLog::maskAuthorization(header.second) : header.second);
+		entry.headers.emplace_back(header.first,
+			Poco::icompare(header.first, "Authorization") == 0 ? RequestLog::maskAuthorization(header.second)
+															   : header.second);
 	std::string path;
 	try
 	{
@@ -370,7 +386,8 @@ void CloudRequestHandler::handleRequest(Poco::Net::HTTPServerRequest& request, P
 	{
 		reply = meta(404, "Not Found");
 	}
-	else if (request.getMethod() != (route == "probe" ? "GET" : "POST") && !(path == DETAILS_ROUTE && request.getMethod() == "POST"))
+	else if (request.getMethod() != (route == "probe" ? "GET" : "POST")
+		&& !(path == DETAILS_ROUTE && request.getMethod() == "POST"))
 	{
 		reply = meta(405, "Method Not Allowed");
 	}

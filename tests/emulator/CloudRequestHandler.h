@@ -40,7 +40,8 @@ private:
 	Reply revoke(const Poco::Net::HTTPServerRequest& request, const std::string& body, LoggedRequest& entry);
 	/// The Hosts routes, behind a bearer token: the probe (device IDs by offset), the scroll
 	/// query (device IDs by an opaque offset) and the device details (by IDs, GET or POST).
-	Reply probe(const Poco::Net::HTTPServerRequest& request, const std::string& path, const std::string& body, const LoggedRequest& entry);
+	Reply probe(const Poco::Net::HTTPServerRequest& request, const std::string& path, const std::string& body,
+		const LoggedRequest& entry);
 	Reply deviceQuery(const Poco::Net::HTTPServerRequest& request, bool scroll) const;
 	Reply deviceDetails(const Poco::Net::HTTPServerRequest& request, const std::string& body) const;
 	/// A 200 with `resources` and, when given, `meta.pagination`.
@@ -49,12 +50,16 @@ private:
 	static const std::vector<std::string>& deviceIds();
 	Reply control(const Poco::Net::HTTPServerRequest& request, const std::string& path, const std::string& body);
 
-	Reply meta(int status, const std::string& message, std::vector<std::pair<std::string, std::string>> headers = {}) const;
-	Reply rateLimited(const RateLimiter::Decision& decision, Fault::RetryAfterUnit unit = Fault::RetryAfterUnit::Configured) const;
+	Reply meta(
+		int status, const std::string& message, std::vector<std::pair<std::string, std::string>> headers = {}) const;
+	Reply rateLimited(
+		const RateLimiter::Decision& decision, Fault::RetryAfterUnit unit = Fault::RetryAfterUnit::Configured) const;
 	Reply faulted(const Fault& fault, Reply normal, const std::string& path) const;
-	void deliver(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response, const Reply& reply, const std::optional<Fault>& fault);
+	void deliver(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response, const Reply& reply,
+		const std::optional<Fault>& fault);
 	/// Sends the reply (from the status line, or from the body on) one byte every fault.delay.
-	void trickle(Poco::Net::HTTPServerResponse& response, Poco::Net::StreamSocket& socket, const std::string& body, const Fault& fault);
+	void trickle(Poco::Net::HTTPServerResponse& response, Poco::Net::StreamSocket& socket, const std::string& body,
+		const Fault& fault);
 
 	static std::string jsonText(const Poco::Dynamic::Var& value);
 	static std::optional<Form> parseForm(const std::string& body);

@@ -11,7 +11,8 @@
 namespace Falcon {
 namespace Emulator {
 
-CloudRequestHandler::Reply CloudRequestHandler::control(const Poco::Net::HTTPServerRequest& request, const std::string& path, const std::string& body)
+CloudRequestHandler::Reply CloudRequestHandler::control(
+	const Poco::Net::HTTPServerRequest& request, const std::string& path, const std::string& body)
 {
 	const std::string& method = request.getMethod();
 	if (path == "/emulator/stats" && method == "GET")
@@ -54,7 +55,8 @@ CloudRequestHandler::Reply CloudRequestHandler::control(const Poco::Net::HTTPSer
 			const auto object = parser.parse(body).extract<Poco::JSON::Object::Ptr>();
 			const auto list = object ? object->getArray("faults") : nullptr;
 			if (!list) return meta(400, "expected {\"faults\": [\"ROUTE=FAULT[xN]\", ...]}");
-			for (std::size_t i = 0; i < list->size(); ++i) _state->faults.add(list->getElement<std::string>(static_cast<unsigned>(i)));
+			for (std::size_t i = 0; i < list->size(); ++i)
+				_state->faults.add(list->getElement<std::string>(static_cast<unsigned>(i)));
 		}
 		catch (const Poco::Exception& e)
 		{
@@ -62,7 +64,8 @@ CloudRequestHandler::Reply CloudRequestHandler::control(const Poco::Net::HTTPSer
 		}
 		return meta(200, "");
 	}
-	if (path == "/emulator/stats" || path == "/emulator/requests" || path == "/emulator/faults") return meta(405, "Method Not Allowed");
+	if (path == "/emulator/stats" || path == "/emulator/requests" || path == "/emulator/faults")
+		return meta(405, "Method Not Allowed");
 	return meta(404, "Not Found");
 }
 

@@ -27,8 +27,7 @@ class CloudHandlerFactory: public Poco::Net::HTTPRequestHandlerFactory
 {
 public:
 	CloudHandlerFactory(std::shared_ptr<EmulatorState> state, std::string cloud):
-		_state(std::move(state)),
-		_cloud(std::move(cloud))
+		_state(std::move(state)), _cloud(std::move(cloud))
 	{
 	}
 
@@ -47,7 +46,9 @@ private:
 std::string FalconEmulator::canonicalCloud(const std::string& name)
 {
 	const OAuth2::CloudRegion* region = OAuth2::RegionTable::falcon().find(name);
-	if (!region) throw Poco::InvalidArgumentException("unknown cloud '" + name + "' (expected one of " + OAuth2::RegionTable::falcon().names() + ")");
+	if (!region)
+		throw Poco::InvalidArgumentException(
+			"unknown cloud '" + name + "' (expected one of " + OAuth2::RegionTable::falcon().names() + ")");
 	return region->name;
 }
 
@@ -107,7 +108,8 @@ void FalconEmulator::start()
 	{
 		const auto port = static_cast<Poco::UInt16>(options.firstPort == 0 ? 0 : options.firstPort + i);
 		const Poco::Net::SocketAddress address("127.0.0.1", port);
-		Poco::Net::ServerSocket socket = context ? Poco::Net::SecureServerSocket(address, 128, context) : Poco::Net::ServerSocket(address, 128);
+		Poco::Net::ServerSocket socket =
+			context ? Poco::Net::SecureServerSocket(address, 128, context) : Poco::Net::ServerSocket(address, 128);
 		Poco::Net::HTTPServerParams::Ptr params = new Poco::Net::HTTPServerParams;
 		params->setKeepAlive(true);
 		params->setMaxKeepAliveRequests(0);
@@ -115,8 +117,10 @@ void FalconEmulator::start()
 		params->setMaxThreads(512);
 		params->setMaxQueued(256);
 		const std::string cloud = options.clouds[i];
-		_state->baseUrls[cloud] = std::string(context ? "https" : "http") + "://127.0.0.1:" + std::to_string(socket.address().port());
-		_servers.push_back(std::make_unique<Poco::Net::HTTPServer>(new CloudHandlerFactory(_state, cloud), _threads, socket, params));
+		_state->baseUrls[cloud] =
+			std::string(context ? "https" : "http") + "://127.0.0.1:" + std::to_string(socket.address().port());
+		_servers.push_back(
+			std::make_unique<Poco::Net::HTTPServer>(new CloudHandlerFactory(_state, cloud), _threads, socket, params));
 	}
 	for (auto& server : _servers) server->start();
 }

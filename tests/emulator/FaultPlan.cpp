@@ -60,8 +60,10 @@ Fault Fault::parse(const std::string& text)
 		if (named.takesDelay)
 		{
 			unsigned milliseconds = 0;
-			if (colon == std::string::npos || !Poco::NumberParser::tryParseUnsigned(text.substr(colon + 1), milliseconds))
-				throw Poco::SyntaxException("fault: " + name + " needs a delay in milliseconds, e.g. " + name + ":2000");
+			if (colon == std::string::npos
+				|| !Poco::NumberParser::tryParseUnsigned(text.substr(colon + 1), milliseconds))
+				throw Poco::SyntaxException(
+					"fault: " + name + " needs a delay in milliseconds, e.g. " + name + ":2000");
 			fault.delay = std::chrono::milliseconds(milliseconds);
 		}
 		else if (colon != std::string::npos)
@@ -70,19 +72,24 @@ Fault Fault::parse(const std::string& text)
 		}
 		return fault;
 	}
-	throw Poco::SyntaxException("fault: unknown fault '" + name + "' (429[:s|:ms], 500, 502, 503, delay-headers:MS, delay-body:MS, trickle-headers:MS, trickle-body:MS, reset, truncate, malformed-json, empty-200, oversized, wrong-content-type, redirect-foreign, redirect-loop)");
+	throw Poco::SyntaxException("fault: unknown fault '" + name
+		+ "' (429[:s|:ms], 500, 502, 503, delay-headers:MS, delay-body:MS, trickle-headers:MS, trickle-body:MS, reset, "
+		  "truncate, malformed-json, empty-200, oversized, wrong-content-type, redirect-foreign, redirect-loop)");
 }
 
 std::string Fault::name() const
 {
 	if (kind == Kind::Status)
 	{
-		const char* unit = retryAfterUnit == RetryAfterUnit::Seconds ? ":s" : (retryAfterUnit == RetryAfterUnit::Milliseconds ? ":ms" : "");
+		const char* unit = retryAfterUnit == RetryAfterUnit::Seconds
+			? ":s"
+			: (retryAfterUnit == RetryAfterUnit::Milliseconds ? ":ms" : "");
 		return std::to_string(status) + unit;
 	}
 	for (const Named& named : NAMES)
 	{
-		if (named.kind == kind) return named.takesDelay ? std::string(named.name) + ":" + std::to_string(delay.count()) : named.name;
+		if (named.kind == kind)
+			return named.takesDelay ? std::string(named.name) + ":" + std::to_string(delay.count()) : named.name;
 	}
 	return "?";
 }
@@ -104,7 +111,8 @@ void FaultPlan::add(const std::string& spec)
 	std::string fault = spec.substr(equals + 1);
 	int times = ALWAYS;
 	const auto x = fault.rfind('x');
-	if (x != std::string::npos && x + 1 < fault.size() && fault.find_first_not_of("0123456789", x + 1) == std::string::npos)
+	if (x != std::string::npos && x + 1 < fault.size()
+		&& fault.find_first_not_of("0123456789", x + 1) == std::string::npos)
 	{
 		times = static_cast<int>(Poco::NumberParser::parse(fault.substr(x + 1)));
 		fault.erase(x);
@@ -136,7 +144,8 @@ std::optional<Fault> FaultPlan::next(const std::string& route)
 	std::lock_guard<std::mutex> lock(_mutex);
 	if (auto fault = take(_byRoute[route])) return fault;
 	if (auto fault = take(_byRoute["*"])) return fault;
-	if (_randomRate > 0 && (route == "token" || route == "revoke") && std::uniform_real_distribution<double>(0, 1)(_random) < _randomRate)
+	if (_randomRate > 0 && (route == "token" || route == "revoke")
+		&& std::uniform_real_distribution<double>(0, 1)(_random) < _randomRate)
 		return _randomFaults[std::uniform_int_distribution<std::size_t>(0, _randomFaults.size() - 1)(_random)];
 	return std::nullopt;
 }

@@ -3,9 +3,7 @@
 namespace Falcon {
 namespace Emulator {
 
-RateLimiter::RateLimiter(unsigned limit, std::chrono::seconds window):
-	_limit(limit),
-	_window(window)
+RateLimiter::RateLimiter(unsigned limit, std::chrono::seconds window): _limit(limit), _window(window)
 {
 }
 

@@ -15,7 +15,8 @@
 namespace Falcon {
 namespace Emulator {
 
-CloudRequestHandler::Reply CloudRequestHandler::meta(int status, const std::string& message, std::vector<std::pair<std::string, std::string>> headers) const
+CloudRequestHandler::Reply CloudRequestHandler::meta(
+	int status, const std::string& message, std::vector<std::pair<std::string, std::string>> headers) const
 {
 	Poco::JSON::Object::Ptr metaObject = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
 	metaObject->set("query_time", std::chrono::duration<double>(std::chrono::steady_clock::now() - _started).count());
@@ -39,15 +40,18 @@ CloudRequestHandler::Reply CloudRequestHandler::meta(int status, const std::stri
 	return reply;
 }
 
-CloudRequestHandler::Reply CloudRequestHandler::rateLimited(const RateLimiter::Decision& decision, Fault::RetryAfterUnit unit) const
+CloudRequestHandler::Reply CloudRequestHandler::rateLimited(
+	const RateLimiter::Decision& decision, Fault::RetryAfterUnit unit) const
 {
-	const bool inMilliseconds = unit == Fault::RetryAfterUnit::Configured
-		? _state->options.retryAfterMilliseconds
-		: unit == Fault::RetryAfterUnit::Milliseconds;
+	const bool inMilliseconds = unit == Fault::RetryAfterUnit::Configured ? _state->options.retryAfterMilliseconds
+																		  : unit == Fault::RetryAfterUnit::Milliseconds;
 	const auto epoch = decision.retryAt.time_since_epoch();
-	const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(epoch + std::chrono::milliseconds(999)).count();
+	const auto seconds =
+		std::chrono::duration_cast<std::chrono::seconds>(epoch + std::chrono::milliseconds(999)).count();
 	const auto milliseconds = std::chrono::duration_cast<std::chrono::milliseconds>(epoch).count();
-	return meta(429, "API rate limit exceeded.", {{"X-Ratelimit-Limit", std::to_string(decision.limit)}, {"X-Ratelimit-Remaining", "0"}, {"X-Ratelimit-Retryafter", std::to_string(inMilliseconds ? milliseconds : seconds)}});
+	return meta(429, "API rate limit exceeded.",
+		{{"X-Ratelimit-Limit", std::to_string(decision.limit)}, {"X-Ratelimit-Remaining", "0"},
+			{"X-Ratelimit-Retryafter", std::to_string(inMilliseconds ? milliseconds : seconds)}});
 }
 
 CloudRequestHandler::Reply CloudRequestHandler::faulted(const Fault& fault, Reply normal, const std::string& path) const
@@ -63,7 +67,9 @@ CloudRequestHandler::Reply CloudRequestHandler::faulted(const Fault& fault, Repl
 			decision.retryAt = RateLimiter::Clock::now() + std::chrono::seconds(1);
 			return rateLimited(decision, fault.retryAfterUnit);
 		}
-		return meta(fault.status, fault.status == 500 ? "Failed to issue token" : (fault.status == 502 ? "Bad Gateway" : "Service Unavailable"));
+		return meta(fault.status,
+			fault.status == 500 ? "Failed to issue token"
+								: (fault.status == 502 ? "Bad Gateway" : "Service Unavailable"));
 	case Fault::Kind::MalformedJson:
 		normal.status = 201;
 		normal.body = "{\"access_token\": \"unterminated";
@@ -86,16 +92,17 @@ CloudRequestHandler::Reply CloudRequestHandler::faulted(const Fault& fault, Repl
 		Reply redirect;
 		redirect.status = 308;
 		redirect.contentType.clear();
-		const std::string host = fault.kind == Fault::Kind::RedirectLoop ? _state->baseUrls.at(_cloud) : "https://falcon-api.example.net";
+		const std::string host =
+			fault.kind == Fault::Kind::RedirectLoop ? _state->baseUrls.at(_cloud) : "https://falcon-api.example.net";
 		redirect.headers.emplace_back("Location", host + path);
 		return redirect;
 	}
-	default:
-		return normal; // the transport faults act while the reply is delivered
+	default: return normal; // the transport faults act while the reply is delivered
 	}
 }
 
-void CloudRequestHandler::deliver(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response, const Reply& reply, const std::optional<Fault>& fault)
+void CloudRequestHandler::deliver(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response,
+	const Reply& reply, const std::optional<Fault>& fault)
 {
 	const Fault::Kind kind = fault ? fault->kind : Fault::Kind::Status;
 	if (fault && kind == Fault::Kind::DelayHeaders && !_state->pause(fault->delay)) return;
@@ -141,7 +148,8 @@ void CloudRequestHandler::deliver(Poco::Net::HTTPServerRequest& request, Poco::N
 	out.flush();
 }
 
-void CloudRequestHandler::trickle(Poco::Net::HTTPServerResponse& response, Poco::Net::StreamSocket& socket, const std::string& body, const Fault& fault)
+void CloudRequestHandler::trickle(Poco::Net::HTTPServerResponse& response, Poco::Net::StreamSocket& socket,
+	const std::string& body, const Fault& fault)
 {
 	std::string bytes = body;
 	if (fault.kind == Fault::Kind::TrickleHeaders)

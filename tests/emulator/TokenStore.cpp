@@ -31,7 +31,9 @@ void recordIssued(const std::string& token)
 {
 	static const int file = [] {
 		const char* directory = std::getenv("FALCON_TEST_RECORD_DIR");
-		return directory ? ::open((std::string(directory) + "/issued-tokens").c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600) : -1;
+		return directory ? ::open(
+				   (std::string(directory) + "/issued-tokens").c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600)
+						 : -1;
 	}();
 	if (file < 0) return;
 	const std::string line = token + "\n";
@@ -42,7 +44,8 @@ void recordIssued(const std::string& token)
 
 } // namespace
 
-std::string TokenStore::issue(const std::string& clientId, const std::string& memberCid, const std::string& cloud, std::chrono::seconds lifetime)
+std::string TokenStore::issue(
+	const std::string& clientId, const std::string& memberCid, const std::string& cloud, std::chrono::seconds lifetime)
 {
 	const auto now = Clock::now();
 	std::string token = randomToken();

@@ -23,7 +23,8 @@ public:
 		Revoked
 	};
 
-	std::string issue(const std::string& clientId, const std::string& memberCid, const std::string& cloud, std::chrono::seconds lifetime);
+	std::string issue(const std::string& clientId, const std::string& memberCid, const std::string& cloud,
+		std::chrono::seconds lifetime);
 
 	/// The token's state as seen from `cloud` (a token is only valid in the cloud that issued it).
 	State check(const std::string& token, const std::string& cloud) const;

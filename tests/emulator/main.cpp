@@ -31,26 +31,39 @@ protected:
 	void defineOptions(OptionSet& options) override
 	{
 		options.addOption(Option("help", "h", "show this help and exit"));
-		options.addOption(Option("clients", "", "JSON file of API clients: {\"clients\": [{\"client_id\", \"client_secret\", \"cloud\", \"member_cids\", \"allowed_ips\"}]}")
+		options.addOption(Option("clients", "",
+			"JSON file of API clients: {\"clients\": [{\"client_id\", \"client_secret\", \"cloud\", \"member_cids\", "
+			"\"allowed_ips\"}]}")
 							  .argument("FILE"));
-		options.addOption(Option("clouds", "", "comma-separated clouds to serve, one listener each (default: us-1,us-2,us-3,eu-1,us-gov-1,us-gov-2)")
+		options.addOption(Option("clouds", "",
+			"comma-separated clouds to serve, one listener each (default: us-1,us-2,us-3,eu-1,us-gov-1,us-gov-2)")
 							  .argument("LIST"));
-		options.addOption(Option("port", "", "first port; the clouds get consecutive ports (default: 0, any free port)").argument("PORT"));
+		options.addOption(Option("port", "", "first port; the clouds get consecutive ports (default: 0, any free port)")
+							  .argument("PORT"));
 		options.addOption(Option("plain", "", "serve plain HTTP instead of TLS (loopback only, like everything here)"));
-		options.addOption(Option("tls-dir", "", "where the CA and server certificate are made on first start and reused (default: a temporary directory)")
+		options.addOption(Option("tls-dir", "",
+			"where the CA and server certificate are made on first start and reused (default: a temporary directory)")
 							  .argument("DIR"));
 		options.addOption(Option("expires-in", "", "token lifetime in seconds (default: 1799)").argument("SECONDS"));
-		options.addOption(Option("rate-limit", "", "token requests per source address per minute (default: 300)").argument("N"));
-		options.addOption(Option("retry-after-ms", "", "send X-Ratelimit-Retryafter in epoch milliseconds (default: epoch seconds)"));
-		options.addOption(Option("fault", "", "inject a fault: ROUTE=FAULT[xN], e.g. token=503x2, revoke=reset, token=delay-headers:3000 (repeatable)")
+		options.addOption(
+			Option("rate-limit", "", "token requests per source address per minute (default: 300)").argument("N"));
+		options.addOption(
+			Option("retry-after-ms", "", "send X-Ratelimit-Retryafter in epoch milliseconds (default: epoch seconds)"));
+		options.addOption(Option("fault", "",
+			"inject a fault: ROUTE=FAULT[xN], e.g. token=503x2, revoke=reset, token=delay-headers:3000 (repeatable)")
 							  .argument("SPEC")
 							  .repeatable(true));
-		options.addOption(Option("random-faults", "", "each token and revoke request fails at random with this probability, drawing one of the listed faults (default 500,502,503), e.g. 0.05 or 0.05:500,503,truncate")
+		options.addOption(Option("random-faults", "",
+			"each token and revoke request fails at random with this probability, drawing one of the listed faults "
+			"(default 500,502,503), e.g. 0.05 or 0.05:500,503,truncate")
 							  .argument("RATE[:FAULTS]"));
-		options.addOption(Option("ready-file", "", "when listening, write {\"clouds\": {name: url}, \"ca_file\": path} here").argument("FILE"));
-		options.addOption(Option("print-env", "", "when listening, write what a client needs to reach the first cloud as shell lines (FALCON_CLIENT_ID, "
-												  "FALCON_CLIENT_SECRET, FALCON_BASE_URL, FALCON_CA_BUNDLE) to FILE (made readable by you only), - for "
-												  "standard output (the report then goes to standard error); without --clients a client is made up for it")
+		options.addOption(
+			Option("ready-file", "", "when listening, write {\"clouds\": {name: url}, \"ca_file\": path} here")
+				.argument("FILE"));
+		options.addOption(Option("print-env", "",
+			"when listening, write what a client needs to reach the first cloud as shell lines (FALCON_CLIENT_ID, "
+			"FALCON_CLIENT_SECRET, FALCON_BASE_URL, FALCON_CA_BUNDLE) to FILE (made readable by you only), - for "
+			"standard output (the report then goes to standard error); without --clients a client is made up for it")
 							  .argument("FILE"));
 	}
 
@@ -62,7 +75,8 @@ protected:
 		else if (name == "clouds")
 		{
 			_options.clouds.clear();
-			for (const auto& cloud : Poco::StringTokenizer(value, ",", Poco::StringTokenizer::TOK_TRIM | Poco::StringTokenizer::TOK_IGNORE_EMPTY))
+			for (const auto& cloud : Poco::StringTokenizer(
+					 value, ",", Poco::StringTokenizer::TOK_TRIM | Poco::StringTokenizer::TOK_IGNORE_EMPTY))
 				_options.clouds.push_back(cloud);
 		}
 		else if (name == "port") _options.firstPort = static_cast<unsigned short>(number(name, value, 65535));
@@ -97,7 +111,8 @@ private:
 		Poco::RandomInputStream random;
 		auto draw = [&random](std::size_t length, const std::string& alphabet) {
 			std::string text;
-			for (std::size_t i = 0; i < length; ++i) text += alphabet[static_cast<unsigned char>(random.get()) % alphabet.size()];
+			for (std::size_t i = 0; i < length; ++i)
+				text += alphabet[static_cast<unsigned char>(random.get()) % alphabet.size()];
 			return text;
 		};
 		ApiClient client;
@@ -113,12 +128,14 @@ private:
 	{
 		const ApiClient client = *emulator.clients().firstOf(cloud);
 		std::ostringstream lines;
-		auto line = [&lines](const std::string& name, const std::string& value) { lines << name << "='" << value << "'\n"; };
+		auto line = [&lines](
+						const std::string& name, const std::string& value) { lines << name << "='" << value << "'\n"; };
 		line("FALCON_CLIENT_ID", client.clientId);
 		line("FALCON_CLIENT_SECRET", client.clientSecret);
 		line("FALCON_BASE_URL", emulator.baseUrl(cloud));
 		if (!emulator.caFile().empty()) line("FALCON_CA_BUNDLE", emulator.caFile());
-		lines << "export FALCON_CLIENT_ID FALCON_CLIENT_SECRET FALCON_BASE_URL" << (emulator.caFile().empty() ? "" : " FALCON_CA_BUNDLE") << "\n";
+		lines << "export FALCON_CLIENT_ID FALCON_CLIENT_SECRET FALCON_BASE_URL"
+			  << (emulator.caFile().empty() ? "" : " FALCON_CA_BUNDLE") << "\n";
 		if (_envFile == "-")
 		{
 			std::cout << lines.str() << std::flush;
@@ -142,8 +159,10 @@ private:
 			help.setCommand(commandName());
 			help.setUsage("[OPTIONS]");
 			help.setHeader("An offline Falcon OAuth2 API on 127.0.0.1: POST /oauth2/token, POST /oauth2/revoke, GET "
-						   "/devices/queries/devices/v1 (the probe: Hosts query, bearer token), GET /devices/queries/devices-scroll/v1, GET|POST "
-						   "/devices/entities/devices/v2 (the Hosts routes of CrowdStrike's Ansible modules), and GET /emulator/stats, GET|DELETE /emulator/requests, "
+						   "/devices/queries/devices/v1 (the probe: Hosts query, bearer token), GET "
+						   "/devices/queries/devices-scroll/v1, GET|POST "
+						   "/devices/entities/devices/v2 (the Hosts routes of CrowdStrike's Ansible modules), and GET "
+						   "/emulator/stats, GET|DELETE /emulator/requests, "
 						   "POST|DELETE /emulator/faults. Stops on SIGINT or SIGTERM.");
 			help.format(std::cout);
 			return EXIT_OK;
@@ -209,10 +228,12 @@ private:
 		const auto colon = spec.find(':');
 		double rate = 0;
 		if (!Poco::NumberParser::tryParseFloat(spec.substr(0, colon), rate) || rate < 0 || rate > 1)
-			throw Poco::InvalidArgumentException("--random-faults: expected a rate from 0 to 1, got '" + spec.substr(0, colon) + "'");
+			throw Poco::InvalidArgumentException(
+				"--random-faults: expected a rate from 0 to 1, got '" + spec.substr(0, colon) + "'");
 		std::vector<Fault> faults;
 		const std::string list = colon == std::string::npos ? "500,502,503" : spec.substr(colon + 1);
-		for (const auto& name : Poco::StringTokenizer(list, ",", Poco::StringTokenizer::TOK_TRIM | Poco::StringTokenizer::TOK_IGNORE_EMPTY))
+		for (const auto& name :
+			Poco::StringTokenizer(list, ",", Poco::StringTokenizer::TOK_TRIM | Poco::StringTokenizer::TOK_IGNORE_EMPTY))
 			faults.push_back(Fault::parse(name));
 		plan.setRandom(rate, faults);
 	}
@@ -221,7 +242,8 @@ private:
 	{
 		unsigned parsed = 0;
 		if (!Poco::NumberParser::tryParseUnsigned(value, parsed) || parsed > max)
-			throw Poco::InvalidArgumentException("--" + name + ": expected a whole number from 0 to " + std::to_string(max) + ", got '" + value + "'");
+			throw Poco::InvalidArgumentException(
+				"--" + name + ": expected a whole number from 0 to " + std::to_string(max) + ", got '" + value + "'");
 		return parsed;
 	}
 

@@ -15,7 +15,8 @@ class SampleRun: public EvaluationContext
 public:
 	Value lookup(const std::vector<std::string>& path) const override
 	{
-		if (path.size() == 2 && path[0] == "inputs" && path[1] == "member_cid") return {std::string("abcdef0123456789"), false};
+		if (path.size() == 2 && path[0] == "inputs" && path[1] == "member_cid")
+			return {std::string("abcdef0123456789"), false};
 		if (path.size() >= 3 && path[0] == "steps" && path[1] == "auth")
 		{
 			Poco::JSON::Object::Ptr outputs = new Poco::JSON::Object;

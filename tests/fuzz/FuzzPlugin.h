@@ -54,7 +54,8 @@ inline Poco::JSON::Object::Ptr nowhereConnection()
 /// invoke() must hand back a result for any input: an exception escaping it fails the fuzzer.
 inline void invokeBoth(const Poco::JSON::Object::Ptr& input, const Poco::JSON::Object::Ptr& connection)
 {
-	const Plugin::ActionContext context(connection, Poco::Logger::get("fuzz"), Plugin::ActionContext::Clock::now() + std::chrono::seconds(2));
+	const Plugin::ActionContext context(
+		connection, Poco::Logger::get("fuzz"), Plugin::ActionContext::Clock::now() + std::chrono::seconds(2));
 	for (const char* action : {"token", "revoke"})
 	{
 		const Plugin::ActionResult result = plugin().find(action)->invoke(input, context);

@@ -12,15 +12,16 @@
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
 {
 	static const Poco::Dynamic::Var documents[] = {
-		Poco::JSON::Parser().parse(R"({"client_id": "c", "client_secret": "s", "nested": {"list": [1, "two", null, {"x": true}]}})"),
+		Poco::JSON::Parser().parse(
+			R"({"client_id": "c", "client_secret": "s", "nested": {"list": [1, "two", null, {"x": true}]}})"),
 		Poco::JSON::Parser().parse(R"(["a", 1.5, -3, false, {}])"),
 		Poco::Dynamic::Var(std::string(20000, 'a')),
 		Poco::Dynamic::Var(),
 	};
 	try
 	{
-		const Falcon::Plugin::SchemaValidator validator(std::string(reinterpret_cast<const char*>(data), size),
-			[](const std::string&) { return std::string(); });
+		const Falcon::Plugin::SchemaValidator validator(
+			std::string(reinterpret_cast<const char*>(data), size), [](const std::string&) { return std::string(); });
 		for (const auto& document : documents)
 		{
 			for (const auto& problem : validator.validate(document, "value"))

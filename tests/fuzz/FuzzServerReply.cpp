@@ -45,7 +45,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
 
 	const std::string retryAfter = result.header("X-Ratelimit-Retryafter");
 	RetryPolicy::parseRetryAfter(retryAfter);
-	const auto delay = RetryPolicy(3, std::chrono::milliseconds(100), std::chrono::milliseconds(5000)).delayBefore(1, retryAfter);
+	const auto delay =
+		RetryPolicy(3, std::chrono::milliseconds(100), std::chrono::milliseconds(5000)).delayBefore(1, retryAfter);
 	if (delay.count() < 0) std::abort();
 
 	Redactor redactor;

@@ -6,7 +6,8 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
 {
-	static const Falcon::Workflow::WorkflowLoader loader([](const std::string& name) { return Falcon::Fuzzing::plugin().find(name); });
+	static const Falcon::Workflow::WorkflowLoader loader(
+		[](const std::string& name) { return Falcon::Fuzzing::plugin().find(name); });
 	try
 	{
 		loader.loadText(std::string(reinterpret_cast<const char*>(data), size), "fuzz.yaml");

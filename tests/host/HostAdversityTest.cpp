@@ -54,18 +54,18 @@ class HostAdversityTest: public HostFixture
 	static void assertRefused(const Finished& run, const std::string& expected)
 	{
 		CPPUNIT_ASSERT_EQUAL_MESSAGE(run.label(), 2, run.status);
-		CPPUNIT_ASSERT_MESSAGE("expected '" + expected + "' in: " + run.label(), run.err.find(expected) != std::string::npos);
+		CPPUNIT_ASSERT_MESSAGE(
+			"expected '" + expected + "' in: " + run.label(), run.err.find(expected) != std::string::npos);
 	}
 
 public:
-	HostAdversityTest():
-		HostFixture(CLIENT, SECRET) {}
+	HostAdversityTest(): HostFixture(CLIENT, SECRET) {}
 
 	void testOptionErrorsNeverEchoValues()
 	{
-		const std::vector<std::pair<std::string, std::string>> typos = {
-			{"--secret=" + TYPO_SECRET, "--secret"}, {"--clientsecret=" + TYPO_SECRET, "--clientsecret"},
-			{"--client-secre=" + TYPO_SECRET, "--client-secre"}, {"--client-secret-file=" + TYPO_SECRET, "--client-secret-file"}};
+		const std::vector<std::pair<std::string, std::string>> typos = {{"--secret=" + TYPO_SECRET, "--secret"},
+			{"--clientsecret=" + TYPO_SECRET, "--clientsecret"}, {"--client-secre=" + TYPO_SECRET, "--client-secre"},
+			{"--client-secret-file=" + TYPO_SECRET, "--client-secret-file"}};
 		for (const auto& typo : typos)
 		{
 			const Finished run = host({typo.first, "run", "token", "--input", "{}"}, environment());
@@ -80,19 +80,25 @@ public:
 		::mkdir(directory.c_str(), 0700);
 		const std::string fifo = testDirectory() + "/a-fifo";
 		::mkfifo(fifo.c_str(), 0600);
-		const std::string huge = writeTestFile("huge.json", "{\"force\": true, \"pad\": \"" + std::string(2 * 1024 * 1024, 'x') + "\"}");
-		const std::string workflow = writeTestFile("huge.yaml", "version: 1\n# " + std::string(2 * 1024 * 1024, 'x') + "\n");
+		const std::string huge =
+			writeTestFile("huge.json", "{\"force\": true, \"pad\": \"" + std::string(2 * 1024 * 1024, 'x') + "\"}");
+		const std::string workflow =
+			writeTestFile("huge.yaml", "version: 1\n# " + std::string(2 * 1024 * 1024, 'x') + "\n");
 		const Poco::Process::Env env = environment();
 		assertRefused(host({"run", "token", "--input-file", directory}, env), "a directory, not a file");
 		assertRefused(host({"run", "token", "--input-file", fifo}, env), "a FIFO, not a file");
 		assertRefused(host({"run", "token", "--input-file", "/dev/zero"}, env), "a device, not a file");
 		assertRefused(host({"run", "token", "--input-file", huge}, env), "larger than the limit of 1048576 bytes");
-		assertRefused(host({"run", "token"}, env, std::string(3 * 1024 * 1024, '0')), "stdin: larger than the limit of 1048576 bytes");
-		assertRefused(host({"--config", directory, "config"}, env), "--config " + directory + ": a directory, not a file");
+		assertRefused(host({"run", "token"}, env, std::string(3 * 1024 * 1024, '0')),
+			"stdin: larger than the limit of 1048576 bytes");
+		assertRefused(
+			host({"--config", directory, "config"}, env), "--config " + directory + ": a directory, not a file");
 		assertRefused(host({"--config", "/dev/zero", "config"}, env), "--config /dev/zero: a device, not a file");
 		assertRefused(host({"--config", fifo, "config"}, env), "a FIFO, not a file");
-		assertRefused(host({"--client-secret-file", directory, "config"}, env), "--client-secret-file: a directory, not a file");
-		assertRefused(host({"--client-secret-stdin", "config"}, env, std::string(100 * 1024, 's')), "--client-secret-stdin: larger than the limit");
+		assertRefused(
+			host({"--client-secret-file", directory, "config"}, env), "--client-secret-file: a directory, not a file");
+		assertRefused(host({"--client-secret-stdin", "config"}, env, std::string(100 * 1024, 's')),
+			"--client-secret-stdin: larger than the limit");
 		assertRefused(host({"workflow", "check", directory}, env), directory + ": a directory, not a file");
 		assertRefused(host({"workflow", "check", fifo}, env), "a FIFO, not a file");
 		assertRefused(host({"workflow", "check", workflow}, env), "larger than the limit of 1048576 bytes");
@@ -110,15 +116,18 @@ public:
 
 	void testResultThatCannotBeWrittenIsAnError()
 	{
-		for (const std::string& command : {std::string("run token --input '{}'"), std::string("describe token"), std::string("list")})
+		for (const std::string& command :
+			{std::string("run token --input '{}'"), std::string("describe token"), std::string("list")})
 		{
 			const Finished run = shell("\"$0\" " + command + " > /dev/full", environment());
 			CPPUNIT_ASSERT_EQUAL_MESSAGE(command + ": " + run.label(), 74, run.status);
-			CPPUNIT_ASSERT_MESSAGE(run.label(), run.err.find("cannot write the result to standard output") != std::string::npos);
+			CPPUNIT_ASSERT_MESSAGE(
+				run.label(), run.err.find("cannot write the result to standard output") != std::string::npos);
 			// A file size limit the result crosses: the write fails (no SIGXFSZ kills the run).
 			const Finished limited = shell("ulimit -f 0; \"$0\" " + command + " > result.out", environment());
 			CPPUNIT_ASSERT_EQUAL_MESSAGE(command + " (ulimit -f 0): " + limited.label(), 74, limited.status);
-			CPPUNIT_ASSERT_MESSAGE(limited.label(), limited.err.find("cannot write the result to standard output") != std::string::npos);
+			CPPUNIT_ASSERT_MESSAGE(
+				limited.label(), limited.err.find("cannot write the result to standard output") != std::string::npos);
 		}
 	}
 
@@ -128,12 +137,15 @@ public:
 		auto config = [&](const std::string& name, const std::string& json) {
 			return host({"--config", writeTestFile(name, json), "run", "token", "--input", "{}"}, env);
 		};
-		assertRefused(config("string-bool.json", R"({"falcon": {"verify_tls": "no"}})"), "connection.verify_tls: must be of type boolean");
-		assertRefused(config("number-text.json", R"({"falcon": {"user_agent": 123}})"), "connection.user_agent: must be of type string");
+		assertRefused(config("string-bool.json", R"({"falcon": {"verify_tls": "no"}})"),
+			"connection.verify_tls: must be of type boolean");
+		assertRefused(config("number-text.json", R"({"falcon": {"user_agent": 123}})"),
+			"connection.user_agent: must be of type string");
 		assertRefused(config("array.json", "[]"), "expected a JSON object with a \"falcon\" object");
 		assertRefused(config("null.json", R"({"falcon": {"call_timeout_s": null}})"), "falcon.call_timeout_s is null");
 		assertRefused(config("object.json", R"({"falcon": {"cloud": {"name": "us-1"}}})"), "connection.cloud: ");
-		const Finished typed = config("typed.json", R"({"falcon": {"verify_tls": true, "call_timeout_s": 5, "max_retries": 1}})");
+		const Finished typed =
+			config("typed.json", R"({"falcon": {"verify_tls": true, "call_timeout_s": 5, "max_retries": 1}})");
 		CPPUNIT_ASSERT_EQUAL_MESSAGE(typed.label(), 0, typed.status);
 	}
 
@@ -173,11 +185,14 @@ public:
 		const Finished config = host({"config"}, env);
 		CPPUNIT_ASSERT_EQUAL_MESSAGE(config.label(), 0, config.status);
 		const auto settings = config.json();
-		CPPUNIT_ASSERT_EQUAL(std::string("http://proxyuser:***@127.0.0.1:3128"), settings->getObject("proxy")->getValue<std::string>("value"));
+		CPPUNIT_ASSERT_EQUAL(std::string("http://proxyuser:***@127.0.0.1:3128"),
+			settings->getObject("proxy")->getValue<std::string>("value"));
 		CPPUNIT_ASSERT_EQUAL(60.0, settings->getObject("call_timeout_s")->getValue<double>("value"));
-		CPPUNIT_ASSERT_EQUAL(std::string("default"), settings->getObject("call_timeout_s")->getValue<std::string>("from"));
+		CPPUNIT_ASSERT_EQUAL(
+			std::string("default"), settings->getObject("call_timeout_s")->getValue<std::string>("from"));
 		CPPUNIT_ASSERT_EQUAL(std::string("***"), settings->getObject("client_secret")->getValue<std::string>("value"));
-		CPPUNIT_ASSERT(config.out.find(PROXY_PASSWORD) == std::string::npos && config.out.find(SECRET) == std::string::npos);
+		CPPUNIT_ASSERT(
+			config.out.find(PROXY_PASSWORD) == std::string::npos && config.out.find(SECRET) == std::string::npos);
 	}
 
 	void testNoCoreDumps()
@@ -193,7 +208,8 @@ public:
 			}
 		};
 		host({"run", "token", "--input", "{}"}, environment(), readLimits);
-		CPPUNIT_ASSERT_MESSAGE(limits, limits.find(" 0 ") != std::string::npos && limits.find("unlimited") == std::string::npos);
+		CPPUNIT_ASSERT_MESSAGE(
+			limits, limits.find(" 0 ") != std::string::npos && limits.find("unlimited") == std::string::npos);
 	}
 };
 

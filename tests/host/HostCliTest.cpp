@@ -64,14 +64,14 @@ class HostCliTest: public HostFixture
 	}
 
 public:
-	HostCliTest():
-		HostFixture(CLIENT, SECRET) {}
+	HostCliTest(): HostFixture(CLIENT, SECRET) {}
 
 	void testHelp()
 	{
 		const Run help = host({"--help"}, {});
 		CPPUNIT_ASSERT_EQUAL_MESSAGE(label(help), 0, help.status);
-		for (const char* text : {"list", "describe ACTION", "run ACTION", "test-connection", "--client-secret-file", "--plugin", "Exit status"})
+		for (const char* text : {"list", "describe ACTION", "run ACTION", "test-connection", "--client-secret-file",
+				 "--plugin", "Exit status"})
 			CPPUNIT_ASSERT_MESSAGE(text, help.out.find(text) != std::string::npos);
 		for (const char* command : {"list", "describe", "run", "test-connection", "config"})
 		{
@@ -88,7 +88,9 @@ public:
 	{
 		const Run list = host({"list"}, {});
 		CPPUNIT_ASSERT_EQUAL_MESSAGE(label(list), 0, list.status);
-		CPPUNIT_ASSERT(list.out.find("CrowdStrike Falcon OAuth2 0.1.0 (plugin API " + std::to_string(FALCON_PLUGIN_API_VERSION) + ")") != std::string::npos);
+		CPPUNIT_ASSERT(list.out.find("CrowdStrike Falcon OAuth2 0.1.0 (plugin API "
+						   + std::to_string(FALCON_PLUGIN_API_VERSION) + ")")
+			!= std::string::npos);
 		CPPUNIT_ASSERT(list.out.find("oauth2AccessToken  token  Get an OAuth2 access token") != std::string::npos);
 		CPPUNIT_ASSERT(list.out.find("oauth2RevokeToken  revoke  Revoke") != std::string::npos);
 	}
@@ -102,10 +104,14 @@ public:
 		CPPUNIT_ASSERT(token.json()->getObject("output_schema")->getObject("properties")->has("cached"));
 		const Run connection = host({"describe", "--connection"}, {});
 		CPPUNIT_ASSERT_EQUAL_MESSAGE(label(connection), 0, connection.status);
-		CPPUNIT_ASSERT(connection.json()->getObject("properties")->getObject("client_secret")->getValue<bool>("x-secret"));
+		CPPUNIT_ASSERT(
+			connection.json()->getObject("properties")->getObject("client_secret")->getValue<bool>("x-secret"));
 		const Run unknown = host({"describe", "oauth2Nope"}, {});
 		CPPUNIT_ASSERT_EQUAL(2, unknown.status);
-		CPPUNIT_ASSERT(unknown.err.find("unknown action 'oauth2Nope'; the plugin offers oauth2AccessToken (token), oauth2RevokeToken (revoke)") != std::string::npos);
+		CPPUNIT_ASSERT(
+			unknown.err.find(
+				"unknown action 'oauth2Nope'; the plugin offers oauth2AccessToken (token), oauth2RevokeToken (revoke)")
+			!= std::string::npos);
 		CPPUNIT_ASSERT_EQUAL(2, host({"describe"}, {}).status);
 	}
 
@@ -119,7 +125,8 @@ public:
 		CPPUNIT_ASSERT_EQUAL_MESSAGE(label(revoke), 0, revoke.status);
 		CPPUNIT_ASSERT_EQUAL(200, revoke.json()->getValue<int>("status_code"));
 		CPPUNIT_ASSERT(_emulator->tokens().check(accessToken, "us-1") == Falcon::Emulator::TokenStore::State::Revoked);
-		const std::string file = writeTestFile("revoke-input.json", "{\"data\": {\"token\": \"" + accessToken + "\"}}", 0600);
+		const std::string file =
+			writeTestFile("revoke-input.json", "{\"data\": {\"token\": \"" + accessToken + "\"}}", 0600);
 		CPPUNIT_ASSERT_EQUAL(0, host({"run", "oauth2RevokeToken", "--input-file", file}, environment()).status);
 	}
 
@@ -155,12 +162,17 @@ public:
 	void testUnansweredNameLookupEndsAtTheDeadline()
 	{
 		const Poco::Net::DatagramSocket silentResolver(Poco::Net::SocketAddress("127.0.0.153", 53), true);
-		const std::string resolvConf = writeTestFile("resolv.conf", "nameserver 127.0.0.153\noptions timeout:30 attempts:2\n", 0644);
+		const std::string resolvConf =
+			writeTestFile("resolv.conf", "nameserver 127.0.0.153\noptions timeout:30 attempts:2\n", 0644);
 		Poco::Process::Env env = environment();
 		env["FALCON_BASE_URL"] = "https://api.unanswered-lookup.test";
-		const Run run = runProgram("unshare", {"--mount", "sh", "-c", "mount --bind \"$0\" /etc/resolv.conf && exec \"$@\"", resolvConf, FALCON_HOST_BINARY, "run", "token", "--input", "{}", "--timeout", "2"}, env, "", {}, testDirectory());
+		const Run run = runProgram("unshare",
+			{"--mount", "sh", "-c", "mount --bind \"$0\" /etc/resolv.conf && exec \"$@\"", resolvConf,
+				FALCON_HOST_BINARY, "run", "token", "--input", "{}", "--timeout", "2"},
+			env, "", {}, testDirectory());
 		CPPUNIT_ASSERT_EQUAL_MESSAGE(label(run), 1, run.status);
-		CPPUNIT_ASSERT_EQUAL_MESSAGE(label(run), std::string("timeout"), run.json()->getObject("error")->getValue<std::string>("kind"));
+		CPPUNIT_ASSERT_EQUAL_MESSAGE(
+			label(run), std::string("timeout"), run.json()->getObject("error")->getValue<std::string>("kind"));
 		CPPUNIT_ASSERT_MESSAGE(label(run), run.took < milliseconds(3500));
 	}
 
@@ -172,7 +184,8 @@ public:
 			const char* expected;
 		};
 		const Case cases[] = {
-			{{"run", "revoke", "--input", "{}"}, "input: give the token to revoke as token (or as data.token), not both"},
+			{{"run", "revoke", "--input", "{}"},
+				"input: give the token to revoke as token (or as data.token), not both"},
 			{{"run", "token", "--input", "{\"force\": \"yes\"}"}, "input.force: "},
 			{{"run", "token", "--input", "{\"bogus\": 1}"}, "'bogus'"},
 			{{"run", "token", "--input", "{\"data\": {\"client_id\": 7}}"}, "input.data.client_id: "},
@@ -188,7 +201,8 @@ public:
 		}
 		const Run noSecret = host({"run", "token", "--input", "{}"}, environment(""));
 		CPPUNIT_ASSERT_EQUAL(2, noSecret.status);
-		CPPUNIT_ASSERT_MESSAGE(label(noSecret), noSecret.err.find("connection: Missing required property 'client_secret'.") != std::string::npos);
+		CPPUNIT_ASSERT_MESSAGE(label(noSecret),
+			noSecret.err.find("connection: Missing required property 'client_secret'.") != std::string::npos);
 		CPPUNIT_ASSERT_EQUAL(std::size_t(0), _emulator->log().entries().size());
 	}
 
@@ -216,7 +230,8 @@ public:
 		const Run revoke = host({"--debug", "run", "revoke"}, environment(), "{\"token\": \"" + accessToken + "\"}");
 		CPPUNIT_ASSERT_EQUAL_MESSAGE(label(revoke), 0, revoke.status);
 		const std::string stderrText = token.err + revoke.err;
-		CPPUNIT_ASSERT_MESSAGE(stderrText, stderrText.find("request body: client_id=" + CLIENT + "&client_secret=***") != std::string::npos);
+		CPPUNIT_ASSERT_MESSAGE(stderrText,
+			stderrText.find("request body: client_id=" + CLIENT + "&client_secret=***") != std::string::npos);
 		CPPUNIT_ASSERT_MESSAGE(stderrText, stderrText.find("Authorization: basic ***") != std::string::npos);
 		for (const std::string& secret : {SECRET, std::string("host%2FSecret%2Bvalue%3D1"), accessToken})
 			CPPUNIT_ASSERT_MESSAGE("a secret reached stderr", stderrText.find(secret) == std::string::npos);
@@ -229,7 +244,8 @@ public:
 		CPPUNIT_ASSERT(pretty.out.find("\n  \"status_code\": 201") != std::string::npos);
 		const Run compact = host({"run", "token", "--input", "{}"}, environment()); // a pipe: compact
 		CPPUNIT_ASSERT_EQUAL(std::string("{\"status_code\":201"), compact.out.substr(0, 18));
-		CPPUNIT_ASSERT_EQUAL(std::size_t(1), static_cast<std::size_t>(std::count(compact.out.begin(), compact.out.end(), '\n')));
+		CPPUNIT_ASSERT_EQUAL(
+			std::size_t(1), static_cast<std::size_t>(std::count(compact.out.begin(), compact.out.end(), '\n')));
 		CPPUNIT_ASSERT_EQUAL(2, host({"run", "token", "--input", "{}", "--output", "yaml"}, environment()).status);
 	}
 
@@ -246,9 +262,12 @@ public:
 	/// --output values and options as --help lists them.
 	void testBashCompletion()
 	{
-		const std::string script = std::string("source ") + FALCON_COMPLETION_SCRIPT + "; PATH=" + Poco::Path(FALCON_HOST_BINARY).parent().toString()
-			+ ":$PATH; for line in 'falcon-host r' 'falcon-host run oauth2A' 'falcon-host describe re' 'falcon-host --output c' 'falcon-host --vers' "
-			  "'falcon-host workflow c'; do COMP_WORDS=($line); COMP_CWORD=$((${#COMP_WORDS[@]}-1)); COMPREPLY=(); _falcon_host; echo \"${COMPREPLY[*]}\"; done";
+		const std::string script = std::string("source ") + FALCON_COMPLETION_SCRIPT
+			+ "; PATH=" + Poco::Path(FALCON_HOST_BINARY).parent().toString()
+			+ ":$PATH; for line in 'falcon-host r' 'falcon-host run oauth2A' 'falcon-host describe re' 'falcon-host "
+			  "--output c' 'falcon-host --vers' "
+			  "'falcon-host workflow c'; do COMP_WORDS=($line); COMP_CWORD=$((${#COMP_WORDS[@]}-1)); COMPREPLY=(); "
+			  "_falcon_host; echo \"${COMPREPLY[*]}\"; done";
 		const Finished completed = runProgram("/bin/bash", {"-c", script});
 		CPPUNIT_ASSERT_EQUAL_MESSAGE(completed.label(), 0, completed.status);
 		CPPUNIT_ASSERT_EQUAL(std::string("run\noauth2AccessToken\nrevoke\ncompact\n--version\ncheck\n"), completed.out);
@@ -257,7 +276,8 @@ public:
 	/// Poco indents an empty array as a bracket, a blank line and a bracket; ours reads [].
 	void testPrettyEmptyContainers()
 	{
-		const Run revoked = host({"run", "revoke", "--input", "{\"token\": \"not-a-token\"}", "--output", "pretty"}, environment());
+		const Run revoked =
+			host({"run", "revoke", "--input", "{\"token\": \"not-a-token\"}", "--output", "pretty"}, environment());
 		CPPUNIT_ASSERT_EQUAL_MESSAGE(label(revoked), 0, revoked.status);
 		CPPUNIT_ASSERT_MESSAGE(revoked.out, revoked.out.find("\"errors\": []") != std::string::npos);
 		CPPUNIT_ASSERT_MESSAGE(revoked.out, revoked.out.find("[\n\n") == std::string::npos);
@@ -280,14 +300,16 @@ public:
 		// (a token of its own, revoked again), so a wrong CA bundle or a dead API is not "ok".
 		Poco::Process::Env stored = environment();
 		stored["FALCON_TOKEN_CACHE"] = "file:" + testDirectory() + "/test-connection-store";
-		CPPUNIT_ASSERT_EQUAL(std::string("api"), host({"test-connection"}, stored).json()->getValue<std::string>("source"));
+		CPPUNIT_ASSERT_EQUAL(
+			std::string("api"), host({"test-connection"}, stored).json()->getValue<std::string>("source"));
 		const auto tokensBefore = _emulator->log().counters().tokensIssued;
 		const auto shared = host({"test-connection"}, stored).json();
 		CPPUNIT_ASSERT_EQUAL(std::string("shared_store"), shared->getValue<std::string>("source"));
 		CPPUNIT_ASSERT(shared->getValue<bool>("ok"));
 		CPPUNIT_ASSERT_EQUAL(std::size_t(36), shared->getValue<std::string>("trace_id").size());
 		CPPUNIT_ASSERT_EQUAL(tokensBefore + 1, _emulator->log().counters().tokensIssued);
-		CPPUNIT_ASSERT_EQUAL(std::string("shared_store"), host({"test-connection"}, stored).json()->getValue<std::string>("source"));
+		CPPUNIT_ASSERT_EQUAL(
+			std::string("shared_store"), host({"test-connection"}, stored).json()->getValue<std::string>("source"));
 		Poco::Process::Env wrongCa = stored;
 		wrongCa["FALCON_CA_BUNDLE"] = "/etc/ssl/certs/ca-certificates.crt";
 		const Run untrusted = host({"test-connection"}, wrongCa);
@@ -299,7 +321,8 @@ public:
 		env["FALCON_CLIENT_SECRET"] = "wrong";
 		const Run refused = host({"test-connection"}, env);
 		CPPUNIT_ASSERT_EQUAL(1, refused.status);
-		CPPUNIT_ASSERT_EQUAL(std::string("auth_failed"), refused.json()->getObject("error")->getValue<std::string>("kind"));
+		CPPUNIT_ASSERT_EQUAL(
+			std::string("auth_failed"), refused.json()->getObject("error")->getValue<std::string>("kind"));
 	}
 
 	void testPluginOption()
@@ -308,7 +331,9 @@ public:
 		CPPUNIT_ASSERT_EQUAL(2, missing.status);
 		const Run mismatched = host({"--plugin", FALCON_MISMATCHED_MODULE, "list"}, {});
 		CPPUNIT_ASSERT_EQUAL(2, mismatched.status);
-		CPPUNIT_ASSERT_MESSAGE(mismatched.err, mismatched.err.find("implements plugin API version 1000, but this host speaks version 2") != std::string::npos);
+		CPPUNIT_ASSERT_MESSAGE(mismatched.err,
+			mismatched.err.find("implements plugin API version 1000, but this host speaks version 2")
+				!= std::string::npos);
 		const std::string directory = testDirectory() + "/plugins";
 		Poco::File(directory).createDirectories();
 		Poco::File(FALCON_PLUGIN_MODULE).copyTo(directory + "/libfalcon-oauth2-plugin.so");
@@ -320,7 +345,8 @@ public:
 		::chmod((directory + "/libfalcon-oauth2-plugin.so").c_str(), 0666);
 		const Run writable = host({"--plugin", directory, "list"}, {});
 		CPPUNIT_ASSERT_EQUAL_MESSAGE(label(writable), 2, writable.status);
-		CPPUNIT_ASSERT_MESSAGE(writable.err, writable.err.find("is writable by group or others; refusing to load it") != std::string::npos);
+		CPPUNIT_ASSERT_MESSAGE(writable.err,
+			writable.err.find("is writable by group or others; refusing to load it") != std::string::npos);
 	}
 };
 

@@ -51,36 +51,43 @@ class HostConfigTest: public HostFixture
 	}
 
 public:
-	HostConfigTest():
-		HostFixture(CLIENT, SECRET) {}
+	HostConfigTest(): HostFixture(CLIENT, SECRET) {}
 
 	void testLayers()
 	{
-		const std::string ini = writeTestFile("layers.ini", "[falcon]\ncloud = us-2\nbase_url = https://127.0.0.1:1\nclient_id = from-file\nmember_cid = abcdef\n", 0644);
+		const std::string ini = writeTestFile("layers.ini",
+			"[falcon]\ncloud = us-2\nbase_url = https://127.0.0.1:1\nclient_id = from-file\nmember_cid = abcdef\n",
+			0644);
 		Poco::Process::Env none;
 		Run config = host({"--config", ini, "config"}, none);
 		CPPUNIT_ASSERT_EQUAL_MESSAGE(label(config), 0, config.status);
-		CPPUNIT_ASSERT_EQUAL(std::string("config file"), config.json()->getObject("base_url")->getValue<std::string>("from"));
+		CPPUNIT_ASSERT_EQUAL(
+			std::string("config file"), config.json()->getObject("base_url")->getValue<std::string>("from"));
 		CPPUNIT_ASSERT_EQUAL(std::string("us-2"), config.json()->getObject("cloud")->getValue<std::string>("value"));
 
 		Poco::Process::Env env = environment();
 		env["FALCON_MEMBER_CID"] = "";
 		config = host({"--config", ini, "config"}, env);
-		CPPUNIT_ASSERT_EQUAL(std::string("environment"), config.json()->getObject("base_url")->getValue<std::string>("from"));
+		CPPUNIT_ASSERT_EQUAL(
+			std::string("environment"), config.json()->getObject("base_url")->getValue<std::string>("from"));
 		CPPUNIT_ASSERT_EQUAL(CLIENT, config.json()->getObject("client_id")->getValue<std::string>("value"));
-		CPPUNIT_ASSERT_EQUAL(std::string("***"), config.json()->getObject("client_secret")->getValue<std::string>("value"));
+		CPPUNIT_ASSERT_EQUAL(
+			std::string("***"), config.json()->getObject("client_secret")->getValue<std::string>("value"));
 		CPPUNIT_ASSERT(config.out.find(SECRET) == std::string::npos);
 
 		config = host({"--config", ini, "--base-url", "https://127.0.0.1:2", "config"}, env);
 		CPPUNIT_ASSERT_EQUAL(std::string("flag"), config.json()->getObject("base_url")->getValue<std::string>("from"));
-		CPPUNIT_ASSERT_EQUAL(std::string("https://127.0.0.1:2"), config.json()->getObject("base_url")->getValue<std::string>("value"));
+		CPPUNIT_ASSERT_EQUAL(
+			std::string("https://127.0.0.1:2"), config.json()->getObject("base_url")->getValue<std::string>("value"));
 
 		// The layers decide where the call goes: the file's URL is dead, the environment's works,
 		// and a flag pointing at the dead one again wins over both.
-		const std::string json = writeTestFile("layers.json", "{\"falcon\": {\"base_url\": \"https://127.0.0.1:1\", \"call_timeout_s\": 5}}", 0644);
+		const std::string json = writeTestFile(
+			"layers.json", "{\"falcon\": {\"base_url\": \"https://127.0.0.1:1\", \"call_timeout_s\": 5}}", 0644);
 		const Run run = host({"--config", json, "run", "token", "--input", "{}"}, env);
 		CPPUNIT_ASSERT_EQUAL_MESSAGE(label(run), 0, run.status);
-		const Run fileOnly = host({"--config", json, "run", "token", "--input", "{}", "--base-url", "https://127.0.0.1:1"}, env);
+		const Run fileOnly =
+			host({"--config", json, "run", "token", "--input", "{}", "--base-url", "https://127.0.0.1:1"}, env);
 		CPPUNIT_ASSERT_EQUAL_MESSAGE(label(fileOnly), 1, fileOnly.status);
 
 		const std::string unknown = writeTestFile("unknown.ini", "[falcon]\ncolud = us-1\n", 0644);
@@ -92,10 +99,12 @@ public:
 
 	void testSecretsOnArgvAreRefused()
 	{
-		const Run secret = host({"--client-secret", "argv-secret-value", "run", "token", "--input", "{}"}, environment(""));
+		const Run secret =
+			host({"--client-secret", "argv-secret-value", "run", "token", "--input", "{}"}, environment(""));
 		CPPUNIT_ASSERT_EQUAL(2, secret.status);
 		CPPUNIT_ASSERT(secret.err.find("visible to every user of this machine") != std::string::npos);
-		CPPUNIT_ASSERT(secret.err.find("FALCON_CLIENT_SECRET, --client-secret-file FILE or --client-secret-stdin") != std::string::npos);
+		CPPUNIT_ASSERT(secret.err.find("FALCON_CLIENT_SECRET, --client-secret-file FILE or --client-secret-stdin")
+			!= std::string::npos);
 		CPPUNIT_ASSERT(secret.err.find("argv-secret-value") == std::string::npos);
 		const Run proxy = host({"--proxy", "http://user:proxy-password@127.0.0.1:3128", "config"}, environment());
 		CPPUNIT_ASSERT_EQUAL(2, proxy.status);
@@ -108,7 +117,8 @@ public:
 		const std::string shared = writeTestFile("shared-secret", SECRET + "\n", 0644);
 		const Run refused = host({"--client-secret-file", shared, "run", "token", "--input", "{}"}, environment(""));
 		CPPUNIT_ASSERT_EQUAL(2, refused.status);
-		CPPUNIT_ASSERT(refused.err.find("is readable by group or others (mode 0644); run chmod 600") != std::string::npos);
+		CPPUNIT_ASSERT(
+			refused.err.find("is readable by group or others (mode 0644); run chmod 600") != std::string::npos);
 		const std::string mine = writeTestFile("private-secret", SECRET + "\n", 0600);
 		const Run run = host({"--client-secret-file", mine, "run", "token", "--input", "{}"}, environment(""));
 		CPPUNIT_ASSERT_EQUAL_MESSAGE(label(run), 0, run.status);
@@ -120,7 +130,8 @@ public:
 
 	void testSecretFromStdin()
 	{
-		const Run run = host({"--client-secret-stdin", "run", "token", "--input", "{}"}, environment(""), SECRET + "\n");
+		const Run run =
+			host({"--client-secret-stdin", "run", "token", "--input", "{}"}, environment(""), SECRET + "\n");
 		CPPUNIT_ASSERT_EQUAL_MESSAGE(label(run), 0, run.status);
 		const Run clash = host({"--client-secret-stdin", "run", "token"}, environment(""), SECRET + "\n");
 		CPPUNIT_ASSERT_EQUAL(2, clash.status);
@@ -140,9 +151,12 @@ public:
 		CPPUNIT_ASSERT_EQUAL_MESSAGE(label(config), 0, config.status);
 		const auto settings = config.json();
 		CPPUNIT_ASSERT_EQUAL(7.5, settings->getObject("call_timeout_s")->getValue<double>("value"));
-		CPPUNIT_ASSERT_EQUAL(std::string("environment"), settings->getObject("call_timeout_s")->getValue<std::string>("from"));
-		CPPUNIT_ASSERT_EQUAL(std::string("environment"), settings->getObject("max_retries")->getValue<std::string>("from"));
-		CPPUNIT_ASSERT_EQUAL(std::string("http://alice:***@127.0.0.1:3128"), settings->getObject("proxy")->getValue<std::string>("value"));
+		CPPUNIT_ASSERT_EQUAL(
+			std::string("environment"), settings->getObject("call_timeout_s")->getValue<std::string>("from"));
+		CPPUNIT_ASSERT_EQUAL(
+			std::string("environment"), settings->getObject("max_retries")->getValue<std::string>("from"));
+		CPPUNIT_ASSERT_EQUAL(std::string("http://alice:***@127.0.0.1:3128"),
+			settings->getObject("proxy")->getValue<std::string>("value"));
 		CPPUNIT_ASSERT(config.out.find("proxy-pass-word") == std::string::npos);
 
 		// Typed as the schema says, and refused by name when the text is not of that type.
@@ -159,15 +173,18 @@ public:
 	/// usage error of ours.
 	void testExitStatusSaysWhoRefused()
 	{
-		const Run refused = host({"--ca-bundle", testDirectory() + "/no-such-bundle.pem", "run", "token", "--input", "{}"}, environment());
+		const Run refused = host(
+			{"--ca-bundle", testDirectory() + "/no-such-bundle.pem", "run", "token", "--input", "{}"}, environment());
 		CPPUNIT_ASSERT_EQUAL_MESSAGE(label(refused), 2, refused.status);
-		CPPUNIT_ASSERT_EQUAL(std::string("invalid_input"), refused.json()->getObject("error")->getValue<std::string>("kind"));
+		CPPUNIT_ASSERT_EQUAL(
+			std::string("invalid_input"), refused.json()->getObject("error")->getValue<std::string>("kind"));
 		CPPUNIT_ASSERT_EQUAL(std::size_t(0), _emulator->log().entries().size());
 
 		_emulator->faults().add("token=400x1");
 		const Run answered = host({"run", "token", "--input", "{}"}, environment());
 		CPPUNIT_ASSERT_EQUAL_MESSAGE(label(answered), 1, answered.status);
-		CPPUNIT_ASSERT_EQUAL(std::string("invalid_input"), answered.json()->getObject("error")->getValue<std::string>("kind"));
+		CPPUNIT_ASSERT_EQUAL(
+			std::string("invalid_input"), answered.json()->getObject("error")->getValue<std::string>("kind"));
 		CPPUNIT_ASSERT_EQUAL(400, answered.json()->getValue<int>("status_code"));
 	}
 };

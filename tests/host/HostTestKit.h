@@ -36,7 +36,8 @@ inline void clearConnectionEnvironment()
 
 /// The connection of `emulator`'s us-1 cloud, through the environment as a user would give it
 /// (without FALCON_CLIENT_SECRET when `secret` is empty).
-inline Poco::Process::Env connectionEnvironment(const Emulator::FalconEmulator& emulator, const std::string& client, const std::string& secret)
+inline Poco::Process::Env connectionEnvironment(
+	const Emulator::FalconEmulator& emulator, const std::string& client, const std::string& secret)
 {
 	Poco::Process::Env env;
 	// falcon-host's shared token store goes to the test's own directory, never the user's.
@@ -63,8 +64,7 @@ public:
 	void tearDown() override { _emulator.reset(); }
 
 protected:
-	HostFixture(std::string client, std::string secret):
-		_client(std::move(client)), _secret(std::move(secret)) {}
+	HostFixture(std::string client, std::string secret): _client(std::move(client)), _secret(std::move(secret)) {}
 
 	/// us-1 with the suite's client; a suite changes what it needs.
 	virtual Emulator::EmulatorOptions emulatorOptions() const
@@ -78,15 +78,20 @@ protected:
 	/// The emulator's connection through the environment, with the suite's secret.
 	Poco::Process::Env environment() const { return environment(_secret); }
 	/// The same with another secret ("" for none).
-	Poco::Process::Env environment(const std::string& secret) const { return connectionEnvironment(*_emulator, _client, secret); }
+	Poco::Process::Env environment(const std::string& secret) const
+	{
+		return connectionEnvironment(*_emulator, _client, secret);
+	}
 
-	static Finished host(const std::vector<std::string>& arguments, const Poco::Process::Env& env, const std::string& stdinText = "")
+	static Finished host(
+		const std::vector<std::string>& arguments, const Poco::Process::Env& env, const std::string& stdinText = "")
 	{
 		return runProgram(FALCON_HOST_BINARY, arguments, env, stdinText, {}, testDirectory());
 	}
 
 	/// With something done to the process while it runs (a signal).
-	static Finished host(const std::vector<std::string>& arguments, const Poco::Process::Env& env, const WhileRunning& whileRunning)
+	static Finished host(
+		const std::vector<std::string>& arguments, const Poco::Process::Env& env, const WhileRunning& whileRunning)
 	{
 		return runProgram(FALCON_HOST_BINARY, arguments, env, "", whileRunning, testDirectory());
 	}

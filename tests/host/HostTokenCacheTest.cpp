@@ -58,7 +58,9 @@ class HostTokenCacheTest: public HostFixture
 		std::vector<Finished> runs(count);
 		std::vector<std::thread> threads;
 		for (std::size_t i = 0; i < count; ++i)
-			threads.emplace_back([&, i] { runs[i] = host({"run", "token", "--input", "{}", "--output", "compact"}, env); });
+			threads.emplace_back([&, i] {
+				runs[i] = host({"run", "token", "--input", "{}", "--output", "compact"}, env);
+			});
 		for (auto& thread : threads) thread.join();
 		std::vector<std::string> tokens;
 		for (const auto& run : runs)
@@ -92,8 +94,7 @@ class HostTokenCacheTest: public HostFixture
 	}
 
 public:
-	HostTokenCacheTest():
-		HostFixture(CLIENT, SECRET) {}
+	HostTokenCacheTest(): HostFixture(CLIENT, SECRET) {}
 
 	void setUp() override
 	{
@@ -158,7 +159,10 @@ public:
 	/// leaves no temporary file behind.
 	void testFullDiskFallsBackToMemory()
 	{
-		const Finished run = runProgram("/bin/bash", {"-c", "ulimit -f 0; exec \"$@\"", "bash", FALCON_HOST_BINARY, "run", "token", "--input", "{}", "--output", "compact"}, environment());
+		const Finished run = runProgram("/bin/bash",
+			{"-c", "ulimit -f 0; exec \"$@\"", "bash", FALCON_HOST_BINARY, "run", "token", "--input", "{}", "--output",
+				"compact"},
+			environment());
 		CPPUNIT_ASSERT_EQUAL_MESSAGE(run.label(), 0, run.status);
 		CPPUNIT_ASSERT_MESSAGE(run.err, run.err.find("File too large") != std::string::npos);
 		CPPUNIT_ASSERT_MESSAGE(run.err, run.err.find("goes on without it") != std::string::npos);
@@ -167,7 +171,8 @@ public:
 		const std::string directory = testDirectory() + "/falcon-oauth2";
 		if (Poco::File(directory).exists())
 		{
-			for (Poco::DirectoryIterator it(directory), end; it != end; ++it) CPPUNIT_ASSERT_MESSAGE(it.name(), !Poco::endsWith(it.name(), std::string(".tmp")));
+			for (Poco::DirectoryIterator it(directory), end; it != end; ++it)
+				CPPUNIT_ASSERT_MESSAGE(it.name(), !Poco::endsWith(it.name(), std::string(".tmp")));
 		}
 	}
 
@@ -183,12 +188,14 @@ public:
 		const auto second = wave(50, redisEnvironment(redis));
 		CPPUNIT_ASSERT(second.front() == first.front());
 		CPPUNIT_ASSERT_EQUAL(requestsBefore, _emulator->log().entries().size());
-		const Finished forced = host({"run", "token", "--input", "{\"force\": true}", "--output", "compact"}, redisEnvironment(redis));
+		const Finished forced =
+			host({"run", "token", "--input", "{\"force\": true}", "--output", "compact"}, redisEnvironment(redis));
 		CPPUNIT_ASSERT_EQUAL_MESSAGE(forced.label(), 0, forced.status);
 		CPPUNIT_ASSERT(accessTokenOf(forced) != first.front());
 		CPPUNIT_ASSERT_EQUAL(first.front(), wave(1, redisEnvironment(redis)).front());
 		const std::string stored = redis.dump();
-		for (const std::string& secret : {first.front(), accessTokenOf(forced), SECRET, CLIENT}) CPPUNIT_ASSERT(stored.find(secret) == std::string::npos);
+		for (const std::string& secret : {first.front(), accessTokenOf(forced), SECRET, CLIENT})
+			CPPUNIT_ASSERT(stored.find(secret) == std::string::npos);
 	}
 
 	/// The password comes from the environment or a private file, never from argv, and `config`
@@ -199,8 +206,10 @@ public:
 		const std::string inUrl = "redis://:" + REDIS_PASSWORD + "@127.0.0.1:6379/0";
 		const Finished refused = host({"--token-cache", inUrl, "run", "token", "--input", "{}"}, environment());
 		CPPUNIT_ASSERT_EQUAL_MESSAGE(refused.label(), 2, refused.status);
-		CPPUNIT_ASSERT_MESSAGE(refused.label(), refused.out.find("token_cache: a password in the URL is refused") != std::string::npos);
-		CPPUNIT_ASSERT(refused.err.find(REDIS_PASSWORD) == std::string::npos && refused.out.find(REDIS_PASSWORD) == std::string::npos);
+		CPPUNIT_ASSERT_MESSAGE(
+			refused.label(), refused.out.find("token_cache: a password in the URL is refused") != std::string::npos);
+		CPPUNIT_ASSERT(refused.err.find(REDIS_PASSWORD) == std::string::npos
+			&& refused.out.find(REDIS_PASSWORD) == std::string::npos);
 
 		// Wherever a store URL is shown, a password in it is masked, however it is encoded; a run
 		// refuses it before anything is sent.
@@ -211,10 +220,14 @@ public:
 			CPPUNIT_ASSERT_MESSAGE(config.out, config.out.find(":***@127.0.0.1:6379/0") != std::string::npos);
 			const Finished run = host({"--token-cache", url, "run", "token", "--input", "{}"}, environment());
 			CPPUNIT_ASSERT_EQUAL_MESSAGE(run.label(), 2, run.status);
-			for (const Finished* output : {&config, &run}) CPPUNIT_ASSERT_MESSAGE(output->label(), (output->out + output->err).find(REDIS_PASSWORD) == std::string::npos);
+			for (const Finished* output : {&config, &run})
+				CPPUNIT_ASSERT_MESSAGE(
+					output->label(), (output->out + output->err).find(REDIS_PASSWORD) == std::string::npos);
 		}
-		const std::string inObject = "{\"falcon\": {\"token_cache\": {\"store\": \"redis\", \"url\": \"" + inUrl + "\"}}}";
-		const Finished objectShown = host({"--config", writeTestFile("redis-url-password.json", inObject), "config"}, environment());
+		const std::string inObject =
+			"{\"falcon\": {\"token_cache\": {\"store\": \"redis\", \"url\": \"" + inUrl + "\"}}}";
+		const Finished objectShown =
+			host({"--config", writeTestFile("redis-url-password.json", inObject), "config"}, environment());
 		CPPUNIT_ASSERT_MESSAGE(objectShown.label(), objectShown.out.find(":***@127.0.0.1:6379/0") != std::string::npos);
 		CPPUNIT_ASSERT(objectShown.out.find(REDIS_PASSWORD) == std::string::npos);
 
@@ -225,19 +238,25 @@ public:
 		CPPUNIT_ASSERT(shown.out.find(REDIS_PASSWORD) == std::string::npos);
 
 		// The object form in a JSON config file: the file must be private; `config` masks the member.
-		const std::string object = "{\"falcon\": {\"token_cache\": {\"store\": \"redis\", \"url\": \"" + redis.url() + "\", \"password\": \"" + REDIS_PASSWORD + "\"}}}";
+		const std::string object = "{\"falcon\": {\"token_cache\": {\"store\": \"redis\", \"url\": \"" + redis.url()
+			+ "\", \"password\": \"" + REDIS_PASSWORD + "\"}}}";
 		const std::string open = writeTestFile("redis-open.json", object, 0644);
 		const Finished openFile = host({"--config", open, "config"}, environment());
 		CPPUNIT_ASSERT_EQUAL_MESSAGE(openFile.label(), 2, openFile.status);
 		CPPUNIT_ASSERT_MESSAGE(openFile.err, openFile.err.find("readable by group or others") != std::string::npos);
 		const std::string closed = writeTestFile("redis-private.json", object, 0600);
 		const Finished described = host({"--config", closed, "config"}, environment());
-		CPPUNIT_ASSERT_EQUAL(std::string("***"), described.json()->getObject("token_cache")->getObject("value")->getValue<std::string>("password"));
+		CPPUNIT_ASSERT_EQUAL(std::string("***"),
+			described.json()->getObject("token_cache")->getObject("value")->getValue<std::string>("password"));
 		CPPUNIT_ASSERT(described.out.find(REDIS_PASSWORD) == std::string::npos);
-		const Finished run = host({"--config", closed, "run", "token", "--input", "{}", "--output", "compact"}, environment());
+		const Finished run =
+			host({"--config", closed, "run", "token", "--input", "{}", "--output", "compact"}, environment());
 		CPPUNIT_ASSERT_EQUAL_MESSAGE(run.label(), 0, run.status);
 		CPPUNIT_ASSERT(run.err.empty());
-		CPPUNIT_ASSERT_EQUAL(std::string("shared_store"), host({"--config", closed, "run", "token", "--input", "{}"}, environment()).json()->getValue<std::string>("source"));
+		CPPUNIT_ASSERT_EQUAL(std::string("shared_store"),
+			host({"--config", closed, "run", "token", "--input", "{}"}, environment())
+				.json()
+				->getValue<std::string>("source"));
 	}
 
 	/// Nothing listens at the store's address: every run succeeds on its own, warns once with
@@ -250,8 +269,10 @@ public:
 		const Finished run = host({"run", "token", "--input", "{}", "--output", "compact"}, env);
 		CPPUNIT_ASSERT_EQUAL_MESSAGE(run.label(), 0, run.status);
 		CPPUNIT_ASSERT_MESSAGE(run.err, run.err.find("Redis store redis://127.0.0.1:1/0") != std::string::npos);
-		CPPUNIT_ASSERT_EQUAL(std::size_t(1), static_cast<std::size_t>(std::count(run.err.begin(), run.err.end(), '\n')));
-		CPPUNIT_ASSERT(run.err.find(REDIS_PASSWORD) == std::string::npos && run.err.find(accessTokenOf(run)) == std::string::npos);
+		CPPUNIT_ASSERT_EQUAL(
+			std::size_t(1), static_cast<std::size_t>(std::count(run.err.begin(), run.err.end(), '\n')));
+		CPPUNIT_ASSERT(
+			run.err.find(REDIS_PASSWORD) == std::string::npos && run.err.find(accessTokenOf(run)) == std::string::npos);
 	}
 };
 

@@ -64,8 +64,7 @@ class HostWorkflowTest: public HostFixture
 	}
 
 public:
-	HostWorkflowTest():
-		HostFixture(CLIENT, SECRET) {}
+	HostWorkflowTest(): HostFixture(CLIENT, SECRET) {}
 
 	void testTokenLifecycleExample()
 	{
@@ -80,7 +79,8 @@ public:
 		for (const char* line : {"start auth (oauth2AccessToken)", "end   auth success", "end   revoke success"})
 			CPPUNIT_ASSERT_MESSAGE(label(run), run.err.find(line) != std::string::npos);
 
-		const Run revealed = host({"workflow", "run", example("token-lifecycle.yaml"), "--reveal-outputs", "--quiet"}, environment());
+		const Run revealed =
+			host({"workflow", "run", example("token-lifecycle.yaml"), "--reveal-outputs", "--quiet"}, environment());
 		CPPUNIT_ASSERT_EQUAL_MESSAGE(label(revealed), 0, revealed.status);
 		CPPUNIT_ASSERT(revealed.json()->getObject("outputs")->getValue<std::string>("token").size() > 20);
 		CPPUNIT_ASSERT_EQUAL_MESSAGE(label(revealed), std::string(), revealed.err);
@@ -88,15 +88,20 @@ public:
 
 	void testMsspFanoutExample()
 	{
-		const Run run = host({"workflow", "run", example("mssp-fanout.yaml"), "--input", "{\"children\": [\"" + CHILD + "\", \"" + OTHER_CHILD + "\"]}"}, environment());
+		const Run run = host({"workflow", "run", example("mssp-fanout.yaml"), "--input",
+								 "{\"children\": [\"" + CHILD + "\", \"" + OTHER_CHILD + "\"]}"},
+			environment());
 		CPPUNIT_ASSERT_EQUAL_MESSAGE(label(run), 0, run.status);
 		CPPUNIT_ASSERT_EQUAL(std::size_t(2), run.json()->getArray("steps")->getObject(0)->getArray("outputs")->size());
 		CPPUNIT_ASSERT_EQUAL(2ul, _emulator->log().counters().tokenRequests);
 		CPPUNIT_ASSERT_EQUAL_MESSAGE("every token minted is revoked", 2ul, _emulator->log().counters().revocations);
-		CPPUNIT_ASSERT_MESSAGE(run.err, run.err.find("end   tokens success in ") != std::string::npos && run.err.find("s, 2 iterations (2 attempts)") != std::string::npos);
+		CPPUNIT_ASSERT_MESSAGE(run.err,
+			run.err.find("end   tokens success in ") != std::string::npos
+				&& run.err.find("s, 2 iterations (2 attempts)") != std::string::npos);
 
 		// A lookup that found no child is not "no child": no parent token is minted for it.
-		const Run nullChild = host({"workflow", "run", example("mssp-fanout.yaml"), "--input", "{\"children\": [null]}"}, environment());
+		const Run nullChild =
+			host({"workflow", "run", example("mssp-fanout.yaml"), "--input", "{\"children\": [null]}"}, environment());
 		CPPUNIT_ASSERT_EQUAL_MESSAGE(label(nullChild), 1, nullChild.status);
 		const auto iteration = nullChild.json()->getArray("steps")->getObject(0);
 		CPPUNIT_ASSERT_MESSAGE(label(nullChild), nullChild.out.find("input.member_cid") != std::string::npos);
@@ -119,11 +124,12 @@ public:
 	void testInvalidFileReportsEverythingAndSendsNothing()
 	{
 		const std::string path = writeWorkflow("broken.yaml",
-			"version: 1\nsteps:\n  - id: a\n    action: nope\n  - id: b\n    action: token\n    with: {force: 'yes'}\n    if: '${{ steps.z.status == }}'\n");
+			"version: 1\nsteps:\n  - id: a\n    action: nope\n  - id: b\n    action: token\n    with: {force: 'yes'}\n "
+			"   if: '${{ steps.z.status == }}'\n");
 		const Run run = host({"workflow", "run", path}, environment());
 		CPPUNIT_ASSERT_EQUAL_MESSAGE(label(run), 2, run.status);
-		for (const std::string& expected : std::vector<std::string>{path + ":4:5: step a: unknown action 'nope'", "steps[1].with.force",
-				 "steps[1].if", "problems; nothing was run"})
+		for (const std::string& expected : std::vector<std::string>{path + ":4:5: step a: unknown action 'nope'",
+				 "steps[1].with.force", "steps[1].if", "problems; nothing was run"})
 			CPPUNIT_ASSERT_MESSAGE(expected + "\n" + label(run), run.err.find(expected) != std::string::npos);
 		CPPUNIT_ASSERT(run.out.empty());
 		CPPUNIT_ASSERT_EQUAL(std::size_t(0), _emulator->log().entries().size());
@@ -139,8 +145,10 @@ public:
 		CPPUNIT_ASSERT_EQUAL_MESSAGE(label(run), 1, run.status);
 		const auto record = run.json();
 		CPPUNIT_ASSERT_EQUAL(std::string("failure"), record->getValue<std::string>("status"));
-		CPPUNIT_ASSERT_EQUAL(std::string("auth_failed"), record->getArray("steps")->getObject(0)->getObject("error")->getValue<std::string>("kind"));
-		CPPUNIT_ASSERT_EQUAL(std::string("skipped"), record->getArray("steps")->getObject(2)->getValue<std::string>("status"));
+		CPPUNIT_ASSERT_EQUAL(std::string("auth_failed"),
+			record->getArray("steps")->getObject(0)->getObject("error")->getValue<std::string>("kind"));
+		CPPUNIT_ASSERT_EQUAL(
+			std::string("skipped"), record->getArray("steps")->getObject(2)->getValue<std::string>("status"));
 	}
 
 	void testDebugRunMasksSecrets()
@@ -148,18 +156,25 @@ public:
 		const std::string path = writeWorkflow("secret-input.yaml",
 			"version: 1\ninputs:\n  cid: {type: string, secret: true}\nsteps:\n"
 			"  - id: auth\n    action: token\n    with: {member_cid: '${{ inputs.cid }}', force: true}\n"
-			"  - id: revoke\n    action: revoke\n    if: ${{ always() }}\n    with: {token: '${{ steps.auth.outputs.body.access_token }}'}\n");
-		const Run run = host({"--debug", "workflow", "run", path, "--input", "{\"cid\": \"" + CHILD + "\"}"}, environment());
+			"  - id: revoke\n    action: revoke\n    if: ${{ always() }}\n    with: {token: '${{ "
+			"steps.auth.outputs.body.access_token }}'}\n");
+		const Run run =
+			host({"--debug", "workflow", "run", path, "--input", "{\"cid\": \"" + CHILD + "\"}"}, environment());
 		CPPUNIT_ASSERT_EQUAL_MESSAGE(label(run), 0, run.status);
-		CPPUNIT_ASSERT_MESSAGE(run.err, run.err.find("request body: client_id=" + CLIENT + "&client_secret=***&member_cid=***") != std::string::npos);
+		CPPUNIT_ASSERT_MESSAGE(run.err,
+			run.err.find("request body: client_id=" + CLIENT + "&client_secret=***&member_cid=***")
+				!= std::string::npos);
 		const auto record = run.json();
-		CPPUNIT_ASSERT_EQUAL(std::string("***"), record->getArray("steps")->getObject(0)->getObject("outputs")->getObject("body")->getValue<std::string>("access_token"));
+		CPPUNIT_ASSERT_EQUAL(std::string("***"),
+			record->getArray("steps")->getObject(0)->getObject("outputs")->getObject("body")->getValue<std::string>(
+				"access_token"));
 		for (const std::string& secret : {SECRET, CHILD, std::string("hostwf%2FSecret%2Bvalue%3D1")})
 		{
 			CPPUNIT_ASSERT_MESSAGE("secret in stdout", run.out.find(secret) == std::string::npos);
 			CPPUNIT_ASSERT_MESSAGE("secret in stderr", run.err.find(secret) == std::string::npos);
 		}
-		CPPUNIT_ASSERT(run.err.find("\"access_token\":\"***\"") != std::string::npos || run.err.find("\"access_token\": \"***\"") != std::string::npos);
+		CPPUNIT_ASSERT(run.err.find("\"access_token\":\"***\"") != std::string::npos
+			|| run.err.find("\"access_token\": \"***\"") != std::string::npos);
 	}
 
 	/// SIGINT, and as much SIGTERM (docker stop, systemd, runner timeouts) and SIGHUP (a closed
@@ -183,11 +198,16 @@ public:
 			const std::string name = ::strsignal(signal);
 			CPPUNIT_ASSERT_EQUAL_MESSAGE(name + ": " + label(run), 1, run.status);
 			const auto record = run.json();
-			CPPUNIT_ASSERT_EQUAL_MESSAGE(name + ": " + label(run), std::string("cancelled"), record->getValue<std::string>("status"));
-			CPPUNIT_ASSERT_EQUAL_MESSAGE("a workflow without name: is named after its file", std::string("interrupted"), record->getValue<std::string>("workflow"));
-			CPPUNIT_ASSERT_EQUAL_MESSAGE(name + ": " + label(run), std::string("success"), record->getArray("steps")->getObject(0)->getValue<std::string>("status"));
-			CPPUNIT_ASSERT_EQUAL_MESSAGE(name, std::string("cancelled"), record->getArray("steps")->getObject(1)->getValue<std::string>("status"));
-			CPPUNIT_ASSERT_EQUAL_MESSAGE(name, std::string("success"), record->getArray("steps")->getObject(2)->getValue<std::string>("status"));
+			CPPUNIT_ASSERT_EQUAL_MESSAGE(
+				name + ": " + label(run), std::string("cancelled"), record->getValue<std::string>("status"));
+			CPPUNIT_ASSERT_EQUAL_MESSAGE("a workflow without name: is named after its file", std::string("interrupted"),
+				record->getValue<std::string>("workflow"));
+			CPPUNIT_ASSERT_EQUAL_MESSAGE(name + ": " + label(run), std::string("success"),
+				record->getArray("steps")->getObject(0)->getValue<std::string>("status"));
+			CPPUNIT_ASSERT_EQUAL_MESSAGE(name, std::string("cancelled"),
+				record->getArray("steps")->getObject(1)->getValue<std::string>("status"));
+			CPPUNIT_ASSERT_EQUAL_MESSAGE(
+				name, std::string("success"), record->getArray("steps")->getObject(2)->getValue<std::string>("status"));
 			CPPUNIT_ASSERT_EQUAL_MESSAGE(name, revokedBefore + 1, _emulator->log().counters().revocations);
 		}
 	}
@@ -202,8 +222,9 @@ public:
 			"  - id: cleanup\n    action: revoke\n    if: \"${{ always() && steps.auth.status == 'success' }}\"\n"
 			"    with: {token: '${{ steps.auth.outputs.body.access_token }}'}\n");
 		Poco::Process::Env env = environment();
-		const Run run = host({"--config", writeWorkflow("slow-reads.ini", "[falcon]\nread_timeout_s = 60\n"), "workflow", "run", path}, env,
-			[](pid_t child) {
+		const Run run = host(
+			{"--config", writeWorkflow("slow-reads.ini", "[falcon]\nread_timeout_s = 60\n"), "workflow", "run", path},
+			env, [](pid_t child) {
 				std::this_thread::sleep_for(milliseconds(500));
 				::kill(child, SIGINT);
 				std::this_thread::sleep_for(milliseconds(500));
@@ -213,7 +234,8 @@ public:
 		CPPUNIT_ASSERT_MESSAGE(label(run), run.took < seconds(10));
 		const auto record = run.json();
 		CPPUNIT_ASSERT_EQUAL_MESSAGE(label(run), std::string("cancelled"), record->getValue<std::string>("status"));
-		CPPUNIT_ASSERT_EQUAL_MESSAGE(label(run), std::string("failure"), record->getArray("steps")->getObject(0)->getValue<std::string>("status"));
+		CPPUNIT_ASSERT_EQUAL_MESSAGE(label(run), std::string("failure"),
+			record->getArray("steps")->getObject(0)->getValue<std::string>("status"));
 		// Said as what it is: the host ended the call, the API did not time out.
 		CPPUNIT_ASSERT_EQUAL_MESSAGE(label(run), std::string("cancelled"),
 			record->getArray("steps")->getObject(0)->getObject("error")->getValue<std::string>("kind"));
@@ -236,8 +258,10 @@ public:
 		CPPUNIT_ASSERT_EQUAL_MESSAGE(label(second), 0, second.status);
 		CPPUNIT_ASSERT_EQUAL(before + 1, _emulator->log().counters().tokenRequests);
 		const auto steps = second.json()->getArray("steps");
-		CPPUNIT_ASSERT_EQUAL(std::string("shared_store"), steps->getObject(0)->getObject("outputs")->getValue<std::string>("source"));
-		CPPUNIT_ASSERT_EQUAL(std::string("memory"), steps->getObject(1)->getArray("outputs")->getObject(2)->getValue<std::string>("source"));
+		CPPUNIT_ASSERT_EQUAL(
+			std::string("shared_store"), steps->getObject(0)->getObject("outputs")->getValue<std::string>("source"));
+		CPPUNIT_ASSERT_EQUAL(std::string("memory"),
+			steps->getObject(1)->getArray("outputs")->getObject(2)->getValue<std::string>("source"));
 	}
 };
 

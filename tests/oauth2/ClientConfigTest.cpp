@@ -118,7 +118,8 @@ public:
 		ClientConfig config = validConfig();
 		config.baseUrl = "http://api.crowdstrike.com";
 		CPPUNIT_ASSERT(startsWith(refusal(config), "base_url: plain http:// is allowed only for loopback hosts"));
-		for (const char* loopback : {"http://127.0.0.1:8080", "http://localhost:8080", "http://[::1]:8080", "http://127.9.9.9"})
+		for (const char* loopback :
+			{"http://127.0.0.1:8080", "http://localhost:8080", "http://[::1]:8080", "http://127.9.9.9"})
 		{
 			config.baseUrl = loopback;
 			CPPUNIT_ASSERT_EQUAL_MESSAGE(loopback, std::string(), refusal(config));
@@ -173,9 +174,12 @@ public:
 
 	void testRenewalWindowIsClamped()
 	{
-		CPPUNIT_ASSERT_EQUAL(120L, static_cast<long>(ClientConfig::clampRenewalWindow(std::chrono::seconds(5)).count()));
-		CPPUNIT_ASSERT_EQUAL(600L, static_cast<long>(ClientConfig::clampRenewalWindow(std::chrono::seconds(600)).count()));
-		CPPUNIT_ASSERT_EQUAL(1200L, static_cast<long>(ClientConfig::clampRenewalWindow(std::chrono::seconds(5000)).count()));
+		CPPUNIT_ASSERT_EQUAL(
+			120L, static_cast<long>(ClientConfig::clampRenewalWindow(std::chrono::seconds(5)).count()));
+		CPPUNIT_ASSERT_EQUAL(
+			600L, static_cast<long>(ClientConfig::clampRenewalWindow(std::chrono::seconds(600)).count()));
+		CPPUNIT_ASSERT_EQUAL(
+			1200L, static_cast<long>(ClientConfig::clampRenewalWindow(std::chrono::seconds(5000)).count()));
 	}
 
 	void testRefusedConfigSendsNothing()
@@ -201,7 +205,8 @@ public:
 
 		Poco::Environment::set("HTTPS_PROXY", "http://proxy.example.com:3128");
 		Poco::Environment::set("NO_PROXY", "internal.example.com");
-		CPPUNIT_ASSERT_EQUAL(std::string("proxy.example.com"), ProxySettings::fromEnvironment("api.crowdstrike.com").host);
+		CPPUNIT_ASSERT_EQUAL(
+			std::string("proxy.example.com"), ProxySettings::fromEnvironment("api.crowdstrike.com").host);
 		CPPUNIT_ASSERT(!ProxySettings::fromEnvironment("127.0.0.1").enabled());
 		CPPUNIT_ASSERT(!ProxySettings::fromEnvironment("gw.internal.example.com").enabled());
 		Poco::Environment::set("HTTPS_PROXY", "");
@@ -221,8 +226,7 @@ public:
 			{"redis://default%3Ahunter2@127.0.0.1/0", "token_cache: a password in the URL is refused"},
 			{"redis://alice@127.0.0.1/0", "token_cache: the URL names the Redis user alice but no password is given"},
 			{"redis://127.0.0.1:6379/zero", "token_cache: the database must be a number"},
-			{"redis://127.0.0.1:6379/0?x=1", "token_cache: a query"},
-			{"redis:///0", "token_cache: no host"},
+			{"redis://127.0.0.1:6379/0?x=1", "token_cache: a query"}, {"redis:///0", "token_cache: no host"},
 			{"unix://host/tmp/redis.sock", "token_cache: a Unix socket URL has no host"},
 			{"unix:///tmp/redis.sock?timeout=1", "token_cache: the only query"},
 			{"memcached://127.0.0.1", "token_cache: must be redis://HOST:PORT/DB or unix:///PATH"}};
@@ -240,7 +244,8 @@ public:
 		CPPUNIT_ASSERT_EQUAL(std::string("alice"), address.username);
 		CPPUNIT_ASSERT_EQUAL(3u, address.database);
 		CPPUNIT_ASSERT_EQUAL(std::string("redis://alice@127.0.0.1:6380/3"), address.str());
-		CPPUNIT_ASSERT_EQUAL(std::string("/run/redis/redis.sock"), RedisAddress::parse("unix:///run/redis/redis.sock?db=2", "t").socketPath);
+		CPPUNIT_ASSERT_EQUAL(std::string("/run/redis/redis.sock"),
+			RedisAddress::parse("unix:///run/redis/redis.sock?db=2", "t").socketPath);
 		config.tokenCache.lockTtl = std::chrono::milliseconds(50);
 		CPPUNIT_ASSERT(startsWith(refusal(config), "token_cache.lock_ttl_ms: "));
 		config.tokenCache.lockTtl = std::chrono::seconds(10);

@@ -30,7 +30,8 @@ inline std::string nextTestToken()
 /// A certificate for the loopback addresses this suite listens on (127.0.0.1 and 127.0.0.2).
 inline const CertificateAuthority::Issued& loopbackCertificate()
 {
-	static const CertificateAuthority::Issued issued = testPki().issue("loopback", {"localhost"}, {"127.0.0.1", "127.0.0.2", "::1"});
+	static const CertificateAuthority::Issued issued =
+		testPki().issue("loopback", {"localhost"}, {"127.0.0.1", "127.0.0.2", "::1"});
 	return issued;
 }
 
@@ -56,7 +57,8 @@ inline OAuth2::ClientConfig configFor(const ScriptedServer& server)
 inline ScriptedReply tokenReply(const std::string& token, const std::string& region = "us-1", int expiresIn = 1799)
 {
 	return ScriptedReply::json(201,
-		"{\"access_token\": \"" + token + "\", \"expires_in\": " + std::to_string(expiresIn) + ", \"token_type\": \"bearer\"}",
+		"{\"access_token\": \"" + token + "\", \"expires_in\": " + std::to_string(expiresIn)
+			+ ", \"token_type\": \"bearer\"}",
 		{{"X-Cs-Region", region}, {"X-Cs-Traceid", "11111111-2222-3333-4444-555555555555"},
 			{"X-Ratelimit-Limit", "300"}, {"X-Ratelimit-Remaining", "299"}});
 }
@@ -64,10 +66,13 @@ inline ScriptedReply tokenReply(const std::string& token, const std::string& reg
 /// The real cloud's meta-only reply.
 inline ScriptedReply metaReply(int status, const std::string& message, Headers headers = {})
 {
-	const std::string errors = message.empty() ? "[]" : "[{\"code\": " + std::to_string(status) + ", \"message\": \"" + message + "\"}]";
+	const std::string errors =
+		message.empty() ? "[]" : "[{\"code\": " + std::to_string(status) + ", \"message\": \"" + message + "\"}]";
 	headers.emplace_back("X-Cs-Traceid", "99999999-8888-7777-6666-555555555555");
 	return ScriptedReply::json(status,
-		"{\"meta\": {\"query_time\": 0.012, \"trace_id\": \"99999999-8888-7777-6666-555555555555\", \"powered_by\": \"csam\"}, \"errors\": " + errors + "}",
+		"{\"meta\": {\"query_time\": 0.012, \"trace_id\": \"99999999-8888-7777-6666-555555555555\", \"powered_by\": "
+		"\"csam\"}, \"errors\": "
+			+ errors + "}",
 		std::move(headers));
 }
 
@@ -75,8 +80,7 @@ inline ScriptedReply metaReply(int status, const std::string& message, Headers h
 inline ScriptedServer::Handler falconLike(const std::string& region = "us-1")
 {
 	return [region](const RecordedRequest& request) {
-		if (Poco::endsWith(request.target, std::string("/oauth2/token")))
-			return tokenReply(nextTestToken(), region);
+		if (Poco::endsWith(request.target, std::string("/oauth2/token"))) return tokenReply(nextTestToken(), region);
 		return metaReply(200, "");
 	};
 }
@@ -94,7 +98,8 @@ inline ScriptedReply redirectTo(const std::string& location, const std::string& 
 struct TwoClouds
 {
 	ScriptedServer us2{falconLike("us-2"), &loopbackCertificate(), "127.0.0.2"};
-	ScriptedServer us1{[this](const RecordedRequest& request) { return redirectTo(us2.baseUrl() + request.target); }, &loopbackCertificate()};
+	ScriptedServer us1{[this](const RecordedRequest& request) { return redirectTo(us2.baseUrl() + request.target); },
+		&loopbackCertificate()};
 	OAuth2::RegionTable table{{{"us-1", {}, us1.baseUrl(), true}, {"us-2", {}, us2.baseUrl(), true}}};
 
 	OAuth2::ClientConfig config() const

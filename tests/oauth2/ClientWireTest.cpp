@@ -56,12 +56,14 @@ public:
 		CPPUNIT_ASSERT(client.token().ok());
 		const auto requests = server.requests();
 		CPPUNIT_ASSERT_EQUAL(std::size_t(1), requests.size());
-		const std::string body = "client_id=0123456789abcdef0123456789abcdef&client_secret=s3cr3t%2FValue%2Bwith%3Dspecial%26chars";
-		const std::string expected = httpMessage({"POST /oauth2/token HTTP/1.1", "Host: 127.0.0.1:" + std::to_string(server.port()),
-													 "User-Agent: " FALCON_OAUTH2_PRODUCT, "CrowdStrike-SDK: " FALCON_OAUTH2_PRODUCT, "Accept: application/json",
-													 "Content-Type: application/x-www-form-urlencoded", "Content-Length: " + std::to_string(body.size()),
-													 "Connection: Keep-Alive"},
-			body);
+		const std::string body =
+			"client_id=0123456789abcdef0123456789abcdef&client_secret=s3cr3t%2FValue%2Bwith%3Dspecial%26chars";
+		const std::string expected =
+			httpMessage({"POST /oauth2/token HTTP/1.1", "Host: 127.0.0.1:" + std::to_string(server.port()),
+							"User-Agent: " FALCON_OAUTH2_PRODUCT, "CrowdStrike-SDK: " FALCON_OAUTH2_PRODUCT,
+							"Accept: application/json", "Content-Type: application/x-www-form-urlencoded",
+							"Content-Length: " + std::to_string(body.size()), "Connection: Keep-Alive"},
+				body);
 		CPPUNIT_ASSERT_EQUAL(expected, requests[0].raw);
 		CPPUNIT_ASSERT(requests[0].header("Authorization").empty());
 	}
@@ -73,8 +75,10 @@ public:
 		config.memberCid = "fedcba9876543210fedcba9876543210";
 		OAuth2Client client(config);
 		client.token();
-		CPPUNIT_ASSERT_EQUAL(std::string("client_id=0123456789abcdef0123456789abcdef&client_secret=s3cr3t%2FValue%2Bwith%3Dspecial%26chars"
-										 "&member_cid=fedcba9876543210fedcba9876543210"),
+		CPPUNIT_ASSERT_EQUAL(
+			std::string(
+				"client_id=0123456789abcdef0123456789abcdef&client_secret=s3cr3t%2FValue%2Bwith%3Dspecial%26chars"
+				"&member_cid=fedcba9876543210fedcba9876543210"),
 			server.requests().at(0).body);
 	}
 
@@ -89,11 +93,13 @@ public:
 		CPPUNIT_ASSERT(client.revoke(revoke).ok());
 		const auto requests = server.requests();
 		const std::string body = "token=abc%2Fdef%2Bghi%3D";
-		const std::string expected = httpMessage({"POST /oauth2/revoke HTTP/1.1", "Host: 127.0.0.1:" + std::to_string(server.port()),
-													 "User-Agent: " FALCON_OAUTH2_PRODUCT, "CrowdStrike-SDK: " FALCON_OAUTH2_PRODUCT, "Accept: application/json",
-													 "Authorization: basic " + BASIC, "Content-Type: application/x-www-form-urlencoded",
-													 "Content-Length: " + std::to_string(body.size()), "Connection: Keep-Alive"},
-			body);
+		const std::string expected =
+			httpMessage({"POST /oauth2/revoke HTTP/1.1", "Host: 127.0.0.1:" + std::to_string(server.port()),
+							"User-Agent: " FALCON_OAUTH2_PRODUCT, "CrowdStrike-SDK: " FALCON_OAUTH2_PRODUCT,
+							"Accept: application/json", "Authorization: basic " + BASIC,
+							"Content-Type: application/x-www-form-urlencoded",
+							"Content-Length: " + std::to_string(body.size()), "Connection: Keep-Alive"},
+				body);
 		CPPUNIT_ASSERT_EQUAL(expected, requests.at(0).raw);
 		CPPUNIT_ASSERT_EQUAL(std::string("token=abc%2Fdef%2Bghi%3D&client_id=owner-client"), requests.at(1).body);
 	}
@@ -105,16 +111,20 @@ public:
 		config.userAgent = "acme-soar/2.1";
 		OAuth2Client client(config);
 		client.token();
-		CPPUNIT_ASSERT_EQUAL(std::string("acme-soar/2.1 " FALCON_OAUTH2_PRODUCT), server.requests().at(0).header("User-Agent"));
+		CPPUNIT_ASSERT_EQUAL(
+			std::string("acme-soar/2.1 " FALCON_OAUTH2_PRODUCT), server.requests().at(0).header("User-Agent"));
 		CPPUNIT_ASSERT_EQUAL(std::string(FALCON_OAUTH2_PRODUCT), server.requests().at(0).header("CrowdStrike-SDK"));
 	}
 
 	void testResultPassesReplyThrough()
 	{
-		const std::string body = "{\"access_token\": \"tok\", \"expires_in\": 1799, \"token_type\": \"bearer\", \"extra\": [1, 2]}";
-		ScriptedServer server([&](const RecordedRequest&) {
-			return ScriptedReply::json(201, body, {{"X-Cs-Region", "us-1"}, {"X-Cs-Traceid", "trace-1"}, {"X-Ratelimit-Remaining", "299"}});
-		},
+		const std::string body =
+			"{\"access_token\": \"tok\", \"expires_in\": 1799, \"token_type\": \"bearer\", \"extra\": [1, 2]}";
+		ScriptedServer server(
+			[&](const RecordedRequest&) {
+				return ScriptedReply::json(201, body,
+					{{"X-Cs-Region", "us-1"}, {"X-Cs-Traceid", "trace-1"}, {"X-Ratelimit-Remaining", "299"}});
+			},
 			&loopbackCertificate());
 		OAuth2Client client(configFor(server));
 		const TokenResult result = client.token();
@@ -126,7 +136,10 @@ public:
 		CPPUNIT_ASSERT_EQUAL(std::string("299"), result.header("x-ratelimit-remaining"));
 		std::ostringstream json;
 		result.toJSON()->stringify(json);
-		CPPUNIT_ASSERT(json.str().find("\"body\":{\"access_token\":\"tok\",\"expires_in\":1799,\"token_type\":\"bearer\",\"extra\":[1,2]}") != std::string::npos);
+		CPPUNIT_ASSERT(
+			json.str().find(
+				"\"body\":{\"access_token\":\"tok\",\"expires_in\":1799,\"token_type\":\"bearer\",\"extra\":[1,2]}")
+			!= std::string::npos);
 		CPPUNIT_ASSERT(json.str().find("\"error\"") == std::string::npos);
 	}
 
@@ -148,11 +161,12 @@ public:
 
 	void testReconnectsAfterServerCloses()
 	{
-		ScriptedServer server([](const RecordedRequest&) {
-			ScriptedReply reply = tokenReply(nextTestToken());
-			reply.close = true;
-			return reply;
-		},
+		ScriptedServer server(
+			[](const RecordedRequest&) {
+				ScriptedReply reply = tokenReply(nextTestToken());
+				reply.close = true;
+				return reply;
+			},
 			&loopbackCertificate());
 		OAuth2Client client(configFor(server));
 		CPPUNIT_ASSERT(client.token(TokenOptions::forced()).ok());
@@ -172,7 +186,8 @@ public:
 		CPPUNIT_ASSERT(empty.body.find("\"resources\":[]") != std::string::npos);
 		RevokeOptions injected;
 		injected.token = "abc\r\nX-Evil: 1";
-		CPPUNIT_ASSERT_EQUAL(std::string("token: must not contain control characters"), client.revoke(injected).error->message);
+		CPPUNIT_ASSERT_EQUAL(
+			std::string("token: must not contain control characters"), client.revoke(injected).error->message);
 		RevokeOptions huge;
 		huge.token = std::string(ClientConfig::MAX_TOKEN_LENGTH + 1, 'a');
 		CPPUNIT_ASSERT(client.revoke(huge).error->message.find("token: too long") == 0);
@@ -227,7 +242,8 @@ public:
 		};
 		for (const Case& c : cases)
 		{
-			ScriptedServer server([&](const RecordedRequest&) { return metaReply(c.status, c.message); }, &loopbackCertificate());
+			ScriptedServer server(
+				[&](const RecordedRequest&) { return metaReply(c.status, c.message); }, &loopbackCertificate());
 			ClientConfig config = configFor(server);
 			config.maxRetries = 0;
 			OAuth2Client client(config);
@@ -237,7 +253,8 @@ public:
 			CPPUNIT_ASSERT_EQUAL_MESSAGE(label, std::string(c.kind), std::string(toString(result.error->kind)));
 			CPPUNIT_ASSERT_EQUAL_MESSAGE(label, c.retryable, result.error->retryable);
 			CPPUNIT_ASSERT_EQUAL_MESSAGE(label, "/oauth2/token answered " + label, result.error->message);
-			CPPUNIT_ASSERT_EQUAL_MESSAGE(label, std::string("99999999-8888-7777-6666-555555555555"), result.error->traceId);
+			CPPUNIT_ASSERT_EQUAL_MESSAGE(
+				label, std::string("99999999-8888-7777-6666-555555555555"), result.error->traceId);
 			CPPUNIT_ASSERT_MESSAGE(label, result.body.find("\"powered_by\": \"csam\"") != std::string::npos);
 		}
 	}

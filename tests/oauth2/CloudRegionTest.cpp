@@ -59,7 +59,9 @@ public:
 		}
 		catch (const InvalidInputException& e)
 		{
-			CPPUNIT_ASSERT_EQUAL(std::string("cloud: unknown cloud 'mars-1' (expected one of us-1, us-2, us-3, eu-1, us-gov-1, us-gov-2, or a URL)"), e.message());
+			CPPUNIT_ASSERT_EQUAL(std::string("cloud: unknown cloud 'mars-1' (expected one of us-1, us-2, us-3, eu-1, "
+											 "us-gov-1, us-gov-2, or a URL)"),
+				e.message());
 		}
 		CPPUNIT_ASSERT_THROW(RegionTable::falcon().resolveBaseUrl("   "), InvalidInputException);
 	}
@@ -67,12 +69,15 @@ public:
 	void testUrlsAndBareHosts()
 	{
 		const RegionTable& table = RegionTable::falcon();
-		CPPUNIT_ASSERT_EQUAL(std::string("https://gateway.example.com:8443"), table.resolveBaseUrl("https://gateway.example.com:8443/"));
-		CPPUNIT_ASSERT_EQUAL(std::string("https://gateway.example.com/falcon"), table.resolveBaseUrl("https://gateway.example.com/falcon/"));
+		CPPUNIT_ASSERT_EQUAL(
+			std::string("https://gateway.example.com:8443"), table.resolveBaseUrl("https://gateway.example.com:8443/"));
+		CPPUNIT_ASSERT_EQUAL(std::string("https://gateway.example.com/falcon"),
+			table.resolveBaseUrl("https://gateway.example.com/falcon/"));
 		CPPUNIT_ASSERT_EQUAL(std::string("https://api.example.com"), table.resolveBaseUrl("api.example.com"));
 		CPPUNIT_ASSERT_EQUAL(std::string("https://127.0.0.1:8443"), table.resolveBaseUrl("127.0.0.1:8443"));
 		// Only one trailing slash is removed, as the contract says.
-		CPPUNIT_ASSERT_EQUAL(std::string("https://a.example.com/x/"), table.resolveBaseUrl("https://a.example.com/x//"));
+		CPPUNIT_ASSERT_EQUAL(
+			std::string("https://a.example.com/x/"), table.resolveBaseUrl("https://a.example.com/x//"));
 	}
 
 	void testFindByBaseUrl()

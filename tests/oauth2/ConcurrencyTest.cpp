@@ -46,11 +46,12 @@ class ConcurrencyTest: public CppUnit::TestFixture
 public:
 	void testSingleFlightWith32Threads()
 	{
-		ScriptedServer server([](const RecordedRequest&) {
-			ScriptedReply reply = tokenReply(nextTestToken());
-			reply.delay = milliseconds(300);
-			return reply;
-		},
+		ScriptedServer server(
+			[](const RecordedRequest&) {
+				ScriptedReply reply = tokenReply(nextTestToken());
+				reply.delay = milliseconds(300);
+				return reply;
+			},
 			&loopbackCertificate());
 		OAuth2Client client(configFor(server));
 		const auto results = inThreads(32, [&] { return client.token(); });
@@ -61,7 +62,8 @@ public:
 	void testStaleTokenIsRefreshedOnce()
 	{
 		// expires_in 121 with the minimum window of 120 s: stale one second after issue.
-		ScriptedServer server([](const RecordedRequest&) { return tokenReply(nextTestToken(), "us-1", 121); }, &loopbackCertificate());
+		ScriptedServer server(
+			[](const RecordedRequest&) { return tokenReply(nextTestToken(), "us-1", 121); }, &loopbackCertificate());
 		OAuth2Client client(configFor(server));
 		const std::string first = IssuedToken::fromBody(client.token().body)->accessToken;
 		CPPUNIT_ASSERT(client.token().fromCache);
@@ -75,7 +77,8 @@ public:
 
 	void testFailedLoginBacksOff()
 	{
-		ScriptedServer server([](const RecordedRequest&) { return metaReply(403, "access denied, invalid client"); }, &loopbackCertificate());
+		ScriptedServer server([](const RecordedRequest&) { return metaReply(403, "access denied, invalid client"); },
+			&loopbackCertificate());
 		OAuth2Client client(configFor(server)); // first quiet period: 300 ms
 		CPPUNIT_ASSERT_EQUAL(std::string("auth_failed"), std::string(toString(client.token().error->kind)));
 		const auto results = inThreads(16, [&] { return client.token(); });

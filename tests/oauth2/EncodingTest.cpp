@@ -46,8 +46,10 @@ public:
 		form.add("client_secret", secret);
 		CPPUNIT_ASSERT_EQUAL(std::string("client_secret=***"), redactor.redact(form.str()));
 		CPPUNIT_ASSERT_EQUAL(std::string("raw ***."), redactor.redact("raw " + secret + "."));
-		CPPUNIT_ASSERT_EQUAL(std::string("{\"s\":\"***\"}"), redactor.redact("{\"s\":\"s3cr3t\\/Value+with=special&chars \\\"q\\\"\"}"));
-		CPPUNIT_ASSERT_EQUAL(std::string("x=***"), redactor.redact("x=s3cr3t%2FValue%2Bwith%3Dspecial%26chars%20%22q%22"));
+		CPPUNIT_ASSERT_EQUAL(
+			std::string("{\"s\":\"***\"}"), redactor.redact("{\"s\":\"s3cr3t\\/Value+with=special&chars \\\"q\\\"\"}"));
+		CPPUNIT_ASSERT_EQUAL(
+			std::string("x=***"), redactor.redact("x=s3cr3t%2FValue%2Bwith%3Dspecial%26chars%20%22q%22"));
 		CPPUNIT_ASSERT_EQUAL(std::string("nothing secret"), redactor.redact("nothing secret"));
 		redactor.addSecret("");
 		CPPUNIT_ASSERT_EQUAL(std::string("abc"), redactor.redact("abc"));
@@ -70,7 +72,8 @@ public:
 		CPPUNIT_ASSERT_EQUAL(std::string("cannot reach https://api.example via http://user:***@127.0.0.1:3128 (proxy)"),
 			redactor.redact("cannot reach https://api.example via http://user:p@127.0.0.1:3128 (proxy)"));
 		CPPUNIT_ASSERT_EQUAL(std::string("password=***&user=pp"), redactor.redact("password=p&user=pp"));
-		CPPUNIT_ASSERT_EQUAL(std::string("{\"password\": \"***\", \"port\": \"p1\"}"), redactor.redact("{\"password\": \"p\", \"port\": \"p1\"}"));
+		CPPUNIT_ASSERT_EQUAL(std::string("{\"password\": \"***\", \"port\": \"p1\"}"),
+			redactor.redact("{\"password\": \"p\", \"port\": \"p1\"}"));
 		CPPUNIT_ASSERT_EQUAL(std::string("***"), redactor.redact("p"));
 		CPPUNIT_ASSERT_EQUAL(std::string("a=***; b=***"), redactor.redact("a=p; b=p"));
 	}
@@ -78,18 +81,23 @@ public:
 	void testTokenMemoryIsBounded()
 	{
 		Redactor redactor;
-		for (std::size_t i = 0; i < Redactor::TOKEN_MEMORY + 10; ++i) redactor.addToken("token-number-" + std::to_string(i) + "-end");
+		for (std::size_t i = 0; i < Redactor::TOKEN_MEMORY + 10; ++i)
+			redactor.addToken("token-number-" + std::to_string(i) + "-end");
 		CPPUNIT_ASSERT_EQUAL(std::string("token-number-0-end"), redactor.redact("token-number-0-end"));
-		CPPUNIT_ASSERT_EQUAL(std::string("***"), redactor.redact("token-number-" + std::to_string(Redactor::TOKEN_MEMORY + 9) + "-end"));
+		CPPUNIT_ASSERT_EQUAL(
+			std::string("***"), redactor.redact("token-number-" + std::to_string(Redactor::TOKEN_MEMORY + 9) + "-end"));
 	}
 
 	void testSyntheticShape()
 	{
-		const ApiResult result = ApiResult::synthetic(500, Error{ErrorKind::Network, "cannot connect", true, std::nullopt, {}});
+		const ApiResult result =
+			ApiResult::synthetic(500, Error{ErrorKind::Network, "cannot connect", true, std::nullopt, {}});
 		std::ostringstream json;
 		result.toJSON()->stringify(json);
-		CPPUNIT_ASSERT_EQUAL(std::string("{\"status_code\":500,\"headers\":{},\"body\":{\"errors\":[{\"message\":\"cannot connect\",\"code\":500}],\"resources\":[]},"
-										 "\"error\":{\"kind\":\"network\",\"message\":\"cannot connect\",\"retryable\":true,\"retry_after_s\":null,\"trace_id\":\"\"}}"),
+		CPPUNIT_ASSERT_EQUAL(std::string("{\"status_code\":500,\"headers\":{},\"body\":{\"errors\":[{\"message\":"
+										 "\"cannot connect\",\"code\":500}],\"resources\":[]},"
+										 "\"error\":{\"kind\":\"network\",\"message\":\"cannot "
+										 "connect\",\"retryable\":true,\"retry_after_s\":null,\"trace_id\":\"\"}}"),
 			json.str());
 	}
 
@@ -101,8 +109,9 @@ public:
 		result.body = "{\"access_token\":\"t\",\"expires_in\":1799,\"token_type\":\"bearer\"}";
 		std::ostringstream json;
 		result.toJSON()->stringify(json);
-		CPPUNIT_ASSERT_EQUAL(std::string("{\"status_code\":201,\"headers\":{\"X-Cs-Region\":\"us-2\",\"Set-Cookie\":\"a, b\"},"
-										 "\"body\":{\"access_token\":\"t\",\"expires_in\":1799,\"token_type\":\"bearer\"}}"),
+		CPPUNIT_ASSERT_EQUAL(
+			std::string("{\"status_code\":201,\"headers\":{\"X-Cs-Region\":\"us-2\",\"Set-Cookie\":\"a, b\"},"
+						"\"body\":{\"access_token\":\"t\",\"expires_in\":1799,\"token_type\":\"bearer\"}}"),
 			json.str());
 		CPPUNIT_ASSERT_EQUAL(std::string("us-2"), result.header("x-cs-region"));
 

@@ -75,7 +75,8 @@ public:
 	{
 		const EntrySeal seal(BASE, TEST_CLIENT_ID, "abcdef0123456789abcdef0123456789", TEST_CLIENT_SECRET);
 		const std::string sealed = seal.seal(entry());
-		for (const std::string& secret : {TOKEN, TEST_CLIENT_SECRET, TEST_CLIENT_ID, std::string("abcdef0123456789abcdef0123456789")})
+		for (const std::string& secret :
+			{TOKEN, TEST_CLIENT_SECRET, TEST_CLIENT_ID, std::string("abcdef0123456789abcdef0123456789")})
 		{
 			CPPUNIT_ASSERT(seal.name().find(secret) == std::string::npos);
 			CPPUNIT_ASSERT(sealed.find(secret) == std::string::npos);
@@ -97,7 +98,8 @@ public:
 			CPPUNIT_ASSERT(!seal.open(sealed.substr(0, length)));
 		CPPUNIT_ASSERT(!seal.open(std::string(EntrySeal::MAX_SEALED_BYTES + 1, 'x')));
 		// The same client on another cloud, or another client: another name and key.
-		CPPUNIT_ASSERT(!EntrySeal("https://api.eu-1.crowdstrike.com", TEST_CLIENT_ID, "", TEST_CLIENT_SECRET).open(sealed));
+		CPPUNIT_ASSERT(
+			!EntrySeal("https://api.eu-1.crowdstrike.com", TEST_CLIENT_ID, "", TEST_CLIENT_SECRET).open(sealed));
 		CPPUNIT_ASSERT(!EntrySeal(BASE, "another-client", "", TEST_CLIENT_SECRET).open(sealed));
 	}
 
@@ -113,7 +115,8 @@ public:
 	void testFileStoreWritesPrivateFiles()
 	{
 		const std::string directory = testDirectory() + "/store-created/falcon-oauth2";
-		if (Poco::File(testDirectory() + "/store-created").exists()) Poco::File(testDirectory() + "/store-created").remove(true);
+		if (Poco::File(testDirectory() + "/store-created").exists())
+			Poco::File(testDirectory() + "/store-created").remove(true);
 		FileTokenStore store(directory);
 		CPPUNIT_ASSERT(!store.read("entry", soon()));
 		store.write("entry", "sealed-bytes", SharedEntry::WallClock::now(), soon());
@@ -139,7 +142,8 @@ public:
 		const std::string link = testDirectory() + "/store-link";
 		::unlink(link.c_str());
 		CPPUNIT_ASSERT_EQUAL(0, ::symlink(real.c_str(), link.c_str()));
-		CPPUNIT_ASSERT_THROW(FileTokenStore(link).write("entry", "x", SharedEntry::WallClock::now(), soon()), Poco::IOException);
+		CPPUNIT_ASSERT_THROW(
+			FileTokenStore(link).write("entry", "x", SharedEntry::WallClock::now(), soon()), Poco::IOException);
 
 		// An entry that is a symbolic link (to a file someone else controls) is never followed.
 		const std::string decoy = writeTestFile("decoy-entry", "attacker-chosen-bytes", 0600);

@@ -54,7 +54,9 @@ class FileStoreTest: public SharedStoreContract
 		for (Poco::DirectoryIterator it(_directory), end; it != end; ++it)
 		{
 			// A token's record is named after the token; the client's entry is the other.
-			if (Poco::endsWith(it.name(), std::string(".entry")) && it.name().find("falcon-oauth2-token-") == std::string::npos) return it->path();
+			if (Poco::endsWith(it.name(), std::string(".entry"))
+				&& it.name().find("falcon-oauth2-token-") == std::string::npos)
+				return it->path();
 		}
 		return {};
 	}
@@ -69,7 +71,8 @@ protected:
 	std::string contents() override
 	{
 		std::string all;
-		for (Poco::DirectoryIterator it(_directory), end; it != end; ++it) all += it.name() + "\n" + contentsOf(it->path()) + "\n";
+		for (Poco::DirectoryIterator it(_directory), end; it != end; ++it)
+			all += it.name() + "\n" + contentsOf(it->path()) + "\n";
 		return all;
 	}
 
@@ -176,7 +179,10 @@ public:
 	/// The XDG specification: a relative path in XDG_RUNTIME_DIR or XDG_CACHE_HOME is invalid.
 	void testRelativeXdgDirectoryIsIgnored()
 	{
-		const auto saved = [](const char* name) { return Poco::Environment::has(name) ? std::optional<std::string>(Poco::Environment::get(name)) : std::nullopt; };
+		const auto saved = [](const char* name) {
+			return Poco::Environment::has(name) ? std::optional<std::string>(Poco::Environment::get(name))
+												: std::nullopt;
+		};
 		const auto runtime = saved("XDG_RUNTIME_DIR");
 		const auto cache = saved("XDG_CACHE_HOME");
 		Poco::Environment::set("XDG_RUNTIME_DIR", "relative/run");
@@ -234,7 +240,8 @@ public:
 		// A mint writes twice (the entry and the token's record) and sweeps once.
 		write("rotated-1");
 		const std::size_t afterOne = count();
-		CPPUNIT_ASSERT_MESSAGE(std::to_string(before) + " -> " + std::to_string(afterOne), afterOne + FileTokenStore::SWEEP_REMOVALS >= before);
+		CPPUNIT_ASSERT_MESSAGE(std::to_string(before) + " -> " + std::to_string(afterOne),
+			afterOne + FileTokenStore::SWEEP_REMOVALS >= before);
 		CPPUNIT_ASSERT(afterOne < before);
 		write("rotated-2");
 		write("rotated-3");
@@ -262,12 +269,12 @@ public:
 		const std::vector<std::pair<std::string, std::function<void()>>> damages{
 			{"is a symbolic link", [&] { CPPUNIT_ASSERT_EQUAL(0, ::symlink(elsewhere.c_str(), entry.c_str())); }},
 			{"is not a regular file", [&] { CPPUNIT_ASSERT_EQUAL(0, ::mkfifo(entry.c_str(), 0600)); }},
-			{"open to group or others", [&] {
-				 writeTestFile(entry.substr(testDirectory().size() + 1), "x", 0644);
-			 }},
-			{"larger than an entry can be", [&] {
-				 writeTestFile(entry.substr(testDirectory().size() + 1), std::string(EntrySeal::MAX_SEALED_BYTES + 10, 'x'));
-			 }},
+			{"open to group or others", [&] { writeTestFile(entry.substr(testDirectory().size() + 1), "x", 0644); }},
+			{"larger than an entry can be",
+				[&] {
+					writeTestFile(
+						entry.substr(testDirectory().size() + 1), std::string(EntrySeal::MAX_SEALED_BYTES + 10, 'x'));
+				}},
 		};
 		for (const auto& damage : damages)
 		{

@@ -35,7 +35,8 @@ public:
 	{
 		std::string percent;
 		Poco::URI::encode(secret, "!#$&'()*+,/:;=?@[]", percent);
-		for (const std::string& spelling : {secret, FormBody::encode(secret), percent, jsonEscaped(secret)}) _spellings.insert(spelling);
+		for (const std::string& spelling : {secret, FormBody::encode(secret), percent, jsonEscaped(secret)})
+			_spellings.insert(spelling);
 	}
 
 	/// The first secret spelling found in `text`, or "".
@@ -90,7 +91,8 @@ class RedactionTest: public CppUnit::TestFixture
 
 		// A server that echoes what it was sent, in an error and in a header.
 		server.setHandler([](const RecordedRequest& request) {
-			return metaReply(400, "bad request: " + request.body + " auth=" + request.header("Authorization"), {{"X-Echo", request.body}});
+			return metaReply(400, "bad request: " + request.body + " auth=" + request.header("Authorization"),
+				{{"X-Echo", request.body}});
 		});
 		record(client.token(TokenOptions::forced()));
 		revoke.token = echoedToken;
@@ -99,7 +101,8 @@ class RedactionTest: public CppUnit::TestFixture
 		// 429 then success, 308 then success, region error.
 		int calls = 0;
 		server.setHandler([&](const RecordedRequest&) {
-			return ++calls == 1 ? metaReply(429, "rate limited", {{"X-Ratelimit-Retryafter", "0"}}) : tokenReply(nextTestToken());
+			return ++calls == 1 ? metaReply(429, "rate limited", {{"X-Ratelimit-Retryafter", "0"}})
+								: tokenReply(nextTestToken());
 		});
 		record(client.token(TokenOptions::forced()));
 		server.setHandler([&](const RecordedRequest& request) {
@@ -113,7 +116,8 @@ class RedactionTest: public CppUnit::TestFixture
 			return tokenReply(nextTestToken());
 		});
 		record(client.token(TokenOptions::forced()));
-		server.setHandler([](const RecordedRequest&) { return ScriptedReply::json(201, "not json " + TEST_CLIENT_SECRET); });
+		server.setHandler(
+			[](const RecordedRequest&) { return ScriptedReply::json(201, "not json " + TEST_CLIENT_SECRET); });
 		record(client.token(TokenOptions::forced()));
 
 		// Refused login, then served from the backoff.
@@ -122,7 +126,11 @@ class RedactionTest: public CppUnit::TestFixture
 		record(client.token());
 
 		// Timeout.
-		server.setHandler([](const RecordedRequest&) { ScriptedReply r; r.silent = true; return r; });
+		server.setHandler([](const RecordedRequest&) {
+			ScriptedReply r;
+			r.silent = true;
+			return r;
+		});
 		ClientConfig hurried = config;
 		hurried.callTimeout = milliseconds(300);
 		OAuth2Client impatient(hurried);
@@ -181,7 +189,8 @@ public:
 			logged = capture.text();
 		}
 		// The scenarios really ran, with detail: a vacuous log would prove nothing.
-		CPPUNIT_ASSERT(logged.find("request body: client_id=" + TEST_CLIENT_ID + "&client_secret=***") != std::string::npos);
+		CPPUNIT_ASSERT(
+			logged.find("request body: client_id=" + TEST_CLIENT_ID + "&client_secret=***") != std::string::npos);
 		CPPUNIT_ASSERT(logged.find("Authorization: basic ***") != std::string::npos);
 		CPPUNIT_ASSERT(logged.find("\"access_token\": \"***\"") != std::string::npos);
 		CPPUNIT_ASSERT(_errors.find("bad request: client_id=") != std::string::npos);

@@ -32,7 +32,8 @@ public:
 	void testSameHostRedirectIsFollowed()
 	{
 		ScriptedServer target(falconLike("us-2"), &loopbackCertificate());
-		ScriptedServer first([&](const RecordedRequest&) { return redirectTo(target.baseUrl() + "/oauth2/token"); }, &loopbackCertificate());
+		ScriptedServer first([&](const RecordedRequest&) { return redirectTo(target.baseUrl() + "/oauth2/token"); },
+			&loopbackCertificate());
 		OAuth2Client client(configFor(first));
 		const TokenResult result = client.token();
 		CPPUNIT_ASSERT(result.ok());
@@ -49,28 +50,33 @@ public:
 		RevokeOptions revoke;
 		revoke.token = "token-to-revoke";
 		CPPUNIT_ASSERT(client.revoke(revoke).ok());
-		CPPUNIT_ASSERT_EQUAL(clouds.us1.requests().at(0).header("Authorization"), clouds.us2.requests().at(0).header("Authorization"));
+		CPPUNIT_ASSERT_EQUAL(
+			clouds.us1.requests().at(0).header("Authorization"), clouds.us2.requests().at(0).header("Authorization"));
 		CPPUNIT_ASSERT(clouds.us2.requests().at(0).header("Authorization").find("basic ") == 0);
 	}
 
 	void testForeignHostIsRefused()
 	{
 		ScriptedServer us2(falconLike("us-2"), &loopbackCertificate(), "127.0.0.2");
-		ScriptedServer us1([&](const RecordedRequest& request) { return redirectTo(us2.baseUrl() + request.target); }, &loopbackCertificate());
+		ScriptedServer us1([&](const RecordedRequest& request) { return redirectTo(us2.baseUrl() + request.target); },
+			&loopbackCertificate());
 		OAuth2Client client(configFor(us1)); // the real table: 127.0.0.2 is nobody's cloud
 		RevokeOptions revoke;
 		revoke.token = "token-to-revoke";
 		const ApiResult result = client.revoke(revoke);
 		CPPUNIT_ASSERT_EQUAL(308, result.statusCode);
 		CPPUNIT_ASSERT_EQUAL(std::string("protocol"), std::string(toString(result.error->kind)));
-		CPPUNIT_ASSERT(result.error->message.find("127.0.0.2 is neither a CrowdStrike host nor the host the request went to") != std::string::npos);
+		CPPUNIT_ASSERT(
+			result.error->message.find("127.0.0.2 is neither a CrowdStrike host nor the host the request went to")
+			!= std::string::npos);
 		CPPUNIT_ASSERT_EQUAL(0u, us2.connections());
 	}
 
 	void testDowngradeIsRefused()
 	{
 		ScriptedServer plain(falconLike(), nullptr);
-		ScriptedServer secure([&](const RecordedRequest&) { return redirectTo(plain.baseUrl() + "/oauth2/token"); }, &loopbackCertificate());
+		ScriptedServer secure([&](const RecordedRequest&) { return redirectTo(plain.baseUrl() + "/oauth2/token"); },
+			&loopbackCertificate());
 		OAuth2Client client(configFor(secure));
 		const TokenResult result = client.token();
 		CPPUNIT_ASSERT(!result.ok());
@@ -80,9 +86,10 @@ public:
 
 	void testLeavingTheRouteIsRefused()
 	{
-		ScriptedServer server([&](const RecordedRequest& request) {
-			return request.target == "/oauth2/token" ? redirectTo("/somewhere/else") : tokenReply("t");
-		},
+		ScriptedServer server(
+			[&](const RecordedRequest& request) {
+				return request.target == "/oauth2/token" ? redirectTo("/somewhere/else") : tokenReply("t");
+			},
 			&loopbackCertificate());
 		OAuth2Client client(configFor(server));
 		const TokenResult result = client.token();
@@ -93,7 +100,8 @@ public:
 
 	void testHopLimit()
 	{
-		ScriptedServer server([&](const RecordedRequest&) { return redirectTo("/oauth2/token"); }, &loopbackCertificate());
+		ScriptedServer server(
+			[&](const RecordedRequest&) { return redirectTo("/oauth2/token"); }, &loopbackCertificate());
 		OAuth2Client client(configFor(server));
 		const TokenResult result = client.token();
 		CPPUNIT_ASSERT_EQUAL(308, result.statusCode);
@@ -103,7 +111,13 @@ public:
 
 	void testMissingLocation()
 	{
-		ScriptedServer server([&](const RecordedRequest&) { ScriptedReply r; r.status = 308; return r; }, &loopbackCertificate());
+		ScriptedServer server(
+			[&](const RecordedRequest&) {
+				ScriptedReply r;
+				r.status = 308;
+				return r;
+			},
+			&loopbackCertificate());
 		OAuth2Client client(configFor(server));
 		const TokenResult result = client.token();
 		CPPUNIT_ASSERT(result.error->message.find("no Location header") != std::string::npos);
@@ -156,7 +170,13 @@ public:
 
 	void testEmptyTokenReplyIsRegionError()
 	{
-		ScriptedServer server([](const RecordedRequest&) { ScriptedReply r; r.status = 201; return r; }, &loopbackCertificate());
+		ScriptedServer server(
+			[](const RecordedRequest&) {
+				ScriptedReply r;
+				r.status = 201;
+				return r;
+			},
+			&loopbackCertificate());
 		OAuth2Client client(configFor(server));
 		const TokenResult result = client.token();
 		CPPUNIT_ASSERT_EQUAL(403, result.statusCode);
@@ -168,12 +188,13 @@ public:
 	/// and headers: only an empty 2xx is the API's answer to credentials of another cloud.
 	void testNonJsonTokenReplyIsABadResponse()
 	{
-		ScriptedServer server([](const RecordedRequest&) {
-			ScriptedReply reply;
-			reply.headers = {{"Content-Type", "text/html; charset=utf-8"}};
-			reply.body = "<html>please log in</html>";
-			return reply;
-		},
+		ScriptedServer server(
+			[](const RecordedRequest&) {
+				ScriptedReply reply;
+				reply.headers = {{"Content-Type", "text/html; charset=utf-8"}};
+				reply.body = "<html>please log in</html>";
+				return reply;
+			},
 			&loopbackCertificate());
 		OAuth2Client client(configFor(server));
 		const TokenResult token = client.token();

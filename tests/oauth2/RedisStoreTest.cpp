@@ -46,7 +46,8 @@ private:
 			Poco::Net::StreamSocket peer = _socket.acceptConnection();
 			char request[512];
 			peer.setReceiveTimeout(Poco::Timespan(1, 0));
-			if (peer.receiveBytes(request, sizeof(request)) > 0) peer.sendBytes(_reply.data(), static_cast<int>(_reply.size()));
+			if (peer.receiveBytes(request, sizeof(request)) > 0)
+				peer.sendBytes(_reply.data(), static_cast<int>(_reply.size()));
 			open.push_back(peer);
 		}
 	}
@@ -82,14 +83,18 @@ class RedisStoreTest: public SharedStoreContract
 
 	std::string entryKey()
 	{
-		const std::string keys = _redis->command({"EVAL", "return table.concat(redis.call('KEYS', ARGV[1]), ' ')", "0", KEY_PREFIX + "falcon-oauth2-*"}).text;
+		const std::string keys = _redis
+									 ->command({"EVAL", "return table.concat(redis.call('KEYS', ARGV[1]), ' ')", "0",
+										 KEY_PREFIX + "falcon-oauth2-*"})
+									 .text;
 		// The lock's key ends in ":lock"; a token's record is named after the token; the entry is the other.
 		std::size_t start = 0;
 		while (start < keys.size())
 		{
 			const std::size_t end = std::min(keys.find(' ', start), keys.size());
 			const std::string key = keys.substr(start, end - start);
-			if (!Poco::endsWith(key, std::string(":lock")) && key.find("falcon-oauth2-token-") == std::string::npos) return key;
+			if (!Poco::endsWith(key, std::string(":lock")) && key.find("falcon-oauth2-token-") == std::string::npos)
+				return key;
 			start = end + 1;
 		}
 		return {};
@@ -110,7 +115,8 @@ protected:
 	std::vector<std::string> storeOptions() override
 	{
 		const std::string file = writeTestFile("redis-store.json",
-			"{\"falcon\": {\"token_cache\": {\"store\": \"redis\", \"url\": \"" + _redis->url() + "\", \"key_prefix\": \"" + KEY_PREFIX + "\"}}}");
+			"{\"falcon\": {\"token_cache\": {\"store\": \"redis\", \"url\": \"" + _redis->url()
+				+ "\", \"key_prefix\": \"" + KEY_PREFIX + "\"}}}");
 		return {"--config", file};
 	}
 	Poco::Process::Env storeEnvironment() override { return {{"FALCON_TOKEN_CACHE_PASSWORD", REDIS_PASSWORD}}; }
@@ -135,11 +141,14 @@ protected:
 		const TokenResult result = OAuth2Client(config, log.logger()).token();
 		const auto took = Clock::now() - start;
 		CPPUNIT_ASSERT_MESSAGE(log.text(), result.ok() && !result.fromSharedStore);
-		CPPUNIT_ASSERT_MESSAGE(std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(took).count()) + " ms", took < within);
+		CPPUNIT_ASSERT_MESSAGE(
+			std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(took).count()) + " ms", took < within);
 		CPPUNIT_ASSERT_MESSAGE(log.text(), log.says(why));
 		CPPUNIT_ASSERT_MESSAGE(log.text(), log.says("goes on without it"));
-		for (const std::string& secret : {tokenOf(result), REDIS_PASSWORD, TEST_CLIENT_SECRET}) CPPUNIT_ASSERT_MESSAGE(log.text(), !log.says(secret));
-		CPPUNIT_ASSERT_MESSAGE(log.text(), log.text().find('\x1b') == std::string::npos && log.text().find('\x07') == std::string::npos);
+		for (const std::string& secret : {tokenOf(result), REDIS_PASSWORD, TEST_CLIENT_SECRET})
+			CPPUNIT_ASSERT_MESSAGE(log.text(), !log.says(secret));
+		CPPUNIT_ASSERT_MESSAGE(
+			log.text(), log.text().find('\x1b') == std::string::npos && log.text().find('\x07') == std::string::npos);
 		return result;
 	}
 
@@ -180,7 +189,8 @@ public:
 		CPPUNIT_ASSERT(stranger.token().ok());
 		sessions.clear();
 		const auto deadline = Clock::now() + std::chrono::seconds(5);
-		while (ourConnections() != 0 && Clock::now() < deadline) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+		while (ourConnections() != 0 && Clock::now() < deadline)
+			std::this_thread::sleep_for(std::chrono::milliseconds(20));
 		CPPUNIT_ASSERT_EQUAL(0LL, ourConnections());
 	}
 
@@ -237,7 +247,9 @@ public:
 		ClientConfig config = sharedConfig(server);
 		config.tokenCache.lockTtl = std::chrono::milliseconds(600);
 		const EntrySeal seal(config.effectiveBaseUrl(), config.clientId, config.memberCid, config.clientSecret);
-		CPPUNIT_ASSERT(_redis->command({"SET", KEY_PREFIX + seal.name() + ":lock", "a-crashed-holder", "NX", "PX", "600"}).is("OK"));
+		CPPUNIT_ASSERT(
+			_redis->command({"SET", KEY_PREFIX + seal.name() + ":lock", "a-crashed-holder", "NX", "PX", "600"})
+				.is("OK"));
 		const auto start = Clock::now();
 		std::vector<std::string> tokens(4);
 		std::vector<std::thread> processes;
@@ -324,7 +336,8 @@ public:
 	/// within the store's timeout.
 	void testHostileRepliesAreBounded()
 	{
-		const std::vector<std::pair<std::string, std::string>> cases{{"$2000000000\r\n", "announced a value of 2000000000 bytes"},
+		const std::vector<std::pair<std::string, std::string>> cases{
+			{"$2000000000\r\n", "announced a value of 2000000000 bytes"},
 			{std::string(8192, 'x'), "longer than any reply line"}, {"*3\r\n", "with an array"}, {"?\r\n", "not RESP"},
 			{"+OK", "did not answer within 300 ms"},
 			// An error reply's bytes reach the warning escaped: no terminal control from a peer.

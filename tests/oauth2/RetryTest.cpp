@@ -23,7 +23,8 @@ ScriptedServer::Handler failingFirst(int failures, std::function<ScriptedReply()
 
 ScriptedReply rateLimited(const std::string& retryAfter)
 {
-	return metaReply(429, "API rate limit exceeded.", {{"X-Ratelimit-Limit", "300"}, {"X-Ratelimit-Remaining", "0"}, {"X-Ratelimit-Retryafter", retryAfter}});
+	return metaReply(429, "API rate limit exceeded.",
+		{{"X-Ratelimit-Limit", "300"}, {"X-Ratelimit-Remaining", "0"}, {"X-Ratelimit-Retryafter", retryAfter}});
 }
 
 long long epochMilliseconds(system_clock::time_point at)
@@ -58,7 +59,8 @@ public:
 		CPPUNIT_ASSERT(result.ok());
 		const auto requests = server.requests();
 		CPPUNIT_ASSERT_EQUAL(std::size_t(2), requests.size());
-		CPPUNIT_ASSERT_MESSAGE("retried before X-Ratelimit-Retryafter", requests[1].received >= retryAt - milliseconds(5));
+		CPPUNIT_ASSERT_MESSAGE(
+			"retried before X-Ratelimit-Retryafter", requests[1].received >= retryAt - milliseconds(5));
 	}
 
 	void testRetryAfterInEpochMilliseconds()
@@ -70,13 +72,15 @@ public:
 		CPPUNIT_ASSERT(client.token().ok());
 		const auto requests = server.requests();
 		CPPUNIT_ASSERT_EQUAL(std::size_t(2), requests.size());
-		CPPUNIT_ASSERT_MESSAGE("retried before X-Ratelimit-Retryafter", requests[1].received >= retryAt - milliseconds(5));
+		CPPUNIT_ASSERT_MESSAGE(
+			"retried before X-Ratelimit-Retryafter", requests[1].received >= retryAt - milliseconds(5));
 	}
 
 	void testServerErrorsAreRetried()
 	{
 		int status = 499;
-		ScriptedServer server(failingFirst(3, [&] { return metaReply(status += 1, "Failed to issue token"); }), &loopbackCertificate());
+		ScriptedServer server(
+			failingFirst(3, [&] { return metaReply(status += 1, "Failed to issue token"); }), &loopbackCertificate());
 		OAuth2Client client(configFor(server));
 		const TokenResult result = client.token();
 		CPPUNIT_ASSERT(result.ok());
@@ -85,7 +89,8 @@ public:
 
 	void testRetriesAreBounded()
 	{
-		ScriptedServer server([](const RecordedRequest&) { return metaReply(503, "Service Unavailable"); }, &loopbackCertificate());
+		ScriptedServer server(
+			[](const RecordedRequest&) { return metaReply(503, "Service Unavailable"); }, &loopbackCertificate());
 		ClientConfig config = configFor(server);
 		config.maxRetries = 2;
 		OAuth2Client client(config);
@@ -109,7 +114,8 @@ public:
 
 	void testDeadlineCapsTheWait()
 	{
-		const std::string farAway = std::to_string(duration_cast<seconds>(system_clock::now().time_since_epoch()).count() + 60);
+		const std::string farAway =
+			std::to_string(duration_cast<seconds>(system_clock::now().time_since_epoch()).count() + 60);
 		ScriptedServer server([&](const RecordedRequest&) { return rateLimited(farAway); }, &loopbackCertificate());
 		OAuth2Client client(configFor(server)); // callTimeout 5 s
 		const auto started = steady_clock::now();
@@ -126,7 +132,8 @@ public:
 
 	void testAuthFailuresAreNotRetried()
 	{
-		ScriptedServer server([](const RecordedRequest&) { return metaReply(403, "access denied, invalid client"); }, &loopbackCertificate());
+		ScriptedServer server([](const RecordedRequest&) { return metaReply(403, "access denied, invalid client"); },
+			&loopbackCertificate());
 		OAuth2Client client(configFor(server));
 		CPPUNIT_ASSERT_EQUAL(403, client.token().statusCode);
 		CPPUNIT_ASSERT_EQUAL(std::size_t(1), server.requests().size());
@@ -163,7 +170,8 @@ public:
 
 	void testCancelledCallSendsNothing()
 	{
-		ScriptedServer server([](const RecordedRequest&) { return tokenReply(nextTestToken()); }, &loopbackCertificate());
+		ScriptedServer server(
+			[](const RecordedRequest&) { return tokenReply(nextTestToken()); }, &loopbackCertificate());
 		OAuth2Client client(configFor(server));
 		Cancellation cancellation;
 		cancellation.cancel();

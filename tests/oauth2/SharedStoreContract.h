@@ -43,8 +43,7 @@ private:
 class RecordedLogger
 {
 public:
-	explicit RecordedLogger(const std::string& name):
-		_logger(Poco::Logger::get(name)), _channel(new RecordingChannel)
+	explicit RecordedLogger(const std::string& name): _logger(Poco::Logger::get(name)), _channel(new RecordingChannel)
 	{
 		_logger.setChannel(_channel);
 	}
@@ -169,9 +168,11 @@ public:
 	void testCooldownIsShared()
 	{
 		using namespace OAuth2;
-		ScriptedServer server([](const RecordedRequest&) {
-			return metaReply(429, "API rate limit exceeded.", {{"X-Ratelimit-Retryafter", std::to_string(std::time(nullptr) + 30)}});
-		},
+		ScriptedServer server(
+			[](const RecordedRequest&) {
+				return metaReply(429, "API rate limit exceeded.",
+					{{"X-Ratelimit-Retryafter", std::to_string(std::time(nullptr) + 30)}});
+			},
 			&loopbackCertificate());
 		ClientConfig config = sharedConfig(server);
 		config.maxRetries = 0;
@@ -230,7 +231,8 @@ public:
 		CPPUNIT_ASSERT_EQUAL(std::size_t(1), server.requestCount("/oauth2/revoke"));
 		const auto revokedAt = Clock::now();
 		std::string served = token;
-		while (served == token && Clock::now() - revokedAt < MemoryTokens::STORE_CHECK_INTERVAL + std::chrono::seconds(2))
+		while (
+			served == token && Clock::now() - revokedAt < MemoryTokens::STORE_CHECK_INTERVAL + std::chrono::seconds(2))
 		{
 			served = tokenOf(worker.token());
 			std::this_thread::sleep_for(std::chrono::milliseconds(20));
@@ -249,7 +251,9 @@ public:
 		ClientConfig config = sharedConfig(server);
 		config.maxRetries = 0;
 		const std::string token = tokenOf(OAuth2Client(config).token());
-		server.setHandler([](const RecordedRequest&) { return metaReply(429, "API rate limit exceeded.", {{"X-Ratelimit-Retryafter", "30"}}); });
+		server.setHandler([](const RecordedRequest&) {
+			return metaReply(429, "API rate limit exceeded.", {{"X-Ratelimit-Retryafter", "30"}});
+		});
 		const TokenResult refused = OAuth2Client(config).token(TokenOptions::forced());
 		CPPUNIT_ASSERT_EQUAL(429, refused.statusCode);
 		const TokenResult served = OAuth2Client(config).token();
@@ -267,7 +271,10 @@ public:
 	{
 		using namespace OAuth2;
 		std::string retryAfter = "999999999";
-		ScriptedServer server([&](const RecordedRequest&) { return metaReply(429, "API rate limit exceeded.", {{"X-Ratelimit-Retryafter", retryAfter}}); },
+		ScriptedServer server(
+			[&](const RecordedRequest&) {
+				return metaReply(429, "API rate limit exceeded.", {{"X-Ratelimit-Retryafter", retryAfter}});
+			},
 			&loopbackCertificate());
 		ClientConfig config = sharedConfig(server);
 		config.maxRetries = 0;
@@ -291,10 +298,12 @@ public:
 	void testSlowTokenRouteIsAskedOnce()
 	{
 		using namespace OAuth2;
-		ScriptedServer server([](const RecordedRequest& request) {
-			if (Poco::endsWith(request.target, std::string("/oauth2/token"))) std::this_thread::sleep_for(std::chrono::milliseconds(1200));
-			return falconLike()(request);
-		},
+		ScriptedServer server(
+			[](const RecordedRequest& request) {
+				if (Poco::endsWith(request.target, std::string("/oauth2/token")))
+					std::this_thread::sleep_for(std::chrono::milliseconds(1200));
+				return falconLike()(request);
+			},
 			&loopbackCertificate());
 		ClientConfig config = sharedConfig(server);
 		config.tokenCache.lockTtl = std::chrono::milliseconds(300);
@@ -329,7 +338,8 @@ public:
 		const auto took = Clock::now() - started;
 		canceller.join();
 		CPPUNIT_ASSERT_EQUAL(std::string("cancelled"), std::string(toString(result.error->kind)));
-		CPPUNIT_ASSERT_MESSAGE(std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(took).count()), took < std::chrono::seconds(1));
+		CPPUNIT_ASSERT_MESSAGE(std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(took).count()),
+			took < std::chrono::seconds(1));
 		CPPUNIT_ASSERT_EQUAL(std::size_t(0), server.requestCount("/oauth2/token"));
 	}
 

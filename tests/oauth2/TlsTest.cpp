@@ -27,7 +27,8 @@ class TlsTest: public CppUnit::TestFixture
 	static void assertTlsFailure(const ApiResult& result)
 	{
 		CPPUNIT_ASSERT_EQUAL(500, result.statusCode);
-		CPPUNIT_ASSERT_EQUAL_MESSAGE(result.error->message, std::string("tls"), std::string(toString(result.error->kind)));
+		CPPUNIT_ASSERT_EQUAL_MESSAGE(
+			result.error->message, std::string("tls"), std::string(toString(result.error->kind)));
 		CPPUNIT_ASSERT(!result.error->retryable);
 	}
 
@@ -112,7 +113,8 @@ public:
 		// The plain server waits for a request line that never comes: the handshake cannot finish.
 		const TokenResult result = client.token();
 		CPPUNIT_ASSERT_EQUAL(500, result.statusCode);
-		CPPUNIT_ASSERT_EQUAL_MESSAGE(result.error->message, std::string("timeout"), std::string(toString(result.error->kind)));
+		CPPUNIT_ASSERT_EQUAL_MESSAGE(
+			result.error->message, std::string("timeout"), std::string(toString(result.error->kind)));
 	}
 };
 

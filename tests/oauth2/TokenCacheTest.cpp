@@ -27,7 +27,8 @@ ApiResult issued(const std::string& token, int expiresIn = 1799)
 {
 	ApiResult result;
 	result.statusCode = 201;
-	result.body = "{\"access_token\":\"" + token + "\",\"expires_in\":" + std::to_string(expiresIn) + ",\"token_type\":\"bearer\"}";
+	result.body = "{\"access_token\":\"" + token + "\",\"expires_in\":" + std::to_string(expiresIn)
+		+ ",\"token_type\":\"bearer\"}";
 	result.issued = IssuedToken::fromBody(result.body);
 	return result;
 }
@@ -67,7 +68,10 @@ public:
 		ManualClock clock;
 		TokenCache cache(seconds(120), milliseconds(1000), milliseconds(8000), clock.function());
 		int mints = 0;
-		auto mint = [&] { ++mints; return issued("t" + std::to_string(mints)); };
+		auto mint = [&] {
+			++mints;
+			return issued("t" + std::to_string(mints));
+		};
 
 		TokenResult first = cache.get(false, FAR, mint);
 		CPPUNIT_ASSERT(!first.fromCache);
@@ -95,7 +99,10 @@ public:
 		ManualClock clock;
 		TokenCache cache(seconds(600), milliseconds(1000), milliseconds(8000), clock.function());
 		int mints = 0;
-		auto mint = [&] { ++mints; return issued("t"); };
+		auto mint = [&] {
+			++mints;
+			return issued("t");
+		};
 		for (int login = 0; login < 3; ++login)
 		{
 			cache.get(false, FAR, mint);
@@ -113,7 +120,10 @@ public:
 		ManualClock clock;
 		TokenCache cache(seconds(120), milliseconds(1000), milliseconds(8000), clock.function());
 		int mints = 0;
-		auto mint = [&] { ++mints; return issued("t" + std::to_string(mints)); };
+		auto mint = [&] {
+			++mints;
+			return issued("t" + std::to_string(mints));
+		};
 		cache.get(false, FAR, mint);
 		TokenResult forced = cache.get(true, FAR, mint);
 		CPPUNIT_ASSERT(!forced.fromCache);
@@ -168,9 +178,15 @@ public:
 	void testWaitEndsAtDeadline()
 	{
 		TokenCache cache(seconds(120), milliseconds(1000), milliseconds(8000));
-		std::thread slow([&] { cache.get(false, FAR, [] { std::this_thread::sleep_for(milliseconds(800)); return issued("late"); }); });
+		std::thread slow([&] {
+			cache.get(false, FAR, [] {
+				std::this_thread::sleep_for(milliseconds(800));
+				return issued("late");
+			});
+		});
 		std::this_thread::sleep_for(milliseconds(100));
-		TokenResult waited = cache.get(false, TokenCache::Clock::now() + milliseconds(100), [] { return issued("never"); });
+		TokenResult waited =
+			cache.get(false, TokenCache::Clock::now() + milliseconds(100), [] { return issued("never"); });
 		slow.join();
 		CPPUNIT_ASSERT(!waited.ok());
 		CPPUNIT_ASSERT_EQUAL(std::string("timeout"), std::string(toString(waited.error->kind)));
@@ -181,7 +197,10 @@ public:
 		ManualClock clock;
 		TokenCache cache(seconds(120), milliseconds(1000), milliseconds(3000), clock.function());
 		int mints = 0;
-		auto mint = [&] { ++mints; return refused(ErrorKind::AuthFailed, 403); };
+		auto mint = [&] {
+			++mints;
+			return refused(ErrorKind::AuthFailed, 403);
+		};
 
 		CPPUNIT_ASSERT(!cache.get(false, FAR, mint).fromCache);
 		for (int i = 0; i < 10; ++i)
@@ -207,7 +226,10 @@ public:
 
 		// Success clears the failure and resets the backoff.
 		clock.now += milliseconds(3000);
-		TokenResult ok = cache.get(false, FAR, [&] { ++mints; return issued("good"); });
+		TokenResult ok = cache.get(false, FAR, [&] {
+			++mints;
+			return issued("good");
+		});
 		CPPUNIT_ASSERT(ok.ok());
 		TokenResult forced = cache.get(true, FAR, mint);
 		CPPUNIT_ASSERT(!forced.fromCache);
@@ -221,7 +243,10 @@ public:
 		ManualClock clock;
 		TokenCache cache(seconds(120), milliseconds(1000), milliseconds(3000), clock.function());
 		int mints = 0;
-		auto mint = [&] { ++mints; return refused(ErrorKind::RateLimited, 429, 5.0); };
+		auto mint = [&] {
+			++mints;
+			return refused(ErrorKind::RateLimited, 429, 5.0);
+		};
 		cache.get(false, FAR, mint);
 		clock.now += milliseconds(4900);
 		CPPUNIT_ASSERT(cache.get(false, FAR, mint).fromCache);
@@ -237,7 +262,10 @@ public:
 		TokenCache cache(seconds(120), milliseconds(1000), milliseconds(3000), clock.function());
 		int mints = 0;
 		for (ErrorKind kind : {ErrorKind::Network, ErrorKind::Timeout, ErrorKind::ServerError, ErrorKind::Tls})
-			cache.get(false, FAR, [&] { ++mints; return refused(kind, 500); });
+			cache.get(false, FAR, [&] {
+				++mints;
+				return refused(kind, 500);
+			});
 		CPPUNIT_ASSERT_EQUAL(4, mints);
 	}
 
@@ -256,7 +284,8 @@ public:
 	{
 		RevokedTokens revoked;
 		const unsigned long before = RevokedTokens::generation();
-		for (std::size_t i = 0; i < RevokedTokens::MAX_KEPT + 10; ++i) revoked.add("revoked-token-" + std::to_string(i));
+		for (std::size_t i = 0; i < RevokedTokens::MAX_KEPT + 10; ++i)
+			revoked.add("revoked-token-" + std::to_string(i));
 		CPPUNIT_ASSERT(RevokedTokens::generation() != before);
 		CPPUNIT_ASSERT(!revoked.contains("revoked-token-0"));
 		CPPUNIT_ASSERT(!revoked.contains("revoked-token-9"));

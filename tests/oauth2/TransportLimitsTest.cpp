@@ -50,7 +50,13 @@ class TransportLimitsTest: public CppUnit::TestFixture
 public:
 	void testSilentServerEndsAtTheDeadline()
 	{
-		ScriptedServer server([](const RecordedRequest&) { ScriptedReply r; r.silent = true; return r; }, &loopbackCertificate());
+		ScriptedServer server(
+			[](const RecordedRequest&) {
+				ScriptedReply r;
+				r.silent = true;
+				return r;
+			},
+			&loopbackCertificate());
 		ClientConfig config = configFor(server);
 		config.readTimeout = milliseconds(30000);
 		config.callTimeout = milliseconds(800);
@@ -66,7 +72,13 @@ public:
 
 	void testSlowHeadersHitTheReadTimeout()
 	{
-		ScriptedServer server([](const RecordedRequest&) { ScriptedReply r = tokenReply("late"); r.delay = seconds(5); return r; }, &loopbackCertificate());
+		ScriptedServer server(
+			[](const RecordedRequest&) {
+				ScriptedReply r = tokenReply("late");
+				r.delay = seconds(5);
+				return r;
+			},
+			&loopbackCertificate());
 		ClientConfig config = configFor(server);
 		config.readTimeout = milliseconds(300);
 		OAuth2Client client(config);
@@ -77,7 +89,9 @@ public:
 
 	void testAnnouncedOversizedBody()
 	{
-		ScriptedServer server([](const RecordedRequest&) { return ScriptedReply::json(201, std::string(8192, ' ') + "{}"); }, &loopbackCertificate());
+		ScriptedServer server(
+			[](const RecordedRequest&) { return ScriptedReply::json(201, std::string(8192, ' ') + "{}"); },
+			&loopbackCertificate());
 		ClientConfig config = configFor(server);
 		config.maxResponseBytes = 4096;
 		OAuth2Client client(config);
@@ -89,7 +103,8 @@ public:
 
 	void testStreamedOversizedBody()
 	{
-		std::string chunked = "HTTP/1.1 201 Created\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n";
+		std::string chunked =
+			"HTTP/1.1 201 Created\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n";
 		for (int i = 0; i < 10; ++i) chunked += "400\r\n" + std::string(1024, 'x') + "\r\n";
 		chunked += "0\r\n\r\n";
 		ScriptedServer server([&](const RecordedRequest&) { return raw(chunked); }, &loopbackCertificate());
@@ -104,9 +119,11 @@ public:
 
 	void testTruncatedBody()
 	{
-		ScriptedServer server([](const RecordedRequest&) {
-			return raw("HTTP/1.1 201 Created\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"access_token\": \"abc");
-		},
+		ScriptedServer server(
+			[](const RecordedRequest&) {
+				return raw("HTTP/1.1 201 Created\r\nContent-Type: application/json\r\nContent-Length: "
+						   "100\r\n\r\n{\"access_token\": \"abc");
+			},
 			&loopbackCertificate());
 		OAuth2Client client(configFor(server));
 		const TokenResult result = client.token();
@@ -127,7 +144,13 @@ public:
 
 	void testConnectionClosedWithoutReply()
 	{
-		ScriptedServer server([](const RecordedRequest&) { ScriptedReply r; r.hangUp = true; return r; }, &loopbackCertificate());
+		ScriptedServer server(
+			[](const RecordedRequest&) {
+				ScriptedReply r;
+				r.hangUp = true;
+				return r;
+			},
+			&loopbackCertificate());
 		OAuth2Client client(configFor(server));
 		const TokenResult result = client.token();
 		CPPUNIT_ASSERT_EQUAL(std::string("network"), kindOf(result));

@@ -35,7 +35,8 @@ public:
 		connectionFor(*emulator)->stringify(connection);
 
 		Poco::Pipe outPipe;
-		Poco::ProcessHandle handle = Poco::Process::launch(FALCON_C_HOST, {FALCON_PLUGIN_MODULE, connection.str()}, nullptr, &outPipe, nullptr);
+		Poco::ProcessHandle handle =
+			Poco::Process::launch(FALCON_C_HOST, {FALCON_PLUGIN_MODULE, connection.str()}, nullptr, &outPipe, nullptr);
 		Poco::PipeInputStream in(outPipe);
 		std::map<std::string, Poco::JSON::Object::Ptr> results;
 		for (std::string line; std::getline(in, line);)
@@ -50,7 +51,8 @@ public:
 		const auto describe = results["describe"];
 		CPPUNIT_ASSERT_EQUAL(FALCON_PLUGIN_API_VERSION, describe->getObject("plugin")->getValue<int>("api_version"));
 		CPPUNIT_ASSERT_EQUAL(std::size_t(2), describe->getArray("actions")->size());
-		CPPUNIT_ASSERT_EQUAL(std::string("oauth2AccessToken"), describe->getArray("actions")->getObject(0)->getValue<std::string>("operation_id"));
+		CPPUNIT_ASSERT_EQUAL(std::string("oauth2AccessToken"),
+			describe->getArray("actions")->getObject(0)->getValue<std::string>("operation_id"));
 		CPPUNIT_ASSERT(describe->getObject("connection_schema")->getObject("properties")->has("client_secret"));
 
 		CPPUNIT_ASSERT_EQUAL(201, results["token"]->getValue<int>("status_code"));
@@ -62,15 +64,19 @@ public:
 
 		const auto unknown = results["unknown-action"];
 		CPPUNIT_ASSERT_EQUAL(418, unknown->getValue<int>("status_code"));
-		CPPUNIT_ASSERT_EQUAL(std::string("Invalid API operation specified."), unknown->getObject("error")->getValue<std::string>("message"));
+		CPPUNIT_ASSERT_EQUAL(std::string("Invalid API operation specified."),
+			unknown->getObject("error")->getValue<std::string>("message"));
 		CPPUNIT_ASSERT_EQUAL(std::size_t(0), unknown->getObject("body")->getArray("resources")->size());
 		for (const char* refused : {"malformed-input", "malformed-connection", "null-input"})
 		{
 			CPPUNIT_ASSERT_EQUAL_MESSAGE(refused, 400, results[refused]->getValue<int>("status_code"));
-			CPPUNIT_ASSERT_EQUAL_MESSAGE(refused, std::string("invalid_input"), results[refused]->getObject("error")->getValue<std::string>("kind"));
+			CPPUNIT_ASSERT_EQUAL_MESSAGE(refused, std::string("invalid_input"),
+				results[refused]->getObject("error")->getValue<std::string>("kind"));
 		}
-		CPPUNIT_ASSERT_EQUAL(std::string("input: not valid JSON"), results["malformed-input"]->getObject("error")->getValue<std::string>("message"));
-		CPPUNIT_ASSERT_EQUAL(std::string("connection: not valid JSON"), results["malformed-connection"]->getObject("error")->getValue<std::string>("message"));
+		CPPUNIT_ASSERT_EQUAL(std::string("input: not valid JSON"),
+			results["malformed-input"]->getObject("error")->getValue<std::string>("message"));
+		CPPUNIT_ASSERT_EQUAL(std::string("connection: not valid JSON"),
+			results["malformed-connection"]->getObject("error")->getValue<std::string>("message"));
 		CPPUNIT_ASSERT_EQUAL(418, results["null-action"]->getValue<int>("status_code"));
 	}
 
@@ -89,7 +95,8 @@ public:
 		{
 			processes.emplace_back([&, p] {
 				Poco::Pipe outPipe;
-				Poco::ProcessHandle handle = Poco::Process::launch(FALCON_C_HOST, {FALCON_PLUGIN_MODULE, connection.str(), "8"}, nullptr, &outPipe, nullptr);
+				Poco::ProcessHandle handle = Poco::Process::launch(
+					FALCON_C_HOST, {FALCON_PLUGIN_MODULE, connection.str(), "8"}, nullptr, &outPipe, nullptr);
 				Poco::PipeInputStream in(outPipe);
 				for (std::string line; std::getline(in, line);) lines[p].push_back(line);
 				handle.wait();

@@ -23,9 +23,11 @@ using namespace Falcon::Testing;
 
 namespace {
 
-ActionResult invokeToken(const PluginLoader& plugin, const Poco::JSON::Object::Ptr& connection, const std::string& input = "{}")
+ActionResult invokeToken(
+	const PluginLoader& plugin, const Poco::JSON::Object::Ptr& connection, const std::string& input = "{}")
 {
-	const ActionContext context(connection, Poco::Logger::get("test.host"), ActionContext::Clock::now() + std::chrono::seconds(10));
+	const ActionContext context(
+		connection, Poco::Logger::get("test.host"), ActionContext::Clock::now() + std::chrono::seconds(10));
 	return plugin.find("token")->invoke(jsonObject(input), context);
 }
 
@@ -58,8 +60,9 @@ public:
 		}
 		catch (const PluginLoadException& e)
 		{
-			CPPUNIT_ASSERT(e.message().find("implements plugin API version " + std::to_string(FALCON_PLUGIN_API_VERSION + 998)
-							   + ", but this host speaks version " + std::to_string(FALCON_PLUGIN_API_VERSION))
+			CPPUNIT_ASSERT(
+				e.message().find("implements plugin API version " + std::to_string(FALCON_PLUGIN_API_VERSION + 998)
+					+ ", but this host speaks version " + std::to_string(FALCON_PLUGIN_API_VERSION))
 				!= std::string::npos);
 		}
 		CPPUNIT_ASSERT(!loader.loaded());
@@ -115,7 +118,9 @@ public:
 		}
 		catch (const PluginLoadException& e)
 		{
-			CPPUNIT_ASSERT_MESSAGE(e.message(), e.message().find("implements plugin API version 1, but this host speaks version 2") != std::string::npos);
+			CPPUNIT_ASSERT_MESSAGE(e.message(),
+				e.message().find("implements plugin API version 1, but this host speaks version 2")
+					!= std::string::npos);
 		}
 		CPPUNIT_ASSERT(!loader.loaded());
 	}
@@ -123,7 +128,8 @@ public:
 	void testForeignCxxToolchainIsRefused()
 	{
 		// The right API version, but C++ objects laid out by another standard library and Poco.
-		CPPUNIT_ASSERT_EQUAL(std::string("c++abi=1013 libc++ poco=0x010D0000"), PluginLoader::cxxAbiOf(FALCON_FOREIGN_ABI_MODULE));
+		CPPUNIT_ASSERT_EQUAL(
+			std::string("c++abi=1013 libc++ poco=0x010D0000"), PluginLoader::cxxAbiOf(FALCON_FOREIGN_ABI_MODULE));
 		CPPUNIT_ASSERT_EQUAL(std::string(FALCON_PLUGIN_CXX_ABI_TAG), PluginLoader::cxxAbiOf(FALCON_PLUGIN_MODULE));
 		PluginLoader loader;
 		try
@@ -133,7 +139,10 @@ public:
 		}
 		catch (const PluginLoadException& e)
 		{
-			CPPUNIT_ASSERT_MESSAGE(e.message(), e.message().find("was built with another C++ toolchain (c++abi=1013 libc++ poco=0x010D0000; this host: " + std::string(FALCON_PLUGIN_CXX_ABI_TAG) + ")") != std::string::npos);
+			CPPUNIT_ASSERT_MESSAGE(e.message(),
+				e.message().find("was built with another C++ toolchain (c++abi=1013 libc++ poco=0x010D0000; this host: "
+					+ std::string(FALCON_PLUGIN_CXX_ABI_TAG) + ")")
+					!= std::string::npos);
 			CPPUNIT_ASSERT(e.message().find("falcon_plugin.h") != std::string::npos);
 		}
 		CPPUNIT_ASSERT(!loader.loaded());
@@ -155,7 +164,8 @@ public:
 		}
 		catch (const PluginLoadException& e)
 		{
-			CPPUNIT_ASSERT(e.message().find("is not a Falcon plugin (it has no falcon_plugin_api_version symbol)") != std::string::npos);
+			CPPUNIT_ASSERT(e.message().find("is not a Falcon plugin (it has no falcon_plugin_api_version symbol)")
+				!= std::string::npos);
 		}
 		const std::string text = testDirectory() + "/not-a-module.so";
 		Poco::FileOutputStream(text) << "just text";
@@ -170,8 +180,8 @@ public:
 		std::set<std::string> names;
 		std::istringstream lines(symbols);
 		for (std::string address, type, name; lines >> address >> type >> name;) names.insert(name);
-		const std::set<std::string> expected{"falcon_plugin_api_version", "falcon_plugin_cxx_abi", "falcon_plugin_describe", "falcon_plugin_free",
-			"falcon_plugin_invoke", "pocoBuildManifest"};
+		const std::set<std::string> expected{"falcon_plugin_api_version", "falcon_plugin_cxx_abi",
+			"falcon_plugin_describe", "falcon_plugin_free", "falcon_plugin_invoke", "pocoBuildManifest"};
 		CPPUNIT_ASSERT_EQUAL_MESSAGE(symbols, expected.size(), names.size());
 		CPPUNIT_ASSERT(names == expected);
 	}

@@ -32,7 +32,8 @@ class PluginModuleTest: public CppUnit::TestFixture
 	std::unique_ptr<Falcon::Emulator::FalconEmulator> _emulator;
 	std::unique_ptr<PluginLoader> _plugin;
 
-	ActionResult invoke(const std::string& action, const std::string& input, Poco::JSON::Object::Ptr connection = nullptr)
+	ActionResult invoke(
+		const std::string& action, const std::string& input, Poco::JSON::Object::Ptr connection = nullptr)
 	{
 		const Action* found = _plugin->find(action);
 		CPPUNIT_ASSERT_MESSAGE("no action " + action, found != nullptr);
@@ -40,8 +41,10 @@ class PluginModuleTest: public CppUnit::TestFixture
 			ActionContext::Clock::now() + std::chrono::seconds(10));
 		ActionResult result = found->invoke(jsonObject(input), context);
 		// Every output the module produces matches its schema.
-		const auto problems = schemaValidator(found->operationId() + ".output.schema.json")->validate(result.output(), "output");
-		CPPUNIT_ASSERT_EQUAL_MESSAGE(result.toJSON() + (problems.empty() ? "" : " " + problems.front()), std::size_t(0), problems.size());
+		const auto problems =
+			schemaValidator(found->operationId() + ".output.schema.json")->validate(result.output(), "output");
+		CPPUNIT_ASSERT_EQUAL_MESSAGE(
+			result.toJSON() + (problems.empty() ? "" : " " + problems.front()), std::size_t(0), problems.size());
 		return result;
 	}
 
@@ -111,7 +114,8 @@ public:
 		}
 		const std::string connection = _plugin->connectionSchemaText();
 		CPPUNIT_ASSERT_EQUAL(condensed(schemaFile("connection.schema.json")), condensed(connection));
-		CPPUNIT_ASSERT(connection.front() == '{' && connection.back() == '}' && connection.find('\n') == std::string::npos);
+		CPPUNIT_ASSERT(
+			connection.front() == '{' && connection.back() == '}' && connection.find('\n') == std::string::npos);
 	}
 
 	void testTokenKeywordStyleAndCache()
@@ -121,7 +125,8 @@ public:
 		CPPUNIT_ASSERT_EQUAL(201, first.statusCode());
 		CPPUNIT_ASSERT(!first.output()->getValue<bool>("cached"));
 		CPPUNIT_ASSERT_EQUAL(std::string("api"), first.output()->getValue<std::string>("source"));
-		CPPUNIT_ASSERT_EQUAL(std::string("us-1"), first.output()->getObject("headers")->getValue<std::string>("X-Cs-Region"));
+		CPPUNIT_ASSERT_EQUAL(
+			std::string("us-1"), first.output()->getObject("headers")->getValue<std::string>("X-Cs-Region"));
 		const ActionResult second = invoke("token", "{}");
 		CPPUNIT_ASSERT(second.output()->getValue<bool>("cached"));
 		CPPUNIT_ASSERT_EQUAL(std::string("memory"), second.output()->getValue<std::string>("source"));
@@ -133,7 +138,8 @@ public:
 		const ActionResult member = invoke("token", "{\"member_cid\": \"abcdef0123456789abcdef0123456789\"}");
 		CPPUNIT_ASSERT(member.ok());
 		CPPUNIT_ASSERT(!member.output()->getValue<bool>("cached")); // another member CID, another session
-		CPPUNIT_ASSERT(_emulator->log().entries().back().form.back() == std::make_pair(std::string("member_cid"), std::string("abcdef0123456789abcdef0123456789")));
+		CPPUNIT_ASSERT(_emulator->log().entries().back().form.back()
+			== std::make_pair(std::string("member_cid"), std::string("abcdef0123456789abcdef0123456789")));
 	}
 
 	void testTokenUberStyle()
@@ -143,7 +149,8 @@ public:
 		connection->set("client_id", "placeholder");
 		connection->set("client_secret", "placeholder");
 		const ActionResult result = invoke("oauth2AccessToken",
-			"{\"data\": {\"client_id\": \"" + PLUGIN_CLIENT + "\", \"client_secret\": \"" + PLUGIN_SECRET + "\"}}", connection);
+			"{\"data\": {\"client_id\": \"" + PLUGIN_CLIENT + "\", \"client_secret\": \"" + PLUGIN_SECRET + "\"}}",
+			connection);
 		CPPUNIT_ASSERT_EQUAL(201, result.statusCode());
 		const ActionResult refused = invoke("oauth2AccessToken", "{}", connection);
 		CPPUNIT_ASSERT_EQUAL(403, refused.statusCode());
@@ -157,13 +164,16 @@ public:
 		const ActionResult keyword = invoke("oauth2RevokeToken", "{\"token\": \"" + first + "\"}");
 		CPPUNIT_ASSERT(keyword.ok());
 		CPPUNIT_ASSERT_EQUAL(200, keyword.statusCode());
-		const ActionResult uber = invoke("revoke", "{\"data\": {\"token\": \"" + second + "\", \"client_id\": \"" + PLUGIN_CLIENT + "\"}}");
+		const ActionResult uber =
+			invoke("revoke", "{\"data\": {\"token\": \"" + second + "\", \"client_id\": \"" + PLUGIN_CLIENT + "\"}}");
 		CPPUNIT_ASSERT_EQUAL(200, uber.statusCode());
 		CPPUNIT_ASSERT(_emulator->tokens().check(first, "us-1") == Falcon::Emulator::TokenStore::State::Revoked);
 		CPPUNIT_ASSERT(_emulator->tokens().check(second, "us-1") == Falcon::Emulator::TokenStore::State::Revoked);
 		CPPUNIT_ASSERT_EQUAL(std::string("token=***&client_id=" + PLUGIN_CLIENT),
-			_emulator->log().entries().back().form.at(0).first + "=" + _emulator->log().entries().back().form.at(0).second
-				+ "&" + _emulator->log().entries().back().form.at(1).first + "=" + _emulator->log().entries().back().form.at(1).second);
+			_emulator->log().entries().back().form.at(0).first + "="
+				+ _emulator->log().entries().back().form.at(0).second + "&"
+				+ _emulator->log().entries().back().form.at(1).first + "="
+				+ _emulator->log().entries().back().form.at(1).second);
 		// The revoked cached token is not served again.
 		CPPUNIT_ASSERT(!invoke("token", "{}").output()->getValue<bool>("cached"));
 	}
@@ -188,8 +198,10 @@ public:
 			{"token", "{}", [](Poco::JSON::Object::Ptr& c) { c->remove("client_secret"); }, "connection: "},
 			{"token", "{}", [](Poco::JSON::Object::Ptr& c) { c->set("cloud", "mars-1"); }, "connection.cloud: "},
 			{"token", "{}", [](Poco::JSON::Object::Ptr& c) { c->set("max_retries", 99); }, "connection.max_retries: "},
-			{"token", "{}", [](Poco::JSON::Object::Ptr& c) { c->set("base_url", "http://api.example.com"); }, "base_url: plain http:// is allowed only for loopback hosts"},
-			{"token", "{}", [](Poco::JSON::Object::Ptr& c) { c->set("ca_bundle", "/nonexistent.pem"); }, "ca_bundle: no such file"},
+			{"token", "{}", [](Poco::JSON::Object::Ptr& c) { c->set("base_url", "http://api.example.com"); },
+				"base_url: plain http:// is allowed only for loopback hosts"},
+			{"token", "{}", [](Poco::JSON::Object::Ptr& c) { c->set("ca_bundle", "/nonexistent.pem"); },
+				"ca_bundle: no such file"},
 		};
 		for (const Case& c : cases)
 		{

@@ -20,7 +20,8 @@ inline const std::string PLUGIN_CLIENT = "pluginclient0123456789abcdef0123";
 inline const std::string PLUGIN_SECRET = "plugin/Secret+value=1";
 
 /// An emulator (us-1, us-2) knowing one API client, for the plugin suites.
-inline std::unique_ptr<Emulator::FalconEmulator> startEmulator(std::chrono::seconds expiresIn = std::chrono::seconds(1799), bool tls = true)
+inline std::unique_ptr<Emulator::FalconEmulator> startEmulator(
+	std::chrono::seconds expiresIn = std::chrono::seconds(1799), bool tls = true)
 {
 	Emulator::EmulatorOptions options;
 	options.tls = tls;
@@ -67,7 +68,8 @@ inline std::string schemaFile(const std::string& name)
 /// A validator for a schema of schema/, resolving its references there.
 inline std::unique_ptr<Plugin::SchemaValidator> schemaValidator(const std::string& name)
 {
-	return std::make_unique<Plugin::SchemaValidator>(schemaFile(name), [](const std::string& ref) { return schemaFile(ref); });
+	return std::make_unique<Plugin::SchemaValidator>(
+		schemaFile(name), [](const std::string& ref) { return schemaFile(ref); });
 }
 
 }

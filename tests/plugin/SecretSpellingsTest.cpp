@@ -31,7 +31,8 @@ public:
 			const auto row = cases->getObject(static_cast<unsigned>(i));
 			const auto expected = row->getArray("spellings");
 			std::vector<std::string> spellings;
-			for (std::size_t j = 0; j < expected->size(); ++j) spellings.push_back(expected->getElement<std::string>(static_cast<unsigned>(j)));
+			for (std::size_t j = 0; j < expected->size(); ++j)
+				spellings.push_back(expected->getElement<std::string>(static_cast<unsigned>(j)));
 			const std::string value = row->getValue<std::string>("value");
 			CPPUNIT_ASSERT_MESSAGE(value, spellings == Falcon::Plugin::secretSpellings(value));
 		}

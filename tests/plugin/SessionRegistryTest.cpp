@@ -28,7 +28,8 @@ class SessionRegistryTest: public CppUnit::TestFixture
 	}
 
 	/// The connection object the configuration was read from.
-	static Poco::JSON::Object::Ptr settings(const std::string& secret = "registry-secret", const std::string& proxy = "")
+	static Poco::JSON::Object::Ptr settings(
+		const std::string& secret = "registry-secret", const std::string& proxy = "")
 	{
 		Poco::JSON::Object::Ptr connection = new Poco::JSON::Object;
 		connection->set("client_secret", secret);
@@ -56,9 +57,12 @@ public:
 		CPPUNIT_ASSERT(first != rotated);
 		CPPUNIT_ASSERT_EQUAL(std::size_t(1), registry.size());
 		// Any field of the connection counts, not only those the registry knows of.
-		const auto proxied = registry.session(config("aa", "rotated-secret"), settings("rotated-secret", "http://127.0.0.1:3128"), _logger);
+		const auto proxied = registry.session(
+			config("aa", "rotated-secret"), settings("rotated-secret", "http://127.0.0.1:3128"), _logger);
 		CPPUNIT_ASSERT(proxied != rotated);
-		CPPUNIT_ASSERT(proxied == registry.session(config("aa", "rotated-secret"), settings("rotated-secret", "http://127.0.0.1:3128"), _logger));
+		CPPUNIT_ASSERT(proxied
+			== registry.session(
+				config("aa", "rotated-secret"), settings("rotated-secret", "http://127.0.0.1:3128"), _logger));
 	}
 
 	void testLeastRecentlyUsedIsEvicted()

@@ -79,7 +79,8 @@ const std::vector<Scenario> SCENARIOS = {
 	{"malformed JSON", Spoiler::EmulatorFault, "malformed-json", {"bad_response", false}, {"bad_response", false}},
 	{"empty 200", Spoiler::EmulatorFault, "empty-200", {"region_mismatch", false}, OK},
 	{"oversized body", Spoiler::EmulatorFault, "oversized", {"protocol", false}, {"protocol", false}},
-	{"wrong content type", Spoiler::EmulatorFault, "wrong-content-type", {"bad_response", false}, {"bad_response", false}},
+	{"wrong content type", Spoiler::EmulatorFault, "wrong-content-type", {"bad_response", false},
+		{"bad_response", false}},
 	{"TLS, unknown CA", Spoiler::UnknownCa, "", {"tls", false}, {"tls", false}},
 	{"TLS, wrong hostname", Spoiler::WrongHostname, "", {"tls", false}, {"tls", false}},
 	{"308 to a foreign host", Spoiler::EmulatorFault, "redirect-foreign", {"protocol", false}, {"protocol", false}},
@@ -137,19 +138,17 @@ class FaultMatrixTest: public CppUnit::TestFixture
 		Poco::JSON::Object::Ptr connection = goodConnection(scenario.spoiler == Spoiler::PlainHttpFault);
 		switch (scenario.spoiler)
 		{
-		case Spoiler::UnknownCa:
-			connection->set("ca_bundle", foreignPki().caFile());
-			break;
+		case Spoiler::UnknownCa: connection->set("ca_bundle", foreignPki().caFile()); break;
 		case Spoiler::WrongHostname:
 			connection->set("base_url", _wrongNameEmulator->baseUrl("us-1"));
 			connection->set("ca_bundle", _wrongNameEmulator->caFile());
 			break;
 		case Spoiler::ProxyRefusesAuth:
-			connection->set("proxy", "http://" + PROXY_USER + ":" + PROXY_PASSWORD + "-wrong@127.0.0.1:" + std::to_string(_proxy->port()));
+			connection->set("proxy",
+				"http://" + PROXY_USER + ":" + PROXY_PASSWORD + "-wrong@127.0.0.1:" + std::to_string(_proxy->port()));
 			break;
 		case Spoiler::EmulatorFault:
-		case Spoiler::PlainHttpFault:
-			break;
+		case Spoiler::PlainHttpFault: break;
 		}
 		return connection;
 	}
@@ -206,17 +205,21 @@ class FaultMatrixTest: public CppUnit::TestFixture
 		row.milliseconds = duration_cast<milliseconds>(elapsed).count();
 		row.got = outcomeOf(result).str();
 		if (row.got != row.expected) row.problems.push_back("expected " + row.expected + ": " + result.toJSON());
-		if (elapsed > CALL_TIMEOUT + DEADLINE_SLACK) row.problems.push_back("took " + std::to_string(row.milliseconds) + " ms");
-		const auto problems = schemaValidator(_plugin->find(action)->operationId() + ".output.schema.json")->validate(result.output(), "output");
+		if (elapsed > CALL_TIMEOUT + DEADLINE_SLACK)
+			row.problems.push_back("took " + std::to_string(row.milliseconds) + " ms");
+		const auto problems = schemaValidator(_plugin->find(action)->operationId() + ".output.schema.json")
+								  ->validate(result.output(), "output");
 		if (!problems.empty()) row.problems.push_back("output off its schema: " + problems.front());
 		const std::string written = result.toJSON() + _log->text();
 		for (const std::string& secret : {PLUGIN_SECRET, PROXY_PASSWORD, token})
 		{
-			if (!secret.empty() && written.find(secret) != std::string::npos) row.problems.push_back("a secret leaked into the result or the log");
+			if (!secret.empty() && written.find(secret) != std::string::npos)
+				row.problems.push_back("a secret leaked into the result or the log");
 		}
 
 		// The plugin (and, where the connection was fine, the same session) serves the next call.
-		const std::string nextInput = action == "token" ? R"({"force": true})" : R"({"token": ")" + freshToken(plainHttp) + R"("})";
+		const std::string nextInput =
+			action == "token" ? R"({"force": true})" : R"({"token": ")" + freshToken(plainHttp) + R"("})";
 		const ActionResult next = goodCall(action, nextInput, plainHttp);
 		if (!next.ok()) row.problems.push_back("the next good call failed: " + next.toJSON());
 		return row;
@@ -225,13 +228,15 @@ class FaultMatrixTest: public CppUnit::TestFixture
 	static std::string table(const std::vector<Row>& rows)
 	{
 		std::ostringstream out;
-		const auto line = [&](const std::string& a, const std::string& b, const std::string& c, const std::string& d, const std::string& e, const std::string& f) {
+		const auto line = [&](const std::string& a, const std::string& b, const std::string& c, const std::string& d,
+							  const std::string& e, const std::string& f) {
 			out << std::left << std::setw(24) << a << std::setw(7) << b << std::setw(26) << c << std::setw(26) << d
 				<< std::right << std::setw(7) << e << "  " << f << "\n";
 		};
 		line("scenario", "action", "expected", "got", "ms", "");
 		for (const Row& row : rows)
-			line(row.scenario, row.action, row.expected, row.got, std::to_string(row.milliseconds), row.problems.empty() ? "pass" : "FAIL: " + row.problems.front());
+			line(row.scenario, row.action, row.expected, row.got, std::to_string(row.milliseconds),
+				row.problems.empty() ? "pass" : "FAIL: " + row.problems.front());
 		return out.str();
 	}
 
@@ -275,11 +280,11 @@ public:
 			}
 		}
 		const std::string printed = table(rows);
-		std::cout << "\n"
-				  << printed << std::flush;
+		std::cout << "\n" << printed << std::flush;
 		std::string details;
 		for (const Row& row : rows)
-			for (const std::string& problem : row.problems) details += row.scenario + " / " + row.action + ": " + problem + "\n";
+			for (const std::string& problem : row.problems)
+				details += row.scenario + " / " + row.action + ": " + problem + "\n";
 		CPPUNIT_ASSERT_EQUAL_MESSAGE(details, std::size_t(0), failed);
 		CPPUNIT_ASSERT_EQUAL(SCENARIOS.size() * 2, rows.size());
 	}
@@ -318,18 +323,21 @@ public:
 			emulator.faults().add("token=trickle-headers:150x1");
 			emulator.faults().add("revoke=delay-headers:5000x1");
 			emulator.faults().add("token=delay-body:5000x1");
-			const std::vector<std::pair<std::string, std::string>> calls = {
-				{"token", R"({"force": true})"}, {"revoke", R"({"token": ")" + token + R"("})"}, {"token", R"({"force": true})"}};
+			const std::vector<std::pair<std::string, std::string>> calls = {{"token", R"({"force": true})"},
+				{"revoke", R"({"token": ")" + token + R"("})"}, {"token", R"({"force": true})"}};
 			for (const auto& call : calls)
 			{
 				const auto started = steady_clock::now();
 				const ActionResult result = invoke(call.first, call.second, goodConnection(plainHttp));
 				const auto elapsed = steady_clock::now() - started;
-				CPPUNIT_ASSERT_EQUAL_MESSAGE(where + call.first + ": " + result.toJSON(), std::string("timeout"), result.errorKind());
-				CPPUNIT_ASSERT_MESSAGE(where + call.first + " took " + std::to_string(duration_cast<milliseconds>(elapsed).count()) + " ms",
+				CPPUNIT_ASSERT_EQUAL_MESSAGE(
+					where + call.first + ": " + result.toJSON(), std::string("timeout"), result.errorKind());
+				CPPUNIT_ASSERT_MESSAGE(where + call.first + " took "
+						+ std::to_string(duration_cast<milliseconds>(elapsed).count()) + " ms",
 					elapsed <= CALL_TIMEOUT + DEADLINE_SLACK);
 			}
-			CPPUNIT_ASSERT_MESSAGE(where + "the session recovers", goodCall("revoke", R"({"token": ")" + token + R"("})", plainHttp).ok());
+			CPPUNIT_ASSERT_MESSAGE(
+				where + "the session recovers", goodCall("revoke", R"({"token": ")" + token + R"("})", plainHttp).ok());
 		}
 	}
 };

@@ -26,17 +26,20 @@ class PluginReloadTest: public CppUnit::TestFixture
 	{
 		PluginLoader loader;
 		loader.load(FALCON_PLUGIN_MODULE);
-		CPPUNIT_ASSERT_MESSAGE("the loaded module is not seen in /proc/self/maps", ProcessFootprint::maps(FALCON_PLUGIN_MODULE));
+		CPPUNIT_ASSERT_MESSAGE(
+			"the loaded module is not seen in /proc/self/maps", ProcessFootprint::maps(FALCON_PLUGIN_MODULE));
 		{
 			const ActionContext context(connectionFor(emulator), Poco::Logger::get("test.reload"),
 				ActionContext::Clock::now() + std::chrono::seconds(10));
 			const ActionResult token = loader.find("token")->invoke(jsonObject("{}"), context);
 			CPPUNIT_ASSERT_MESSAGE(token.toJSON(), token.ok());
-			const std::string revokeInput = R"({"token": ")" + token.output()->getObject("body")->getValue<std::string>("access_token") + R"("})";
+			const std::string revokeInput =
+				R"({"token": ")" + token.output()->getObject("body")->getValue<std::string>("access_token") + R"("})";
 			CPPUNIT_ASSERT(loader.find("revoke")->invoke(jsonObject(revokeInput), context).ok());
 		}
 		loader.unload();
-		CPPUNIT_ASSERT_MESSAGE("the module is still mapped after unload", !ProcessFootprint::maps(FALCON_PLUGIN_MODULE));
+		CPPUNIT_ASSERT_MESSAGE(
+			"the module is still mapped after unload", !ProcessFootprint::maps(FALCON_PLUGIN_MODULE));
 	}
 
 public:
@@ -55,7 +58,8 @@ public:
 			after = ProcessFootprint::now();
 		}
 		// Fewer is fine: a connection of the first cycle may still have been closing at `before`.
-		CPPUNIT_ASSERT_MESSAGE("open file descriptors grew from " + std::to_string(before.openFiles) + " to " + std::to_string(after.openFiles),
+		CPPUNIT_ASSERT_MESSAGE("open file descriptors grew from " + std::to_string(before.openFiles) + " to "
+				+ std::to_string(after.openFiles),
 			after.openFiles <= before.openFiles);
 		// Every session was a new token and a revoke against the emulator.
 		CPPUNIT_ASSERT_EQUAL(static_cast<unsigned long>(CYCLES), emulator->log().counters().tokensIssued);

@@ -61,14 +61,16 @@ struct Tally
 	}
 };
 
-const char* USAGE = "usage: falcon-soak [--seconds N (default 60)] [--threads N (default 8)] [--fault-rate R (default 0.05)]";
+const char* USAGE =
+	"usage: falcon-soak [--seconds N (default 60)] [--threads N (default 8)] [--fault-rate R (default 0.05)]";
 
 double numberAfter(int& i, int argc, char** argv, double min, double max)
 {
 	const std::string flag = argv[i];
 	double value = 0;
 	if (++i >= argc || !Poco::NumberParser::tryParseFloat(argv[i], value) || value < min || value > max)
-		throw std::invalid_argument(flag + ": expected a number from " + std::to_string(min) + " to " + std::to_string(max));
+		throw std::invalid_argument(
+			flag + ": expected a number from " + std::to_string(min) + " to " + std::to_string(max));
 	return value;
 }
 
@@ -103,7 +105,8 @@ public:
 
 	void run()
 	{
-		const auto until = steady_clock::now() + duration_cast<steady_clock::duration>(duration<double>(_settings.seconds));
+		const auto until =
+			steady_clock::now() + duration_cast<steady_clock::duration>(duration<double>(_settings.seconds));
 		std::vector<std::thread> callers;
 		for (unsigned i = 0; i < _settings.threads; ++i) callers.emplace_back([this, until] { callUntil(until); });
 		// Sample the footprint ten times a second until the callers are done.
@@ -124,10 +127,12 @@ private:
 	{
 		const Action* token = _plugin.find("token");
 		const Action* revoke = _plugin.find("revoke");
-		const Poco::JSON::Object::Ptr force = Poco::JSON::Parser().parse(R"({"force": true})").extract<Poco::JSON::Object::Ptr>();
+		const Poco::JSON::Object::Ptr force =
+			Poco::JSON::Parser().parse(R"({"force": true})").extract<Poco::JSON::Object::Ptr>();
 		while (steady_clock::now() < until)
 		{
-			const ActionContext context(_connection, Poco::Logger::get("falcon.soak"), ActionContext::Clock::now() + seconds(10));
+			const ActionContext context(
+				_connection, Poco::Logger::get("falcon.soak"), ActionContext::Clock::now() + seconds(10));
 			const ActionResult issued = token->invoke(force, context);
 			record(_token, issued);
 			if (!issued.ok()) continue;
@@ -180,7 +185,8 @@ private:
 std::string kinds(const Tally& tally)
 {
 	std::string text;
-	for (const auto& entry : tally.failedByKind) text += (text.empty() ? "" : ", ") + entry.first + " " + std::to_string(entry.second);
+	for (const auto& entry : tally.failedByKind)
+		text += (text.empty() ? "" : ", ") + entry.first + " " + std::to_string(entry.second);
 	return text.empty() ? "none" : text;
 }
 
@@ -195,8 +201,7 @@ int main(int argc, char** argv)
 	}
 	catch (const std::invalid_argument& e)
 	{
-		std::cerr << "falcon-soak: " << e.what() << "\n"
-				  << USAGE << "\n";
+		std::cerr << "falcon-soak: " << e.what() << "\n" << USAGE << "\n";
 		return 2;
 	}
 	try
@@ -204,7 +209,8 @@ int main(int argc, char** argv)
 		const bool twoCores = std::thread::hardware_concurrency() >= 2;
 		std::ostringstream rate;
 		rate << settings.faultRate << ":" << RANDOM_FAULTS;
-		EmulatorProcess emulator(FALCON_EMULATOR_BINARY, CLIENT, SECRET, {"--rate-limit", "1000000", "--random-faults", rate.str()}, twoCores ? 0 : -1);
+		EmulatorProcess emulator(FALCON_EMULATOR_BINARY, CLIENT, SECRET,
+			{"--rate-limit", "1000000", "--random-faults", rate.str()}, twoCores ? 0 : -1);
 		PluginLoader plugin;
 		plugin.load(FALCON_PLUGIN_MODULE);
 
@@ -217,31 +223,41 @@ int main(int argc, char** argv)
 
 		const Tally& token = soak.token();
 		const Tally& revoke = soak.revoke();
-		std::cout << "token:  " << token.calls << " calls, " << token.succeeded << " ok, failed: " << kinds(token) << "\n"
-				  << "revoke: " << revoke.calls << " calls, " << revoke.succeeded << " ok, failed: " << kinds(revoke) << "\n"
-				  << "emulator: " << counter("token_requests") << " token requests, " << counter("tokens_issued") << " issued, "
-				  << counter("revoke_requests") << " revoke requests, " << counter("revocations") << " revoked, "
-				  << counter("faults") << " faults injected\n";
+		std::cout << "token:  " << token.calls << " calls, " << token.succeeded << " ok, failed: " << kinds(token)
+				  << "\n"
+				  << "revoke: " << revoke.calls << " calls, " << revoke.succeeded << " ok, failed: " << kinds(revoke)
+				  << "\n"
+				  << "emulator: " << counter("token_requests") << " token requests, " << counter("tokens_issued")
+				  << " issued, " << counter("revoke_requests") << " revoke requests, " << counter("revocations")
+				  << " revoked, " << counter("faults") << " faults injected\n";
 
 		Verdict verdict;
-		const auto expectedOnly = [](const Tally& tally) { return tally.succeeded + tally.failedAs("server_error") == tally.calls; };
+		const auto expectedOnly = [](const Tally& tally) {
+			return tally.succeeded + tally.failedAs("server_error") == tally.calls;
+		};
 		verdict.check(token.calls > 0 && revoke.calls > 0, "both actions were called");
-		verdict.check(expectedOnly(token) && expectedOnly(revoke), "every call accounted for: succeeded + failed as injected (server_error) = calls made");
-		verdict.check(counter("token_requests") == token.calls && counter("revoke_requests") == revoke.calls, "the emulator received exactly the calls made");
-		verdict.check(counter("tokens_issued") == token.succeeded && counter("revocations") == revoke.succeeded, "the emulator issued and revoked exactly what the client saw succeed");
-		verdict.check(counter("faults") == token.failed() + revoke.failed(), "every injected fault surfaced as one failed call, and no other call failed");
+		verdict.check(expectedOnly(token) && expectedOnly(revoke),
+			"every call accounted for: succeeded + failed as injected (server_error) = calls made");
+		verdict.check(counter("token_requests") == token.calls && counter("revoke_requests") == revoke.calls,
+			"the emulator received exactly the calls made");
+		verdict.check(counter("tokens_issued") == token.succeeded && counter("revocations") == revoke.succeeded,
+			"the emulator issued and revoked exactly what the client saw succeed");
+		verdict.check(counter("faults") == token.failed() + revoke.failed(),
+			"every injected fault surfaced as one failed call, and no other call failed");
 
 		// The first and the last tenth of the samples: nothing may keep growing.
 		const auto& samples = soak.samples();
 		const std::size_t tenth = std::max<std::size_t>(1, samples.size() / 10);
 		const unsigned long filesEarly = peak(samples, 0, tenth, &ProcessFootprint::openFiles);
-		const unsigned long filesLate = peak(samples, samples.size() - tenth, samples.size(), &ProcessFootprint::openFiles);
+		const unsigned long filesLate =
+			peak(samples, samples.size() - tenth, samples.size(), &ProcessFootprint::openFiles);
 		const unsigned long rssEarly = peak(samples, 0, tenth, &ProcessFootprint::residentKiB);
-		const unsigned long rssLate = peak(samples, samples.size() - tenth, samples.size(), &ProcessFootprint::residentKiB);
+		const unsigned long rssLate =
+			peak(samples, samples.size() - tenth, samples.size(), &ProcessFootprint::residentKiB);
 		// Allocator noise: arenas and caches settle in steps of a few hundred KiB.
 		const unsigned long rssTolerance = std::max(2048ul, rssEarly / 20);
-		std::cout << "footprint (peak of first / last tenth): open files " << filesEarly << " / " << filesLate << ", RSS "
-				  << rssEarly << " / " << rssLate << " KiB (tolerance " << rssTolerance << " KiB)\n";
+		std::cout << "footprint (peak of first / last tenth): open files " << filesEarly << " / " << filesLate
+				  << ", RSS " << rssEarly << " / " << rssLate << " KiB (tolerance " << rssTolerance << " KiB)\n";
 		verdict.check(filesLate <= filesEarly, "no growth in open file descriptors");
 		verdict.check(rssLate <= rssEarly + rssTolerance, "no growth in resident memory");
 		std::cout << (verdict.failed() ? "falcon-soak: FAILED" : "falcon-soak: passed") << std::endl;

@@ -41,7 +41,9 @@ namespace {
 /// `N-PROGRAM.revealed.stdout`.
 void recordOutput(const std::string& command, const std::vector<std::string>& arguments, const Finished& finished)
 {
-	const auto has = [&](const std::string& word) { return std::find(arguments.begin(), arguments.end(), word) != arguments.end(); };
+	const auto has = [&](const std::string& word) {
+		return std::find(arguments.begin(), arguments.end(), word) != arguments.end();
+	};
 	const bool revealed = (has("run") && !has("workflow")) || has("--reveal-outputs");
 	const std::string program = Poco::Path(command).getFileName();
 	recordForScan(program + (revealed ? ".revealed.stdout" : ".stdout"), finished.out);
@@ -133,8 +135,9 @@ std::vector<char*> pointersTo(std::vector<std::string>& texts)
 
 } // namespace
 
-Finished runProgram(const std::string& command, const std::vector<std::string>& arguments, const Poco::Process::Env& env,
-	const std::string& stdinText, const WhileRunning& whileRunning, const std::string& directory, std::chrono::seconds limit)
+Finished runProgram(const std::string& command, const std::vector<std::string>& arguments,
+	const Poco::Process::Env& env, const std::string& stdinText, const WhileRunning& whileRunning,
+	const std::string& directory, std::chrono::seconds limit)
 {
 	OwnPipe in, out, err;
 	posix_spawn_file_actions_t actions;
@@ -162,10 +165,13 @@ Finished runProgram(const std::string& command, const std::vector<std::string>& 
 	std::atomic<bool> killed{false};
 	// Both pipes drain at once, or a chatty child could block on a full one.
 	std::thread drainErr([&] { finished.err = drain(err.ends[0]); });
-	std::thread work([&] { if (whileRunning) whileRunning(pid); });
+	std::thread work([&] {
+		if (whileRunning) whileRunning(pid);
+	});
 	std::thread watchdog([&] {
 		const auto until = started + limit;
-		while (!done && std::chrono::steady_clock::now() < until) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+		while (!done && std::chrono::steady_clock::now() < until)
+			std::this_thread::sleep_for(std::chrono::milliseconds(50));
 		if (!done && ::kill(pid, SIGKILL) == 0) killed = true;
 	});
 	writeInput(in.ends[1], stdinText);

@@ -38,9 +38,9 @@ using WhileRunning = std::function<void(pid_t)>;
 /// Started with posix_spawn: nothing runs in the child before exec. (A fork from a test with many
 /// threads, then library code in the child, can stop on a lock another thread held at the fork,
 /// a sanitizer's allocator's for one.) Its pipes are close-on-exec, so no other child holds them.
-Finished runProgram(const std::string& command, const std::vector<std::string>& arguments, const Poco::Process::Env& env = {},
-	const std::string& stdinText = "", const WhileRunning& whileRunning = {}, const std::string& directory = "",
-	std::chrono::seconds limit = std::chrono::seconds(180));
+Finished runProgram(const std::string& command, const std::vector<std::string>& arguments,
+	const Poco::Process::Env& env = {}, const std::string& stdinText = "", const WhileRunning& whileRunning = {},
+	const std::string& directory = "", std::chrono::seconds limit = std::chrono::seconds(180));
 
 }
 } // namespace Falcon::Testing

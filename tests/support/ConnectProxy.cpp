@@ -33,8 +33,7 @@ class ProxyConnection: public Poco::Net::TCPServerConnection
 {
 public:
 	ProxyConnection(const Poco::Net::StreamSocket& socket, std::shared_ptr<ConnectProxy::State> state):
-		Poco::Net::TCPServerConnection(socket),
-		_state(std::move(state))
+		Poco::Net::TCPServerConnection(socket), _state(std::move(state))
 	{
 		std::lock_guard<std::mutex> lock(_state->mutex);
 		++_state->active;
@@ -60,10 +59,7 @@ public:
 	}
 
 private:
-	void reply(const std::string& text)
-	{
-		socket().sendBytes(text.data(), static_cast<int>(text.size()));
-	}
+	void reply(const std::string& text) { socket().sendBytes(text.data(), static_cast<int>(text.size())); }
 
 	void tunnel()
 	{
@@ -95,11 +91,14 @@ private:
 			std::lock_guard<std::mutex> lock(_state->mutex);
 			_state->attempts.push_back(attempt);
 		}
-		if (!isConnect) return reply("HTTP/1.1 405 Method Not Allowed\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+		if (!isConnect)
+			return reply("HTTP/1.1 405 Method Not Allowed\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
 		if (!attempt.authorized)
-			return reply("HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm=\"test\"\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+			return reply("HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic "
+						 "realm=\"test\"\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
 		const Poco::Net::SocketAddress target(attempt.target);
-		if (!target.host().isLoopback()) return reply("HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+		if (!target.host().isLoopback())
+			return reply("HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
 
 		Poco::Net::StreamSocket upstream;
 		upstream.connect(target, Poco::Timespan(5, 0));
@@ -131,8 +130,7 @@ private:
 class ProxyConnectionFactory: public Poco::Net::TCPServerConnectionFactory
 {
 public:
-	explicit ProxyConnectionFactory(std::shared_ptr<ConnectProxy::State> state):
-		_state(std::move(state)) {}
+	explicit ProxyConnectionFactory(std::shared_ptr<ConnectProxy::State> state): _state(std::move(state)) {}
 
 	Poco::Net::TCPServerConnection* createConnection(const Poco::Net::StreamSocket& socket) override
 	{
@@ -145,12 +143,11 @@ private:
 
 } // namespace
 
-ConnectProxy::ConnectProxy(const std::string& username, const std::string& password):
-	_state(std::make_shared<State>())
+ConnectProxy::ConnectProxy(const std::string& username, const std::string& password): _state(std::make_shared<State>())
 {
 	if (!username.empty()) _state->expectedAuthorization = "Basic " + OAuth2::basicCredentials(username, password);
-	_server = std::make_unique<Poco::Net::TCPServer>(new ProxyConnectionFactory(_state),
-		Poco::Net::ServerSocket(Poco::Net::SocketAddress("127.0.0.1", 0), 64));
+	_server = std::make_unique<Poco::Net::TCPServer>(
+		new ProxyConnectionFactory(_state), Poco::Net::ServerSocket(Poco::Net::SocketAddress("127.0.0.1", 0), 64));
 	_server->start();
 }
 

@@ -19,8 +19,8 @@
 namespace Falcon {
 namespace Testing {
 
-EmulatorProcess::EmulatorProcess(const std::string& binary, const std::string& clientId, const std::string& clientSecret,
-	const std::vector<std::string>& extraArguments, int core):
+EmulatorProcess::EmulatorProcess(const std::string& binary, const std::string& clientId,
+	const std::string& clientSecret, const std::vector<std::string>& extraArguments, int core):
 	_work(Poco::TemporaryFile::tempName())
 {
 	Poco::File(_work).createDirectories();
@@ -39,13 +39,16 @@ EmulatorProcess::EmulatorProcess(const std::string& binary, const std::string& c
 	}
 	::chmod(clients.c_str(), 0600);
 	const std::string readyFile = _work + "/ready.json";
-	std::vector<std::string> arguments{"--clients", clients, "--clouds", "us-1", "--tls-dir", _work + "/tls", "--ready-file", readyFile};
+	std::vector<std::string> arguments{
+		"--clients", clients, "--clouds", "us-1", "--tls-dir", _work + "/tls", "--ready-file", readyFile};
 	arguments.insert(arguments.end(), extraArguments.begin(), extraArguments.end());
 	_pinned = core >= 0 && Poco::File("/usr/bin/taskset").exists();
 	if (_pinned) arguments.insert(arguments.begin(), {"-c", std::to_string(core), binary});
 	Poco::Pipe out;
-	_process = std::make_unique<Poco::ProcessHandle>(Poco::Process::launch(_pinned ? "/usr/bin/taskset" : binary, arguments, nullptr, &out, nullptr));
-	for (int i = 0; i < 400 && !Poco::File(readyFile).exists(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(25));
+	_process = std::make_unique<Poco::ProcessHandle>(
+		Poco::Process::launch(_pinned ? "/usr/bin/taskset" : binary, arguments, nullptr, &out, nullptr));
+	for (int i = 0; i < 400 && !Poco::File(readyFile).exists(); ++i)
+		std::this_thread::sleep_for(std::chrono::milliseconds(25));
 	if (!Poco::File(readyFile).exists())
 	{
 		stop();
@@ -86,9 +89,11 @@ Poco::JSON::Object::Ptr EmulatorProcess::stats() const
 	Poco::Net::Context::Params params;
 	params.caLocation = _caFile;
 	params.verificationMode = Poco::Net::Context::VERIFY_STRICT;
-	Poco::Net::HTTPSClientSession session(uri.getHost(), uri.getPort(), new Poco::Net::Context(Poco::Net::Context::TLS_CLIENT_USE, params));
+	Poco::Net::HTTPSClientSession session(
+		uri.getHost(), uri.getPort(), new Poco::Net::Context(Poco::Net::Context::TLS_CLIENT_USE, params));
 	session.setTimeout(Poco::Timespan(10, 0));
-	Poco::Net::HTTPRequest request(Poco::Net::HTTPRequest::HTTP_GET, "/emulator/stats", Poco::Net::HTTPMessage::HTTP_1_1);
+	Poco::Net::HTTPRequest request(
+		Poco::Net::HTTPRequest::HTTP_GET, "/emulator/stats", Poco::Net::HTTPMessage::HTTP_1_1);
 	session.sendRequest(request);
 	Poco::Net::HTTPResponse response;
 	std::istream& body = session.receiveResponse(response);

@@ -23,9 +23,7 @@ std::string CapturingChannel::text() const
 }
 
 LogCapture::LogCapture(const std::string& loggerName, int level):
-	_logger(Poco::Logger::get(loggerName)),
-	_channel(new CapturingChannel),
-	_previousChannel(_logger.getChannel()),
+	_logger(Poco::Logger::get(loggerName)), _channel(new CapturingChannel), _previousChannel(_logger.getChannel()),
 	_previousLevel(_logger.getLevel())
 {
 	_logger.setChannel(_channel);

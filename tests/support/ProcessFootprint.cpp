@@ -19,7 +19,8 @@ ProcessFootprint ProcessFootprint::now()
 	{
 		if (line.rfind("VmRSS:", 0) != 0) continue;
 		const auto digits = line.find_first_of("0123456789");
-		footprint.residentKiB = Poco::NumberParser::parseUnsigned64(line.substr(digits, line.find(' ', digits) - digits));
+		footprint.residentKiB =
+			Poco::NumberParser::parseUnsigned64(line.substr(digits, line.find(' ', digits) - digits));
 	}
 	return footprint;
 }
@@ -31,7 +32,9 @@ bool ProcessFootprint::maps(const std::string& path)
 	std::string line;
 	while (std::getline(maps, line))
 	{
-		if (line.size() >= absolute.size() && line.compare(line.size() - absolute.size(), absolute.size(), absolute) == 0) return true;
+		if (line.size() >= absolute.size()
+			&& line.compare(line.size() - absolute.size(), absolute.size(), absolute) == 0)
+			return true;
 	}
 	return false;
 }

@@ -25,8 +25,7 @@ Poco::UInt16 freeLoopbackPort()
 
 } // namespace
 
-RedisServer::RedisServer(Options options):
-	_options(std::move(options))
+RedisServer::RedisServer(Options options): _options(std::move(options))
 {
 	static std::atomic<int> servers{0};
 	_directory = testDirectory() + "/redis-" + std::to_string(++servers);
@@ -51,7 +50,8 @@ RedisServer::~RedisServer()
 
 std::string RedisServer::url() const
 {
-	return _options.unixSocket ? "unix://" + _directory + "/redis.sock" : "redis://127.0.0.1:" + std::to_string(_port) + "/0";
+	return _options.unixSocket ? "unix://" + _directory + "/redis.sock"
+							   : "redis://127.0.0.1:" + std::to_string(_port) + "/0";
 }
 
 void RedisServer::start()
@@ -61,12 +61,14 @@ void RedisServer::start()
 	{
 		Poco::FileOutputStream out(configuration);
 		Poco::File(configuration).setExecutable(false);
-		out << "bind 127.0.0.1\nport " << _port << "\nsave \"\"\nappendonly no\ndir " << _directory << "\nlogfile " << _directory << "/redis.log\nenable-debug-command local\n";
+		out << "bind 127.0.0.1\nport " << _port << "\nsave \"\"\nappendonly no\ndir " << _directory << "\nlogfile "
+			<< _directory << "/redis.log\nenable-debug-command local\n";
 		if (_options.unixSocket) out << "unixsocket " << _directory << "/redis.sock\nunixsocketperm 700\n";
 		if (!_options.password.empty()) out << "requirepass " << _options.password << "\n";
 	}
 	_process = std::make_unique<Poco::ProcessHandle>(Poco::Process::launch("redis-server", {configuration}));
-	_admin = std::make_unique<OAuth2::RedisConnection>(OAuth2::RedisAddress::parse(url(), "test"), _options.password, std::chrono::seconds(5), 16 * 1024 * 1024);
+	_admin = std::make_unique<OAuth2::RedisConnection>(
+		OAuth2::RedisAddress::parse(url(), "test"), _options.password, std::chrono::seconds(5), 16 * 1024 * 1024);
 	for (int attempt = 0; attempt < 200; ++attempt)
 	{
 		try

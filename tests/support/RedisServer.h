@@ -23,8 +23,7 @@ public:
 	};
 
 	explicit RedisServer(Options options);
-	RedisServer():
-		RedisServer(Options{}) {}
+	RedisServer(): RedisServer(Options{}) {}
 	~RedisServer();
 	RedisServer(const RedisServer&) = delete;
 	RedisServer& operator=(const RedisServer&) = delete;

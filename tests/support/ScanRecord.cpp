@@ -19,7 +19,9 @@ void recordForScan(const std::string& name, const std::string& text)
 	const char* directory = std::getenv("FALCON_TEST_RECORD_DIR");
 	if (!directory) return;
 	static std::atomic<unsigned> counter{0};
-	Poco::FileOutputStream(std::string(directory) + "/" + std::to_string(::getpid()) + "-" + std::to_string(++counter) + "-" + name) << text;
+	Poco::FileOutputStream(
+		std::string(directory) + "/" + std::to_string(::getpid()) + "-" + std::to_string(++counter) + "-" + name)
+		<< text;
 }
 
 void recordStoreEntries(const std::string& directory)

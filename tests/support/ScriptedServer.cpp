@@ -69,8 +69,7 @@ class ScriptedConnection: public Poco::Net::TCPServerConnection
 {
 public:
 	ScriptedConnection(const Poco::Net::StreamSocket& socket, std::shared_ptr<ScriptedServer::State> state):
-		Poco::Net::TCPServerConnection(socket),
-		_state(std::move(state))
+		Poco::Net::TCPServerConnection(socket), _state(std::move(state))
 	{
 		std::lock_guard<std::mutex> lock(_state->mutex);
 		_id = ++_state->connections;
@@ -150,7 +149,8 @@ private:
 		while (lineStart != std::string::npos && lineStart < head.size())
 		{
 			const auto next = head.find("\r\n", lineStart + 2);
-			const std::string line = head.substr(lineStart + 2, (next == std::string::npos ? head.size() : next) - lineStart - 2);
+			const std::string line =
+				head.substr(lineStart + 2, (next == std::string::npos ? head.size() : next) - lineStart - 2);
 			const auto colon = line.find(':');
 			if (colon != std::string::npos)
 			{
@@ -207,8 +207,7 @@ private:
 class ScriptedConnectionFactory: public Poco::Net::TCPServerConnectionFactory
 {
 public:
-	explicit ScriptedConnectionFactory(std::shared_ptr<ScriptedServer::State> state):
-		_state(std::move(state)) {}
+	explicit ScriptedConnectionFactory(std::shared_ptr<ScriptedServer::State> state): _state(std::move(state)) {}
 
 	Poco::Net::TCPServerConnection* createConnection(const Poco::Net::StreamSocket& socket) override
 	{
@@ -222,7 +221,8 @@ private:
 Poco::Net::ServerSocket listen(const CertificateAuthority::Issued* tls, const std::string& address)
 {
 	const Poco::Net::SocketAddress loopback(address, 0);
-	if (!loopback.host().isLoopback()) throw Poco::InvalidArgumentException("test servers bind loopback addresses only");
+	if (!loopback.host().isLoopback())
+		throw Poco::InvalidArgumentException("test servers bind loopback addresses only");
 	if (!tls) return Poco::Net::ServerSocket(loopback, 64);
 	Poco::Net::Context::Params params;
 	params.certificateFile = tls->certificateFile;
@@ -235,15 +235,14 @@ Poco::Net::ServerSocket listen(const CertificateAuthority::Issued* tls, const st
 } // namespace
 
 ScriptedServer::ScriptedServer(Handler handler, const CertificateAuthority::Issued* tls, const std::string& address):
-	_state(std::make_shared<State>()),
-	_tls(tls != nullptr),
-	_address(address)
+	_state(std::make_shared<State>()), _tls(tls != nullptr), _address(address)
 {
 	_state->handler = std::move(handler);
 	Poco::Net::TCPServerParams::Ptr params = new Poco::Net::TCPServerParams;
 	params->setMaxThreads(64);
 	params->setMaxQueued(64);
-	_server = std::make_unique<Poco::Net::TCPServer>(new ScriptedConnectionFactory(_state), listen(tls, address), params);
+	_server =
+		std::make_unique<Poco::Net::TCPServer>(new ScriptedConnectionFactory(_state), listen(tls, address), params);
 	_server->start();
 }
 

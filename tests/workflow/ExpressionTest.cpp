@@ -18,8 +18,7 @@ namespace {
 class FixedContext: public EvaluationContext
 {
 public:
-	explicit FixedContext(const std::string& json, bool failed = false):
-		_failed(failed)
+	explicit FixedContext(const std::string& json, bool failed = false): _failed(failed)
 	{
 		Poco::JSON::Parser parser;
 		_root = parser.parse(json);
@@ -30,7 +29,8 @@ public:
 		Poco::Dynamic::Var value = _root;
 		for (const auto& part : path)
 		{
-			const auto object = value.type() == typeid(Poco::JSON::Object::Ptr) ? value.extract<Poco::JSON::Object::Ptr>() : nullptr;
+			const auto object =
+				value.type() == typeid(Poco::JSON::Object::Ptr) ? value.extract<Poco::JSON::Object::Ptr>() : nullptr;
 			if (!object || !object->has(part)) return {};
 			value = object->get(part);
 		}
@@ -92,7 +92,8 @@ public:
 		CPPUNIT_ASSERT_EQUAL(Poco::Int64(42), eval("42").data.extract<Poco::Int64>());
 		CPPUNIT_ASSERT_EQUAL(-1.5, eval("-1.5").data.extract<double>());
 		// Whole numbers beyond Int64 stay doubles (converting them was undefined behaviour).
-		CPPUNIT_ASSERT_EQUAL(4.5e72, eval("4500000000000000000000000000000000000000000000000000000000000000000000000").data.extract<double>());
+		CPPUNIT_ASSERT_EQUAL(4.5e72,
+			eval("4500000000000000000000000000000000000000000000000000000000000000000000000").data.extract<double>());
 		CPPUNIT_ASSERT(eval("null").data.isEmpty());
 		CPPUNIT_ASSERT_EQUAL(std::string("us-2"), eval("steps.auth.outputs.headers.X-Cs-Region").data.toString());
 		CPPUNIT_ASSERT_EQUAL(1799, eval("steps.auth.outputs.body.expires_in").data.convert<int>());
@@ -153,9 +154,12 @@ public:
 		CPPUNIT_ASSERT_EQUAL(std::string("plain"), Template::parse("plain").evaluate(CONTEXT).data.toString());
 		CPPUNIT_ASSERT(!Template::parse("plain").hasExpressions());
 		// One whole expression keeps its type; anything else is text.
-		CPPUNIT_ASSERT_EQUAL(Poco::Int64(3), Template::parse("${{ inputs.n }}").evaluate(CONTEXT).data.extract<Poco::Int64>());
-		CPPUNIT_ASSERT_EQUAL(std::string("cid=abc, n=3"), Template::parse("cid=${{ inputs.cid }}, n=${{inputs.n}}").evaluate(CONTEXT).data.toString());
-		CPPUNIT_ASSERT_EQUAL(std::string("[]"), Template::parse("[${{ inputs.nothing }}]").evaluate(CONTEXT).data.toString());
+		CPPUNIT_ASSERT_EQUAL(
+			Poco::Int64(3), Template::parse("${{ inputs.n }}").evaluate(CONTEXT).data.extract<Poco::Int64>());
+		CPPUNIT_ASSERT_EQUAL(std::string("cid=abc, n=3"),
+			Template::parse("cid=${{ inputs.cid }}, n=${{inputs.n}}").evaluate(CONTEXT).data.toString());
+		CPPUNIT_ASSERT_EQUAL(
+			std::string("[]"), Template::parse("[${{ inputs.nothing }}]").evaluate(CONTEXT).data.toString());
 		CPPUNIT_ASSERT_THROW(Template::parse("${{ inputs.cid "), ExpressionError);
 		CPPUNIT_ASSERT_THROW(Template::parse("${{ }}"), ExpressionError);
 	}
@@ -185,7 +189,8 @@ public:
 			{"a & b", "column 3: expected an operator or the end of the expression, found '&'"},
 		};
 		for (const auto& c : cases) CPPUNIT_ASSERT_EQUAL_MESSAGE(c.first, c.second, errorOf(c.first));
-		CPPUNIT_ASSERT(errorOf(std::string(200, '(') + "1" + std::string(200, ')')).find("nested too deeply") != std::string::npos);
+		CPPUNIT_ASSERT(errorOf(std::string(200, '(') + "1" + std::string(200, ')')).find("nested too deeply")
+			!= std::string::npos);
 		CPPUNIT_ASSERT(errorOf(std::string(5000, '!') + "true").find("longer than 4096") != std::string::npos);
 	}
 

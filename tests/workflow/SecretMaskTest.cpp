@@ -49,7 +49,8 @@ public:
 		SecretMask mask;
 		mask.add("p@ss w/rd+\"x");
 		CPPUNIT_ASSERT_EQUAL(std::string("client_secret=***&x=1"), mask.mask("client_secret=p%40ss+w%2Frd%2B%22x&x=1"));
-		CPPUNIT_ASSERT_EQUAL(std::string("http://alice:***@proxy"), mask.mask("http://alice:p%40ss%20w%2Frd%2B%22x@proxy"));
+		CPPUNIT_ASSERT_EQUAL(
+			std::string("http://alice:***@proxy"), mask.mask("http://alice:p%40ss%20w%2Frd%2B%22x@proxy"));
 		CPPUNIT_ASSERT_EQUAL(std::string("{\"s\":\"***\"}"), mask.mask("{\"s\":\"p@ss w\\/rd+\\\"x\"}"));
 	}
 

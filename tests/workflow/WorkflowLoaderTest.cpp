@@ -66,7 +66,8 @@ class WorkflowLoaderTest: public CppUnit::TestFixture
 	{
 		const auto problems = problemsOf(*_loader, yaml);
 		CPPUNIT_ASSERT_MESSAGE(yaml + "\n-> " + joined(problems), !problems.empty());
-		CPPUNIT_ASSERT_MESSAGE("expected '" + expected + "' in:\n" + joined(problems), joined(problems).find(expected) != std::string::npos);
+		CPPUNIT_ASSERT_MESSAGE("expected '" + expected + "' in:\n" + joined(problems),
+			joined(problems).find(expected) != std::string::npos);
 	}
 
 public:
@@ -84,12 +85,14 @@ public:
 
 	void testValidWorkflowLoads()
 	{
-		const WorkflowDefinition workflow = _loader->loadText(HEAD + "inputs:\n  cid: {type: string, secret: true}\n"
-																	 "steps:\n"
-																	 "  - id: auth\n    action: token\n    with: {member_cid: '${{ inputs.cid }}', force: true}\n"
-																	 "    retry: {max_attempts: 3, on: [rate_limited]}\n"
-																	 "  - id: revoke\n    action: oauth2RevokeToken\n    if: ${{ always() }}\n    with: {token: '${{ steps.auth.outputs.body.access_token }}'}\n    on_error: continue\n"
-																	 "outputs:\n  region: '${{ steps.auth.outputs.headers.X-Cs-Region }}'\n",
+		const WorkflowDefinition workflow = _loader->loadText(HEAD
+				+ "inputs:\n  cid: {type: string, secret: true}\n"
+				  "steps:\n"
+				  "  - id: auth\n    action: token\n    with: {member_cid: '${{ inputs.cid }}', force: true}\n"
+				  "    retry: {max_attempts: 3, on: [rate_limited]}\n"
+				  "  - id: revoke\n    action: oauth2RevokeToken\n    if: ${{ always() }}\n    with: {token: '${{ "
+				  "steps.auth.outputs.body.access_token }}'}\n    on_error: continue\n"
+				  "outputs:\n  region: '${{ steps.auth.outputs.headers.X-Cs-Region }}'\n",
 			"wf.yaml");
 		CPPUNIT_ASSERT_EQUAL(std::size_t(2), workflow.steps.size());
 		CPPUNIT_ASSERT_EQUAL(std::string("oauth2AccessToken"), workflow.steps[0].action->operationId());
@@ -113,85 +116,112 @@ public:
 	{
 		expectOne("version: 2\nsteps:\n  - {id: a, action: token}\n", "wf.yaml:1:1: version: ");
 		expectOne("version: 1\n", "the workflow: Missing required property 'steps'.");
-		expectOne(HEAD + "steps:\n  - id: a\n    action: token\n    retry: {max_attempts: 0}\n", "wf.yaml:6:13: steps[0].retry.max_attempts: ");
-		expectOne(HEAD + "steps:\n  - id: a\n    action: token\n    on_error: ignore\n", "wf.yaml:6:5: steps[0].on_error: ");
+		expectOne(HEAD + "steps:\n  - id: a\n    action: token\n    retry: {max_attempts: 0}\n",
+			"wf.yaml:6:13: steps[0].retry.max_attempts: ");
+		expectOne(
+			HEAD + "steps:\n  - id: a\n    action: token\n    on_error: ignore\n", "wf.yaml:6:5: steps[0].on_error: ");
 		expectOne(HEAD + "steps:\n  - id: 'has space'\n    action: token\n", "steps[0].id: ");
 		expectOne(HEAD + "steps:\n  - action: token\n", "wf.yaml:4:5: steps[0]: Missing required property 'id'.");
-		expectOne(HEAD + "steps:\n  - id: a\n    action: token\n    retry: {on: [sunspots]}\n", "steps[0].retry.on[0]: ");
+		expectOne(
+			HEAD + "steps:\n  - id: a\n    action: token\n    retry: {on: [sunspots]}\n", "steps[0].retry.on[0]: ");
 	}
 
 	void testUnknownKeys()
 	{
 		expectOne(HEAD + "stepz: []\nsteps:\n  - {id: a, action: token}\n", "'stepz'");
-		expectOne(HEAD + "steps:\n  - id: a\n    action: token\n    when: now\n", "wf.yaml:4:5: steps[0]: Object contains a property that could not be validated using 'properties' or 'additionalProperties' constraints: 'when'.");
+		expectOne(HEAD + "steps:\n  - id: a\n    action: token\n    when: now\n",
+			"wf.yaml:4:5: steps[0]: Object contains a property that could not be validated using 'properties' or "
+			"'additionalProperties' constraints: 'when'.");
 	}
 
 	void testUnknownAction()
 	{
-		expectOne(HEAD + "steps:\n  - id: a\n    action: oauth2Nonsense\n", "wf.yaml:5:5: step a: unknown action 'oauth2Nonsense'");
+		expectOne(HEAD + "steps:\n  - id: a\n    action: oauth2Nonsense\n",
+			"wf.yaml:5:5: step a: unknown action 'oauth2Nonsense'");
 	}
 
 	void testStepReferences()
 	{
-		expectOne(HEAD + "steps:\n  - id: a\n    action: token\n    with: {member_cid: '${{ steps.b.outputs.x }}'}\n  - {id: b, action: token}\n",
+		expectOne(HEAD
+				+ "steps:\n  - id: a\n    action: token\n    with: {member_cid: '${{ steps.b.outputs.x }}'}\n  - {id: "
+				  "b, action: token}\n",
 			"'steps.b.outputs.x' refers to a step that has not run yet");
 		expectOne(HEAD + "steps:\n  - id: a\n    action: token\n    if: steps.ghost.status == 'success'\n",
 			"wf.yaml:6:5: steps[0].if: 'steps.ghost.status' refers to a step that does not exist");
-		expectOne(HEAD + "steps:\n  - {id: a, action: token}\n  - id: b\n    action: token\n    if: steps.a.result == 'ok'\n",
+		expectOne(
+			HEAD + "steps:\n  - {id: a, action: token}\n  - id: b\n    action: token\n    if: steps.a.result == 'ok'\n",
 			"reads 'result'; a step has outputs, status, error and attempts");
-		expectOne(HEAD + "steps:\n  - id: a\n    action: token\n    with: {member_cid: '${{ item }}'}\n", "'item' is only defined in the with: of a for_each step");
+		expectOne(HEAD + "steps:\n  - id: a\n    action: token\n    with: {member_cid: '${{ item }}'}\n",
+			"'item' is only defined in the with: of a for_each step");
 	}
 
 	void testInputAndEnvReferences()
 	{
 		expectOne(HEAD + "steps:\n  - id: a\n    action: token\n    with: {member_cid: '${{ inputs.cid }}'}\n",
-			"wf.yaml:6:12: steps[0].with.member_cid: 'inputs.cid' refers to an input the workflow does not declare under inputs:");
+			"wf.yaml:6:12: steps[0].with.member_cid: 'inputs.cid' refers to an input the workflow does not declare "
+			"under inputs:");
 		expectOne(HEAD + "steps:\n  - id: a\n    action: token\n    with: {member_cid: '${{ env.HOME }}'}\n",
 			"'env.HOME' refers to a variable the workflow does not declare under env:");
-		expectOne(HEAD + "steps:\n  - id: a\n    action: token\n    if: secrets.x\n", "'secrets.x' starts with an unknown name (inputs, env, steps, item, index)");
+		expectOne(HEAD + "steps:\n  - id: a\n    action: token\n    if: secrets.x\n",
+			"'secrets.x' starts with an unknown name (inputs, env, steps, item, index)");
 	}
 
 	void testExpressionSyntax()
 	{
-		expectOne(HEAD + "steps:\n  - id: a\n    action: token\n    if: '${{ steps.a.status == }}'\n", "steps[0].if: in '${{ steps.a.status == }}': column 20: expected a value");
-		expectOne(HEAD + "steps:\n  - id: a\n    action: token\n    with: {member_cid: '${{ inputs.x'}\n", "is never closed with '}}'");
-		expectOne(HEAD + "steps:\n  - {id: a, action: token}\noutputs:\n  x: '${{ explode() }}'\n", "outputs.x: in '${{ explode() }}': unknown function explode()");
+		expectOne(HEAD + "steps:\n  - id: a\n    action: token\n    if: '${{ steps.a.status == }}'\n",
+			"steps[0].if: in '${{ steps.a.status == }}': column 20: expected a value");
+		expectOne(HEAD + "steps:\n  - id: a\n    action: token\n    with: {member_cid: '${{ inputs.x'}\n",
+			"is never closed with '}}'");
+		expectOne(HEAD + "steps:\n  - {id: a, action: token}\noutputs:\n  x: '${{ explode() }}'\n",
+			"outputs.x: in '${{ explode() }}': unknown function explode()");
 	}
 
 	void testLiteralInputsAgainstTheActionSchema()
 	{
 		expectOne(HEAD + "steps:\n  - id: a\n    action: token\n    with: {force: 'yes'}\n", "steps[0].with.force: ");
 		// What the run would refuse, the check refuses: one rule.
-		expectOne(HEAD + "steps:\n  - id: a\n    action: revoke\n    with: {token: \"a\\0b\"}\n", "steps[0].with.token: must not contain control characters");
-		expectOne(HEAD + "steps:\n  - id: a\n    action: token\n    with: {bogus: 1}\n", "step a: steps[0].with: Object contains a property");
-		expectOne(HEAD + "steps:\n  - id: a\n    action: revoke\n    with: {}\n", "step a: steps[0].with: give the token to revoke as token (or as data.token), not both");
+		expectOne(HEAD + "steps:\n  - id: a\n    action: revoke\n    with: {token: \"a\\0b\"}\n",
+			"steps[0].with.token: must not contain control characters");
+		expectOne(HEAD + "steps:\n  - id: a\n    action: token\n    with: {bogus: 1}\n",
+			"step a: steps[0].with: Object contains a property");
+		expectOne(HEAD + "steps:\n  - id: a\n    action: revoke\n    with: {}\n",
+			"step a: steps[0].with: give the token to revoke as token (or as data.token), not both");
 		// A value only known at run time is checked then, not refused now.
-		CPPUNIT_ASSERT(problemsOf(*_loader, HEAD + "inputs:\n  f: {type: boolean}\nsteps:\n  - id: a\n    action: token\n    with: {force: '${{ inputs.f }}', member_cid: '${{ inputs.f }}'}\n").empty());
+		CPPUNIT_ASSERT(problemsOf(*_loader,
+			HEAD
+				+ "inputs:\n  f: {type: boolean}\nsteps:\n  - id: a\n    action: token\n    with: {force: '${{ "
+				  "inputs.f }}', member_cid: '${{ inputs.f }}'}\n")
+						   .empty());
 	}
 
 	void testDuplicateIds()
 	{
-		expectOne(HEAD + "steps:\n  - {id: a, action: token}\n  - {id: a, action: token}\n", "steps: the id 'a' is used twice");
+		expectOne(HEAD + "steps:\n  - {id: a, action: token}\n  - {id: a, action: token}\n",
+			"steps: the id 'a' is used twice");
 	}
 
 	void testAllProblemsAtOnce()
 	{
-		const auto problems = problemsOf(*_loader, HEAD + "steps:\n"
-														  "  - id: a\n    action: nope\n"
-														  "  - id: b\n    action: token\n    with: {force: 'yes', member_cid: '${{ inputs.none }}'}\n"
-														  "  - id: c\n    action: revoke\n    if: '${{ ((( }}'\n    retry: {max_attempts: 99}\n");
+		const auto problems = problemsOf(*_loader,
+			HEAD
+				+ "steps:\n"
+				  "  - id: a\n    action: nope\n"
+				  "  - id: b\n    action: token\n    with: {force: 'yes', member_cid: '${{ inputs.none }}'}\n"
+				  "  - id: c\n    action: revoke\n    if: '${{ ((( }}'\n    retry: {max_attempts: 99}\n");
 		CPPUNIT_ASSERT_MESSAGE(joined(problems), problems.size() >= 5);
-		for (const char* expected : {"unknown action 'nope'", "steps[1].with.force", "'inputs.none'", "steps[2].if", "steps[2].retry.max_attempts"})
-			CPPUNIT_ASSERT_MESSAGE(std::string(expected) + " in\n" + joined(problems), joined(problems).find(expected) != std::string::npos);
+		for (const char* expected : {"unknown action 'nope'", "steps[1].with.force", "'inputs.none'", "steps[2].if",
+				 "steps[2].retry.max_attempts"})
+			CPPUNIT_ASSERT_MESSAGE(std::string(expected) + " in\n" + joined(problems),
+				joined(problems).find(expected) != std::string::npos);
 	}
 
 	void testValuesOfTheWrongShape()
 	{
 		// Found by fuzzing: a null name, an object as a step id, a mapping as a retry count.
-		for (const std::string yaml : {
-				 "version: 1\nname:\nsteps:\n  - id: a\n    action: oauth2AccessToken\n",
+		for (const std::string yaml : {"version: 1\nname:\nsteps:\n  - id: a\n    action: oauth2AccessToken\n",
 				 "version: 1\nname: t\nsteps:\n  - id: {x: 1}\n    action: oauth2AccessToken\n",
-				 "version: 1\nname: t\nsteps:\n  - id: a\n    action: oauth2AccessToken\n    retry: {max_attempts: {x: 1}, on: [null]}\n"})
+				 "version: 1\nname: t\nsteps:\n  - id: a\n    action: oauth2AccessToken\n    retry: {max_attempts: {x: "
+				 "1}, on: [null]}\n"})
 		{
 			const auto problems = problemsOf(*_loader, yaml);
 			CPPUNIT_ASSERT_MESSAGE(yaml, !problems.empty());
@@ -215,17 +245,21 @@ public:
 		const auto problems = problemsOf(*_loader, yaml);
 		CPPUNIT_ASSERT_EQUAL_MESSAGE(joined(problems), std::size_t(1), problems.size());
 		CPPUNIT_ASSERT_MESSAGE(problems[0], problems[0].find("wf.yaml:") == 0);
-		CPPUNIT_ASSERT_MESSAGE(problems[0], problems[0].find("stands for more than 100000 values once its aliases are expanded") != std::string::npos);
+		CPPUNIT_ASSERT_MESSAGE(problems[0],
+			problems[0].find("stands for more than 100000 values once its aliases are expanded") != std::string::npos);
 		// Aliases within the budget are fine.
-		const WorkflowDefinition shared = _loader->loadText(HEAD + "steps:\n"
-																   "  - {id: a, action: token, with: &defaults {force: true}}\n  - {id: b, action: token, with: *defaults}\n",
+		const WorkflowDefinition shared = _loader->loadText(HEAD
+				+ "steps:\n"
+				  "  - {id: a, action: token, with: &defaults {force: true}}\n  - {id: b, action: token, with: "
+				  "*defaults}\n",
 			"wf.yaml");
 		CPPUNIT_ASSERT_EQUAL(std::size_t(2), shared.steps.size());
 	}
 
 	void testOneDocumentPerFile()
 	{
-		expectOne(HEAD + "steps:\n  - {id: a, action: token}\n---\nversion: 1\n", "wf.yaml:5:1: a second YAML document");
+		expectOne(
+			HEAD + "steps:\n  - {id: a, action: token}\n---\nversion: 1\n", "wf.yaml:5:1: a second YAML document");
 	}
 
 	/// Text from the file is quoted, escaped and cut: a workflow from elsewhere cannot clear the
@@ -233,10 +267,12 @@ public:
 	void testMessagesQuoteUntrustedText()
 	{
 		const auto escapes = problemsOf(*_loader, HEAD + "steps:\n  - id: a\n    action: \"\\e[2J\\e[H\"\n");
-		CPPUNIT_ASSERT_MESSAGE(joined(escapes), joined(escapes).find("unknown action '\\x1b[2J\\x1b[H'") != std::string::npos);
+		CPPUNIT_ASSERT_MESSAGE(
+			joined(escapes), joined(escapes).find("unknown action '\\x1b[2J\\x1b[H'") != std::string::npos);
 		CPPUNIT_ASSERT(joined(escapes).find('\x1b') == std::string::npos);
 		const std::string huge = "${{ " + std::string(1600000, '(') + " }}";
-		const auto long_ = problemsOf(*_loader, HEAD + "steps:\n  - id: a\n    action: token\n    if: '" + huge + "'\n");
+		const auto long_ =
+			problemsOf(*_loader, HEAD + "steps:\n  - id: a\n    action: token\n    if: '" + huge + "'\n");
 		CPPUNIT_ASSERT_EQUAL_MESSAGE(joined(long_).substr(0, 500), std::size_t(1), long_.size());
 		CPPUNIT_ASSERT_MESSAGE(long_[0].substr(0, 500), long_[0].size() < 400);
 		CPPUNIT_ASSERT_MESSAGE(long_[0], long_[0].find("(1600007 characters)") != std::string::npos);

@@ -78,8 +78,9 @@ class WorkflowRunTest: public CppUnit::TestFixture
 		return connection;
 	}
 
-	Poco::JSON::Object::Ptr run(const std::string& yaml, const std::string& inputs = "{}", Poco::JSON::Object::Ptr with = nullptr,
-		std::shared_ptr<Falcon::Plugin::Cancellation> cancelled = nullptr, bool reveal = false)
+	Poco::JSON::Object::Ptr run(const std::string& yaml, const std::string& inputs = "{}",
+		Poco::JSON::Object::Ptr with = nullptr, std::shared_ptr<Falcon::Plugin::Cancellation> cancelled = nullptr,
+		bool reveal = false)
 	{
 		const WorkflowLoader loader([this](const std::string& name) { return _plugin.find(name); });
 		const WorkflowDefinition workflow = loader.loadText(yaml, "test.yaml");
@@ -140,8 +141,9 @@ public:
 	void testRetryAgainstFaults()
 	{
 		_emulator->faults().add("token=503x2");
-		const std::string yaml = "version: 1\nsteps:\n  - id: auth\n    action: token\n    with: {force: true}\n"
-								 "    retry: {max_attempts: 3, backoff: exponential, initial_delay_s: 0.05, on: [server_error]}\n";
+		const std::string yaml =
+			"version: 1\nsteps:\n  - id: auth\n    action: token\n    with: {force: true}\n"
+			"    retry: {max_attempts: 3, backoff: exponential, initial_delay_s: 0.05, on: [server_error]}\n";
 		auto record = run(yaml);
 		CPPUNIT_ASSERT_EQUAL(std::string("success"), _status);
 		CPPUNIT_ASSERT_EQUAL(3, step(record, 0)->getValue<int>("attempts"));
@@ -150,7 +152,8 @@ public:
 		_emulator->faults().add("token=503x5");
 		record = run(yaml);
 		CPPUNIT_ASSERT_EQUAL(std::string("failure"), _status);
-		CPPUNIT_ASSERT_EQUAL(std::string("server_error"), step(record, 0)->getObject("error")->getValue<std::string>("kind"));
+		CPPUNIT_ASSERT_EQUAL(
+			std::string("server_error"), step(record, 0)->getObject("error")->getValue<std::string>("kind"));
 		CPPUNIT_ASSERT_EQUAL(3, step(record, 0)->getValue<int>("attempts"));
 
 		// A kind not listed under on: is not retried.
@@ -164,19 +167,27 @@ public:
 	{
 		const std::string yaml = "version: 1\nsteps:\n"
 								 "  - id: auth\n    action: token\n    on_error: continue\n"
-								 "  - id: after\n    action: token\n    if: \"${{ steps.auth.status == 'failure' }}\"\n    with: {data: {client_id: "
-			+ CLIENT + ", client_secret: '" + SECRET + "'}}\n"
-													   "  - id: strict\n    action: token\n"
-													   "  - id: next\n    action: token\n"
-													   "  - id: cleanup\n    action: token\n    if: ${{ always() }}\n    with: {force: true, data: {client_id: "
-			+ CLIENT + ", client_secret: '" + SECRET + "'}}\n"
-													   "  - id: on-failure\n    action: token\n    if: ${{ failed() }}\n    with: {force: true, data: {client_id: "
+								 "  - id: after\n    action: token\n    if: \"${{ steps.auth.status == 'failure' "
+								 "}}\"\n    with: {data: {client_id: "
+			+ CLIENT + ", client_secret: '" + SECRET
+			+ "'}}\n"
+			  "  - id: strict\n    action: token\n"
+			  "  - id: next\n    action: token\n"
+			  "  - id: cleanup\n    action: token\n    if: ${{ always() }}\n    with: {force: true, data: {client_id: "
+			+ CLIENT + ", client_secret: '" + SECRET
+			+ "'}}\n"
+			  "  - id: on-failure\n    action: token\n    if: ${{ failed() }}\n    with: {force: true, data: "
+			  "{client_id: "
 			+ CLIENT + ", client_secret: '" + SECRET + "'}}\n";
 		const auto record = run(yaml, "{}", connection("wrong-secret"));
-		CPPUNIT_ASSERT_EQUAL(std::string("failure"), step(record, 0)->getValue<std::string>("status")); // continue: not fatal
-		CPPUNIT_ASSERT_EQUAL_MESSAGE(_recordText, std::string("success"), step(record, 1)->getValue<std::string>("status")); // if on the failure
-		CPPUNIT_ASSERT_EQUAL(std::string("failure"), step(record, 2)->getValue<std::string>("status")); // fails the workflow
-		CPPUNIT_ASSERT_EQUAL(std::string("skipped"), step(record, 3)->getValue<std::string>("status")); // default: succeeded()
+		CPPUNIT_ASSERT_EQUAL(
+			std::string("failure"), step(record, 0)->getValue<std::string>("status")); // continue: not fatal
+		CPPUNIT_ASSERT_EQUAL_MESSAGE(
+			_recordText, std::string("success"), step(record, 1)->getValue<std::string>("status")); // if on the failure
+		CPPUNIT_ASSERT_EQUAL(
+			std::string("failure"), step(record, 2)->getValue<std::string>("status")); // fails the workflow
+		CPPUNIT_ASSERT_EQUAL(
+			std::string("skipped"), step(record, 3)->getValue<std::string>("status")); // default: succeeded()
 		CPPUNIT_ASSERT_EQUAL(std::string("success"), step(record, 4)->getValue<std::string>("status")); // always()
 		CPPUNIT_ASSERT_EQUAL(std::string("success"), step(record, 5)->getValue<std::string>("status")); // failed()
 		CPPUNIT_ASSERT_EQUAL(std::string("failure"), _status);
@@ -184,10 +195,12 @@ public:
 
 	void testForEachSharesOneToken()
 	{
-		const auto record = run("version: 1\ninputs:\n  cids: {type: array}\nsteps:\n  - id: fan\n    action: token\n    for_each: ${{ inputs.cids }}\n"
+		const auto record = run("version: 1\ninputs:\n  cids: {type: array}\nsteps:\n  - id: fan\n    action: token\n  "
+								"  for_each: ${{ inputs.cids }}\n"
 								"    max_parallel: 4\n    with: {member_cid: '${{ item }}'}\n",
-			"{\"cids\": [\"" + CHILDREN[0] + "\", \"" + CHILDREN[0] + "\", \"" + CHILDREN[0] + "\", \"" + CHILDREN[0] + "\", \"" + CHILDREN[0]
-				+ "\", \"" + CHILDREN[0] + "\", \"" + CHILDREN[0] + "\", \"" + CHILDREN[0] + "\"]}");
+			"{\"cids\": [\"" + CHILDREN[0] + "\", \"" + CHILDREN[0] + "\", \"" + CHILDREN[0] + "\", \"" + CHILDREN[0]
+				+ "\", \"" + CHILDREN[0] + "\", \"" + CHILDREN[0] + "\", \"" + CHILDREN[0] + "\", \"" + CHILDREN[0]
+				+ "\"]}");
 		CPPUNIT_ASSERT_EQUAL(std::string("success"), _status);
 		CPPUNIT_ASSERT_EQUAL(std::size_t(8), step(record, 0)->getArray("outputs")->size());
 		CPPUNIT_ASSERT_EQUAL(1ul, _emulator->log().counters().tokenRequests); // one shared token cache
@@ -199,17 +212,21 @@ public:
 		std::string cids;
 		for (const auto& child : CHILDREN) cids += (cids.empty() ? "" : ", ") + std::string("\"") + child + "\"";
 		const auto started = steady_clock::now();
-		const auto record = run("version: 1\ninputs:\n  cids: {type: array}\nsteps:\n  - id: fan\n    action: token\n    for_each: ${{ inputs.cids }}\n"
-								"    max_parallel: 4\n    with: {member_cid: '${{ item }}'}\noutputs:\n  second: '${{ steps.fan.outputs.1.status_code }}'\n",
+		const auto record = run("version: 1\ninputs:\n  cids: {type: array}\nsteps:\n  - id: fan\n    action: token\n  "
+								"  for_each: ${{ inputs.cids }}\n"
+								"    max_parallel: 4\n    with: {member_cid: '${{ item }}'}\noutputs:\n  second: '${{ "
+								"steps.fan.outputs.1.status_code }}'\n",
 			"{\"cids\": [" + cids + "]}");
 		const auto took = steady_clock::now() - started;
 		CPPUNIT_ASSERT_EQUAL(std::string("success"), _status);
 		CPPUNIT_ASSERT_EQUAL(4ul, _emulator->log().counters().tokensIssued);
 		// Four 300 ms calls in parallel, not one after another (a behaviour check, with room).
-		CPPUNIT_ASSERT_MESSAGE(std::to_string(duration_cast<milliseconds>(took).count()) + " ms", took < milliseconds(1100));
+		CPPUNIT_ASSERT_MESSAGE(
+			std::to_string(duration_cast<milliseconds>(took).count()) + " ms", took < milliseconds(1100));
 		// Outputs in item order: each iteration's request carried its own child CID.
 		std::set<std::string> seen;
-		for (const auto& entry : _emulator->log().entries()) seen.insert(entry.form.size() > 2 ? entry.form[2].second : "");
+		for (const auto& entry : _emulator->log().entries())
+			seen.insert(entry.form.size() > 2 ? entry.form[2].second : "");
 		CPPUNIT_ASSERT_EQUAL(std::size_t(4), seen.size());
 		CPPUNIT_ASSERT_EQUAL(Poco::Int64(201), record->getObject("outputs")->getValue<Poco::Int64>("second"));
 	}
@@ -218,11 +235,15 @@ public:
 	{
 		_emulator->faults().add("token=delay-headers:600x1");
 		auto cancelled = std::make_shared<Falcon::Plugin::Cancellation>();
-		std::thread interrupter([cancelled] { std::this_thread::sleep_for(milliseconds(200)); cancelled->cancel(); });
+		std::thread interrupter([cancelled] {
+			std::this_thread::sleep_for(milliseconds(200));
+			cancelled->cancel();
+		});
 		const auto record = run("version: 1\nsteps:\n"
 								"  - id: auth\n    action: token\n    with: {force: true}\n"
 								"  - id: work\n    action: token\n"
-								"  - id: cleanup\n    action: revoke\n    if: \"${{ always() && steps.auth.status == 'success' }}\"\n    with: {token: '${{ steps.auth.outputs.body.access_token }}'}\n",
+								"  - id: cleanup\n    action: revoke\n    if: \"${{ always() && steps.auth.status == "
+								"'success' }}\"\n    with: {token: '${{ steps.auth.outputs.body.access_token }}'}\n",
 			"{}", nullptr, cancelled);
 		interrupter.join();
 		CPPUNIT_ASSERT_EQUAL(std::string("cancelled"), _status);
@@ -237,27 +258,34 @@ public:
 	{
 		_emulator->faults().add("token=503x1");
 		auto cancelled = std::make_shared<Falcon::Plugin::Cancellation>();
-		std::thread interrupter([cancelled] { std::this_thread::sleep_for(milliseconds(300)); cancelled->cancel(); });
+		std::thread interrupter([cancelled] {
+			std::this_thread::sleep_for(milliseconds(300));
+			cancelled->cancel();
+		});
 		const auto started = steady_clock::now();
-		const auto record = run("version: 1\nsteps:\n"
-								"  - id: auth\n    action: token\n    with: {force: true}\n"
-								"    retry: {max_attempts: 3, backoff: fixed, initial_delay_s: 30, on: [server_error]}\n",
-			"{}", nullptr, cancelled);
+		const auto record =
+			run("version: 1\nsteps:\n"
+				"  - id: auth\n    action: token\n    with: {force: true}\n"
+				"    retry: {max_attempts: 3, backoff: fixed, initial_delay_s: 30, on: [server_error]}\n",
+				"{}", nullptr, cancelled);
 		const auto took = steady_clock::now() - started;
 		interrupter.join();
 		CPPUNIT_ASSERT_EQUAL(std::string("cancelled"), _status);
 		CPPUNIT_ASSERT_EQUAL(1, step(record, 0)->getValue<int>("attempts"));
-		CPPUNIT_ASSERT_EQUAL(std::string("server_error"), step(record, 0)->getObject("error")->getValue<std::string>("kind"));
+		CPPUNIT_ASSERT_EQUAL(
+			std::string("server_error"), step(record, 0)->getObject("error")->getValue<std::string>("kind"));
 		CPPUNIT_ASSERT_MESSAGE("the run sat out the 30 s backoff", took < seconds(10));
 	}
 
 	void testSecretsAreMasked()
 	{
-		const std::string yaml = "version: 1\ninputs:\n  cid: {type: string, secret: true}\nsteps:\n"
-								 "  - id: auth\n    action: token\n    with: {member_cid: '${{ inputs.cid }}'}\n"
-								 "  - id: revoke\n    action: revoke\n    with: {token: '${{ steps.auth.outputs.body.access_token }}'}\n"
-								 "outputs:\n  token: '${{ steps.auth.outputs.body.access_token }}'\n  bearer: 'Bearer ${{ steps.auth.outputs.body.access_token }}'\n"
-								 "  cid: '${{ inputs.cid }}'\n  code: '${{ steps.auth.outputs.status_code }}'\n";
+		const std::string yaml =
+			"version: 1\ninputs:\n  cid: {type: string, secret: true}\nsteps:\n"
+			"  - id: auth\n    action: token\n    with: {member_cid: '${{ inputs.cid }}'}\n"
+			"  - id: revoke\n    action: revoke\n    with: {token: '${{ steps.auth.outputs.body.access_token }}'}\n"
+			"outputs:\n  token: '${{ steps.auth.outputs.body.access_token }}'\n  bearer: 'Bearer ${{ "
+			"steps.auth.outputs.body.access_token }}'\n"
+			"  cid: '${{ inputs.cid }}'\n  code: '${{ steps.auth.outputs.status_code }}'\n";
 		auto record = run(yaml, "{\"cid\": \"" + CHILDREN[1] + "\"}");
 		CPPUNIT_ASSERT_EQUAL(std::string("success"), _status);
 		const auto outputs = record->getObject("outputs");
@@ -265,7 +293,8 @@ public:
 		CPPUNIT_ASSERT_EQUAL(std::string("***"), outputs->getValue<std::string>("bearer"));
 		CPPUNIT_ASSERT_EQUAL(std::string("***"), outputs->getValue<std::string>("cid"));
 		CPPUNIT_ASSERT_EQUAL(201, outputs->getValue<int>("code"));
-		CPPUNIT_ASSERT_EQUAL(std::string("***"), step(record, 0)->getObject("outputs")->getObject("body")->getValue<std::string>("access_token"));
+		CPPUNIT_ASSERT_EQUAL(std::string("***"),
+			step(record, 0)->getObject("outputs")->getObject("body")->getValue<std::string>("access_token"));
 		CPPUNIT_ASSERT(_recordText.find(SECRET) == std::string::npos);
 		CPPUNIT_ASSERT(_recordText.find(CHILDREN[1]) == std::string::npos);
 
@@ -273,12 +302,14 @@ public:
 		const std::string revealed = record->getObject("outputs")->getValue<std::string>("token");
 		CPPUNIT_ASSERT(revealed.size() > 20);
 		// Only the outputs were revealed; the steps still mask the token.
-		CPPUNIT_ASSERT_EQUAL(std::string("***"), step(record, 0)->getObject("outputs")->getObject("body")->getValue<std::string>("access_token"));
+		CPPUNIT_ASSERT_EQUAL(std::string("***"),
+			step(record, 0)->getObject("outputs")->getObject("body")->getValue<std::string>("access_token"));
 	}
 
 	void testInputsAreChecked()
 	{
-		const std::string yaml = "version: 1\ninputs:\n  n: {type: integer, required: true}\nsteps:\n  - {id: a, action: token}\n";
+		const std::string yaml =
+			"version: 1\ninputs:\n  n: {type: integer, required: true}\nsteps:\n  - {id: a, action: token}\n";
 		CPPUNIT_ASSERT_THROW(run(yaml, "{}"), std::invalid_argument);
 		CPPUNIT_ASSERT_THROW(run(yaml, "{\"n\": \"x\"}"), std::invalid_argument);
 		CPPUNIT_ASSERT_THROW(run(yaml, "{\"n\": 1, \"extra\": 2}"), std::invalid_argument);

@@ -18,9 +18,7 @@ bool Action::answersTo(const std::string& name) const
 ActionContext::ActionContext(Poco::JSON::Object::Ptr connection, Poco::Logger& logger, Clock::time_point deadline,
 	std::shared_ptr<const Cancellation> cancellation):
 	_connection(std::move(connection)),
-	_logger(logger),
-	_deadline(deadline),
-	_cancellation(std::move(cancellation))
+	_logger(logger), _deadline(deadline), _cancellation(std::move(cancellation))
 {
 }
 

@@ -38,8 +38,7 @@ Poco::JSON::Object::Ptr missingOutput()
 } // namespace
 
 ActionResult::ActionResult(Poco::JSON::Object::Ptr output, bool rejectedInput):
-	_output(output ? std::move(output) : missingOutput()),
-	_rejectedInput(rejectedInput && _output->has("error"))
+	_output(output ? std::move(output) : missingOutput()), _rejectedInput(rejectedInput && _output->has("error"))
 {
 }
 

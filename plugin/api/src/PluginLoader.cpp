@@ -29,8 +29,10 @@ void checkTrusted(const std::string& path)
 	struct stat module = {};
 	if (::stat(path.c_str(), &module) != 0) throw PluginLoadException("no such file: " + path);
 	if (module.st_uid != ::geteuid() && module.st_uid != 0)
-		throw PluginLoadException(path + " belongs to another user (uid " + std::to_string(module.st_uid) + "); refusing to load it");
-	if (module.st_mode & (S_IWGRP | S_IWOTH)) throw PluginLoadException(path + " is writable by group or others; refusing to load it (chmod go-w)");
+		throw PluginLoadException(
+			path + " belongs to another user (uid " + std::to_string(module.st_uid) + "); refusing to load it");
+	if (module.st_mode & (S_IWGRP | S_IWOTH))
+		throw PluginLoadException(path + " is writable by group or others; refusing to load it (chmod go-w)");
 	struct stat directory = {};
 	const std::string parent = Poco::Path(Poco::Path(path).absolute()).parent().toString();
 	if (::stat(parent.c_str(), &directory) != 0) throw PluginLoadException("cannot look at " + parent);
@@ -104,8 +106,7 @@ std::string memberText(const std::string& json, const std::string& name)
 class ModuleSymbols
 {
 public:
-	explicit ModuleSymbols(const std::string& path):
-		_path(path)
+	explicit ModuleSymbols(const std::string& path): _path(path)
 	{
 		if (!Poco::File(path).exists()) throw PluginLoadException("no such file: " + path);
 		checkTrusted(path);
@@ -130,7 +131,9 @@ public:
 	int apiVersion() const
 	{
 		const auto version = find<int (*)()>(API_VERSION_SYMBOL);
-		if (!version) throw PluginLoadException(_path + " is not a Falcon plugin (it has no " + std::string(API_VERSION_SYMBOL) + " symbol)");
+		if (!version)
+			throw PluginLoadException(
+				_path + " is not a Falcon plugin (it has no " + std::string(API_VERSION_SYMBOL) + " symbol)");
 		return version();
 	}
 
@@ -171,8 +174,7 @@ public:
 	std::string path;
 };
 
-PluginLoader::PluginLoader(std::string hostCxxAbi):
-	_impl(std::make_unique<Impl>())
+PluginLoader::PluginLoader(std::string hostCxxAbi): _impl(std::make_unique<Impl>())
 {
 	_impl->hostCxxAbi = std::move(hostCxxAbi);
 }
@@ -209,14 +211,17 @@ void PluginLoader::load(const std::string& path)
 		const int version = module.apiVersion();
 		if (version != FALCON_PLUGIN_API_VERSION)
 		{
-			throw PluginLoadException(path + " implements plugin API version " + std::to_string(version) + ", but this host speaks version "
-				+ std::to_string(FALCON_PLUGIN_API_VERSION) + "; use a module built for this host");
+			throw PluginLoadException(path + " implements plugin API version " + std::to_string(version)
+				+ ", but this host speaks version " + std::to_string(FALCON_PLUGIN_API_VERSION)
+				+ "; use a module built for this host");
 		}
 		const std::string moduleAbi = module.cxxAbi();
 		if (moduleAbi != _impl->hostCxxAbi)
 		{
-			throw PluginLoadException(path + " was built with another C++ toolchain (" + (moduleAbi.empty() ? "it reports none" : moduleAbi)
-				+ "; this host: " + _impl->hostCxxAbi + "); its C++ objects cannot be shared with this host. Rebuild it with the host's toolchain, or call it through its C interface (falcon_plugin.h)");
+			throw PluginLoadException(path + " was built with another C++ toolchain ("
+				+ (moduleAbi.empty() ? "it reports none" : moduleAbi) + "; this host: " + _impl->hostCxxAbi
+				+ "); its C++ objects cannot be shared with this host. Rebuild it with the host's toolchain, or call "
+				  "it through its C interface (falcon_plugin.h)");
 		}
 	}
 	try

@@ -39,10 +39,12 @@ Poco::Dynamic::Var resolveLocal(const Poco::Dynamic::Var& document, const std::s
 		start = slash + 1;
 		Poco::replaceInPlace(token, std::string("~1"), std::string("/"));
 		Poco::replaceInPlace(token, std::string("~0"), std::string("~"));
-		for (std::size_t percent = token.find('%'); percent != std::string::npos; percent = token.find('%', percent + 1))
+		for (std::size_t percent = token.find('%'); percent != std::string::npos;
+			 percent = token.find('%', percent + 1))
 		{
 			unsigned value = 0;
-			if (percent + 3 > token.size() || !Poco::NumberParser::tryParseHex(token.substr(percent + 1, 2), value)) return {};
+			if (percent + 3 > token.size() || !Poco::NumberParser::tryParseHex(token.substr(percent + 1, 2), value))
+				return {};
 			token.replace(percent, 3, 1, static_cast<char>(value));
 		}
 		if (token.empty()) continue;
@@ -92,7 +94,9 @@ void checkReferenceChain(const Poco::Dynamic::Var& document, const Poco::Dynamic
 	{
 		if (reference.front() != '#')
 		{
-			if (fromRoot) throw Poco::DataFormatException("the schema's root is a reference to another document (" + reference + "); write it as {\"allOf\": [{\"$ref\": ...}]}");
+			if (fromRoot)
+				throw Poco::DataFormatException("the schema's root is a reference to another document (" + reference
+					+ "); write it as {\"allOf\": [{\"$ref\": ...}]}");
 			return;
 		}
 		if (std::find(visited.begin(), visited.end(), reference) != visited.end())
@@ -115,13 +119,18 @@ bool matchedByRegex(const char* keyword, const std::string& value)
 void guardMatching(Poco::JSON::Object::Ptr object, const std::string& pointer)
 {
 	if (object->has("patternProperties"))
-		throw Poco::DataFormatException("the schema uses patternProperties at " + place(pointer) + ": not supported (its regexes run on property names of any length)");
+		throw Poco::DataFormatException("the schema uses patternProperties at " + place(pointer)
+			+ ": not supported (its regexes run on property names of any length)");
 	for (const char* keyword : {"pattern", "format"})
 	{
-		if (!object->has(keyword) || !object->get(keyword).isString() || !matchedByRegex(keyword, object->getValue<std::string>(keyword))) continue;
-		if (!object->has("maxLength") || !object->get("maxLength").isNumeric() || object->getValue<double>("maxLength") > MAX_MATCHED_LENGTH)
-			throw Poco::DataFormatException("the schema has a " + std::string(keyword) + " without a maxLength of at most " + std::to_string(MAX_MATCHED_LENGTH)
-				+ " at " + place(pointer) + " (longer strings could overflow the regex matcher)");
+		if (!object->has(keyword) || !object->get(keyword).isString()
+			|| !matchedByRegex(keyword, object->getValue<std::string>(keyword)))
+			continue;
+		if (!object->has("maxLength") || !object->get("maxLength").isNumeric()
+			|| object->getValue<double>("maxLength") > MAX_MATCHED_LENGTH)
+			throw Poco::DataFormatException("the schema has a " + std::string(keyword)
+				+ " without a maxLength of at most " + std::to_string(MAX_MATCHED_LENGTH) + " at " + place(pointer)
+				+ " (longer strings could overflow the regex matcher)");
 		Poco::JSON::Object::Ptr within = new Poco::JSON::Object;
 		within->set("type", "string");
 		within->set("maxLength", object->get("maxLength"));
@@ -130,7 +139,9 @@ void guardMatching(Poco::JSON::Object::Ptr object, const std::string& pointer)
 		Poco::JSON::Object::Ptr guarded = new Poco::JSON::Object;
 		guarded->set("if", within);
 		guarded->set("then", matched);
-		Poco::JSON::Array::Ptr allOf = object->get("allOf").type() == typeid(Poco::JSON::Array::Ptr) ? object->getArray("allOf") : Poco::JSON::Array::Ptr(new Poco::JSON::Array);
+		Poco::JSON::Array::Ptr allOf = object->get("allOf").type() == typeid(Poco::JSON::Array::Ptr)
+			? object->getArray("allOf")
+			: Poco::JSON::Array::Ptr(new Poco::JSON::Array);
 		allOf->add(guarded);
 		object->set("allOf", allOf);
 		object->remove(keyword);
@@ -145,7 +156,8 @@ void guardNode(const Poco::Dynamic::Var& document, const Poco::Dynamic::Var& nod
 	{
 		const auto& array = node.extract<Poco::JSON::Array::Ptr>();
 		if (!array) return;
-		for (std::size_t i = 0; i < array->size(); ++i) guardNode(document, array->get(static_cast<unsigned>(i)), pointer + "/" + std::to_string(i));
+		for (std::size_t i = 0; i < array->size(); ++i)
+			guardNode(document, array->get(static_cast<unsigned>(i)), pointer + "/" + std::to_string(i));
 		return;
 	}
 	if (node.type() != typeid(Poco::JSON::Object::Ptr)) return;

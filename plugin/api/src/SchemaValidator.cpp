@@ -68,7 +68,8 @@ bool isUtf8(const std::string& text)
 			codePoint = (codePoint << 6) | (bytes[i + k] & 0x3F);
 		}
 		const unsigned long smallest[] = {0, 0, 0x80, 0x800, 0x10000};
-		if (codePoint < smallest[length] || codePoint > 0x10FFFF || (codePoint >= 0xD800 && codePoint <= 0xDFFF)) return false;
+		if (codePoint < smallest[length] || codePoint > 0x10FFFF || (codePoint >= 0xD800 && codePoint <= 0xDFFF))
+			return false;
 		i += length;
 	}
 	return true;
@@ -86,7 +87,9 @@ void findUnfitText(const Poco::Dynamic::Var& value, const std::string& path, con
 	{
 		const std::string& text = value.extract<std::string>();
 		if (!isUtf8(text)) problems.push_back(path + ": is not valid UTF-8 text");
-		else if (printable.count(schemaPath) && std::any_of(text.begin(), text.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7F; }))
+		else if (printable.count(schemaPath) && std::any_of(text.begin(), text.end(), [](char c) {
+					 return static_cast<unsigned char>(c) < 0x20 || c == 0x7F;
+				 }))
 			problems.push_back(path + ": must not contain control characters");
 	}
 	else if (value.type() == typeid(Poco::JSON::Object::Ptr))
@@ -96,7 +99,9 @@ void findUnfitText(const Poco::Dynamic::Var& value, const std::string& path, con
 		for (const auto& member : *object)
 		{
 			if (!isUtf8(member.first)) problems.push_back(path + ": has a key that is not valid UTF-8 text");
-			else findUnfitText(member.second, path + "." + member.first, schemaPath + "." + member.first, printable, problems);
+			else
+				findUnfitText(
+					member.second, path + "." + member.first, schemaPath + "." + member.first, printable, problems);
 		}
 	}
 	else if (value.type() == typeid(Poco::JSON::Array::Ptr))
@@ -104,7 +109,8 @@ void findUnfitText(const Poco::Dynamic::Var& value, const std::string& path, con
 		const auto& array = value.extract<Poco::JSON::Array::Ptr>();
 		if (!array) return;
 		for (std::size_t i = 0; i < array->size(); ++i)
-			findUnfitText(array->get(static_cast<unsigned>(i)), path + "[" + std::to_string(i) + "]", schemaPath + "[]", printable, problems);
+			findUnfitText(array->get(static_cast<unsigned>(i)), path + "[" + std::to_string(i) + "]", schemaPath + "[]",
+				printable, problems);
 	}
 }
 
@@ -142,7 +148,8 @@ void collectNames(const Poco::Dynamic::Var& schema, const std::string& path, Sch
 	if (object->optValue("x-printable", false)) into.printable.insert(path);
 	if (const auto properties = object->getObject("properties"))
 	{
-		for (const auto& property : *properties) collectNames(property.second, path + "." + property.first, into, depth + 1);
+		for (const auto& property : *properties)
+			collectNames(property.second, path + "." + property.first, into, depth + 1);
 	}
 	if (object->has("items")) collectNames(object->get("items"), path + "[]", into, depth + 1);
 }
@@ -157,7 +164,8 @@ std::string pathOf(
 	{
 		std::string part = context[i];
 		if (part.size() >= 2 && part.front() == '[' && part.back() == ']') part = part.substr(1, part.size() - 2);
-		const bool isIndex = !part.empty() && std::all_of(part.begin(), part.end(), [](char c) { return c >= '0' && c <= '9'; });
+		const bool isIndex =
+			!part.empty() && std::all_of(part.begin(), part.end(), [](char c) { return c >= '0' && c <= '9'; });
 		path += isIndex ? index(part) : "." + part;
 	}
 	return path;
@@ -267,7 +275,8 @@ std::vector<std::string> SchemaValidator::validate(const Poco::Dynamic::Var& val
 		patterns = _compiled->patterns;
 	}
 	const std::size_t known = patterns.size();
-	valijson::ValidationVisitor<valijson::adapters::PocoJsonAdapter> visitor(adapter, std::vector<std::string>(1, "<root>"), true, &results, patterns);
+	valijson::ValidationVisitor<valijson::adapters::PocoJsonAdapter> visitor(
+		adapter, std::vector<std::string>(1, "<root>"), true, &results, patterns);
 	bool valid = false;
 	try
 	{

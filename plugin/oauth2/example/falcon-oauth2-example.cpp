@@ -26,8 +26,7 @@ void show(const std::string& what, const ApiResult& result, const Redactor& reda
 {
 	std::ostringstream json;
 	result.toJSON()->stringify(json, 2);
-	std::cout << what << ":\n"
-			  << redactor.redact(json.str()) << "\n";
+	std::cout << what << ":\n" << redactor.redact(json.str()) << "\n";
 }
 
 } // namespace
@@ -46,7 +45,8 @@ int main()
 		new Poco::PatternFormatter("%H:%M:%S.%i %p %s: %t"), new Poco::ConsoleChannel(std::cerr)));
 	Poco::Logger& logger = Poco::Logger::get("falcon.oauth2");
 	logger.setChannel(channel);
-	logger.setLevel(Poco::Environment::get("FALCON_DEBUG", "") == "1" ? Poco::Message::PRIO_DEBUG : Poco::Message::PRIO_INFORMATION);
+	logger.setLevel(Poco::Environment::get("FALCON_DEBUG", "") == "1" ? Poco::Message::PRIO_DEBUG
+																	  : Poco::Message::PRIO_INFORMATION);
 
 	try
 	{
@@ -63,7 +63,8 @@ int main()
 	catch (const InvalidInputException& e)
 	{
 		std::cerr << "configuration error: " << e.message() << "\n"
-				  << "set FALCON_CLIENT_ID and FALCON_CLIENT_SECRET (and FALCON_CLOUD or FALCON_BASE_URL) in the environment\n";
+				  << "set FALCON_CLIENT_ID and FALCON_CLIENT_SECRET (and FALCON_CLOUD or FALCON_BASE_URL) in the "
+					 "environment\n";
 		return 2;
 	}
 }

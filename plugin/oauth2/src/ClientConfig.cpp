@@ -24,7 +24,8 @@ void checkText(const std::string& field, const std::string& value, std::size_t m
 		return;
 	}
 	if (value.size() > maxLength)
-		throw InvalidInputException(field + ": too long (" + std::to_string(value.size()) + " characters, at most " + std::to_string(maxLength) + ")");
+		throw InvalidInputException(field + ": too long (" + std::to_string(value.size()) + " characters, at most "
+			+ std::to_string(maxLength) + ")");
 	for (unsigned char c : value)
 	{
 		if (c < 0x20 || c == 0x7F) throw InvalidInputException(field + ": must not contain control characters");
@@ -34,7 +35,8 @@ void checkText(const std::string& field, const std::string& value, std::size_t m
 void checkDuration(const std::string& field, std::chrono::milliseconds value, std::chrono::milliseconds max)
 {
 	if (value.count() <= 0) throw InvalidInputException(field + ": must be greater than zero");
-	if (value > max) throw InvalidInputException(field + ": must be at most " + std::to_string(max.count() / 1000) + " s");
+	if (value > max)
+		throw InvalidInputException(field + ": must be at most " + std::to_string(max.count() / 1000) + " s");
 }
 
 } // namespace
@@ -42,13 +44,16 @@ void checkDuration(const std::string& field, std::chrono::milliseconds value, st
 void TokenCacheSettings::validate() const
 {
 	if (store != Store::Redis) return;
-	if (redisUrl.empty()) throw InvalidInputException("token_cache.url: required with the redis store (redis://HOST:PORT/DB or unix:///PATH)");
+	if (redisUrl.empty())
+		throw InvalidInputException(
+			"token_cache.url: required with the redis store (redis://HOST:PORT/DB or unix:///PATH)");
 	const RedisAddress address = RedisAddress::parse(redisUrl, "token_cache");
 	checkText("token_cache.password", redisPassword, 1024, false);
 	// AUTH goes with a password only: a user named alone would be silently nobody.
 	if (!address.username.empty() && redisPassword.empty())
 		throw InvalidInputException("token_cache: the URL names the Redis user " + address.username
-			+ " but no password is given (token_cache_password, FALCON_TOKEN_CACHE_PASSWORD or the token cache's \"password\")");
+			+ " but no password is given (token_cache_password, FALCON_TOKEN_CACHE_PASSWORD or the token cache's "
+			  "\"password\")");
 	checkText("token_cache.key_prefix", keyPrefix, 256, false);
 	if (lockTtl < std::chrono::milliseconds(100) || lockTtl > std::chrono::minutes(10))
 		throw InvalidInputException("token_cache.lock_ttl_ms: must be between 100 and 600000");
@@ -72,7 +77,8 @@ void ClientConfig::validate() const
 	if (!regions) throw InvalidInputException("cloud: no region table");
 	Endpoint::parse(effectiveBaseUrl(), baseUrl.empty() ? "cloud" : "base_url");
 	checkText("client_id", clientId, 256, true);
-	if (clientId.find_first_of(" \t") != std::string::npos) throw InvalidInputException("client_id: must not contain spaces");
+	if (clientId.find_first_of(" \t") != std::string::npos)
+		throw InvalidInputException("client_id: must not contain spaces");
 	checkText("client_secret", clientSecret, 1024, true);
 	checkText("member_cid", memberCid, 128, false);
 	if (memberCid.find_first_not_of("0123456789abcdefABCDEF-") != std::string::npos)
@@ -82,7 +88,8 @@ void ClientConfig::validate() const
 	{
 		Poco::File file(caBundle);
 		if (!file.exists()) throw InvalidInputException("ca_bundle: no such file: " + caBundle);
-		if (!file.isFile() || !file.canRead()) throw InvalidInputException("ca_bundle: not a readable file: " + caBundle);
+		if (!file.isFile() || !file.canRead())
+			throw InvalidInputException("ca_bundle: not a readable file: " + caBundle);
 	}
 	ProxySettings::parse(proxy, "proxy");
 	checkDuration("connect_timeout", connectTimeout, std::chrono::minutes(10));

@@ -24,7 +24,8 @@ void MemoryTokens::dropRevoked(const CallBounds& call)
 	unsigned long seen = _seenGeneration.load(std::memory_order_relaxed);
 	if (generation != seen && _seenGeneration.compare_exchange_strong(seen, generation))
 	{
-		if (const auto kept = _cache.accessToken(); kept && RevokedTokens::process().contains(*kept)) _cache.forget(*kept);
+		if (const auto kept = _cache.accessToken(); kept && RevokedTokens::process().contains(*kept))
+			_cache.forget(*kept);
 	}
 	// One caller looks below; the others are served meanwhile.
 	if (!_checksBelow || !_storeChecks.pass()) return;

@@ -14,11 +14,10 @@ std::string formatSeconds(std::chrono::duration<double> duration)
 
 } // namespace
 
-Minter::Minter(const ClientConfig& config, RouteCaller& caller, RegionRouter& router, Redactor& redactor, Poco::Logger& logger):
+Minter::Minter(
+	const ClientConfig& config, RouteCaller& caller, RegionRouter& router, Redactor& redactor, Poco::Logger& logger):
 	_caller(caller),
-	_router(router),
-	_redactor(redactor),
-	_logger(logger),
+	_router(router), _redactor(redactor), _logger(logger),
 	_retryPolicy(config.maxRetries, config.retryBaseDelay, config.retryMaxDelay)
 {
 	FormBody form;
@@ -39,11 +38,13 @@ TokenResult Minter::token(const TokenCall& call)
 			return result;
 		}
 		const ErrorKind kind = result.error->kind;
-		if ((kind != ErrorKind::RateLimited && kind != ErrorKind::ServerError) || attempt > _retryPolicy.maxRetries()) return result;
+		if ((kind != ErrorKind::RateLimited && kind != ErrorKind::ServerError) || attempt > _retryPolicy.maxRetries())
+			return result;
 		const auto delay = _retryPolicy.delayBefore(attempt, result.header("X-Ratelimit-Retryafter"));
 		if (Clock::now() + delay >= call.deadline)
 		{
-			_logger.information("not retrying " + pathOf(Route::Token) + ": the wait of " + formatSeconds(delay) + " s would pass the call's deadline");
+			_logger.information("not retrying " + pathOf(Route::Token) + ": the wait of " + formatSeconds(delay)
+				+ " s would pass the call's deadline");
 			return result;
 		}
 		_logger.warning(_redactor.redact(result.error->message) + "; retry " + std::to_string(attempt) + " of "

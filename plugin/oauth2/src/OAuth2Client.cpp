@@ -19,8 +19,10 @@ std::optional<Error> checkCallValue(const std::string& field, const std::string&
 {
 	std::string problem;
 	if (value.empty() && required) problem = "must not be empty";
-	else if (value.size() > ClientConfig::MAX_TOKEN_LENGTH) problem = "too long (at most " + std::to_string(ClientConfig::MAX_TOKEN_LENGTH) + " characters)";
-	else if (value.find_first_of(std::string("\r\n\t\0", 4)) != std::string::npos) problem = "must not contain control characters";
+	else if (value.size() > ClientConfig::MAX_TOKEN_LENGTH)
+		problem = "too long (at most " + std::to_string(ClientConfig::MAX_TOKEN_LENGTH) + " characters)";
+	else if (value.find_first_of(std::string("\r\n\t\0", 4)) != std::string::npos)
+		problem = "must not contain control characters";
 	if (problem.empty()) return std::nullopt;
 	return Error::of(ErrorKind::InvalidInput, field + ": " + problem);
 }
@@ -37,19 +39,18 @@ std::unique_ptr<TokenSource> sharedLayer(
 {
 	auto store = config.tokenCache.open();
 	if (!store) return nullptr;
-	const SharedTokens::Settings settings{config.effectiveBaseUrl(), config.clientId, config.memberCid, config.clientSecret,
-		ClientConfig::clampRenewalWindow(config.renewalWindow), config.regions};
+	const SharedTokens::Settings settings{config.effectiveBaseUrl(), config.clientId, config.memberCid,
+		config.clientSecret, ClientConfig::clampRenewalWindow(config.renewalWindow), config.regions};
 	return std::make_unique<SharedTokens>(std::move(store), settings, next, router, redactor, logger);
 }
 
 } // namespace
 
 OAuth2Client::OAuth2Client(const ClientConfig& config, Poco::Logger& logger):
-	_config(validated(config)),
-	_basicCredentials(basicCredentials(config.clientId, config.clientSecret)),
-	_router(baseOf(config), *config.regions, logger),
-	_caller(config, _router, _redactor, logger),
-	_tokenCache(ClientConfig::clampRenewalWindow(config.renewalWindow), config.loginBackoffInitial, config.loginBackoffMax),
+	_config(validated(config)), _basicCredentials(basicCredentials(config.clientId, config.clientSecret)),
+	_router(baseOf(config), *config.regions, logger), _caller(config, _router, _redactor, logger),
+	_tokenCache(
+		ClientConfig::clampRenewalWindow(config.renewalWindow), config.loginBackoffInitial, config.loginBackoffMax),
 	_minter(config, _caller, _router, _redactor, logger),
 	_shared(sharedLayer(config, _minter, _router, _redactor, logger)),
 	_memory(_tokenCache, _shared ? *_shared : static_cast<TokenSource&>(_minter), _shared != nullptr)

@@ -41,11 +41,9 @@ TransportSettings transportSettingsOf(const ClientConfig& config)
 } // namespace
 
 RouteCaller::RouteCaller(const ClientConfig& config, RegionRouter& router, Redactor& redactor, Poco::Logger& logger):
-	_userAgent(config.userAgent.empty() ? std::string(FALCON_OAUTH2_PRODUCT) : config.userAgent + " " + FALCON_OAUTH2_PRODUCT),
-	_router(router),
-	_redactor(redactor),
-	_logger(logger),
-	_transportSettings(transportSettingsOf(config)),
+	_userAgent(
+		config.userAgent.empty() ? std::string(FALCON_OAUTH2_PRODUCT) : config.userAgent + " " + FALCON_OAUTH2_PRODUCT),
+	_router(router), _redactor(redactor), _logger(logger), _transportSettings(transportSettingsOf(config)),
 	_transport(_transportSettings, logger, redactor)
 {
 	_redactor.addSecret(_transportSettings.proxy.password);
@@ -59,7 +57,8 @@ ApiResult RouteCaller::post(Route route, const WireRequest& request, const CallB
 	if (!result.error)
 	{
 		// The body of a token route success is read once, here; everything after uses `issued`.
-		if (route == Route::Token && result.statusCode >= 200 && result.statusCode < 300) result.issued = IssuedToken::fromBody(result.body);
+		if (route == Route::Token && result.statusCode >= 200 && result.statusCode < 300)
+			result.issued = IssuedToken::fromBody(result.body);
 		if (auto refusal = ReplyClassifier::classify(route, result))
 		{
 			refusal->message = _redactor.redact(refusal->message);
@@ -78,7 +77,9 @@ ApiResult RouteCaller::post(Route route, const WireRequest& request, const CallB
 ApiResult RouteCaller::send(Route route, const WireRequest& request, const CallBounds& call)
 {
 	const SharedTransport::Turn transport = _transport.take(call.deadline);
-	if (!transport) return failure(Error::of(ErrorKind::Timeout, "the call's deadline passed while waiting for the session's connection"));
+	if (!transport)
+		return failure(
+			Error::of(ErrorKind::Timeout, "the call's deadline passed while waiting for the session's connection"));
 	Endpoint target = _router.target(route);
 	for (unsigned hops = 0;; ++hops)
 	{
@@ -103,7 +104,8 @@ ApiResult RouteCaller::send(Route route, const WireRequest& request, const CallB
 			return result;
 		}
 		const std::string region = result.header("X-Cs-Region");
-		_logger.information("following 308 from " + target.str() + " to " + next.str() + (region.empty() ? "" : " (X-Cs-Region: " + region + ")"));
+		_logger.information("following 308 from " + target.str() + " to " + next.str()
+			+ (region.empty() ? "" : " (X-Cs-Region: " + region + ")"));
 		target = next;
 	}
 }
@@ -127,13 +129,14 @@ WireRequest RouteCaller::formRequest(const FormBody& form) const
 	return request;
 }
 
-void RouteCaller::logExchange(Route route, const WireRequest& request, const ApiResult& result, Clock::duration took) const
+void RouteCaller::logExchange(
+	Route route, const WireRequest& request, const ApiResult& result, Clock::duration took) const
 {
 	// One line per call at debug level: at information a busy host would log every call.
 	if (!_logger.debug()) return;
 	const std::string outcome = result.ok() ? "ok" : std::string(toString(result.error->kind));
-	_logger.debug(_redactor.redact("POST " + pathOf(route) + " -> " + std::to_string(result.statusCode) + " " + outcome + " in "
-		+ formatSeconds(took) + " s" + (result.error ? ": " + result.error->message : "")));
+	_logger.debug(_redactor.redact("POST " + pathOf(route) + " -> " + std::to_string(result.statusCode) + " " + outcome
+		+ " in " + formatSeconds(took) + " s" + (result.error ? ": " + result.error->message : "")));
 	std::string detail = "request headers:";
 	for (const auto& header : request.headers) detail += "\n  " + header.first + ": " + header.second;
 	detail += "\nrequest body: " + request.body + "\nresponse headers:";

@@ -34,8 +34,9 @@ std::string formatSeconds(std::chrono::duration<double> duration)
 class SharedTokens::Use
 {
 public:
-	Use(SharedTokens& tokens, const CallBounds& call, bool quiet = false):
-		_tokens(tokens), _call(call), _quiet(quiet) {}
+	Use(SharedTokens& tokens, const CallBounds& call, bool quiet = false): _tokens(tokens), _call(call), _quiet(quiet)
+	{
+	}
 
 	/// The client's entry, opened; nothing when there is none, it does not open or cannot be
 	/// used, or the store failed.
@@ -45,11 +46,13 @@ public:
 		attempt("reading", [&] {
 			try
 			{
-				if (const auto bytes = _tokens._store->read(_tokens._seal.name(), _call.deadline)) entry = _tokens._seal.open(*bytes);
+				if (const auto bytes = _tokens._store->read(_tokens._seal.name(), _call.deadline))
+					entry = _tokens._seal.open(*bytes);
 			}
 			catch (const UnusableEntryException& e)
 			{
-				if (!_quiet) _tokens._logger.warning("token cache: " + escaped(e.message()) + "; the next token replaces it");
+				if (!_quiet)
+					_tokens._logger.warning("token cache: " + escaped(e.message()) + "; the next token replaces it");
 			}
 		});
 		return entry;
@@ -78,7 +81,8 @@ public:
 		const CallBounds until{_call.deadline - RESERVE, _call.cancellation};
 		const bool tried = attempt("locking", [&] { held = _tokens._store->lock(_tokens._seal.name(), until); });
 		if (tried && !held && !Cancellation::requested(_call.cancellation))
-			_tokens._logger.warning("token cache: the lock of " + _tokens._store->describe() + " did not come in time; minting without it");
+			_tokens._logger.warning(
+				"token cache: the lock of " + _tokens._store->describe() + " did not come in time; minting without it");
 		return held;
 	}
 
@@ -113,8 +117,8 @@ private:
 		}
 		_failed = true;
 		if (!_quiet)
-			_tokens._logger.warning(_tokens._redactor.redact(
-				"token cache: " + what + " " + _tokens._store->describe() + " failed (" + escaped(why) + "); this call goes on without it"));
+			_tokens._logger.warning(_tokens._redactor.redact("token cache: " + what + " " + _tokens._store->describe()
+				+ " failed (" + escaped(why) + "); this call goes on without it"));
 		return false;
 	}
 
@@ -136,16 +140,12 @@ private:
 	bool _failed = false;
 };
 
-SharedTokens::SharedTokens(std::unique_ptr<SharedTokenStore> store, const Settings& settings, TokenSource& next, RegionRouter& router,
-	Redactor& redactor, Poco::Logger& logger):
+SharedTokens::SharedTokens(std::unique_ptr<SharedTokenStore> store, const Settings& settings, TokenSource& next,
+	RegionRouter& router, Redactor& redactor, Poco::Logger& logger):
 	_store(std::move(store)),
 	_seal(settings.configuredBaseUrl, settings.clientId, settings.memberCid, settings.clientSecret),
-	_renewalWindow(settings.renewalWindow),
-	_regions(*settings.regions),
-	_next(next),
-	_router(router),
-	_redactor(redactor),
-	_logger(logger)
+	_renewalWindow(settings.renewalWindow), _regions(*settings.regions), _next(next), _router(router),
+	_redactor(redactor), _logger(logger)
 {
 }
 
@@ -188,11 +188,14 @@ std::optional<TokenResult> SharedTokens::servedFrom(const SharedEntry& entry, bo
 		return resultOf(entry, remaining);
 	}
 	// A cooldown written by anyone (an older release, a hostile peer) holds for MAX_COOLDOWN at most.
-	const auto cooldownUntil = std::min(entry.cooldownUntil, now + std::chrono::duration_cast<WallClock::duration>(RetryPolicy::MAX_COOLDOWN));
+	const auto cooldownUntil =
+		std::min(entry.cooldownUntil, now + std::chrono::duration_cast<WallClock::duration>(RetryPolicy::MAX_COOLDOWN));
 	if (cooldownUntil <= now) return std::nullopt;
 	const double wait = std::chrono::duration<double>(cooldownUntil - now).count();
-	TokenResult waiting = ApiResult::synthetic(
-		429, Error{ErrorKind::RateLimited, "the token route asked another process to wait; retry in " + formatSeconds(cooldownUntil - now) + " s", true, wait, {}});
+	TokenResult waiting = ApiResult::synthetic(429,
+		Error{ErrorKind::RateLimited,
+			"the token route asked another process to wait; retry in " + formatSeconds(cooldownUntil - now) + " s",
+			true, wait, {}});
 	waiting.fromSharedStore = true;
 	return waiting;
 }
@@ -212,7 +215,8 @@ void SharedTokens::share(const ApiResult& result, SharedEntry entry, bool force,
 	}
 	else if (result.error && result.error->kind == ErrorKind::RateLimited && result.error->retryAfterSeconds)
 	{
-		const auto wait = std::chrono::duration_cast<WallClock::duration>(std::chrono::duration<double>(*result.error->retryAfterSeconds));
+		const auto wait = std::chrono::duration_cast<WallClock::duration>(
+			std::chrono::duration<double>(*result.error->retryAfterSeconds));
 		entry.cooldownUntil = now + std::min<WallClock::duration>(wait, RetryPolicy::MAX_COOLDOWN);
 	}
 	else
@@ -223,7 +227,9 @@ void SharedTokens::share(const ApiResult& result, SharedEntry entry, bool force,
 	use.write(_seal.name(), sealed, std::max(entry.expiresAt, entry.cooldownUntil));
 	// The token's record: a revoke through any session (another member CID's parent, another
 	// base URL, another process) finds the entry that holds it.
-	if (!entry.accessToken.empty()) use.write(EntrySeal::recordNameOf(entry.accessToken), SHARED_IN + _seal.name() + "\n" + sealed, entry.expiresAt);
+	if (!entry.accessToken.empty())
+		use.write(
+			EntrySeal::recordNameOf(entry.accessToken), SHARED_IN + _seal.name() + "\n" + sealed, entry.expiresAt);
 }
 
 void SharedTokens::forget(const std::string& accessToken, const CallBounds& call)
@@ -270,7 +276,8 @@ TokenResult SharedTokens::resultOf(const SharedEntry& entry, std::chrono::second
 	result.statusCode = 201;
 	result.headers.emplace_back("Content-Type", "application/json");
 	// The cloud the token belongs to, as the minting reply said it (engines report it).
-	if (const CloudRegion* region = _regions.findByBaseUrl(entry.baseUrl)) result.headers.emplace_back("X-Cs-Region", region->name);
+	if (const CloudRegion* region = _regions.findByBaseUrl(entry.baseUrl))
+		result.headers.emplace_back("X-Cs-Region", region->name);
 	result.body = text.str();
 	result.issued = IssuedToken{entry.accessToken, remaining};
 	result.fromCache = true;

@@ -14,10 +14,7 @@ namespace OAuth2 {
 TokenCache::TokenCache(std::chrono::seconds renewalWindow, Milliseconds backoffInitial, Milliseconds backoffMax,
 	std::function<Clock::time_point()> now):
 	_renewalWindow(renewalWindow),
-	_backoffInitial(backoffInitial),
-	_backoffMax(backoffMax),
-	_now(std::move(now)),
-	_nextBackoff(backoffInitial)
+	_backoffInitial(backoffInitial), _backoffMax(backoffMax), _now(std::move(now)), _nextBackoff(backoffInitial)
 {
 }
 
@@ -68,12 +65,12 @@ void TokenCache::remember(const TokenResult& result, Clock::time_point now)
 		if (result.error->retryAfterSeconds && *result.error->retryAfterSeconds > 0)
 		{
 			_failure = result;
-			const auto wait = std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(*result.error->retryAfterSeconds));
+			const auto wait = std::chrono::duration_cast<Clock::duration>(
+				std::chrono::duration<double>(*result.error->retryAfterSeconds));
 			_failureUntil = now + std::min<Clock::duration>(wait, RetryPolicy::MAX_COOLDOWN);
 		}
 		break;
-	default:
-		break; // transient: the next caller may try at once
+	default: break; // transient: the next caller may try at once
 	}
 }
 
@@ -100,11 +97,15 @@ TokenResult TokenCache::get(bool force, Clock::time_point deadline, const Mint& 
 		while (!finished && Clock::now() < deadline)
 		{
 			if (Cancellation::requested(cancellation)) return ApiResult::synthetic(500, Error::cancelled());
-			finished = _flightDone.wait_until(lock, cancellation ? std::min(deadline, Clock::now() + CANCELLATION_POLL) : deadline, [&] { return _flights != flight; });
+			finished = _flightDone.wait_until(lock,
+				cancellation ? std::min(deadline, Clock::now() + CANCELLATION_POLL) : deadline,
+				[&] { return _flights != flight; });
 		}
 		if (!finished)
 		{
-			return ApiResult::synthetic(500, Error{ErrorKind::Timeout, "the call's deadline passed while waiting for another caller's token request", true, std::nullopt, {}});
+			return ApiResult::synthetic(500,
+				Error{ErrorKind::Timeout, "the call's deadline passed while waiting for another caller's token request",
+					true, std::nullopt, {}});
 		}
 		if (!force)
 		{
@@ -126,7 +127,8 @@ TokenResult TokenCache::get(bool force, Clock::time_point deadline, const Mint& 
 	{
 		// `mint` reports failures as results; this is a last line so waiters are never stranded.
 		// The exception's text is not used: it could carry anything.
-		result = ApiResult::synthetic(500, Error{ErrorKind::Protocol, "token request failed unexpectedly", false, std::nullopt, {}});
+		result = ApiResult::synthetic(
+			500, Error{ErrorKind::Protocol, "token request failed unexpectedly", false, std::nullopt, {}});
 	}
 	lock.lock();
 	remember(result, _now());

@@ -41,10 +41,7 @@ class EmulatorClientTest: public EmulatorFixture
 		return config;
 	}
 
-	static std::string kindOf(const ApiResult& result)
-	{
-		return result.error ? toString(result.error->kind) : "ok";
-	}
+	static std::string kindOf(const ApiResult& result) { return result.error ? toString(result.error->kind) : "ok"; }
 
 public:
 	void testTokenRevokeAndProbe()
@@ -175,13 +172,15 @@ public:
 				RevokeOptions revoke;
 				revoke.token = "some-token";
 				result = route == "token" ? client.token() : client.revoke(revoke);
-				const std::string label = route + " " + c.fault + ": " + (result.error ? result.error->message : "no error");
+				const std::string label =
+					route + " " + c.fault + ": " + (result.error ? result.error->message : "no error");
 				// Revoke has no token in its reply to miss: an empty 2xx is a success there.
 				const bool revokeSucceeds = route == "revoke" && (std::string(c.kind) == "region_mismatch");
 				CPPUNIT_ASSERT_EQUAL_MESSAGE(label, std::string(revokeSucceeds ? "ok" : c.kind), kindOf(result));
 				if (!revokeSucceeds) CPPUNIT_ASSERT_EQUAL_MESSAGE(label, c.retryable, result.error->retryable);
 				// The session works for the next good call (once a 429's retry-after has passed).
-				const double wait = result.error && result.error->retryAfterSeconds ? *result.error->retryAfterSeconds : 0.002;
+				const double wait =
+					result.error && result.error->retryAfterSeconds ? *result.error->retryAfterSeconds : 0.002;
 				std::this_thread::sleep_for(duration<double>(std::min(wait, 2.0)));
 				const ApiResult next = route == "token" ? client.token(TokenOptions::forced()) : client.revoke(revoke);
 				CPPUNIT_ASSERT_MESSAGE(label + " / next: " + (next.error ? next.error->message : ""), next.ok());

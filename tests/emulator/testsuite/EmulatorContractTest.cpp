@@ -71,10 +71,7 @@ class EmulatorContractTest: public EmulatorFixture
 	CPPUNIT_TEST(testUnauthenticatedRequestsAreLimited);
 	CPPUNIT_TEST_SUITE_END();
 
-	RawClient client(const std::string& cloud = "us-1")
-	{
-		return raw(cloud);
-	}
+	RawClient client(const std::string& cloud = "us-1") { return raw(cloud); }
 
 public:
 	/// The probe is the real Hosts query: device IDs a page at a time, a bearer token required.
@@ -92,9 +89,12 @@ public:
 		CPPUNIT_ASSERT_EQUAL(1, pagination->getValue<int>("offset"));
 		CPPUNIT_ASSERT_EQUAL(2, pagination->getValue<int>("limit"));
 		CPPUNIT_ASSERT_EQUAL(5, pagination->getValue<int>("total"));
-		CPPUNIT_ASSERT_EQUAL(std::size_t(5), json(raw.send("GET", "/devices/queries/devices/v1", "", bearer).body)->getArray("resources")->size());
-		assertMetaOnly(raw.send("GET", "/devices/queries/devices/v1?limit=0", "", bearer), 400, "limit must be an integer between 1 and 5000");
-		assertMetaOnly(raw.send("GET", "/devices/queries/devices/v1?offset=-1", "", bearer), 400, "offset must be a non-negative integer");
+		CPPUNIT_ASSERT_EQUAL(std::size_t(5),
+			json(raw.send("GET", "/devices/queries/devices/v1", "", bearer).body)->getArray("resources")->size());
+		assertMetaOnly(raw.send("GET", "/devices/queries/devices/v1?limit=0", "", bearer), 400,
+			"limit must be an integer between 1 and 5000");
+		assertMetaOnly(raw.send("GET", "/devices/queries/devices/v1?offset=-1", "", bearer), 400,
+			"offset must be a non-negative integer");
 		CPPUNIT_ASSERT_EQUAL(404, raw.send("GET", "/sensors/queries/sensors/v1", "", bearer).status);
 	}
 
@@ -109,7 +109,8 @@ public:
 		std::string offset;
 		for (int page = 0; page < 3; ++page)
 		{
-			const RawReply reply = raw.send("GET", "/devices/queries/devices-scroll/v1?limit=2&filter=platform_name:'Linux'&offset=" + offset, "", bearer);
+			const RawReply reply = raw.send("GET",
+				"/devices/queries/devices-scroll/v1?limit=2&filter=platform_name:'Linux'&offset=" + offset, "", bearer);
 			CPPUNIT_ASSERT_EQUAL_MESSAGE(reply.body, 200, reply.status);
 			const auto body = json(reply.body);
 			for (const auto& id : *body->getArray("resources")) ids.push_back(id.toString());
@@ -118,29 +119,42 @@ public:
 			offset = pagination->getValue<std::string>("offset");
 		}
 		CPPUNIT_ASSERT_EQUAL(std::size_t(5), std::set<std::string>(ids.begin(), ids.end()).size());
-		for (const std::string& id : ids) CPPUNIT_ASSERT_MESSAGE(id, id.size() == 32 && id.find_first_not_of("0123456789abcdef") == std::string::npos);
-		CPPUNIT_ASSERT_EQUAL(std::size_t(0), json(raw.send("GET", "/devices/queries/devices-scroll/v1?offset=" + offset, "", bearer).body)->getArray("resources")->size());
-		assertMetaOnly(raw.send("GET", "/devices/queries/devices-scroll/v1?offset=12", "", bearer), 400, "offset must be an offset a previous page returned");
+		for (const std::string& id : ids)
+			CPPUNIT_ASSERT_MESSAGE(
+				id, id.size() == 32 && id.find_first_not_of("0123456789abcdef") == std::string::npos);
+		CPPUNIT_ASSERT_EQUAL(std::size_t(0),
+			json(raw.send("GET", "/devices/queries/devices-scroll/v1?offset=" + offset, "", bearer).body)
+				->getArray("resources")
+				->size());
+		assertMetaOnly(raw.send("GET", "/devices/queries/devices-scroll/v1?offset=12", "", bearer), 400,
+			"offset must be an offset a previous page returned");
 
-		const RawReply details = raw.send("GET", "/devices/entities/devices/v2?ids=" + ids[0] + "&ids=" + ids[3], "", bearer);
+		const RawReply details =
+			raw.send("GET", "/devices/entities/devices/v2?ids=" + ids[0] + "&ids=" + ids[3], "", bearer);
 		CPPUNIT_ASSERT_EQUAL_MESSAGE(details.body, 200, details.status);
 		const auto devices = json(details.body)->getArray("resources");
 		CPPUNIT_ASSERT_EQUAL(std::size_t(2), devices->size());
 		CPPUNIT_ASSERT_EQUAL(ids[3], devices->getObject(1)->getValue<std::string>("device_id"));
 		CPPUNIT_ASSERT_EQUAL(std::string("emulated-host-4"), devices->getObject(1)->getValue<std::string>("hostname"));
-		const RawReply posted = raw.send("POST", "/devices/entities/devices/v2", "{\"ids\": [\"" + ids[1] + "\"]}", bearer, "application/json");
+		const RawReply posted = raw.send(
+			"POST", "/devices/entities/devices/v2", "{\"ids\": [\"" + ids[1] + "\"]}", bearer, "application/json");
 		CPPUNIT_ASSERT_EQUAL_MESSAGE(posted.body, 200, posted.status);
-		CPPUNIT_ASSERT_EQUAL(ids[1], json(posted.body)->getArray("resources")->getObject(0)->getValue<std::string>("device_id"));
-		assertMetaOnly(raw.send("GET", "/devices/entities/devices/v2?ids=unknown", "", bearer), 404, "no device found for the ids given");
-		assertMetaOnly(raw.send("POST", "/devices/entities/devices/v2", "[1]", bearer, "application/json"), 400, "the body must be a JSON object with an \"ids\" array");
-		assertMetaOnly(raw.send("GET", "/devices/entities/devices/v2?ids=" + ids[0]), 401, "access denied, invalid bearer token");
+		CPPUNIT_ASSERT_EQUAL(
+			ids[1], json(posted.body)->getArray("resources")->getObject(0)->getValue<std::string>("device_id"));
+		assertMetaOnly(raw.send("GET", "/devices/entities/devices/v2?ids=unknown", "", bearer), 404,
+			"no device found for the ids given");
+		assertMetaOnly(raw.send("POST", "/devices/entities/devices/v2", "[1]", bearer, "application/json"), 400,
+			"the body must be a JSON object with an \"ids\" array");
+		assertMetaOnly(
+			raw.send("GET", "/devices/entities/devices/v2?ids=" + ids[0]), 401, "access denied, invalid bearer token");
 	}
 
 	/// 15 requests a minute per address without a valid token; then 429 with Retryafter.
 	void testUnauthenticatedRequestsAreLimited()
 	{
 		RawClient raw = client();
-		for (int i = 0; i < 15; ++i) assertMetaOnly(raw.probe("not-a-token"), 401, "access denied, invalid bearer token");
+		for (int i = 0; i < 15; ++i)
+			assertMetaOnly(raw.probe("not-a-token"), 401, "access denied, invalid bearer token");
 		const RawReply limited = raw.probe("not-a-token");
 		assertMetaOnly(limited, 429, "API rate limit exceeded.");
 		CPPUNIT_ASSERT_EQUAL(std::string("15"), limited.header("X-Ratelimit-Limit"));
@@ -249,7 +263,9 @@ public:
 		assertMetaOnly(raw.send("POST", "/oauth2/revoke", "token=t"), 403, "access denied, invalid client");
 		assertMetaOnly(raw.revoke("", US1_CLIENT, US1_SECRET), 400, "token is required");
 		// The scheme is case-insensitive, as on the real cloud.
-		assertMetaOnly(raw.send("POST", "/oauth2/revoke", "token=t", {{"Authorization", "Basic " + basicCredentials(US1_CLIENT, US1_SECRET)}}), 200, "");
+		assertMetaOnly(raw.send("POST", "/oauth2/revoke", "token=t",
+						   {{"Authorization", "Basic " + basicCredentials(US1_CLIENT, US1_SECRET)}}),
+			200, "");
 	}
 
 	void testExpiry()
@@ -272,12 +288,15 @@ public:
 		options.rateLimit = 3;
 		restart(options);
 		RawClient raw = client();
-		for (int i = 2; i >= 0; --i) CPPUNIT_ASSERT_EQUAL(std::to_string(i), raw.token(US1_CLIENT, US1_SECRET).header("X-Ratelimit-Remaining"));
+		for (int i = 2; i >= 0; --i)
+			CPPUNIT_ASSERT_EQUAL(std::to_string(i), raw.token(US1_CLIENT, US1_SECRET).header("X-Ratelimit-Remaining"));
 		const RawReply limited = raw.token(US1_CLIENT, US1_SECRET);
 		assertMetaOnly(limited, 429, "API rate limit exceeded.");
 		const std::string retryAfter = limited.header("X-Ratelimit-Retryafter");
 		CPPUNIT_ASSERT_EQUAL(std::size_t(10), retryAfter.size());
-		const auto now = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+		const auto now =
+			std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+				.count();
 		const long long at = std::stoll(retryAfter);
 		CPPUNIT_ASSERT(at > now && at <= now + 61);
 		CPPUNIT_ASSERT_EQUAL(std::string("0"), limited.header("X-Ratelimit-Remaining"));
@@ -301,7 +320,8 @@ public:
 	{
 		RawClient raw = client();
 		assertMetaOnly(raw.send("POST", "/oauth2/token", "client_id=%zz&client_secret=x"), 400, "malformed form body");
-		assertMetaOnly(raw.send("POST", "/oauth2/token", "client_id=only"), 400, "client_id and client_secret are required");
+		assertMetaOnly(
+			raw.send("POST", "/oauth2/token", "client_id=only"), 400, "client_id and client_secret are required");
 		assertMetaOnly(raw.send("POST", "/oauth2/token", "{\"client_id\":\"x\"}", {}, "application/json"), 400,
 			"the request body must be application/x-www-form-urlencoded");
 		assertMetaOnly(raw.send("GET", "/oauth2/token"), 405, "Method Not Allowed");
@@ -309,7 +329,8 @@ public:
 		assertMetaOnly(raw.send("POST", "/devices/queries/devices/v1"), 405, "Method Not Allowed");
 		assertMetaOnly(raw.send("GET", "/no/such/route"), 404, "Not Found");
 		RawClient fresh = client();
-		assertMetaOnly(fresh.send("POST", "/oauth2/token", std::string(100 * 1024, 'a')), 400, "request body too large");
+		assertMetaOnly(
+			fresh.send("POST", "/oauth2/token", std::string(100 * 1024, 'a')), 400, "request body too large");
 		// Still serving after all of that.
 		CPPUNIT_ASSERT_EQUAL(201, client().token(US1_CLIENT, US1_SECRET).status);
 	}
@@ -335,7 +356,9 @@ public:
 		for (const std::string& secret : {US1_SECRET, token, basicCredentials(US1_CLIENT, US1_SECRET)})
 			CPPUNIT_ASSERT_MESSAGE("a secret is in the request log", text.find(secret) == std::string::npos);
 		const RawReply stats = raw.send("GET", "/emulator/stats");
-		CPPUNIT_ASSERT_EQUAL(std::string("{\"token_requests\":1,\"tokens_issued\":1,\"revoke_requests\":1,\"revocations\":1,\"rate_limited\":0,\"probes\":1,\"faults\":0}"), stats.body);
+		CPPUNIT_ASSERT_EQUAL(std::string("{\"token_requests\":1,\"tokens_issued\":1,\"revoke_requests\":1,"
+										 "\"revocations\":1,\"rate_limited\":0,\"probes\":1,\"faults\":0}"),
+			stats.body);
 	}
 };
 

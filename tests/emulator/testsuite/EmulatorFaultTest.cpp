@@ -27,10 +27,7 @@ class EmulatorFaultTest: public EmulatorFixture
 	CPPUNIT_TEST(testBadSpecs);
 	CPPUNIT_TEST_SUITE_END();
 
-	RawClient client(milliseconds timeout = milliseconds(5000))
-	{
-		return raw("us-1", timeout);
-	}
+	RawClient client(milliseconds timeout = milliseconds(5000)) { return raw("us-1", timeout); }
 
 	RawReply tokenWithFault(const std::string& spec)
 	{
@@ -159,11 +156,13 @@ public:
 	void testScriptedOverHttp()
 	{
 		RawClient raw = client();
-		const RawReply added = raw.send("POST", "/emulator/faults", "{\"faults\": [\"token=503x1\"]}", {}, "application/json");
+		const RawReply added =
+			raw.send("POST", "/emulator/faults", "{\"faults\": [\"token=503x1\"]}", {}, "application/json");
 		CPPUNIT_ASSERT_EQUAL(200, added.status);
 		CPPUNIT_ASSERT_EQUAL(503, raw.token(US1_CLIENT, US1_SECRET).status);
 		CPPUNIT_ASSERT_EQUAL(201, raw.token(US1_CLIENT, US1_SECRET).status);
-		const RawReply refused = raw.send("POST", "/emulator/faults", "{\"faults\": [\"token=418\"]}", {}, "application/json");
+		const RawReply refused =
+			raw.send("POST", "/emulator/faults", "{\"faults\": [\"token=418\"]}", {}, "application/json");
 		CPPUNIT_ASSERT_EQUAL(400, refused.status);
 		CPPUNIT_ASSERT(refused.body.find("status 418 is not one of 400, 429, 500, 502, 503") != std::string::npos);
 		raw.send("POST", "/emulator/faults", "{\"faults\": [\"token=500\"]}", {}, "application/json");
@@ -174,8 +173,9 @@ public:
 	void testBadSpecs()
 	{
 		FaultPlan plan;
-		for (const char* spec : {"token", "token=", "nowhere=503", "token=418", "token=delay-headers", "token=delay-headers:soon",
-				 "token=reset:5", "token=explode", "token=503x0", "token=503:s", "token=429:h", "token=redirect-loop:1"})
+		for (const char* spec :
+			{"token", "token=", "nowhere=503", "token=418", "token=delay-headers", "token=delay-headers:soon",
+				"token=reset:5", "token=explode", "token=503x0", "token=503:s", "token=429:h", "token=redirect-loop:1"})
 		{
 			CPPUNIT_ASSERT_THROW_MESSAGE(spec, plan.add(spec), Poco::SyntaxException);
 		}

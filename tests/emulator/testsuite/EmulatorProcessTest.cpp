@@ -45,7 +45,8 @@ public:
 	{
 		const Finished finished = run({"--help"});
 		CPPUNIT_ASSERT_EQUAL(0, finished.status);
-		for (const char* option : {"--clients", "--clouds", "--port", "--plain", "--fault", "--expires-in", "--rate-limit", "--retry-after-ms", "--ready-file"})
+		for (const char* option : {"--clients", "--clouds", "--port", "--plain", "--fault", "--expires-in",
+				 "--rate-limit", "--retry-after-ms", "--ready-file"})
 			CPPUNIT_ASSERT_MESSAGE(option, finished.out.find(option) != std::string::npos);
 	}
 
@@ -53,7 +54,8 @@ public:
 	{
 		Finished finished = run({"--port=99999"});
 		CPPUNIT_ASSERT_EQUAL(64, finished.status);
-		CPPUNIT_ASSERT(finished.err.find("--port: expected a whole number from 0 to 65535, got '99999'") != std::string::npos);
+		CPPUNIT_ASSERT(
+			finished.err.find("--port: expected a whole number from 0 to 65535, got '99999'") != std::string::npos);
 		finished = run({"--clouds=us-1,mars-9"});
 		CPPUNIT_ASSERT_EQUAL(64, finished.status);
 		CPPUNIT_ASSERT(finished.err.find("unknown cloud 'mars-9'") != std::string::npos);
@@ -69,7 +71,8 @@ public:
 		const std::string path = writeTestFile("bad-clients.json", "{\"clients\": [{\"client_id\": \"x\"}]}");
 		const Finished finished = run({"--clients=" + path});
 		CPPUNIT_ASSERT_EQUAL(64, finished.status);
-		CPPUNIT_ASSERT(finished.err.find("clients[0].client_secret: a non-empty string is required") != std::string::npos);
+		CPPUNIT_ASSERT(
+			finished.err.find("clients[0].client_secret: a non-empty string is required") != std::string::npos);
 		const Finished missing = run({"--clients=/nonexistent.json"});
 		CPPUNIT_ASSERT_EQUAL(64, missing.status);
 		CPPUNIT_ASSERT(missing.err.find("/nonexistent.json") != std::string::npos);
@@ -78,19 +81,23 @@ public:
 	void testServesAndStopsOnSigterm()
 	{
 		const std::string clients = writeTestFile("clients.json",
-			"{\"clients\": [{\"client_id\": \"" + US1_CLIENT + "\", \"client_secret\": \"" + US1_SECRET + "\", \"cloud\": \"us-1\"}]}");
+			"{\"clients\": [{\"client_id\": \"" + US1_CLIENT + "\", \"client_secret\": \"" + US1_SECRET
+				+ "\", \"cloud\": \"us-1\"}]}");
 		const std::string ready = testDirectory() + "/ready.json";
 		int tokenStatus = 0;
-		const Finished finished = run({"--clients=" + clients, "--clouds=us-1,us-2", "--ready-file=" + ready, "--tls-dir=" + testDirectory() + "/process-tls"},
+		const Finished finished = run({"--clients=" + clients, "--clouds=us-1,us-2", "--ready-file=" + ready,
+										  "--tls-dir=" + testDirectory() + "/process-tls"},
 			[&](pid_t child) {
 				const auto until = steady_clock::now() + seconds(20);
-				while (!Poco::File(ready).exists() && steady_clock::now() < until) std::this_thread::sleep_for(milliseconds(20));
+				while (!Poco::File(ready).exists() && steady_clock::now() < until)
+					std::this_thread::sleep_for(milliseconds(20));
 				if (Poco::File(ready).exists())
 				{
 					Poco::FileInputStream in(ready);
 					Poco::JSON::Parser parser;
 					const auto info = parser.parse(in).extract<Poco::JSON::Object::Ptr>();
-					RawClient client(info->getObject("clouds")->getValue<std::string>("us-1"), info->getValue<std::string>("ca_file"));
+					RawClient client(info->getObject("clouds")->getValue<std::string>("us-1"),
+						info->getValue<std::string>("ca_file"));
 					tokenStatus = client.token(US1_CLIENT, US1_SECRET).status;
 				}
 				::kill(child, SIGTERM);
@@ -113,27 +120,30 @@ public:
 		std::map<std::string, std::string> variables;
 		int tokenStatus = 0;
 		unsigned mode = 0;
-		const Finished finished = run({"--print-env=" + file, "--clouds=us-1", "--tls-dir=" + testDirectory() + "/env-tls"}, [&](pid_t child) {
-			const auto until = steady_clock::now() + seconds(20);
-			while (!Poco::File(file).exists() && steady_clock::now() < until) std::this_thread::sleep_for(milliseconds(20));
-			if (Poco::File(file).exists())
-			{
-				struct stat status
+		const Finished finished = run(
+			{"--print-env=" + file, "--clouds=us-1", "--tls-dir=" + testDirectory() + "/env-tls"}, [&](pid_t child) {
+				const auto until = steady_clock::now() + seconds(20);
+				while (!Poco::File(file).exists() && steady_clock::now() < until)
+					std::this_thread::sleep_for(milliseconds(20));
+				if (Poco::File(file).exists())
 				{
-				};
-				::stat(file.c_str(), &status);
-				mode = status.st_mode & 0777;
-				Poco::FileInputStream in(file);
-				for (std::string line; std::getline(in, line);)
-				{
-					const auto equals = line.find("='");
-					if (equals != std::string::npos) variables[line.substr(0, equals)] = line.substr(equals + 2, line.size() - equals - 3);
+					struct stat status
+					{
+					};
+					::stat(file.c_str(), &status);
+					mode = status.st_mode & 0777;
+					Poco::FileInputStream in(file);
+					for (std::string line; std::getline(in, line);)
+					{
+						const auto equals = line.find("='");
+						if (equals != std::string::npos)
+							variables[line.substr(0, equals)] = line.substr(equals + 2, line.size() - equals - 3);
+					}
+					RawClient client(variables["FALCON_BASE_URL"], variables["FALCON_CA_BUNDLE"]);
+					tokenStatus = client.token(variables["FALCON_CLIENT_ID"], variables["FALCON_CLIENT_SECRET"]).status;
 				}
-				RawClient client(variables["FALCON_BASE_URL"], variables["FALCON_CA_BUNDLE"]);
-				tokenStatus = client.token(variables["FALCON_CLIENT_ID"], variables["FALCON_CLIENT_SECRET"]).status;
-			}
-			::kill(child, SIGTERM);
-		});
+				::kill(child, SIGTERM);
+			});
 		CPPUNIT_ASSERT_EQUAL(0, finished.status);
 		CPPUNIT_ASSERT_EQUAL(0600u, mode);
 		CPPUNIT_ASSERT_EQUAL(std::size_t(4), variables.size());

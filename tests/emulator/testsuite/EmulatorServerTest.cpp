@@ -24,26 +24,30 @@ class EmulatorServerTest: public EmulatorFixture
 	CPPUNIT_TEST(testTlsDirectoryIsReused);
 	CPPUNIT_TEST_SUITE_END();
 
-	RawClient client(const std::string& cloud = "us-1")
-	{
-		return raw(cloud);
-	}
+	RawClient client(const std::string& cloud = "us-1") { return raw(cloud); }
 
 public:
 	/// RFC 9112: no Content-Length and no chunked encoding means an empty body, answered at once.
 	void testPostWithoutLengthHasNoBody()
 	{
-		restart([] { auto options = emulatorOptions(); options.tls = false; return options; }());
-		Poco::Net::StreamSocket socket(Poco::Net::SocketAddress(Poco::URI(_emulator->baseUrl("us-1")).getHost(), Poco::URI(_emulator->baseUrl("us-1")).getPort()));
+		restart([] {
+			auto options = emulatorOptions();
+			options.tls = false;
+			return options;
+		}());
+		Poco::Net::StreamSocket socket(Poco::Net::SocketAddress(
+			Poco::URI(_emulator->baseUrl("us-1")).getHost(), Poco::URI(_emulator->baseUrl("us-1")).getPort()));
 		socket.setReceiveTimeout(Poco::Timespan(5, 0));
-		const std::string request = "POST /oauth2/token HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\n\r\n";
+		const std::string request =
+			"POST /oauth2/token HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\n\r\n";
 		socket.sendBytes(request.data(), static_cast<int>(request.size()));
 		const auto started = std::chrono::steady_clock::now();
 		char buffer[512];
 		const int got = socket.receiveBytes(buffer, sizeof(buffer));
 		CPPUNIT_ASSERT(got > 0);
 		CPPUNIT_ASSERT(std::chrono::steady_clock::now() - started < std::chrono::seconds(2));
-		CPPUNIT_ASSERT_MESSAGE(std::string(buffer, static_cast<std::size_t>(got)), std::string(buffer, static_cast<std::size_t>(got)).rfind("HTTP/1.1 400", 0) == 0);
+		CPPUNIT_ASSERT_MESSAGE(std::string(buffer, static_cast<std::size_t>(got)),
+			std::string(buffer, static_cast<std::size_t>(got)).rfind("HTTP/1.1 400", 0) == 0);
 	}
 
 	/// A host keeps up to 256 sessions, each with an idle keep-alive connection: one more

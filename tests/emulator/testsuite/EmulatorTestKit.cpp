@@ -40,8 +40,8 @@ RawClient::RawClient(const std::string& baseUrl, const std::string& caFile, std:
 		params.caLocation = caFile;
 		params.loadDefaultCAs = false;
 		params.verificationMode = Poco::Net::Context::VERIFY_STRICT;
-		_session = std::make_unique<Poco::Net::HTTPSClientSession>(uri.getHost(), uri.getPort(),
-			new Poco::Net::Context(Poco::Net::Context::TLS_CLIENT_USE, params));
+		_session = std::make_unique<Poco::Net::HTTPSClientSession>(
+			uri.getHost(), uri.getPort(), new Poco::Net::Context(Poco::Net::Context::TLS_CLIENT_USE, params));
 	}
 	else
 	{
@@ -96,7 +96,8 @@ RawReply RawClient::revoke(const std::string& token, const std::string& clientId
 {
 	OAuth2::FormBody form;
 	form.add("token", token);
-	return send("POST", "/oauth2/revoke", form.str(), {{"Authorization", "basic " + basicCredentials(clientId, secret)}});
+	return send(
+		"POST", "/oauth2/revoke", form.str(), {{"Authorization", "basic " + basicCredentials(clientId, secret)}});
 }
 
 RawReply RawClient::probe(const std::string& token)

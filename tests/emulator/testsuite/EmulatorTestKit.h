@@ -57,7 +57,8 @@ struct RawReply
 class RawClient
 {
 public:
-	RawClient(const std::string& baseUrl, const std::string& caFile, std::chrono::milliseconds timeout = std::chrono::milliseconds(5000));
+	RawClient(const std::string& baseUrl, const std::string& caFile,
+		std::chrono::milliseconds timeout = std::chrono::milliseconds(5000));
 
 	RawReply send(const std::string& method, const std::string& path, const std::string& body = "",
 		std::vector<std::pair<std::string, std::string>> headers = {},
@@ -90,7 +91,8 @@ protected:
 	}
 
 	/// A plain client of one of the emulator's clouds.
-	RawClient raw(const std::string& cloud = "us-1", std::chrono::milliseconds timeout = std::chrono::milliseconds(5000)) const
+	RawClient raw(
+		const std::string& cloud = "us-1", std::chrono::milliseconds timeout = std::chrono::milliseconds(5000)) const
 	{
 		return RawClient(_emulator->baseUrl(cloud), _emulator->caFile(), timeout);
 	}

@@ -22,12 +22,14 @@ int main()
 			Poco::FileInputStream in(std::string(SCHEMA_DIR) + "/" + action->operationId() + ".input.schema.json");
 			std::string installed;
 			Poco::StreamCopier::copyToString(in, installed);
-			std::cout << action->operationId() << " " << action->alias() << (installed == action->inputSchema() ? " schema-ok" : " schema-differs") << "\n";
+			std::cout << action->operationId() << " " << action->alias()
+					  << (installed == action->inputSchema() ? " schema-ok" : " schema-differs") << "\n";
 		}
 		Poco::JSON::Object::Ptr connection = new Poco::JSON::Object;
 		connection->set("client_id", "someone");
 		Poco::JSON::Object::Ptr input = new Poco::JSON::Object;
-		const Falcon::Plugin::ActionContext context(connection, Poco::Logger::get("external"), std::chrono::steady_clock::now() + std::chrono::seconds(5));
+		const Falcon::Plugin::ActionContext context(
+			connection, Poco::Logger::get("external"), std::chrono::steady_clock::now() + std::chrono::seconds(5));
 		{
 			const Falcon::Plugin::ActionResult result = plugin.find("token")->invoke(input, context);
 			std::cout << "token " << result.statusCode() << " " << result.errorKind() << "\n";

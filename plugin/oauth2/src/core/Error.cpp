@@ -27,7 +27,8 @@ const char* toString(ErrorKind kind)
 
 Error Error::of(ErrorKind kind, std::string message)
 {
-	const bool transient = kind == ErrorKind::Network || kind == ErrorKind::Timeout || kind == ErrorKind::RateLimited || kind == ErrorKind::ServerError;
+	const bool transient = kind == ErrorKind::Network || kind == ErrorKind::Timeout || kind == ErrorKind::RateLimited
+		|| kind == ErrorKind::ServerError;
 	return Error{kind, std::move(message), transient, std::nullopt, {}};
 }
 

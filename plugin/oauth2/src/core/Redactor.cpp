@@ -37,7 +37,9 @@ void replaceWhereAValue(std::string& text, const std::string& needle)
 		const std::string::size_type end = pos + needle.size();
 		const char after = end < text.size() ? text[end] : '\0';
 		const bool password = before == ':' && after == '@';
-		const bool value = before == '=' && (after == '\0' || after == '&' || after == ';' || after == '"' || std::isspace(static_cast<unsigned char>(after)));
+		const bool value = before == '='
+			&& (after == '\0' || after == '&' || after == ';' || after == '"'
+				|| std::isspace(static_cast<unsigned char>(after)));
 		const bool quoted = before == '"' && after == '"';
 		if (!password && !value && !quoted) continue;
 		text.replace(pos, needle.size(), Redactor::MASK);
@@ -85,7 +87,8 @@ std::string Redactor::redact(const std::string& text) const
 		for (const auto& token : _tokens) needles.insert(needles.end(), token.begin(), token.end());
 	}
 	// Longest first, so a secret that contains another is masked whole.
-	std::sort(needles.begin(), needles.end(), [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
+	std::sort(
+		needles.begin(), needles.end(), [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
 	std::string result = text;
 	for (const auto& needle : needles)
 	{

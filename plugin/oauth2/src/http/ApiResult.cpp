@@ -32,10 +32,8 @@ Poco::JSON::Object::Ptr errorAsJSON(const Error& error)
 	json->set("kind", std::string(toString(error.kind)));
 	json->set("message", error.message);
 	json->set("retryable", error.retryable);
-	if (error.retryAfterSeconds)
-		json->set("retry_after_s", *error.retryAfterSeconds);
-	else
-		json->set("retry_after_s", Poco::Dynamic::Var());
+	if (error.retryAfterSeconds) json->set("retry_after_s", *error.retryAfterSeconds);
+	else json->set("retry_after_s", Poco::Dynamic::Var());
 	json->set("trace_id", error.traceId);
 	return json;
 }
@@ -52,8 +50,7 @@ Poco::JSON::Object::Ptr headersAsJSON(const HeaderList& headers)
 	{
 		if (headerObject->has(header.first))
 			headerObject->set(header.first, headerObject->getValue<std::string>(header.first) + ", " + header.second);
-		else
-			headerObject->set(header.first, header.second);
+		else headerObject->set(header.first, header.second);
 	}
 	return headerObject;
 }
@@ -64,7 +61,8 @@ Poco::JSON::Object::Ptr ApiResult::toJSON() const
 {
 	Poco::JSON::Object::Ptr json = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
 	json->set("status_code", statusCode);
-	const Poco::JSON::Object::Ptr headerObject = headersObject ? Poco::JSON::Object::Ptr(new Poco::JSON::Object(*headersObject)) : headersAsJSON(headers);
+	const Poco::JSON::Object::Ptr headerObject =
+		headersObject ? Poco::JSON::Object::Ptr(new Poco::JSON::Object(*headersObject)) : headersAsJSON(headers);
 	json->set("headers", headerObject);
 	Poco::Dynamic::Var bodyJson = parsedBody ? Plugin::Json::deepCopy(*parsedBody) : bodyAsJSON(body);
 	if (remainingLifetime && bodyJson.type() == typeid(Poco::JSON::Object::Ptr))

@@ -66,7 +66,8 @@ std::optional<Error> ReplyClassifier::classify(Route route, const ApiResult& rep
 	const bool success = status >= 200 && status < 300;
 	const bool blank = reply.body.find_first_not_of(" \t\r\n") == std::string::npos;
 	// A revoke's reply carries nothing the client needs, but it must be the API's (empty or JSON).
-	if (success && (route == Route::Token ? reply.issued.has_value() : blank || parseObject(reply.body))) return std::nullopt;
+	if (success && (route == Route::Token ? reply.issued.has_value() : blank || parseObject(reply.body)))
+		return std::nullopt;
 	Error error;
 	error.traceId = traceId(reply);
 	const std::string said = apiMessage(reply.body);
@@ -86,20 +87,19 @@ std::optional<Error> ReplyClassifier::classify(Route route, const ApiResult& rep
 		error.kind = ErrorKind::BadResponse;
 		error.message = pathOf(route) + " answered " + std::to_string(status) + " with "
 			+ (type.empty() ? std::string("a body") : "a " + type.substr(0, type.find(';')) + " body")
-			+ (route == Route::Token ? " that is not the JSON token the route promises" : " that is not the API's JSON reply")
-			+ "; something other than the Falcon API may be answering (a gateway, proxy or captive portal): check base_url and the proxy";
+			+ (route == Route::Token ? " that is not the JSON token the route promises"
+									 : " that is not the API's JSON reply")
+			+ "; something other than the Falcon API may be answering (a gateway, proxy or captive portal): check "
+			  "base_url and the proxy";
 		return error;
 	}
 	switch (status)
 	{
-	case 400:
-		error.kind = ErrorKind::InvalidInput;
-		break;
-	case 401:
-		error.kind = ErrorKind::AuthFailed;
-		break;
+	case 400: error.kind = ErrorKind::InvalidInput; break;
+	case 401: error.kind = ErrorKind::AuthFailed; break;
 	case 403:
-		error.kind = Poco::toLower(said).find("invalid client") != std::string::npos ? ErrorKind::AuthFailed : ErrorKind::Forbidden;
+		error.kind = Poco::toLower(said).find("invalid client") != std::string::npos ? ErrorKind::AuthFailed
+																					 : ErrorKind::Forbidden;
 		break;
 	case 429:
 		error.kind = ErrorKind::RateLimited;

@@ -18,20 +18,16 @@ namespace Falcon {
 namespace OAuth2 {
 
 TransportError::TransportError(ErrorKind kind, const std::string& message, bool beforeReply, bool permanent):
-	Poco::Exception(message),
-	_kind(kind),
-	_beforeReply(beforeReply),
-	_permanent(permanent)
+	Poco::Exception(message), _kind(kind), _beforeReply(beforeReply), _permanent(permanent)
 {
 }
 
 Transport::Transport(TransportSettings settings, Poco::Logger& logger, Redactor& redactor):
-	_settings(std::move(settings)),
-	_logger(logger),
-	_redactor(redactor)
+	_settings(std::move(settings)), _logger(logger), _redactor(redactor)
 {
 	if (!_settings.verifyTls)
-		_logger.warning("TLS certificate verification is OFF for this session: any server can impersonate the Falcon API and receive the client secret");
+		_logger.warning("TLS certificate verification is OFF for this session: any server can impersonate the Falcon "
+						"API and receive the client secret");
 }
 
 Transport::~Transport()
@@ -74,7 +70,8 @@ void Transport::connect(const Endpoint& target, Deadline deadline)
 {
 	const ProxySettings proxy = proxyFor(target);
 	_redactor.addSecret(proxy.password);
-	Poco::Net::StreamSocket socket = Connector::open(target, proxy, target.secure() ? tlsContext() : nullptr, _settings.connectTimeout, deadline);
+	Poco::Net::StreamSocket socket =
+		Connector::open(target, proxy, target.secure() ? tlsContext() : nullptr, _settings.connectTimeout, deadline);
 	// The session only frames HTTP on our socket; with no host of its own it never reconnects
 	// behind our back (which would escape the deadline).
 	_session = std::make_unique<Poco::Net::HTTPClientSession>(socket);
@@ -106,7 +103,8 @@ std::chrono::milliseconds Transport::setReadBudget(Deadline deadline)
 	return std::chrono::milliseconds(budget.totalMilliseconds());
 }
 
-WireReply Transport::post(const Endpoint& target, const WireRequest& request, Deadline deadline, const Cancellation* cancellation)
+WireReply Transport::post(
+	const Endpoint& target, const WireRequest& request, Deadline deadline, const Cancellation* cancellation)
 {
 	// Plain sockets send with MSG_NOSIGNAL; only TLS (OpenSSL's own writes) needs the guard.
 	std::optional<SigpipeSuppressed> quietly;
@@ -121,7 +119,9 @@ WireReply Transport::post(const Endpoint& target, const WireRequest& request, De
 	{
 		// A keep-alive connection the server has since closed fails before any reply arrives;
 		// that is not the call's failure, so try once more on a fresh connection.
-		if (!reused || !e.beforeReply() || e.kind() == ErrorKind::Timeout || e.kind() == ErrorKind::Cancelled || Clock::now() >= deadline) throw;
+		if (!reused || !e.beforeReply() || e.kind() == ErrorKind::Timeout || e.kind() == ErrorKind::Cancelled
+			|| Clock::now() >= deadline)
+			throw;
 		_logger.debug("the kept-alive connection was closed by the server; reconnecting");
 		return exchange(target, request, deadline, cancellation);
 	}
@@ -132,7 +132,9 @@ WireReply Transport::post(const Endpoint& target, const WireRequest& request, De
 struct Transport::Exchange
 {
 	Exchange(Transport& transport, const Endpoint& target, const Cancellation* cancellation):
-		transport(transport), where(target.str()), cancellation(cancellation) {}
+		transport(transport), where(target.str()), cancellation(cancellation)
+	{
+	}
 
 	/// Closes the connection and words `message` as a failure of `kind`, unless the deadline or
 	/// a cancellation cut the exchange short: then that is what it says.
@@ -140,8 +142,10 @@ struct Transport::Exchange
 	{
 		const bool deadlinePassed = guard && guard->passed();
 		close();
-		if (deadlinePassed && Cancellation::requested(cancellation)) return TransportError(ErrorKind::Cancelled, "the call was cancelled while talking to " + where, !replied);
-		if (deadlinePassed) return TransportError(ErrorKind::Timeout, "the call's deadline passed while talking to " + where, !replied);
+		if (deadlinePassed && Cancellation::requested(cancellation))
+			return TransportError(ErrorKind::Cancelled, "the call was cancelled while talking to " + where, !replied);
+		if (deadlinePassed)
+			return TransportError(ErrorKind::Timeout, "the call's deadline passed while talking to " + where, !replied);
 		return TransportError(kind, transport._redactor.redact(message), !replied, permanent);
 	}
 
@@ -162,7 +166,8 @@ struct Transport::Exchange
 	std::chrono::milliseconds waitedFor{0};
 };
 
-WireReply Transport::exchange(const Endpoint& target, const WireRequest& request, Deadline deadline, const Cancellation* cancellation)
+WireReply Transport::exchange(
+	const Endpoint& target, const WireRequest& request, Deadline deadline, const Cancellation* cancellation)
 {
 	Exchange exchange(*this, target, cancellation);
 	try
@@ -184,7 +189,8 @@ WireReply Transport::exchange(const Endpoint& target, const WireRequest& request
 
 void Transport::send(const Endpoint& target, const WireRequest& request)
 {
-	Poco::Net::HTTPRequest httpRequest(Poco::Net::HTTPRequest::HTTP_POST, target.path.empty() ? "/" : target.path, Poco::Net::HTTPMessage::HTTP_1_1);
+	Poco::Net::HTTPRequest httpRequest(
+		Poco::Net::HTTPRequest::HTTP_POST, target.path.empty() ? "/" : target.path, Poco::Net::HTTPMessage::HTTP_1_1);
 	httpRequest.setHost(target.host, target.port);
 	for (const auto& header : request.headers) httpRequest.add(header.first, header.second);
 	httpRequest.setContentType(request.contentType);
@@ -208,19 +214,25 @@ WireReply Transport::receive(Exchange& exchange, std::chrono::milliseconds readB
 	WireReply reply;
 	reply.status = static_cast<int>(httpResponse.getStatus());
 	for (const auto& header : httpResponse) reply.headers.emplace_back(header.first, header.second);
-	if (httpResponse.hasContentLength() && httpResponse.getContentLength64() > static_cast<Poco::Int64>(_settings.maxResponseBytes))
+	if (httpResponse.hasContentLength()
+		&& httpResponse.getContentLength64() > static_cast<Poco::Int64>(_settings.maxResponseBytes))
 	{
-		throw exchange.failure(ErrorKind::Protocol, "reply from " + where + " announces " + std::to_string(httpResponse.getContentLength64()) + " bytes, more than the limit of " + std::to_string(_settings.maxResponseBytes) + " bytes");
+		throw exchange.failure(ErrorKind::Protocol,
+			"reply from " + where + " announces " + std::to_string(httpResponse.getContentLength64())
+				+ " bytes, more than the limit of " + std::to_string(_settings.maxResponseBytes) + " bytes");
 	}
 	bool stalled = false;
 	reply.body = readBody(in, readBudget, stalled);
 	// A body cut off by the deadline can look complete (no Content-Length: it ends at the close).
 	if (exchange.guard->passed()) throw exchange.failure(ErrorKind::Timeout, "");
-	if (httpResponse.hasContentLength() && static_cast<Poco::Int64>(reply.body.size()) < httpResponse.getContentLength64())
+	if (httpResponse.hasContentLength()
+		&& static_cast<Poco::Int64>(reply.body.size()) < httpResponse.getContentLength64())
 	{
 		// As with the headers, a read that timed out looks like an early end of the body.
 		if (stalled) throw exchange.failure(ErrorKind::Timeout, "the reply from " + where + " stalled mid-body");
-		throw exchange.failure(ErrorKind::Protocol, "reply from " + where + " was cut short: got " + std::to_string(reply.body.size()) + " of " + std::to_string(httpResponse.getContentLength64()) + " bytes");
+		throw exchange.failure(ErrorKind::Protocol,
+			"reply from " + where + " was cut short: got " + std::to_string(reply.body.size()) + " of "
+				+ std::to_string(httpResponse.getContentLength64()) + " bytes");
 	}
 	exchange.keepAlive = httpResponse.getKeepAlive();
 	return reply;
@@ -235,7 +247,9 @@ TransportError Transport::classified(std::exception_ptr thrown, Exchange& exchan
 	}
 	catch (const TransportError& e)
 	{
-		if (e.kind() != ErrorKind::Timeout && e.kind() != ErrorKind::Cancelled && exchange.guard && exchange.guard->passed()) return exchange.failure(ErrorKind::Timeout, "");
+		if (e.kind() != ErrorKind::Timeout && e.kind() != ErrorKind::Cancelled && exchange.guard
+			&& exchange.guard->passed())
+			return exchange.failure(ErrorKind::Timeout, "");
 		exchange.close();
 		return e;
 	}
@@ -252,7 +266,8 @@ TransportError Transport::classified(std::exception_ptr thrown, Exchange& exchan
 		// A TLS read that times out surfaces from Poco as "no message": tell the two apart by
 		// how long we waited.
 		if (Clock::now() >= exchange.waitingSince + exchange.waitedFor - std::chrono::milliseconds(10))
-			return exchange.failure(ErrorKind::Timeout, "no reply from " + where + " within " + std::to_string(exchange.waitedFor.count()) + " ms");
+			return exchange.failure(ErrorKind::Timeout,
+				"no reply from " + where + " within " + std::to_string(exchange.waitedFor.count()) + " ms");
 		return exchange.failure(ErrorKind::Network, "no reply from " + where + ": " + e.displayText());
 	}
 	catch (const ProxyRefusedException& e)
@@ -284,7 +299,8 @@ std::string Transport::readBody(std::istream& in, std::chrono::milliseconds read
 		stalled = Clock::now() >= started + readBudget - std::chrono::milliseconds(10);
 		const auto got = static_cast<std::size_t>(in.gcount());
 		if (body.size() + got > _settings.maxResponseBytes)
-			throw TransportError(ErrorKind::Protocol, "reply larger than the limit of " + std::to_string(_settings.maxResponseBytes) + " bytes");
+			throw TransportError(ErrorKind::Protocol,
+				"reply larger than the limit of " + std::to_string(_settings.maxResponseBytes) + " bytes");
 		body.append(buffer, got);
 	}
 	return body;

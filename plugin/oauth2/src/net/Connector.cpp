@@ -45,16 +45,20 @@ Poco::Net::StreamSocket Connector::open(const Endpoint& origin, const ProxySetti
 	}
 	catch (const Poco::Exception&)
 	{
-		if (guard.passed()) throw Poco::TimeoutException("opening the connection to " + origin.str() + " did not finish before the call's deadline");
+		if (guard.passed())
+			throw Poco::TimeoutException(
+				"opening the connection to " + origin.str() + " did not finish before the call's deadline");
 		throw;
 	}
 }
 
 void Connector::tunnel(Poco::Net::StreamSocket& socket, const Endpoint& origin, const ProxySettings& proxy)
 {
-	const std::string authority = (origin.host.find(':') != std::string::npos ? "[" + origin.host + "]" : origin.host) + ":" + std::to_string(origin.port);
+	const std::string authority = (origin.host.find(':') != std::string::npos ? "[" + origin.host + "]" : origin.host)
+		+ ":" + std::to_string(origin.port);
 	std::string request = "CONNECT " + authority + " HTTP/1.1\r\nHost: " + authority + "\r\n";
-	if (!proxy.username.empty()) request += "Proxy-Authorization: Basic " + basicCredentials(proxy.username, proxy.password) + "\r\n";
+	if (!proxy.username.empty())
+		request += "Proxy-Authorization: Basic " + basicCredentials(proxy.username, proxy.password) + "\r\n";
 	request += "\r\n";
 	socket.sendBytes(request.data(), static_cast<int>(request.size()));
 
@@ -63,7 +67,8 @@ void Connector::tunnel(Poco::Net::StreamSocket& socket, const Endpoint& origin, 
 	char c;
 	while (head.size() < 16 * 1024 && head.find("\r\n\r\n") == std::string::npos)
 	{
-		if (socket.receiveBytes(&c, 1) <= 0) throw Poco::Net::NetException("the proxy closed the connection before answering CONNECT");
+		if (socket.receiveBytes(&c, 1) <= 0)
+			throw Poco::Net::NetException("the proxy closed the connection before answering CONNECT");
 		head += c;
 	}
 	std::istringstream in(head);
@@ -72,14 +77,14 @@ void Connector::tunnel(Poco::Net::StreamSocket& socket, const Endpoint& origin, 
 	if (response.getStatus() != Poco::Net::HTTPResponse::HTTP_OK)
 	{
 		const int status = static_cast<int>(response.getStatus());
-		throw ProxyRefusedException("the proxy " + proxy.host + ":" + std::to_string(proxy.port) + " refused the tunnel: "
-				+ std::to_string(status) + " " + response.getReason(),
+		throw ProxyRefusedException("the proxy " + proxy.host + ":" + std::to_string(proxy.port)
+				+ " refused the tunnel: " + std::to_string(status) + " " + response.getReason(),
 			status);
 	}
 }
 
-Poco::Net::StreamSocket Connector::handshake(Poco::Net::StreamSocket& socket, const std::string& host, Poco::Net::Context::Ptr tls,
-	Deadline deadline, SocketDeadline& guard)
+Poco::Net::StreamSocket Connector::handshake(Poco::Net::StreamSocket& socket, const std::string& host,
+	Poco::Net::Context::Ptr tls, Deadline deadline, SocketDeadline& guard)
 {
 	socket.setBlocking(false);
 	Poco::Net::SecureStreamSocket secure = Poco::Net::SecureStreamSocket::attach(socket, host, tls);
@@ -89,7 +94,8 @@ Poco::Net::StreamSocket Connector::handshake(Poco::Net::StreamSocket& socket, co
 		{
 			const int rc = secure.completeHandshake();
 			if (rc == 1) break;
-			const int mode = rc == Poco::Net::SecureStreamSocket::ERR_SSL_WANT_WRITE ? Poco::Net::Socket::SELECT_WRITE : Poco::Net::Socket::SELECT_READ;
+			const int mode = rc == Poco::Net::SecureStreamSocket::ERR_SSL_WANT_WRITE ? Poco::Net::Socket::SELECT_WRITE
+																					 : Poco::Net::Socket::SELECT_READ;
 			if (!secure.poll(budget(std::chrono::milliseconds::max(), deadline), mode))
 				throw Poco::TimeoutException("TLS handshake with " + host + " did not finish before the deadline");
 		}

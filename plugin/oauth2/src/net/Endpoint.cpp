@@ -30,15 +30,19 @@ Endpoint Endpoint::parse(const std::string& url, const std::string& field)
 	Endpoint endpoint;
 	endpoint.scheme = Poco::toLower(uri.getScheme());
 	if (endpoint.scheme != "https" && endpoint.scheme != "http")
-		throw InvalidInputException(field + ": the URL must start with https:// (got scheme '" + endpoint.scheme + "')");
+		throw InvalidInputException(
+			field + ": the URL must start with https:// (got scheme '" + endpoint.scheme + "')");
 	if (!uri.getUserInfo().empty())
-		throw InvalidInputException(field + ": the URL must not carry user information (credentials do not belong in URLs)");
+		throw InvalidInputException(
+			field + ": the URL must not carry user information (credentials do not belong in URLs)");
 	if (!uri.getRawQuery().empty() || !uri.getFragment().empty())
 		throw InvalidInputException(field + ": the URL must not have a query or fragment");
 	endpoint.host = uri.getHost();
 	if (endpoint.host.empty()) throw InvalidInputException(field + ": the URL has no host");
 	if (endpoint.scheme == "http" && !isLoopbackHost(endpoint.host))
-		throw InvalidInputException(field + ": plain http:// is allowed only for loopback hosts; it would send the client secret in clear to " + endpoint.host);
+		throw InvalidInputException(field
+			+ ": plain http:// is allowed only for loopback hosts; it would send the client secret in clear to "
+			+ endpoint.host);
 	endpoint.port = uri.getPort();
 	endpoint.path = uri.getPath();
 	if (!endpoint.path.empty() && endpoint.path.back() == '/') endpoint.path.pop_back();

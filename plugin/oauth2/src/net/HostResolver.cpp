@@ -20,8 +20,7 @@ namespace {
 /// One asynchronous lookup: the request block glibc writes its answer into, and what it points at.
 struct Lookup
 {
-	explicit Lookup(const std::string& host):
-		name(host)
+	explicit Lookup(const std::string& host): name(host)
 	{
 		std::memset(&hints, 0, sizeof(hints));
 		hints.ai_family = AF_UNSPEC;

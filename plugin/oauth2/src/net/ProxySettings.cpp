@@ -26,7 +26,8 @@ ProxySettings ProxySettings::parse(const std::string& url, const std::string& fi
 		throw InvalidInputException(field + ": not a valid proxy URL");
 	}
 	if (Poco::toLower(uri.getScheme()) != "http")
-		throw InvalidInputException(field + ": only http:// proxies are supported (https targets are tunnelled with CONNECT)");
+		throw InvalidInputException(
+			field + ": only http:// proxies are supported (https targets are tunnelled with CONNECT)");
 	ProxySettings proxy;
 	proxy.host = uri.getHost();
 	if (proxy.host.empty()) throw InvalidInputException(field + ": the proxy URL has no host");
@@ -41,7 +42,8 @@ ProxySettings ProxySettings::parse(const std::string& url, const std::string& fi
 bool ProxySettings::bypassed(const std::string& noProxy, const std::string& targetHost)
 {
 	const std::string host = Poco::toLower(targetHost);
-	Poco::StringTokenizer entries(noProxy, ",", Poco::StringTokenizer::TOK_TRIM | Poco::StringTokenizer::TOK_IGNORE_EMPTY);
+	Poco::StringTokenizer entries(
+		noProxy, ",", Poco::StringTokenizer::TOK_TRIM | Poco::StringTokenizer::TOK_IGNORE_EMPTY);
 	for (std::string entry : entries)
 	{
 		if (entry == "*") return true;

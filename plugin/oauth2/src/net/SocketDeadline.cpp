@@ -14,8 +14,7 @@ namespace OAuth2 {
 
 struct SocketDeadline::Entry
 {
-	Entry(int socket, const Cancellation* cancel):
-		descriptor(socket), cancellation(cancel) {}
+	Entry(int socket, const Cancellation* cancel): descriptor(socket), cancellation(cancel) {}
 
 	int descriptor;
 	const Cancellation* cancellation;

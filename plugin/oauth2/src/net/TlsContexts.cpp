@@ -27,8 +27,8 @@ Poco::Net::Context::Ptr sharedTlsContext(const std::string& caBundle, bool verif
 	};
 	if (!caBundle.empty() && ::stat(caBundle.c_str(), &status) == 0) // unreadable: the context reports it
 	{
-		key += "\n" + std::to_string(status.st_ino) + "\n" + std::to_string(status.st_size) + "\n" + std::to_string(status.st_mtim.tv_sec)
-			+ "." + std::to_string(status.st_mtim.tv_nsec);
+		key += "\n" + std::to_string(status.st_ino) + "\n" + std::to_string(status.st_size) + "\n"
+			+ std::to_string(status.st_mtim.tv_sec) + "." + std::to_string(status.st_mtim.tv_nsec);
 	}
 	std::lock_guard<std::mutex> lock(mutex);
 	auto found = contexts.find(key);

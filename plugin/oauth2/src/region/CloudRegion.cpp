@@ -9,8 +9,7 @@
 namespace Falcon {
 namespace OAuth2 {
 
-RegionTable::RegionTable(std::vector<CloudRegion> regions):
-	_regions(std::move(regions))
+RegionTable::RegionTable(std::vector<CloudRegion> regions): _regions(std::move(regions))
 {
 }
 
@@ -89,7 +88,9 @@ std::string RegionTable::resolveBaseUrl(const std::string& cloudOrUrl, const std
 bool RegionTable::isFalconHost(const std::string& host) const
 {
 	const std::string lower = Poco::toLower(host);
-	if (Poco::endsWith(lower, std::string(".crowdstrike.com")) || Poco::endsWith(lower, std::string(".crowdstrike.mil"))) return true;
+	if (Poco::endsWith(lower, std::string(".crowdstrike.com"))
+		|| Poco::endsWith(lower, std::string(".crowdstrike.mil")))
+		return true;
 	for (const auto& region : _regions)
 	{
 		if (Poco::icompare(Poco::URI(region.baseUrl).getHost(), lower) == 0) return true;

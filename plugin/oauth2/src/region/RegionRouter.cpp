@@ -6,10 +6,7 @@ namespace Falcon {
 namespace OAuth2 {
 
 RegionRouter::RegionRouter(const Endpoint& base, const RegionTable& regions, Poco::Logger& logger):
-	_regions(regions),
-	_logger(logger),
-	_base(base),
-	_baseIsCanonical(_regions.findByBaseUrl(_base.str()) != nullptr)
+	_regions(regions), _logger(logger), _base(base), _baseIsCanonical(_regions.findByBaseUrl(_base.str()) != nullptr)
 {
 }
 
@@ -30,14 +27,18 @@ Endpoint RegionRouter::target(Route route) const
 	return _base.withPath(_base.path + pathOf(route));
 }
 
-std::optional<Error> RegionRouter::follow(Route route, const Endpoint& from, const std::string& location, unsigned hops, Endpoint& next) const
+std::optional<Error> RegionRouter::follow(
+	Route route, const Endpoint& from, const std::string& location, unsigned hops, Endpoint& next) const
 {
 	const std::string& path = pathOf(route);
 	auto refused = [&](const std::string& why) {
-		return Error{ErrorKind::Protocol, "refused to follow 308 from " + from.str() + ": " + why, false, std::nullopt, {}};
+		return Error{
+			ErrorKind::Protocol, "refused to follow 308 from " + from.str() + ": " + why, false, std::nullopt, {}};
 	};
 	if (hops >= MAX_REDIRECTS)
-		return Error{ErrorKind::Protocol, "more than " + std::to_string(MAX_REDIRECTS) + " redirects on " + path + "; stopped at " + from.str(), false, std::nullopt, {}};
+		return Error{ErrorKind::Protocol,
+			"more than " + std::to_string(MAX_REDIRECTS) + " redirects on " + path + "; stopped at " + from.str(),
+			false, std::nullopt, {}};
 	if (location.empty()) return refused("no Location header");
 	try
 	{

@@ -29,11 +29,11 @@ using Bytes = std::basic_string<unsigned char>;
 Bytes hkdf(const std::string& secret, const std::string& salt, const std::string& info, std::size_t length)
 {
 	const std::unique_ptr<EVP_KDF, decltype(&EVP_KDF_free)> kdf(EVP_KDF_fetch(nullptr, "HKDF", nullptr), &EVP_KDF_free);
-	const std::unique_ptr<EVP_KDF_CTX, decltype(&EVP_KDF_CTX_free)> context(kdf ? EVP_KDF_CTX_new(kdf.get()) : nullptr, &EVP_KDF_CTX_free);
+	const std::unique_ptr<EVP_KDF_CTX, decltype(&EVP_KDF_CTX_free)> context(
+		kdf ? EVP_KDF_CTX_new(kdf.get()) : nullptr, &EVP_KDF_CTX_free);
 	if (!context) throw std::runtime_error("HKDF is not available");
 	char digest[] = "SHA256";
-	OSSL_PARAM params[] = {
-		OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST, digest, 0),
+	OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST, digest, 0),
 		OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_KEY, const_cast<char*>(secret.data()), secret.size()),
 		OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_SALT, const_cast<char*>(salt.data()), salt.size()),
 		OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_INFO, const_cast<char*>(info.data()), info.size()),
@@ -59,7 +59,8 @@ std::string sha256Hex(const std::string& text)
 {
 	unsigned char digest[EVP_MAX_MD_SIZE];
 	unsigned int size = 0;
-	if (EVP_Digest(text.data(), text.size(), digest, &size, EVP_sha256(), nullptr) != 1) throw std::runtime_error("SHA-256 failed");
+	if (EVP_Digest(text.data(), text.size(), digest, &size, EVP_sha256(), nullptr) != 1)
+		throw std::runtime_error("SHA-256 failed");
 	return hex(digest, size);
 }
 
@@ -73,17 +74,20 @@ long long millisecondsOf(SharedEntry::WallClock::time_point at)
 SharedEntry::WallClock::time_point timeOf(long long milliseconds)
 {
 	milliseconds = std::clamp(milliseconds, 0LL, 7258118400000LL);
-	return SharedEntry::WallClock::time_point(std::chrono::duration_cast<SharedEntry::WallClock::duration>(std::chrono::milliseconds(milliseconds)));
+	return SharedEntry::WallClock::time_point(
+		std::chrono::duration_cast<SharedEntry::WallClock::duration>(std::chrono::milliseconds(milliseconds)));
 }
 
 using CipherContext = std::unique_ptr<EVP_CIPHER_CTX, decltype(&EVP_CIPHER_CTX_free)>;
 
 } // namespace
 
-EntrySeal::EntrySeal(const std::string& configuredBaseUrl, const std::string& clientId, const std::string& memberCid, const std::string& clientSecret)
+EntrySeal::EntrySeal(const std::string& configuredBaseUrl, const std::string& clientId, const std::string& memberCid,
+	const std::string& clientSecret)
 {
 	const Bytes keyId = hkdf(clientSecret, "falcon-oauth2 key id", "", 8);
-	_name = "falcon-oauth2-" + sha256Hex(configuredBaseUrl + '\n' + clientId + '\n' + memberCid).substr(0, 32) + "-" + hex(keyId.data(), keyId.size());
+	_name = "falcon-oauth2-" + sha256Hex(configuredBaseUrl + '\n' + clientId + '\n' + memberCid).substr(0, 32) + "-"
+		+ hex(keyId.data(), keyId.size());
 	const Bytes key = hkdf(clientSecret, _name, "falcon-oauth2 token cache v1", sizeof(_key));
 	std::copy(key.begin(), key.end(), _key);
 }
@@ -112,17 +116,23 @@ std::string EntrySeal::seal(const SharedEntry& entry) const
 	unsigned char nonce[NONCE_BYTES];
 	if (RAND_bytes(nonce, sizeof(nonce)) != 1) throw std::runtime_error("no random nonce");
 	const CipherContext context(EVP_CIPHER_CTX_new(), &EVP_CIPHER_CTX_free);
-	std::string sealed = MAGIC + std::string(reinterpret_cast<const char*>(nonce), sizeof(nonce)) + std::string(TAG_BYTES, '\0');
+	std::string sealed =
+		MAGIC + std::string(reinterpret_cast<const char*>(nonce), sizeof(nonce)) + std::string(TAG_BYTES, '\0');
 	sealed.resize(sealed.size() + plaintext.size());
 	auto* out = reinterpret_cast<unsigned char*>(&sealed[MAGIC.size() + NONCE_BYTES + TAG_BYTES]);
 	int length = 0;
 	const bool ok = context && EVP_EncryptInit_ex(context.get(), EVP_aes_256_gcm(), nullptr, nullptr, nullptr) == 1
 		&& EVP_CIPHER_CTX_ctrl(context.get(), EVP_CTRL_GCM_SET_IVLEN, NONCE_BYTES, nullptr) == 1
 		&& EVP_EncryptInit_ex(context.get(), nullptr, nullptr, _key, nonce) == 1
-		&& EVP_EncryptUpdate(context.get(), nullptr, &length, reinterpret_cast<const unsigned char*>(_name.data()), static_cast<int>(_name.size())) == 1
-		&& EVP_EncryptUpdate(context.get(), out, &length, reinterpret_cast<const unsigned char*>(plaintext.data()), static_cast<int>(plaintext.size())) == 1
+		&& EVP_EncryptUpdate(context.get(), nullptr, &length, reinterpret_cast<const unsigned char*>(_name.data()),
+			   static_cast<int>(_name.size()))
+			== 1
+		&& EVP_EncryptUpdate(context.get(), out, &length, reinterpret_cast<const unsigned char*>(plaintext.data()),
+			   static_cast<int>(plaintext.size()))
+			== 1
 		&& EVP_EncryptFinal_ex(context.get(), out + length, &length) == 1
-		&& EVP_CIPHER_CTX_ctrl(context.get(), EVP_CTRL_GCM_GET_TAG, TAG_BYTES, &sealed[MAGIC.size() + NONCE_BYTES]) == 1;
+		&& EVP_CIPHER_CTX_ctrl(context.get(), EVP_CTRL_GCM_GET_TAG, TAG_BYTES, &sealed[MAGIC.size() + NONCE_BYTES])
+			== 1;
 	OPENSSL_cleanse(&plaintext[0], plaintext.size());
 	if (!ok) throw std::runtime_error("sealing the entry failed");
 	return sealed;
@@ -131,7 +141,8 @@ std::string EntrySeal::seal(const SharedEntry& entry) const
 std::optional<SharedEntry> EntrySeal::open(const std::string& bytes) const
 {
 	const std::size_t header = MAGIC.size() + NONCE_BYTES + TAG_BYTES;
-	if (bytes.size() <= header || bytes.size() > MAX_SEALED_BYTES || bytes.compare(0, MAGIC.size(), MAGIC) != 0) return std::nullopt;
+	if (bytes.size() <= header || bytes.size() > MAX_SEALED_BYTES || bytes.compare(0, MAGIC.size(), MAGIC) != 0)
+		return std::nullopt;
 	const auto* nonce = reinterpret_cast<const unsigned char*>(bytes.data() + MAGIC.size());
 	std::string tag = bytes.substr(MAGIC.size() + NONCE_BYTES, TAG_BYTES);
 	const std::size_t cipherSize = bytes.size() - header;
@@ -141,7 +152,9 @@ std::optional<SharedEntry> EntrySeal::open(const std::string& bytes) const
 	const bool ok = context && EVP_DecryptInit_ex(context.get(), EVP_aes_256_gcm(), nullptr, nullptr, nullptr) == 1
 		&& EVP_CIPHER_CTX_ctrl(context.get(), EVP_CTRL_GCM_SET_IVLEN, NONCE_BYTES, nullptr) == 1
 		&& EVP_DecryptInit_ex(context.get(), nullptr, nullptr, _key, nonce) == 1
-		&& EVP_DecryptUpdate(context.get(), nullptr, &length, reinterpret_cast<const unsigned char*>(_name.data()), static_cast<int>(_name.size())) == 1
+		&& EVP_DecryptUpdate(context.get(), nullptr, &length, reinterpret_cast<const unsigned char*>(_name.data()),
+			   static_cast<int>(_name.size()))
+			== 1
 		&& EVP_DecryptUpdate(context.get(), reinterpret_cast<unsigned char*>(&plaintext[0]), &length,
 			   reinterpret_cast<const unsigned char*>(bytes.data() + header), static_cast<int>(cipherSize))
 			== 1

@@ -27,8 +27,7 @@ namespace {
 class Descriptor
 {
 public:
-	explicit Descriptor(int fd):
-		_fd(fd) {}
+	explicit Descriptor(int fd): _fd(fd) {}
 	~Descriptor()
 	{
 		if (_fd >= 0) ::close(_fd);
@@ -50,7 +49,8 @@ private:
 void checkPrivate(const struct stat& info, const std::string& what)
 {
 	if (info.st_uid != ::geteuid()) throw Poco::IOException(what + " belongs to another user");
-	if (info.st_mode & 077) throw Poco::IOException(what + " is open to group or others (chmod 700 for the directory, 600 for entries)");
+	if (info.st_mode & 077)
+		throw Poco::IOException(what + " is open to group or others (chmod 700 for the directory, 600 for entries)");
 }
 
 std::string readAll(int fd, const std::string& what)
@@ -64,7 +64,8 @@ std::string readAll(int fd, const std::string& what)
 		if (got < 0) fail("cannot read " + what, errno);
 		if (got == 0) return bytes;
 		bytes.append(buffer, static_cast<std::size_t>(got));
-		if (bytes.size() > EntrySeal::MAX_SEALED_BYTES) throw UnusableEntryException(what + " is larger than an entry can be");
+		if (bytes.size() > EntrySeal::MAX_SEALED_BYTES)
+			throw UnusableEntryException(what + " is larger than an entry can be");
 	}
 }
 
@@ -74,8 +75,7 @@ std::string readAll(int fd, const std::string& what)
 class FileTokenStore::Lock: public StoreLock
 {
 public:
-	explicit Lock(int fd):
-		_descriptor(fd) {}
+	explicit Lock(int fd): _descriptor(fd) {}
 	int fd() const { return _descriptor.get(); }
 
 private:
@@ -123,10 +123,12 @@ std::string FileTokenStore::defaultDirectory()
 
 void FileTokenStore::checkPath() const
 {
-	if (_directory.empty() || _directory.front() != '/') throw Poco::IOException(_directory + " is not an absolute path");
+	if (_directory.empty() || _directory.front() != '/')
+		throw Poco::IOException(_directory + " is not an absolute path");
 	// Every directory above the store, from the root: a link there that someone other than root
 	// made could lead the store anywhere. (Root's own links, such as /var/run, are the system's.)
-	for (std::size_t slash = _directory.find('/', 1); slash != std::string::npos; slash = _directory.find('/', slash + 1))
+	for (std::size_t slash = _directory.find('/', 1); slash != std::string::npos;
+		 slash = _directory.find('/', slash + 1))
 	{
 		const std::string above = _directory.substr(0, slash);
 		struct stat info = {};
@@ -148,7 +150,9 @@ void FileTokenStore::makeDirectory(const std::string& path, int depth) const
 	}
 	// Root with another user's HOME (sudo -E, su -m) would leave that user a directory of root's.
 	if (info.st_uid != ::geteuid() && info.st_uid != 0)
-		throw Poco::IOException(parent + " belongs to another user; the store is not created there (run as that user, or name a directory of your own)");
+		throw Poco::IOException(parent
+			+ " belongs to another user; the store is not created there (run as that user, or name a directory of your "
+			  "own)");
 	if (::mkdir(path.c_str(), 0700) != 0 && errno != EEXIST) fail("cannot create " + path, errno);
 }
 
@@ -166,7 +170,8 @@ void FileTokenStore::checkDirectory() const
 		makeDirectory(_directory, 1);
 		if (::lstat(_directory.c_str(), &info) != 0) fail("cannot look at " + _directory, errno);
 	}
-	if (S_ISLNK(info.st_mode)) throw Poco::IOException(_directory + " is a symbolic link; the store is used only through a real directory");
+	if (S_ISLNK(info.st_mode))
+		throw Poco::IOException(_directory + " is a symbolic link; the store is used only through a real directory");
 	if (!S_ISDIR(info.st_mode)) throw Poco::IOException(_directory + " is not a directory");
 	checkPrivate(info, _directory);
 }
@@ -189,7 +194,8 @@ std::optional<std::string> FileTokenStore::read(const std::string& name, Deadlin
 	}
 	struct stat info = {};
 	if (::fstat(file.get(), &info) != 0) fail("cannot look at the entry " + path, errno);
-	if (S_ISDIR(info.st_mode)) throw UnusableEntryException("the entry " + path + " is a directory (remove it to share tokens again)");
+	if (S_ISDIR(info.st_mode))
+		throw UnusableEntryException("the entry " + path + " is a directory (remove it to share tokens again)");
 	if (!S_ISREG(info.st_mode)) throw UnusableEntryException("the entry " + path + " is not a regular file");
 	try
 	{
@@ -200,15 +206,18 @@ std::optional<std::string> FileTokenStore::read(const std::string& name, Deadlin
 		throw UnusableEntryException(e.message());
 	}
 	// The entry's modification time is when it expires (see write): past it, there is none.
-	if (info.st_mtim.tv_sec < std::chrono::system_clock::to_time_t(std::chrono::system_clock::now())) return std::nullopt;
+	if (info.st_mtim.tv_sec < std::chrono::system_clock::to_time_t(std::chrono::system_clock::now()))
+		return std::nullopt;
 	return readAll(file.get(), "the entry " + path);
 }
 
-void FileTokenStore::write(const std::string& name, const std::string& bytes, SharedEntry::WallClock::time_point expiresAt, Deadline)
+void FileTokenStore::write(
+	const std::string& name, const std::string& bytes, SharedEntry::WallClock::time_point expiresAt, Deadline)
 {
 	checkDirectory();
 	std::random_device random;
-	const std::string temporary = pathOf(name, ".entry." + std::to_string(::getpid()) + "-" + std::to_string(random()) + ".tmp");
+	const std::string temporary =
+		pathOf(name, ".entry." + std::to_string(::getpid()) + "-" + std::to_string(random()) + ".tmp");
 	{
 		const Descriptor file(::open(temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
 		if (file.get() < 0) fail("cannot create " + temporary, errno);
@@ -242,7 +251,8 @@ void FileTokenStore::write(const std::string& name, const std::string& bytes, Sh
 		const int error = errno;
 		::unlink(temporary.c_str());
 		if (error == EISDIR || error == ENOTEMPTY || error == EEXIST)
-			throw Poco::IOException("cannot replace the entry " + pathOf(name, ".entry") + ": it is a directory (remove it to share tokens again)");
+			throw Poco::IOException("cannot replace the entry " + pathOf(name, ".entry")
+				+ ": it is a directory (remove it to share tokens again)");
 		fail("cannot replace the entry " + pathOf(name, ".entry"), error);
 	}
 	sweep();
@@ -264,7 +274,9 @@ void FileTokenStore::sweep()
 		++looked;
 		const std::string name = item->d_name;
 		struct stat info = {};
-		if (::fstatat(fd, name.c_str(), &info, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(info.st_mode) || info.st_uid != ::geteuid()) continue;
+		if (::fstatat(fd, name.c_str(), &info, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(info.st_mode)
+			|| info.st_uid != ::geteuid())
+			continue;
 		const auto endsWith = [&](const std::string& suffix) {
 			return name.size() > suffix.size() && name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0;
 		};
@@ -276,7 +288,9 @@ void FileTokenStore::sweep()
 		else if (endsWith(".tmp"))
 		{
 			// Left by a writer that died between creating and renaming it.
-			if (info.st_mtim.tv_sec < now - static_cast<time_t>(IDLE_AFTER.count()) && ::unlinkat(fd, name.c_str(), 0) == 0) ++removed;
+			if (info.st_mtim.tv_sec < now - static_cast<time_t>(IDLE_AFTER.count())
+				&& ::unlinkat(fd, name.c_str(), 0) == 0)
+				++removed;
 		}
 		else if (endsWith(".lock") && info.st_mtim.tv_sec < now - static_cast<time_t>(IDLE_AFTER.count()))
 		{
@@ -286,7 +300,8 @@ void FileTokenStore::sweep()
 			struct stat entryInfo = {};
 			if (::fstatat(fd, entry.c_str(), &entryInfo, AT_SYMLINK_NOFOLLOW) == 0 || errno != ENOENT) continue;
 			const Descriptor lock(::openat(fd, name.c_str(), O_RDWR | O_NOFOLLOW | O_CLOEXEC));
-			if (lock.get() >= 0 && ::flock(lock.get(), LOCK_EX | LOCK_NB) == 0 && ::unlinkat(fd, name.c_str(), 0) == 0) ++removed;
+			if (lock.get() >= 0 && ::flock(lock.get(), LOCK_EX | LOCK_NB) == 0 && ::unlinkat(fd, name.c_str(), 0) == 0)
+				++removed;
 		}
 	}
 	::closedir(directory);
@@ -320,7 +335,9 @@ std::unique_ptr<StoreLock> FileTokenStore::lock(const std::string& name, const C
 		struct stat heldInfo = {};
 		struct stat pathInfo = {};
 		if (::fstat(held->fd(), &heldInfo) != 0) fail("cannot look at the lock " + path, errno);
-		if (::lstat(path.c_str(), &pathInfo) == 0 && pathInfo.st_ino == heldInfo.st_ino && pathInfo.st_dev == heldInfo.st_dev) return held;
+		if (::lstat(path.c_str(), &pathInfo) == 0 && pathInfo.st_ino == heldInfo.st_ino
+			&& pathInfo.st_dev == heldInfo.st_dev)
+			return held;
 	}
 }
 
@@ -329,17 +346,20 @@ std::unique_ptr<FileTokenStore::Lock> FileTokenStore::openLock(const std::string
 	for (int attempt = 0;; ++attempt)
 	{
 		const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK, 0600);
-		if (fd < 0 && (errno != ELOOP && errno != EISDIR && errno != ENXIO)) fail("cannot open the lock " + path, errno);
+		if (fd < 0 && (errno != ELOOP && errno != EISDIR && errno != ENXIO))
+			fail("cannot open the lock " + path, errno);
 		std::unique_ptr<Lock> held = fd >= 0 ? std::make_unique<Lock>(fd) : nullptr;
 		struct stat info = {};
 		if (held && ::fstat(fd, &info) != 0) fail("cannot look at the lock " + path, errno);
 		if (held && S_ISREG(info.st_mode) && info.st_uid == ::geteuid() && !(info.st_mode & 077)) return held;
 		// Something that cannot be a lock of ours (a link, a directory, a FIFO, a file open to
 		// others): in a private directory only this user put it there, so it is replaced.
-		if (attempt > 0) throw Poco::IOException("the lock " + path + " cannot be replaced; remove it to share tokens again");
+		if (attempt > 0)
+			throw Poco::IOException("the lock " + path + " cannot be replaced; remove it to share tokens again");
 		held.reset();
 		if (::unlink(path.c_str()) != 0 && errno == EISDIR && ::rmdir(path.c_str()) != 0)
-			throw Poco::IOException("the lock " + path + " is a directory that cannot be removed (remove it to share tokens again)");
+			throw Poco::IOException(
+				"the lock " + path + " is a directory that cannot be removed (remove it to share tokens again)");
 	}
 }
 

@@ -18,15 +18,18 @@ unsigned databaseOf(const std::string& text, const std::string& field)
 {
 	unsigned database = 0;
 	if (text.empty()) return 0;
-	if (text.find_first_not_of("0123456789") != std::string::npos || !Poco::NumberParser::tryParseUnsigned(text, database) || database > MAX_DATABASE)
-		throw InvalidInputException(field + ": the database must be a number from 0 (redis://HOST:PORT/DB), not \"" + text + "\"");
+	if (text.find_first_not_of("0123456789") != std::string::npos
+		|| !Poco::NumberParser::tryParseUnsigned(text, database) || database > MAX_DATABASE)
+		throw InvalidInputException(
+			field + ": the database must be a number from 0 (redis://HOST:PORT/DB), not \"" + text + "\"");
 	return database;
 }
 
 [[noreturn]] void refusePasswordIn(const std::string& field)
 {
-	throw InvalidInputException(field + ": a password in the URL is refused (URLs end up in process lists and logs); give it as "
-										"token_cache_password, FALCON_TOKEN_CACHE_PASSWORD or the token cache's \"password\"");
+	throw InvalidInputException(field
+		+ ": a password in the URL is refused (URLs end up in process lists and logs); give it as "
+		  "token_cache_password, FALCON_TOKEN_CACHE_PASSWORD or the token cache's \"password\"");
 }
 
 } // namespace
@@ -34,12 +37,14 @@ unsigned databaseOf(const std::string& text, const std::string& field)
 RedisAddress RedisAddress::parse(const std::string& url, const std::string& field)
 {
 	if (Poco::icompare(url.substr(0, 9), "rediss://") == 0)
-		throw InvalidInputException(field + ": rediss:// (Redis over TLS) is not supported by Poco's Redis client; reach Redis over a private "
-											"network or a Unix socket (see the README's Redis deployment notes)");
+		throw InvalidInputException(field
+			+ ": rediss:// (Redis over TLS) is not supported by Poco's Redis client; reach Redis over a private "
+			  "network or a Unix socket (see the README's Redis deployment notes)");
 	// Before parsing: a password holding '/' or '#' would not even parse as one.
 	const auto authority = url.find("://");
 	const auto at = url.rfind('@');
-	if (authority != std::string::npos && at != std::string::npos && at > authority && url.find(':', authority + 3) < at)
+	if (authority != std::string::npos && at != std::string::npos && at > authority
+		&& url.find(':', authority + 3) < at)
 		refusePasswordIn(field);
 	Poco::URI uri;
 	try
@@ -54,8 +59,7 @@ RedisAddress RedisAddress::parse(const std::string& url, const std::string& fiel
 	// Decoded: "user%3Apassword" is a password too (Poco keeps the user information encoded).
 	std::string userInfo;
 	Poco::URI::decode(uri.getUserInfo(), userInfo);
-	if (userInfo.find(':') != std::string::npos)
-		refusePasswordIn(field);
+	if (userInfo.find(':') != std::string::npos) refusePasswordIn(field);
 	if (!uri.getFragment().empty()) throw InvalidInputException(field + ": a fragment (#...) means nothing here");
 
 	RedisAddress address;
@@ -63,7 +67,8 @@ RedisAddress RedisAddress::parse(const std::string& url, const std::string& fiel
 	if (scheme == "redis")
 	{
 		if (uri.getHost().empty()) throw InvalidInputException(field + ": no host (redis://HOST:PORT/DB)");
-		if (!uri.getRawQuery().empty()) throw InvalidInputException(field + ": a query (?...) means nothing in a redis:// URL");
+		if (!uri.getRawQuery().empty())
+			throw InvalidInputException(field + ": a query (?...) means nothing in a redis:// URL");
 		address.host = uri.getHost();
 		address.port = uri.getPort() ? uri.getPort() : 6379;
 		std::string path = uri.getPath();
@@ -72,11 +77,13 @@ RedisAddress RedisAddress::parse(const std::string& url, const std::string& fiel
 	}
 	else if (scheme == "unix")
 	{
-		if (!uri.getHost().empty()) throw InvalidInputException(field + ": a Unix socket URL has no host: unix:///PATH (three slashes)");
+		if (!uri.getHost().empty())
+			throw InvalidInputException(field + ": a Unix socket URL has no host: unix:///PATH (three slashes)");
 		if (uri.getPath().size() < 2) throw InvalidInputException(field + ": no socket path (unix:///PATH)");
 		address.socketPath = uri.getPath();
 		const std::string query = uri.getRawQuery();
-		if (!query.empty() && query.compare(0, 3, "db=") != 0) throw InvalidInputException(field + ": the only query a unix:// URL takes is ?db=DB");
+		if (!query.empty() && query.compare(0, 3, "db=") != 0)
+			throw InvalidInputException(field + ": the only query a unix:// URL takes is ?db=DB");
 		if (!query.empty()) address.database = databaseOf(query.substr(3), field);
 	}
 	else

@@ -37,7 +37,9 @@ class ReplyReader
 {
 public:
 	ReplyReader(Poco::Net::StreamSocket& socket, std::size_t limit, bool& replied):
-		_socket(socket), _limit(limit), _replied(replied) {}
+		_socket(socket), _limit(limit), _replied(replied)
+	{
+	}
 
 	RedisReply next()
 	{
@@ -62,8 +64,11 @@ public:
 		case '$': return bulk(number(rest));
 		case '*':
 			if (number(rest) == -1) return reply;
-			throw Poco::IOException("the Redis server answered with an array where the token store expects a single value");
-		default: throw Poco::IOException("the Redis server's reply is not RESP (it starts with a byte that marks no reply type)");
+			throw Poco::IOException(
+				"the Redis server answered with an array where the token store expects a single value");
+		default:
+			throw Poco::IOException(
+				"the Redis server's reply is not RESP (it starts with a byte that marks no reply type)");
 		}
 	}
 
@@ -71,7 +76,8 @@ private:
 	static long long number(const std::string& text)
 	{
 		Poco::Int64 value = 0;
-		if (!Poco::NumberParser::tryParse64(text, value)) throw Poco::IOException("the Redis server sent a length or number that is not one");
+		if (!Poco::NumberParser::tryParse64(text, value))
+			throw Poco::IOException("the Redis server sent a length or number that is not one");
 		return value;
 	}
 
@@ -80,11 +86,13 @@ private:
 		RedisReply reply;
 		if (length == -1) return reply;
 		if (length < 0 || static_cast<unsigned long long>(length) > _limit)
-			throw Poco::IOException("the Redis server announced a value of " + std::to_string(length) + " bytes; the token store takes at most " + std::to_string(_limit));
+			throw Poco::IOException("the Redis server announced a value of " + std::to_string(length)
+				+ " bytes; the token store takes at most " + std::to_string(_limit));
 		reply.kind = RedisReply::Kind::Bulk;
 		const auto size = static_cast<std::size_t>(length);
 		while (_buffer.size() < size + 2) fill();
-		if (_buffer.compare(size, 2, "\r\n") != 0) throw Poco::IOException("the Redis server's value does not end where its length says");
+		if (_buffer.compare(size, 2, "\r\n") != 0)
+			throw Poco::IOException("the Redis server's value does not end where its length says");
 		reply.text = _buffer.substr(0, size);
 		_buffer.erase(0, size + 2);
 		return reply;
@@ -95,7 +103,8 @@ private:
 		std::size_t end;
 		while ((end = _buffer.find("\r\n")) == std::string::npos)
 		{
-			if (_buffer.size() > MAX_LINE_BYTES) throw Poco::IOException("the Redis server sent a line longer than any reply line");
+			if (_buffer.size() > MAX_LINE_BYTES)
+				throw Poco::IOException("the Redis server sent a line longer than any reply line");
 			fill();
 		}
 		std::string line = _buffer.substr(0, end);
@@ -110,7 +119,8 @@ private:
 		if (got <= 0) throw Poco::Net::NetException("the Redis server closed the connection");
 		_replied = true;
 		_received += static_cast<std::size_t>(got);
-		if (_received > _limit + MAX_LINE_BYTES) throw Poco::IOException("the Redis server sent more than the replies can hold");
+		if (_received > _limit + MAX_LINE_BYTES)
+			throw Poco::IOException("the Redis server sent more than the replies can hold");
 		_buffer.append(chunk, static_cast<std::size_t>(got));
 	}
 
@@ -123,16 +133,15 @@ private:
 
 } // namespace
 
-RedisConnection::RedisConnection(RedisAddress address, std::string password, std::chrono::milliseconds timeout, std::size_t maxReplyBytes):
+RedisConnection::RedisConnection(
+	RedisAddress address, std::string password, std::chrono::milliseconds timeout, std::size_t maxReplyBytes):
 	_address(std::move(address)),
-	_password(std::move(password)),
-	_timeout(timeout),
-	_maxReplyBytes(maxReplyBytes)
+	_password(std::move(password)), _timeout(timeout), _maxReplyBytes(maxReplyBytes)
 {
 }
 
-std::shared_ptr<RedisConnection> RedisConnection::shared(const RedisAddress& address, const std::string& password, std::chrono::milliseconds timeout,
-	std::size_t maxReplyBytes)
+std::shared_ptr<RedisConnection> RedisConnection::shared(const RedisAddress& address, const std::string& password,
+	std::chrono::milliseconds timeout, std::size_t maxReplyBytes)
 {
 	struct Connections
 	{
@@ -143,7 +152,8 @@ std::shared_ptr<RedisConnection> RedisConnection::shared(const RedisAddress& add
 	Connections& connections = processConnections.get();
 	// str() names the server, the user and the database; the password and the limits tell
 	// apart stores that must not share what they send.
-	const std::string key = address.str() + '\n' + std::to_string(timeout.count()) + '\n' + std::to_string(maxReplyBytes) + '\n' + password;
+	const std::string key =
+		address.str() + '\n' + std::to_string(timeout.count()) + '\n' + std::to_string(maxReplyBytes) + '\n' + password;
 	std::lock_guard<std::mutex> lock(connections.mutex);
 	for (auto it = connections.byKey.begin(); it != connections.byKey.end();)
 		it = it->second.expired() ? connections.byKey.erase(it) : std::next(it);
@@ -193,7 +203,8 @@ std::vector<RedisReply> RedisConnection::exchange(const std::vector<Command>& co
 	// Another session's exchange may hold the connection: waiting for it counts against this one.
 	std::unique_lock<std::timed_mutex> lock(_mutex, std::defer_lock);
 	if (!lock.try_lock_until(until))
-		throw Poco::TimeoutException("the Redis connection to " + _address.str() + " stayed busy for " + std::to_string(_timeout.count()) + " ms");
+		throw Poco::TimeoutException("the Redis connection to " + _address.str() + " stayed busy for "
+			+ std::to_string(_timeout.count()) + " ms");
 	const bool kept = _socket.has_value();
 	bool replied = false;
 	try
@@ -221,7 +232,8 @@ std::vector<RedisReply> RedisConnection::exchangeOn(const std::vector<Command>& 
 		std::vector<Command> batch;
 		// A connection's first write says who we are and which database we use.
 		if (!_greeted && !_password.empty())
-			batch.push_back(_address.username.empty() ? Command{"AUTH", _password} : Command{"AUTH", _address.username, _password});
+			batch.push_back(
+				_address.username.empty() ? Command{"AUTH", _password} : Command{"AUTH", _address.username, _password});
 		if (!_greeted && _address.database != 0) batch.push_back({"SELECT", std::to_string(_address.database)});
 		const std::size_t greetings = batch.size();
 		batch.insert(batch.end(), commands.begin(), commands.end());
@@ -256,7 +268,9 @@ std::vector<RedisReply> RedisConnection::exchangeOn(const std::vector<Command>& 
 	catch (const Poco::Exception&)
 	{
 		close();
-		if (passed) throw Poco::TimeoutException("the Redis server at " + _address.str() + " did not answer within " + std::to_string(_timeout.count()) + " ms");
+		if (passed)
+			throw Poco::TimeoutException("the Redis server at " + _address.str() + " did not answer within "
+				+ std::to_string(_timeout.count()) + " ms");
 		throw;
 	}
 }

@@ -16,9 +16,11 @@ namespace OAuth2 {
 namespace {
 
 /// Compare-and-delete: only the value's owner removes it.
-const char* const REMOVE_IF_HOLDS = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0";
+const char* const REMOVE_IF_HOLDS =
+	"if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0";
 /// Compare-and-extend: only the lock's holder keeps it.
-const char* const EXTEND_IF_HOLDS = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end return 0";
+const char* const EXTEND_IF_HOLDS =
+	"if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end return 0";
 
 /// 128 random bits in hex: a lock holder's proof that the lock is still its own.
 std::string lockOwnerValue()
@@ -96,17 +98,17 @@ private:
 };
 
 RedisTokenStore::RedisTokenStore(const Settings& settings):
-	_connection(RedisConnection::shared(settings.address, settings.password, settings.timeout, EntrySeal::MAX_SEALED_BYTES)),
-	_keyPrefix(settings.keyPrefix),
-	_lockTtl(settings.lockTtl),
-	_timeout(settings.timeout)
+	_connection(
+		RedisConnection::shared(settings.address, settings.password, settings.timeout, EntrySeal::MAX_SEALED_BYTES)),
+	_keyPrefix(settings.keyPrefix), _lockTtl(settings.lockTtl), _timeout(settings.timeout)
 {
 }
 
 RedisReply RedisTokenStore::run(const RedisConnection::Command& command, Deadline deadline)
 {
 	RedisReply reply = _connection->exchange({command}, deadline).front();
-	if (reply.kind == RedisReply::Kind::Error) throw Poco::IOException("the Redis server refused " + command.front() + ": " + reply.text);
+	if (reply.kind == RedisReply::Kind::Error)
+		throw Poco::IOException("the Redis server refused " + command.front() + ": " + reply.text);
 	return reply;
 }
 
@@ -120,18 +122,22 @@ std::optional<std::string> RedisTokenStore::read(const std::string& name, Deadli
 	catch (const Poco::IOException& e)
 	{
 		// Another kind of value at the entry's key: SET replaces it.
-		if (e.message().find(": WRONGTYPE") != std::string::npos) throw UnusableEntryException("the entry " + _keyPrefix + name + " holds another kind of value");
+		if (e.message().find(": WRONGTYPE") != std::string::npos)
+			throw UnusableEntryException("the entry " + _keyPrefix + name + " holds another kind of value");
 		throw;
 	}
 	if (reply.kind == RedisReply::Kind::Null) return std::nullopt;
-	if (reply.kind != RedisReply::Kind::Bulk) throw Poco::IOException("the Redis server answered GET with something other than a value");
+	if (reply.kind != RedisReply::Kind::Bulk)
+		throw Poco::IOException("the Redis server answered GET with something other than a value");
 	return std::move(reply.text);
 }
 
-void RedisTokenStore::write(const std::string& name, const std::string& bytes, SharedEntry::WallClock::time_point expiresAt, Deadline deadline)
+void RedisTokenStore::write(
+	const std::string& name, const std::string& bytes, SharedEntry::WallClock::time_point expiresAt, Deadline deadline)
 {
 	// The key goes when the token does; PX must be positive.
-	const auto lifetime = std::chrono::duration_cast<std::chrono::milliseconds>(expiresAt - SharedEntry::WallClock::now());
+	const auto lifetime =
+		std::chrono::duration_cast<std::chrono::milliseconds>(expiresAt - SharedEntry::WallClock::now());
 	const long long px = std::max<long long>(1, lifetime.count());
 	if (!run({"SET", _keyPrefix + name, bytes, "PX", std::to_string(px)}, deadline).is("OK"))
 		throw Poco::IOException("the Redis server did not answer SET with OK");
@@ -145,13 +151,16 @@ void RedisTokenStore::remove(const std::string& name, const std::string& bytes, 
 void RedisTokenStore::removeIf(const std::string& key, const std::string& value, Deadline deadline)
 {
 	if (run({"EVAL", REMOVE_IF_HOLDS, "1", key, value}, deadline).kind != RedisReply::Kind::Integer)
-		throw Poco::IOException("the Redis server answered the compare-and-delete script with something other than a count");
+		throw Poco::IOException(
+			"the Redis server answered the compare-and-delete script with something other than a count");
 }
 
 bool RedisTokenStore::extendIf(const std::string& key, const std::string& value, Deadline deadline)
 {
-	const RedisReply reply = run({"EVAL", EXTEND_IF_HOLDS, "1", key, value, std::to_string(_lockTtl.count())}, deadline);
-	if (reply.kind != RedisReply::Kind::Integer) throw Poco::IOException("the Redis server answered the lock extension with something other than a count");
+	const RedisReply reply =
+		run({"EVAL", EXTEND_IF_HOLDS, "1", key, value, std::to_string(_lockTtl.count())}, deadline);
+	if (reply.kind != RedisReply::Kind::Integer)
+		throw Poco::IOException("the Redis server answered the lock extension with something other than a count");
 	return reply.integer != 0;
 }
 
@@ -163,7 +172,8 @@ std::unique_ptr<StoreLock> RedisTokenStore::lock(const std::string& name, const 
 	{
 		const RedisReply reply = run({"SET", key, value, "NX", "PX", std::to_string(_lockTtl.count())}, call.deadline);
 		if (reply.is("OK")) return std::make_unique<Lock>(*this, key, value);
-		if (reply.kind != RedisReply::Kind::Null) throw Poco::IOException("the Redis server answered SET NX with neither OK nor nil");
+		if (reply.kind != RedisReply::Kind::Null)
+			throw Poco::IOException("the Redis server answered SET NX with neither OK nor nil");
 		if (Clock::now() + LOCK_POLL >= call.deadline || Cancellation::requested(call.cancellation)) return nullptr;
 		std::this_thread::sleep_for(LOCK_POLL);
 	}

@@ -14,8 +14,8 @@ std::unique_ptr<SharedTokenStore> TokenCacheSettings::open() const
 	case Store::Memory: return nullptr;
 	case Store::File: return std::make_unique<FileTokenStore>(directory);
 	case Store::Redis:
-		return std::make_unique<RedisTokenStore>(
-			RedisTokenStore::Settings{RedisAddress::parse(redisUrl, "token_cache"), redisPassword, keyPrefix, lockTtl, storeTimeout});
+		return std::make_unique<RedisTokenStore>(RedisTokenStore::Settings{
+			RedisAddress::parse(redisUrl, "token_cache"), redisPassword, keyPrefix, lockTtl, storeTimeout});
 	}
 	return nullptr;
 }

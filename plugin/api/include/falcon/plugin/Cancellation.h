@@ -49,7 +49,10 @@ public:
 	}
 
 	/// The same for an optional cancellation (null: nobody can cancel the call).
-	static bool requested(const Cancellation* cancellation) noexcept { return cancellation && cancellation->cancelled(); }
+	static bool requested(const Cancellation* cancellation) noexcept
+	{
+		return cancellation && cancellation->cancelled();
+	}
 
 	template <class Duration>
 	static bool sleepFor(const Cancellation* cancellation, Duration duration)

@@ -22,7 +22,8 @@
 
 #ifndef FALCON_PLUGIN_CXX_ABI_TAG
 #define FALCON_PLUGIN_CXX_ABI_TAG \
-	"c++abi=" FALCON_PLUGIN_STRINGIFY(__GXX_ABI_VERSION) " " FALCON_PLUGIN_STDLIB " poco=" FALCON_PLUGIN_STRINGIFY(POCO_VERSION)
+	"c++abi=" FALCON_PLUGIN_STRINGIFY(__GXX_ABI_VERSION) " " FALCON_PLUGIN_STDLIB \
+														 " poco=" FALCON_PLUGIN_STRINGIFY(POCO_VERSION)
 #endif
 
 /// The tag the module was built with (exported with C linkage, so a loader reads it without

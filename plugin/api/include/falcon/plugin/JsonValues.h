@@ -16,13 +16,15 @@ namespace Json {
 /// The object `value` holds, or null when it holds anything else.
 inline Poco::JSON::Object::Ptr asObject(const Poco::Dynamic::Var& value)
 {
-	return value.type() == typeid(Poco::JSON::Object::Ptr) ? value.extract<Poco::JSON::Object::Ptr>() : Poco::JSON::Object::Ptr();
+	return value.type() == typeid(Poco::JSON::Object::Ptr) ? value.extract<Poco::JSON::Object::Ptr>()
+														   : Poco::JSON::Object::Ptr();
 }
 
 /// The array `value` holds, or null when it holds anything else.
 inline Poco::JSON::Array::Ptr asArray(const Poco::Dynamic::Var& value)
 {
-	return value.type() == typeid(Poco::JSON::Array::Ptr) ? value.extract<Poco::JSON::Array::Ptr>() : Poco::JSON::Array::Ptr();
+	return value.type() == typeid(Poco::JSON::Array::Ptr) ? value.extract<Poco::JSON::Array::Ptr>()
+														  : Poco::JSON::Array::Ptr();
 }
 
 /// A copy that shares no object or array with `value` (Poco's objects are shared pointers: a

@@ -27,7 +27,8 @@ __attribute__((visibility("default"))) char* falcon_plugin_describe(void);
  *  Returns FalconPy's {"status_code", "headers", "body"} plus "error" on failure, as JSON; bad
  *  arguments come back the same way (status 400, or 418 for an unknown action), never as a crash.
  *  Free with falcon_plugin_free(). NULL only when the process is out of memory. */
-__attribute__((visibility("default"))) char* falcon_plugin_invoke(const char* action, const char* input_json, const char* connection_json);
+__attribute__((visibility("default"))) char* falcon_plugin_invoke(
+	const char* action, const char* input_json, const char* connection_json);
 
 /** Frees a string returned by this module. NULL is allowed. */
 __attribute__((visibility("default"))) void falcon_plugin_free(char* text);

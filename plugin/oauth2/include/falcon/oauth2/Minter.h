@@ -16,7 +16,8 @@ namespace OAuth2 {
 class Minter: public TokenSource
 {
 public:
-	Minter(const ClientConfig& config, RouteCaller& caller, RegionRouter& router, Redactor& redactor, Poco::Logger& logger);
+	Minter(const ClientConfig& config, RouteCaller& caller, RegionRouter& router, Redactor& redactor,
+		Poco::Logger& logger);
 
 	TokenResult token(const TokenCall& call) override;
 	void forget(const std::string&, const CallBounds&) override {}

@@ -22,7 +22,8 @@ namespace OAuth2 {
 struct CallLimits
 {
 	std::optional<Deadline> deadline; ///< default: now + callTimeout
-	const Cancellation* cancellation = nullptr; ///< once requested, no further attempt starts and the exchange in flight ends
+	const Cancellation* cancellation =
+		nullptr; ///< once requested, no further attempt starts and the exchange in flight ends
 };
 
 struct TokenOptions: CallLimits

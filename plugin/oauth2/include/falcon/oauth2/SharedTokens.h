@@ -44,8 +44,8 @@ public:
 		const RegionTable* regions = &RegionTable::falcon();
 	};
 
-	SharedTokens(std::unique_ptr<SharedTokenStore> store, const Settings& settings, TokenSource& next, RegionRouter& router,
-		Redactor& redactor, Poco::Logger& logger);
+	SharedTokens(std::unique_ptr<SharedTokenStore> store, const Settings& settings, TokenSource& next,
+		RegionRouter& router, Redactor& redactor, Poco::Logger& logger);
 
 	TokenResult token(const TokenCall& call) override;
 	void forget(const std::string& accessToken, const CallBounds& call) override;

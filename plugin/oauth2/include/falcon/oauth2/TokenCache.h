@@ -35,7 +35,8 @@ public:
 	/// `mint`, called by one caller at a time. `force` skips the cached token but not the login
 	/// backoff. Waiting for another caller's flight ends at `deadline` with a timeout error, or
 	/// sooner when `cancellation` is requested.
-	TokenResult get(bool force, Clock::time_point deadline, const Mint& mint, const Cancellation* cancellation = nullptr);
+	TokenResult get(
+		bool force, Clock::time_point deadline, const Mint& mint, const Cancellation* cancellation = nullptr);
 
 	/// Forgets the cached token if it is `token` (after a successful revoke).
 	void forget(const std::string& token);

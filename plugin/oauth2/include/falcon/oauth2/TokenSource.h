@@ -13,8 +13,7 @@ namespace OAuth2 {
 struct TokenResult: ApiResult
 {
 	TokenResult() = default;
-	TokenResult(ApiResult wire):
-		ApiResult(std::move(wire)) {}
+	TokenResult(ApiResult wire): ApiResult(std::move(wire)) {}
 
 	bool fromCache = false; ///< served from a cache (this session's memory or the shared store)
 	bool fromSharedStore = false; ///< ... read from the shared store (another process minted it)

@@ -49,8 +49,7 @@ template <typename T>
 class ProcessLocal
 {
 public:
-	explicit ProcessLocal(std::function<T*()> make = [] { return new T; }):
-		_make(std::move(make)) {}
+	explicit ProcessLocal(std::function<T*()> make = [] { return new T; }): _make(std::move(make)) {}
 
 	~ProcessLocal()
 	{
@@ -68,7 +67,8 @@ public:
 		while (!slot || slot->owner != self)
 		{
 			auto mine = std::make_unique<Slot>(self, _make());
-			if (_slot.compare_exchange_strong(slot, mine.get(), std::memory_order_acq_rel)) return *mine.release()->value;
+			if (_slot.compare_exchange_strong(slot, mine.get(), std::memory_order_acq_rel))
+				return *mine.release()->value;
 			// Another thread of this process was first: use its instance (slot now holds it).
 		}
 		return *slot->value;
@@ -77,8 +77,7 @@ public:
 private:
 	struct Slot
 	{
-		Slot(pid_t process, T* instance):
-			owner(process), value(instance) {}
+		Slot(pid_t process, T* instance): owner(process), value(instance) {}
 		pid_t owner;
 		std::unique_ptr<T> value;
 	};

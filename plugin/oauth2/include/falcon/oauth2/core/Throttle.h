@@ -12,8 +12,7 @@ namespace OAuth2 {
 class Throttle
 {
 public:
-	explicit Throttle(Clock::duration interval):
-		_interval(interval) {}
+	explicit Throttle(Clock::duration interval): _interval(interval) {}
 
 	/// True for the one caller whose turn it is.
 	bool pass()

@@ -27,8 +27,8 @@ public:
 	/// time in seconds (the Go SDK) or milliseconds (the spec; anything above 1e12); a small value
 	/// (below 1e9) is taken as a number of seconds from now. Empty when the value is not a number,
 	/// or names a wait longer than LONGEST_CREDIBLE_WAIT (a broken or hostile header).
-	static std::optional<Milliseconds> parseRetryAfter(const std::string& value,
-		std::chrono::system_clock::time_point now = std::chrono::system_clock::now());
+	static std::optional<Milliseconds> parseRetryAfter(
+		const std::string& value, std::chrono::system_clock::time_point now = std::chrono::system_clock::now());
 
 	/// The longest wait a rate limit header is believed for.
 	static constexpr Milliseconds LONGEST_CREDIBLE_WAIT{60 * 60 * 1000};

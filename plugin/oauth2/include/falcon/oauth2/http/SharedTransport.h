@@ -20,10 +20,8 @@ public:
 	class Turn
 	{
 	public:
-		explicit Turn(SharedTransport* owner):
-			_owner(owner) {}
-		Turn(Turn&& other) noexcept:
-			_owner(other._owner) { other._owner = nullptr; }
+		explicit Turn(SharedTransport* owner): _owner(owner) {}
+		Turn(Turn&& other) noexcept: _owner(other._owner) { other._owner = nullptr; }
 		Turn& operator=(Turn&&) = delete;
 		~Turn();
 

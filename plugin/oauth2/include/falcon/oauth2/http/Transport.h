@@ -81,7 +81,8 @@ public:
 
 	/// POSTs to `target`; throws TransportError on any failure to get a complete reply. The
 	/// exchange ends at `deadline`, or soon after `cancellation` (may be null) is requested.
-	WireReply post(const Endpoint& target, const WireRequest& request, Deadline deadline, const Cancellation* cancellation = nullptr);
+	WireReply post(const Endpoint& target, const WireRequest& request, Deadline deadline,
+		const Cancellation* cancellation = nullptr);
 
 	/// TCP connections opened so far (a reused keep-alive connection is not counted again).
 	unsigned connectionsOpened() const { return _connectionsOpened.load(); }
@@ -93,7 +94,8 @@ private:
 	struct Exchange;
 
 	/// One request and its reply on the session's connection (opened first when there is none).
-	WireReply exchange(const Endpoint& target, const WireRequest& request, Deadline deadline, const Cancellation* cancellation);
+	WireReply exchange(
+		const Endpoint& target, const WireRequest& request, Deadline deadline, const Cancellation* cancellation);
 	void send(const Endpoint& target, const WireRequest& request);
 	WireReply receive(Exchange& exchange, std::chrono::milliseconds readBudget);
 	/// What went wrong in an exchange, as a TransportError of the right kind.

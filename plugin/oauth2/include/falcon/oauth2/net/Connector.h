@@ -20,8 +20,7 @@ class SocketDeadline;
 class ProxyRefusedException: public Poco::Net::NetException
 {
 public:
-	ProxyRefusedException(const std::string& message, int status):
-		Poco::Net::NetException(message), _status(status) {}
+	ProxyRefusedException(const std::string& message, int status): Poco::Net::NetException(message), _status(status) {}
 	int status() const { return _status; }
 	/// 4xx (credentials refused, destination forbidden): asking again cannot help; a 5xx may pass.
 	bool permanent() const { return _status >= 400 && _status < 500; }
@@ -57,8 +56,8 @@ public:
 
 private:
 	static void tunnel(Poco::Net::StreamSocket& socket, const Endpoint& origin, const ProxySettings& proxy);
-	static Poco::Net::StreamSocket handshake(Poco::Net::StreamSocket& socket, const std::string& host, Poco::Net::Context::Ptr tls,
-		Deadline deadline, SocketDeadline& guard);
+	static Poco::Net::StreamSocket handshake(Poco::Net::StreamSocket& socket, const std::string& host,
+		Poco::Net::Context::Ptr tls, Deadline deadline, SocketDeadline& guard);
 };
 
 }

@@ -10,8 +10,8 @@ namespace Falcon {
 namespace OAuth2 {
 
 /// Shuts a socket down for reading and writing the moment a call's deadline passes (or the call
-/// is cancelled), whatever the call is blocked in at that moment: a status line, a header, a body, a CONNECT reply or a TLS
-/// record that the peer sends one byte at a time.
+/// is cancelled), whatever the call is blocked in at that moment: a status line, a header, a body,
+/// a CONNECT reply or a TLS record that the peer sends one byte at a time.
 ///
 /// Socket timeouts bound each read (`recv`) alone, so a peer that trickles one byte inside every
 /// timeout keeps a blocking read going for ever; OpenSSL even reads a whole record across many

@@ -30,7 +30,8 @@ public:
 	/// The next hop of a 308 that `from` answered with `location` after `hops` redirects, or the
 	/// error refusing it: only to https (when it was https), to a CrowdStrike host or the same
 	/// host, to the same route, and at most MAX_REDIRECTS times.
-	std::optional<Error> follow(Route route, const Endpoint& from, const std::string& location, unsigned hops, Endpoint& next) const;
+	std::optional<Error> follow(
+		Route route, const Endpoint& from, const std::string& location, unsigned hops, Endpoint& next) const;
 
 	/// Region autodiscovery: a token reply's X-Cs-Region moves a canonical cloud URL to the
 	/// cloud the credentials belong to. A custom base URL is never overwritten.

@@ -17,7 +17,8 @@ namespace OAuth2 {
 class EntrySeal
 {
 public:
-	EntrySeal(const std::string& configuredBaseUrl, const std::string& clientId, const std::string& memberCid, const std::string& clientSecret);
+	EntrySeal(const std::string& configuredBaseUrl, const std::string& clientId, const std::string& memberCid,
+		const std::string& clientSecret);
 	~EntrySeal();
 	EntrySeal(const EntrySeal&) = delete;
 	EntrySeal& operator=(const EntrySeal&) = delete;

@@ -31,7 +31,8 @@ public:
 	static std::string defaultDirectory();
 
 	std::optional<std::string> read(const std::string& name, Deadline deadline) override;
-	void write(const std::string& name, const std::string& bytes, SharedEntry::WallClock::time_point expiresAt, Deadline deadline) override;
+	void write(const std::string& name, const std::string& bytes, SharedEntry::WallClock::time_point expiresAt,
+		Deadline deadline) override;
 	void remove(const std::string& name, const std::string& bytes, Deadline deadline) override;
 	std::unique_ptr<StoreLock> lock(const std::string& name, const CallBounds& call) override;
 	std::string describe() const override { return "file store " + _directory; }

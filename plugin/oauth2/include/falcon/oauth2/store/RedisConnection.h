@@ -52,7 +52,8 @@ public:
 	using Command = std::vector<std::string>;
 
 	/// `password` empty: no AUTH.
-	RedisConnection(RedisAddress address, std::string password, std::chrono::milliseconds timeout, std::size_t maxReplyBytes);
+	RedisConnection(
+		RedisAddress address, std::string password, std::chrono::milliseconds timeout, std::size_t maxReplyBytes);
 	~RedisConnection();
 	RedisConnection(const RedisConnection&) = delete;
 	RedisConnection& operator=(const RedisConnection&) = delete;
@@ -62,8 +63,8 @@ public:
 	/// shares one, instead of a connection each; it closes when the last of them is gone. The
 	/// number of connections is so bounded by the servers named, not the sessions. A child of
 	/// fork() opens its own (the parent's socket carries the parent's exchanges).
-	static std::shared_ptr<RedisConnection> shared(const RedisAddress& address, const std::string& password, std::chrono::milliseconds timeout,
-		std::size_t maxReplyBytes);
+	static std::shared_ptr<RedisConnection> shared(const RedisAddress& address, const std::string& password,
+		std::chrono::milliseconds timeout, std::size_t maxReplyBytes);
 
 	/// Sends `commands` in one write and reads a reply for each. Throws (Poco::IOException,
 	/// Poco::TimeoutException, Poco::Net::NetException...) when the exchange fails; a reply of

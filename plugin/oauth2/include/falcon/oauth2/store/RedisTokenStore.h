@@ -32,7 +32,8 @@ public:
 	explicit RedisTokenStore(const Settings& settings);
 
 	std::optional<std::string> read(const std::string& name, Deadline deadline) override;
-	void write(const std::string& name, const std::string& bytes, SharedEntry::WallClock::time_point expiresAt, Deadline deadline) override;
+	void write(const std::string& name, const std::string& bytes, SharedEntry::WallClock::time_point expiresAt,
+		Deadline deadline) override;
 	void remove(const std::string& name, const std::string& bytes, Deadline deadline) override;
 	std::unique_ptr<StoreLock> lock(const std::string& name, const CallBounds& call) override;
 	std::string describe() const override { return "Redis store " + _connection->address().str(); }

@@ -47,7 +47,8 @@ public:
 	/// The entry's bytes, or nothing when there is none.
 	virtual std::optional<std::string> read(const std::string& name, Deadline deadline) = 0;
 	/// Replaces the entry; the store may drop it after `expiresAt`.
-	virtual void write(const std::string& name, const std::string& bytes, SharedEntry::WallClock::time_point expiresAt, Deadline deadline) = 0;
+	virtual void write(const std::string& name, const std::string& bytes, SharedEntry::WallClock::time_point expiresAt,
+		Deadline deadline) = 0;
 	/// Removes the entry, if it still holds exactly `bytes` (another process may have replaced it).
 	virtual void remove(const std::string& name, const std::string& bytes, Deadline deadline) = 0;
 	/// Waits for the entry's lock until the call's deadline or its cancellation; null when it did
