@@ -2,6 +2,7 @@
 
 #include "FalconEmulator.h"
 
+#include <Poco/Exception.h>
 #include <Poco/File.h>
 #include <Poco/FileStream.h>
 #include <Poco/JSON/Object.h>
@@ -13,8 +14,10 @@
 #include <Poco/Util/Application.h>
 
 #include <fcntl.h>
+#include <sys/types.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <csignal>
 #include <iostream>
 #include <sstream>
@@ -65,6 +68,10 @@ protected:
 			"FALCON_CLIENT_SECRET, FALCON_BASE_URL, FALCON_CA_BUNDLE) to FILE (made readable by you only), - for "
 			"standard output (the report then goes to standard error); without --clients a client is made up for it")
 							  .argument("FILE"));
+		options.addOption(Option("detach", "",
+			"go on in the background once listening: print the environment --print-env describes (on standard output "
+			"unless it names a FILE) and FALCON_EMULATOR_PID, then return; for eval \"$(falcon-emulator --detach)\", "
+			"stopped with kill $FALCON_EMULATOR_PID"));
 	}
 
 	void handleOption(const std::string& name, const std::string& value) override
@@ -89,6 +96,7 @@ protected:
 		else if (name == "random-faults") _randomFaults = value;
 		else if (name == "ready-file") _readyFile = value;
 		else if (name == "print-env") _envFile = value;
+		else if (name == "detach") _detach = true;
 	}
 
 	int main(const std::vector<std::string>& arguments) override
@@ -122,9 +130,8 @@ private:
 		return client;
 	}
 
-	/// The four FALCON_* variables for a shell, to standard output or to a file only its owner
-	/// may read (it holds the client secret), written whole or not at all.
-	void writeEnvironment(FalconEmulator& emulator, const std::string& cloud) const
+	/// The four FALCON_* variables for a shell.
+	static std::string environmentOf(FalconEmulator& emulator, const std::string& cloud)
 	{
 		const ApiClient client = *emulator.clients().firstOf(cloud);
 		std::ostringstream lines;
@@ -136,19 +143,75 @@ private:
 		if (!emulator.caFile().empty()) line("FALCON_CA_BUNDLE", emulator.caFile());
 		lines << "export FALCON_CLIENT_ID FALCON_CLIENT_SECRET FALCON_BASE_URL"
 			  << (emulator.caFile().empty() ? "" : " FALCON_CA_BUNDLE") << "\n";
-		if (_envFile == "-")
-		{
-			std::cout << lines.str() << std::flush;
-			return;
-		}
-		const std::string partial = _envFile + ".partial";
+		return lines.str();
+	}
+
+	/// `text` into a file only its owner may read (it holds the client secret), whole or not at all.
+	static void writePrivateFile(const std::string& path, const std::string& text)
+	{
+		const std::string partial = path + ".partial";
 		const int descriptor = ::open(partial.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
 		if (descriptor < 0) throw Poco::FileException("--print-env: cannot write " + partial);
-		const std::string text = lines.str();
-		const bool written = ::write(descriptor, text.data(), text.size()) == static_cast<ssize_t>(text.size());
+		const bool written = writeAll(descriptor, text);
 		const bool closed = ::close(descriptor) == 0;
 		if (!written || !closed) throw Poco::WriteFileException("--print-env: cannot write " + partial);
-		Poco::File(partial).renameTo(_envFile); // readers never see half a file
+		Poco::File(partial).renameTo(path); // readers never see half a file
+	}
+
+	static bool writeAll(int descriptor, const std::string& text)
+	{
+		std::size_t done = 0;
+		while (done < text.size())
+		{
+			const ssize_t n = ::write(descriptor, text.data() + done, text.size() - done);
+			if (n < 0 && errno == EINTR) continue;
+			if (n <= 0) return false;
+			done += static_cast<std::size_t>(n);
+		}
+		return true;
+	}
+
+	/// --detach, before any thread starts: the process the caller started waits until the
+	/// emulator listens, prints what the emulator sends it, and ends (with EXIT_SOFTWARE when the
+	/// emulator ended first). The emulator goes on in a session of its own, its standard output
+	/// closed so that a `$(...)` around the command ends; its standard error stays open until it
+	/// listens, for the reason it could not. Returns, in the emulator, the pipe to the caller;
+	/// in the caller, -1.
+	int detach(int& callerStatus)
+	{
+		int ready[2];
+		if (::pipe2(ready, O_CLOEXEC) != 0) throw Poco::SystemException("--detach: cannot make a pipe");
+		const pid_t child = ::fork();
+		if (child < 0) throw Poco::SystemException("--detach: cannot start a process");
+		if (child > 0)
+		{
+			::close(ready[1]);
+			std::string text;
+			char buffer[4096];
+			for (ssize_t n; (n = ::read(ready[0], buffer, sizeof buffer)) != 0;)
+			{
+				if (n > 0) text.append(buffer, static_cast<std::size_t>(n));
+				else if (errno != EINTR) break;
+			}
+			::close(ready[0]);
+			if (text.empty()) std::cerr << "falcon-emulator: did not start\n";
+			else std::cout << text << std::flush;
+			callerStatus = text.empty() ? EXIT_SOFTWARE : EXIT_OK;
+			return -1;
+		}
+		::close(ready[0]);
+		::setsid();
+		redirectToNull(STDIN_FILENO);
+		redirectToNull(STDOUT_FILENO);
+		return ready[1];
+	}
+
+	static void redirectToNull(int descriptor)
+	{
+		const int null = ::open("/dev/null", O_RDWR | O_CLOEXEC);
+		if (null < 0) return;
+		::dup2(null, descriptor);
+		::close(null);
 	}
 
 	int serve(const std::vector<std::string>& arguments)
@@ -172,6 +235,14 @@ private:
 			std::cerr << "falcon-emulator: unexpected argument '" << arguments.front() << "' (see --help)\n";
 			return EXIT_USAGE;
 		}
+		if (_detach && _envFile.empty()) _envFile = "-";
+		int toCaller = -1;
+		if (_detach)
+		{
+			int callerStatus = EXIT_OK;
+			toCaller = detach(callerStatus);
+			if (toCaller < 0) return callerStatus;
+		}
 		// The client --print-env names: the first of the first cloud's, or one made up for it.
 		const std::string firstCloud = _options.clouds.empty() ? "us-1" : _options.clouds.front();
 		if (!_envFile.empty() && !_options.clients.firstOf(firstCloud)) _options.clients.add(madeUpClient(firstCloud));
@@ -181,8 +252,8 @@ private:
 		emulator.start();
 
 		Poco::JSON::Object clouds(Poco::JSON_PRESERVE_KEY_ORDER);
-		// With the environment on standard output, the report goes to standard error.
-		std::ostream& report = _envFile == "-" ? std::cerr : std::cout;
+		// With the environment on standard output (or detached), the report goes to standard error.
+		std::ostream& report = _envFile == "-" || _detach ? std::cerr : std::cout;
 		for (const auto& cloud : emulator.clouds())
 		{
 			report << "falcon-emulator: " << cloud << " " << emulator.baseUrl(cloud) << "\n";
@@ -190,7 +261,18 @@ private:
 		}
 		if (!emulator.caFile().empty()) report << "falcon-emulator: CA file " << emulator.caFile() << "\n";
 		report << "falcon-emulator: " << emulator.clients().size() << " API client(s); Ctrl-C stops" << std::endl;
-		if (!_envFile.empty()) writeEnvironment(emulator, firstCloud);
+		if (_detach)
+		{
+			std::string text = _envFile == "-" ? environmentOf(emulator, firstCloud) : "";
+			if (_envFile != "-") writePrivateFile(_envFile, environmentOf(emulator, firstCloud));
+			text += "FALCON_EMULATOR_PID=" + std::to_string(::getpid()) + "\nexport FALCON_EMULATOR_PID\n";
+			const bool passedOn = writeAll(toCaller, text);
+			::close(toCaller);
+			if (!passedOn) throw Poco::WriteFileException("--detach: the caller went away");
+			redirectToNull(STDERR_FILENO);
+		}
+		else if (_envFile == "-") std::cout << environmentOf(emulator, firstCloud) << std::flush;
+		else if (!_envFile.empty()) writePrivateFile(_envFile, environmentOf(emulator, firstCloud));
 		if (!_readyFile.empty())
 		{
 			Poco::JSON::Object ready(Poco::JSON_PRESERVE_KEY_ORDER);
@@ -252,6 +334,7 @@ private:
 	std::string _randomFaults;
 	std::string _readyFile;
 	std::string _envFile; ///< --print-env: a file, or - for standard output
+	bool _detach = false;
 	bool _help = false;
 };
 

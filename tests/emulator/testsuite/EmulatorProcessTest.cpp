@@ -6,15 +6,20 @@
 #include <Poco/File.h>
 #include <Poco/FileStream.h>
 #include <Poco/JSON/Parser.h>
+#include <Poco/Net/ServerSocket.h>
 #include <Poco/Process.h>
 #include <Poco/StreamCopier.h>
 
 #include <cppunit/extensions/HelperMacros.h>
 
+#include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 
 #include <csignal>
+#include <fstream>
 #include <map>
+#include <sstream>
 #include <thread>
 
 using namespace Falcon::Testing;
@@ -38,7 +43,48 @@ class EmulatorProcessTest: public CppUnit::TestFixture
 	CPPUNIT_TEST(testBadClientsFile);
 	CPPUNIT_TEST(testServesAndStopsOnSigterm);
 	CPPUNIT_TEST(testPrintsTheEnvironmentOfAClient);
+	CPPUNIT_TEST(testDetachesOnceListening);
+	CPPUNIT_TEST(testDetachReportsAFailedStart);
 	CPPUNIT_TEST_SUITE_END();
+
+	/// NAME='VALUE' lines of a shell environment.
+	static std::map<std::string, std::string> shellVariables(std::istream& in)
+	{
+		std::map<std::string, std::string> variables;
+		for (std::string line; std::getline(in, line);)
+		{
+			const auto equals = line.find("='");
+			if (equals != std::string::npos)
+				variables[line.substr(0, equals)] = line.substr(equals + 2, line.size() - equals - 3);
+			else if (line.rfind("FALCON_EMULATOR_PID=", 0) == 0) variables["FALCON_EMULATOR_PID"] = line.substr(20);
+		}
+		return variables;
+	}
+
+	/// Whether `pid` is a live process (a zombie is not).
+	static bool alive(pid_t pid)
+	{
+		std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+		std::string text;
+		std::getline(stat, text);
+		const auto state = text.rfind(") ");
+		return state != std::string::npos && text[state + 2] != 'Z';
+	}
+
+	/// While it lives, orphaned descendants (a detached emulator) become this process's
+	/// children, so that the test can collect their exit status; it collects those left when it
+	/// ends, rather than leaving zombies to an init that may not collect them.
+	struct SubreaperScope
+	{
+		SubreaperScope() { ::prctl(PR_SET_CHILD_SUBREAPER, 1); }
+		~SubreaperScope()
+		{
+			const auto until = steady_clock::now() + seconds(10);
+			for (pid_t pid; (pid = ::waitpid(-1, nullptr, WNOHANG)) >= 0 && steady_clock::now() < until;)
+				if (pid == 0) std::this_thread::sleep_for(milliseconds(20));
+			::prctl(PR_SET_CHILD_SUBREAPER, 0);
+		}
+	};
 
 public:
 	void testHelp()
@@ -133,12 +179,7 @@ public:
 					::stat(file.c_str(), &status);
 					mode = status.st_mode & 0777;
 					Poco::FileInputStream in(file);
-					for (std::string line; std::getline(in, line);)
-					{
-						const auto equals = line.find("='");
-						if (equals != std::string::npos)
-							variables[line.substr(0, equals)] = line.substr(equals + 2, line.size() - equals - 3);
-					}
+					variables = shellVariables(in);
 					RawClient client(variables["FALCON_BASE_URL"], variables["FALCON_CA_BUNDLE"]);
 					tokenStatus = client.token(variables["FALCON_CLIENT_ID"], variables["FALCON_CLIENT_SECRET"]).status;
 				}
@@ -160,6 +201,49 @@ public:
 		CPPUNIT_ASSERT(toStdout.out.find("FALCON_CA_BUNDLE") == std::string::npos); // plain HTTP: no CA
 		CPPUNIT_ASSERT(toStdout.out.find("falcon-emulator:") == std::string::npos);
 		CPPUNIT_ASSERT(toStdout.err.find("falcon-emulator: us-1 http://127.0.0.1:") != std::string::npos);
+	}
+
+	/// --detach returns once the emulator listens, with the environment and the emulator's PID on
+	/// standard output (what `eval "$(falcon-emulator --detach)"` takes); the emulator serves in
+	/// the background until SIGTERM.
+	void testDetachesOnceListening()
+	{
+		SubreaperScope subreaper;
+		const auto started = steady_clock::now();
+		const Finished finished = run({"--detach", "--clouds=us-1", "--tls-dir=" + testDirectory() + "/detach-tls"});
+		CPPUNIT_ASSERT_EQUAL_MESSAGE(finished.err, 0, finished.status);
+		CPPUNIT_ASSERT(steady_clock::now() - started < seconds(20));
+		std::istringstream out(finished.out);
+		auto variables = shellVariables(out);
+		CPPUNIT_ASSERT_EQUAL_MESSAGE(finished.out, std::size_t(5), variables.size());
+		CPPUNIT_ASSERT(finished.out.find("export FALCON_EMULATOR_PID") != std::string::npos);
+		const pid_t emulator = static_cast<pid_t>(std::stoi(variables["FALCON_EMULATOR_PID"]));
+		CPPUNIT_ASSERT(alive(emulator));
+		RawClient client(variables["FALCON_BASE_URL"], variables["FALCON_CA_BUNDLE"]);
+		const int status = client.token(variables["FALCON_CLIENT_ID"], variables["FALCON_CLIENT_SECRET"]).status;
+		::kill(emulator, SIGTERM);
+		int exitStatus = -1;
+		const auto until = steady_clock::now() + seconds(10);
+		while (::waitpid(emulator, &exitStatus, WNOHANG) == 0 && steady_clock::now() < until)
+			std::this_thread::sleep_for(milliseconds(20));
+		CPPUNIT_ASSERT_EQUAL(201, status);
+		CPPUNIT_ASSERT(!alive(emulator));
+		CPPUNIT_ASSERT(WIFEXITED(exitStatus) && WEXITSTATUS(exitStatus) == 0); // a clean stop on SIGTERM
+	}
+
+	/// An emulator that cannot listen (its port taken) leaves nothing behind: the command says so
+	/// and fails.
+	void testDetachReportsAFailedStart()
+	{
+		SubreaperScope subreaper;
+		Poco::Net::ServerSocket taken;
+		taken.bind(Poco::Net::SocketAddress("127.0.0.1", 0), false, false); // nobody may share it
+		taken.listen();
+		const Finished finished =
+			run({"--detach", "--clouds=us-1", "--plain", "--port=" + std::to_string(taken.address().port())});
+		CPPUNIT_ASSERT(finished.status != 0);
+		CPPUNIT_ASSERT(finished.out.empty());
+		CPPUNIT_ASSERT_MESSAGE(finished.err, finished.err.find("falcon-emulator: did not start") != std::string::npos);
 	}
 };
 
