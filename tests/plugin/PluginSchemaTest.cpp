@@ -12,14 +12,14 @@
 
 using namespace Falcon::Testing;
 
-/// The schemas themselves: valid schemas, embedded as they are, and every README example
+/// The schemas themselves: valid schemas, embedded as they are, and every example on the plugin page (docs/plugin.md)
 /// passing them.
 class PluginSchemaTest: public CppUnit::TestFixture
 {
 	CPPUNIT_TEST_SUITE(PluginSchemaTest);
 	CPPUNIT_TEST(testEverySchemaCompiles);
 	CPPUNIT_TEST(testDescribeCarriesTheFiles);
-	CPPUNIT_TEST(testReadmeExamplesValidate);
+	CPPUNIT_TEST(testDocumentedExamplesValidate);
 	CPPUNIT_TEST(testSecretsAreMarked);
 	CPPUNIT_TEST(testValidatorReportsPathsNotValues);
 	CPPUNIT_TEST_SUITE_END();
@@ -83,18 +83,18 @@ public:
 		}
 	}
 
-	void testReadmeExamplesValidate()
+	void testDocumentedExamplesValidate()
 	{
-		const std::string readme = readFile(FALCON_README);
+		const std::string page = readFile(FALCON_PLUGIN_DOC);
 		Poco::RegularExpression example(
 			"<!-- validates: ([A-Za-z0-9.]+) -->\\s*```json\\n(.*?)```", Poco::RegularExpression::RE_DOTALL);
 		std::string::size_type offset = 0;
 		Poco::RegularExpression::MatchVec match;
 		int checked = 0;
-		while (example.match(readme, offset, match) > 0)
+		while (example.match(page, offset, match) > 0)
 		{
-			const std::string schema = readme.substr(match[1].offset, match[1].length);
-			const std::string text = readme.substr(match[2].offset, match[2].length);
+			const std::string schema = page.substr(match[1].offset, match[1].length);
+			const std::string text = page.substr(match[2].offset, match[2].length);
 			const auto problems = schemaValidator(schema)->validate(Poco::JSON::Parser().parse(text), "example");
 			CPPUNIT_ASSERT_EQUAL_MESSAGE(
 				schema + ": " + text + (problems.empty() ? "" : problems.front()), std::size_t(0), problems.size());

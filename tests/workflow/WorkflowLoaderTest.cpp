@@ -56,7 +56,7 @@ class WorkflowLoaderTest: public CppUnit::TestFixture
 	CPPUNIT_TEST(testOneDocumentPerFile);
 	CPPUNIT_TEST(testMessagesQuoteUntrustedText);
 	CPPUNIT_TEST(testExamplesLoad);
-	CPPUNIT_TEST(testReadmeExampleLoads);
+	CPPUNIT_TEST(testDocumentedExampleLoads);
 	CPPUNIT_TEST_SUITE_END();
 
 	Falcon::Plugin::PluginLoader _plugin;
@@ -293,23 +293,24 @@ public:
 		}
 	}
 
-	void testReadmeExampleLoads()
+	/// The workflow page's example (docs/workflows.md), the one with inputs and env.
+	void testDocumentedExampleLoads()
 	{
-		Poco::FileInputStream in(FALCON_README);
-		std::string readme;
-		Poco::StreamCopier::copyToString(in, readme);
-		const auto start = readme.find("```yaml\n");
+		Poco::FileInputStream in(FALCON_WORKFLOWS_DOC);
+		std::string page;
+		Poco::StreamCopier::copyToString(in, page);
+		const auto start = page.find("```yaml\n");
 		CPPUNIT_ASSERT(start != std::string::npos);
-		const auto end = readme.find("```", start + 8);
-		const std::string yaml = readme.substr(start + 8, end - start - 8);
+		const auto end = page.find("```", start + 8);
+		const std::string yaml = page.substr(start + 8, end - start - 8);
 		try
 		{
-			const WorkflowDefinition workflow = _loader->loadText(yaml, "README.md");
+			const WorkflowDefinition workflow = _loader->loadText(yaml, "docs/workflows.md");
 			CPPUNIT_ASSERT_EQUAL(std::size_t(2), workflow.steps.size());
 		}
 		catch (const WorkflowInvalid& invalid)
 		{
-			CPPUNIT_FAIL("README's workflow:\n" + joined(invalid.problems()));
+			CPPUNIT_FAIL("docs/workflows.md's workflow:\n" + joined(invalid.problems()));
 		}
 	}
 };
