@@ -56,9 +56,13 @@ ApiResult RouteCaller::post(Route route, const WireRequest& request, const CallB
 	ApiResult result = send(route, request, call);
 	if (!result.error)
 	{
-		// The body of a token route success is read once, here; everything after uses `issued`.
+		// The body of a token route success is parsed once, here, and kept: everything after uses
+		// `issued`, and every output of the result is a copy of the parsed body.
 		if (route == Route::Token && result.statusCode >= 200 && result.statusCode < 300)
-			result.issued = IssuedToken::fromBody(result.body);
+		{
+			result.keepParsedBody();
+			result.issued = IssuedToken::fromJSON(*result.parsedBody);
+		}
 		if (auto refusal = ReplyClassifier::classify(route, result))
 		{
 			refusal->message = _redactor.redact(refusal->message);

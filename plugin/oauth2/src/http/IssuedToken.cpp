@@ -9,8 +9,20 @@ std::optional<IssuedToken> IssuedToken::fromBody(const std::string& body)
 {
 	try
 	{
-		Poco::JSON::Parser parser;
-		const auto object = parser.parse(body).extract<Poco::JSON::Object::Ptr>();
+		return fromJSON(Poco::JSON::Parser().parse(body));
+	}
+	catch (const std::exception&)
+	{
+		return std::nullopt;
+	}
+}
+
+std::optional<IssuedToken> IssuedToken::fromJSON(const Poco::Dynamic::Var& body)
+{
+	try
+	{
+		if (body.type() != typeid(Poco::JSON::Object::Ptr)) return std::nullopt;
+		const auto object = body.extract<Poco::JSON::Object::Ptr>();
 		if (!object) return std::nullopt;
 		const Poco::Dynamic::Var token = object->get("access_token");
 		const Poco::Dynamic::Var expiresIn = object->get("expires_in");

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <Poco/Dynamic/Var.h>
+
 #include <chrono>
 #include <optional>
 #include <string>
@@ -16,6 +18,8 @@ struct IssuedToken
 	/// Reads `{"access_token": "...", "expires_in": N, ...}`; empty when the body is not JSON,
 	/// lacks a non-empty string token, or has no positive numeric lifetime.
 	static std::optional<IssuedToken> fromBody(const std::string& body);
+	/// The same, from a body already parsed (the object, or whatever else it was).
+	static std::optional<IssuedToken> fromJSON(const Poco::Dynamic::Var& body);
 };
 
 }
