@@ -43,6 +43,10 @@ inline std::string formEncoded(const std::string& value)
 /// these, so both hide a secret in the same places. Distinct, in no particular order.
 inline std::vector<std::string> secretSpellings(const std::string& value)
 {
+	// Unreserved characters only (a JWT's, an opaque token's): every spelling is the value itself.
+	const bool plain = std::all_of(value.begin(), value.end(),
+		[](char c) { return Poco::Ascii::isAlphaNumeric(c) || c == '_' || c == '.' || c == '-' || c == '~'; });
+	if (plain) return {value};
 	std::string percentEncoded;
 	Poco::URI::encode(value, "!#$&'()*+,/:;=?@[]", percentEncoded);
 	std::string jsonEscaped;
