@@ -68,14 +68,15 @@ void Redactor::addToken(const std::string& value)
 {
 	if (value.empty()) return;
 	std::lock_guard<std::mutex> lock(_mutex);
-	for (const auto& known : _tokens)
-	{
-		if (known.front() == value) return;
-	}
+	if (!_knownTokens.insert(value).second) return;
 	std::vector<std::string> entry{value};
 	add(entry, value);
 	_tokens.push_back(std::move(entry));
-	if (_tokens.size() > TOKEN_MEMORY) _tokens.pop_front();
+	if (_tokens.size() > TOKEN_MEMORY)
+	{
+		_knownTokens.erase(_tokens.front().front());
+		_tokens.pop_front();
+	}
 }
 
 std::string Redactor::redact(const std::string& text) const

@@ -3,6 +3,7 @@
 #include <deque>
 #include <mutex>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 namespace Falcon {
@@ -38,7 +39,8 @@ private:
 
 	mutable std::mutex _mutex;
 	std::vector<std::string> _secrets;
-	std::deque<std::vector<std::string>> _tokens;
+	std::deque<std::vector<std::string>> _tokens; ///< each token's spellings, the token first
+	std::unordered_set<std::string> _knownTokens; ///< the tokens of `_tokens`: a mint asks once per call
 };
 
 }
