@@ -103,7 +103,8 @@ void FalconHost::defineOptions(OptionSet& options)
 	options.addOption(Option("user-agent", "", "your product token, e.g. acme-soar/2.1").argument("AGENT"));
 	options.addOption(Option("token-cache", "",
 		"where tokens are kept between runs: file (the default: one token for this user's processes), "
-		"file:/DIR, redis://HOST:PORT/DB, unix:///PATH (password from FALCON_TOKEN_CACHE_PASSWORD), "
+		"file:/DIR, redis://HOST:PORT/DB, rediss://HOST:PORT/DB (TLS), unix:///PATH (password from "
+		"FALCON_TOKEN_CACHE_PASSWORD), "
 		"or memory (FALCON_TOKEN_CACHE)")
 						  .argument("STORE"));
 	options.addOption(Option("input", "", "run: the action's input as JSON").argument("JSON"));

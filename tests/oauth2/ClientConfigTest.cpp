@@ -220,7 +220,10 @@ public:
 		config.tokenCache.store = TokenCacheSettings::Store::Redis;
 		CPPUNIT_ASSERT(startsWith(refusal(config), "token_cache.url: required with the redis store"));
 		const std::vector<std::pair<std::string, std::string>> refused{
-			{"rediss://cache.example:6380/0", "token_cache: rediss:// (Redis over TLS) is not supported"},
+			{"rediss://cache.example:6380/0?ca=/etc/ca.pem", "token_cache: a rediss:// URL takes only"},
+			{"rediss://cache.example/0?ca_bundle=ca.pem", "token_cache: ca_bundle must be an absolute path"},
+			{"rediss://cache.example/0?client_cert=/c.pem", "token_cache: client_cert and client_key go together"},
+			{"rediss://:hunter2@cache.example/0", "token_cache: a password in the URL is refused"},
 			{"redis://:hunter2@127.0.0.1:6379/0", "token_cache: a password in the URL is refused"},
 			{"redis://alice:hunter2@127.0.0.1/0", "token_cache: a password in the URL is refused"},
 			{"redis://default%3Ahunter2@127.0.0.1/0", "token_cache: a password in the URL is refused"},
@@ -229,7 +232,8 @@ public:
 			{"redis://127.0.0.1:6379/0?x=1", "token_cache: a query"}, {"redis:///0", "token_cache: no host"},
 			{"unix://host/tmp/redis.sock", "token_cache: a Unix socket URL has no host"},
 			{"unix:///tmp/redis.sock?timeout=1", "token_cache: the only query"},
-			{"memcached://127.0.0.1", "token_cache: must be redis://HOST:PORT/DB or unix:///PATH"}};
+			{"memcached://127.0.0.1",
+				"token_cache: must be redis://HOST:PORT/DB, rediss://HOST:PORT/DB or unix:///PATH"}};
 		for (const auto& url : refused)
 		{
 			config.tokenCache.redisUrl = url.first;
@@ -244,6 +248,17 @@ public:
 		CPPUNIT_ASSERT_EQUAL(std::string("alice"), address.username);
 		CPPUNIT_ASSERT_EQUAL(3u, address.database);
 		CPPUNIT_ASSERT_EQUAL(std::string("redis://alice@127.0.0.1:6380/3"), address.str());
+		const RedisAddress tls = RedisAddress::parse("rediss://falcon@cache.example:6380/1?ca_bundle=/etc/redis/"
+													 "ca.pem&client_cert=/etc/c.pem&client_key=/etc/c.key",
+			"t");
+		CPPUNIT_ASSERT(tls.tls && !tls.inClear());
+		CPPUNIT_ASSERT_EQUAL(std::string("/etc/redis/ca.pem"), tls.caBundle);
+		CPPUNIT_ASSERT_EQUAL(std::string("/etc/c.key"), tls.clientKey);
+		CPPUNIT_ASSERT_EQUAL(
+			std::string("rediss://falcon@cache.example:6380/1?ca_bundle=/etc/redis/ca.pem&client_cert=/etc/"
+						"c.pem&client_key=/etc/c.key"),
+			tls.str());
+		CPPUNIT_ASSERT_EQUAL(6379, static_cast<int>(RedisAddress::parse("rediss://cache.example", "t").port));
 		CPPUNIT_ASSERT_EQUAL(std::string("/run/redis/redis.sock"),
 			RedisAddress::parse("unix:///run/redis/redis.sock?db=2", "t").socketPath);
 		config.tokenCache.lockTtl = std::chrono::milliseconds(50);

@@ -28,13 +28,7 @@ Poco::Net::StreamSocket Connector::open(const Endpoint& origin, const ProxySetti
 	const Poco::Net::SocketAddress address = proxy.enabled()
 		? HostResolver::resolve(proxy.host, proxy.port, deadline)
 		: HostResolver::resolve(origin.host, origin.port, deadline);
-	Poco::Net::StreamSocket socket;
-	socket.connect(address, budget(connectTimeout, deadline));
-	socket.setNoDelay(true);
-	// Every socket leaves here with its own timeouts, whatever it is used for next.
-	const Poco::Timespan untilDeadline = budget(std::chrono::milliseconds::max(), deadline);
-	socket.setSendTimeout(untilDeadline);
-	socket.setReceiveTimeout(untilDeadline);
+	Poco::Net::StreamSocket socket = connected(address, connectTimeout, deadline);
 	// A proxy or TLS peer that answers one byte at a time is cut off at the deadline.
 	SocketDeadline guard(socket, deadline);
 	try
@@ -50,6 +44,38 @@ Poco::Net::StreamSocket Connector::open(const Endpoint& origin, const ProxySetti
 				"opening the connection to " + origin.str() + " did not finish before the call's deadline");
 		throw;
 	}
+}
+
+Poco::Net::StreamSocket Connector::open(const std::string& host, Poco::UInt16 port, Poco::Net::Context::Ptr tls,
+	std::chrono::milliseconds connectTimeout, Deadline deadline, Poco::Net::Session::Ptr session)
+{
+	Poco::Net::StreamSocket socket = connected(HostResolver::resolve(host, port, deadline), connectTimeout, deadline);
+	if (!tls) return socket;
+	SocketDeadline guard(socket, deadline); // a TLS peer that trickles is cut off at the deadline
+	try
+	{
+		return handshake(socket, host, tls, deadline, guard, session);
+	}
+	catch (const Poco::Exception&)
+	{
+		if (guard.passed())
+			throw Poco::TimeoutException(
+				"the TLS handshake with " + host + ":" + std::to_string(port) + " did not finish before the deadline");
+		throw;
+	}
+}
+
+Poco::Net::StreamSocket Connector::connected(
+	const Poco::Net::SocketAddress& address, std::chrono::milliseconds connectTimeout, Deadline deadline)
+{
+	Poco::Net::StreamSocket socket;
+	socket.connect(address, budget(connectTimeout, deadline));
+	socket.setNoDelay(true);
+	// Every socket leaves here with its own timeouts, whatever it is used for next.
+	const Poco::Timespan untilDeadline = budget(std::chrono::milliseconds::max(), deadline);
+	socket.setSendTimeout(untilDeadline);
+	socket.setReceiveTimeout(untilDeadline);
+	return socket;
 }
 
 void Connector::tunnel(Poco::Net::StreamSocket& socket, const Endpoint& origin, const ProxySettings& proxy)
@@ -84,10 +110,11 @@ void Connector::tunnel(Poco::Net::StreamSocket& socket, const Endpoint& origin, 
 }
 
 Poco::Net::StreamSocket Connector::handshake(Poco::Net::StreamSocket& socket, const std::string& host,
-	Poco::Net::Context::Ptr tls, Deadline deadline, SocketDeadline& guard)
+	Poco::Net::Context::Ptr tls, Deadline deadline, SocketDeadline& guard, Poco::Net::Session::Ptr session)
 {
 	socket.setBlocking(false);
-	Poco::Net::SecureStreamSocket secure = Poco::Net::SecureStreamSocket::attach(socket, host, tls);
+	Poco::Net::SecureStreamSocket secure = session ? Poco::Net::SecureStreamSocket::attach(socket, host, tls, session)
+												   : Poco::Net::SecureStreamSocket::attach(socket, host, tls);
 	try
 	{
 		for (;;)

@@ -2,11 +2,12 @@
 
 #include "falcon/oauth2/core/ProcessLocal.h"
 #include "falcon/oauth2/net/Connector.h"
-#include "falcon/oauth2/net/HostResolver.h"
 #include "falcon/oauth2/net/SocketDeadline.h"
+#include "falcon/oauth2/net/TlsContexts.h"
 
 #include <Poco/Exception.h>
 #include <Poco/Net/NetException.h>
+#include <Poco/Net/SecureStreamSocket.h>
 #include <Poco/NumberParser.h>
 #include <Poco/Redis/Array.h>
 
@@ -187,14 +188,19 @@ void RedisConnection::close()
 
 void RedisConnection::open(Deadline until)
 {
-	const Poco::Net::SocketAddress address = _address.local()
-		? Poco::Net::SocketAddress(Poco::Net::SocketAddress::UNIX_LOCAL, _address.socketPath)
-		: HostResolver::resolve(_address.host, _address.port, until);
-	Poco::Net::StreamSocket socket;
-	socket.connect(address, Connector::budget(_timeout, until));
-	if (!_address.local()) socket.setNoDelay(true);
-	_socket = socket;
 	_greeted = false;
+	if (_address.local())
+	{
+		Poco::Net::StreamSocket socket;
+		socket.connect(Poco::Net::SocketAddress(Poco::Net::SocketAddress::UNIX_LOCAL, _address.socketPath),
+			Connector::budget(_timeout, until));
+		_socket = socket;
+		return;
+	}
+	const Poco::Net::Context::Ptr tls =
+		_address.tls ? sharedTlsContext(_address.caBundle, true, _address.clientCert, _address.clientKey) : nullptr;
+	_socket = Connector::open(_address.host, _address.port, tls, _timeout, until, _tlsSession);
+	if (tls && Poco::Net::SecureStreamSocket(*_socket).sessionWasReused()) ++_tlsResumptions;
 }
 
 std::vector<RedisReply> RedisConnection::exchange(const std::vector<Command>& commands, Deadline deadline)
@@ -255,6 +261,9 @@ std::vector<RedisReply> RedisConnection::exchangeOn(const std::vector<Command>& 
 					throw Poco::IOException("the Redis server refused " + batch[i].front() + ": " + reply.text);
 				if (i >= greetings) replies.push_back(std::move(reply));
 			}
+			// A TLS 1.3 server sends its session ticket after the handshake: by the first reply it
+			// has arrived, and the session is kept for the next connect.
+			if (_address.tls && !_greeted) _tlsSession = Poco::Net::SecureStreamSocket(*_socket).currentSession();
 			_greeted = true;
 			return replies;
 		}

@@ -6,6 +6,7 @@
 
 #include <Poco/Net/Context.h>
 #include <Poco/Net/NetException.h>
+#include <Poco/Net/Session.h>
 #include <Poco/Net/StreamSocket.h>
 
 #include <chrono>
@@ -50,14 +51,24 @@ public:
 	static Poco::Net::StreamSocket open(const Endpoint& origin, const ProxySettings& proxy, Poco::Net::Context::Ptr tls,
 		std::chrono::milliseconds connectTimeout, Deadline deadline);
 
+	/// A direct connection to `host`:`port` for another protocol (Redis), under the same bounds;
+	/// TLS when `tls` is given, `host` then being the name sent (SNI) and verified. `session`,
+	/// when given, is offered for resumption (a reconnect skips the full handshake).
+	static Poco::Net::StreamSocket open(const std::string& host, Poco::UInt16 port, Poco::Net::Context::Ptr tls,
+		std::chrono::milliseconds connectTimeout, Deadline deadline, Poco::Net::Session::Ptr session = nullptr);
+
 	/// What is left of `limit` before `deadline`, at least 1 ms; throws TimeoutException when
 	/// the deadline has passed.
 	static Poco::Timespan budget(std::chrono::milliseconds limit, Deadline deadline);
 
 private:
+	/// A TCP connection to `address`, with its send and receive timeouts set to the deadline.
+	static Poco::Net::StreamSocket connected(
+		const Poco::Net::SocketAddress& address, std::chrono::milliseconds connectTimeout, Deadline deadline);
 	static void tunnel(Poco::Net::StreamSocket& socket, const Endpoint& origin, const ProxySettings& proxy);
 	static Poco::Net::StreamSocket handshake(Poco::Net::StreamSocket& socket, const std::string& host,
-		Poco::Net::Context::Ptr tls, Deadline deadline, SocketDeadline& guard);
+		Poco::Net::Context::Ptr tls, Deadline deadline, SocketDeadline& guard,
+		Poco::Net::Session::Ptr session = nullptr);
 };
 
 }

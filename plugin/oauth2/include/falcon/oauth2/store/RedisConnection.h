@@ -3,6 +3,7 @@
 #include "falcon/oauth2/core/Deadline.h"
 #include "falcon/oauth2/store/RedisAddress.h"
 
+#include <Poco/Net/Session.h>
 #include <Poco/Net/StreamSocket.h>
 
 #include <chrono>
@@ -37,7 +38,9 @@ struct RedisReply
 
 /// A connection to a Redis server spoken to in RESP, every exchange bounded twice: by the store's
 /// own timeout and by the call's deadline, whichever comes first, even against a server that
-/// answers one byte at a time (a SocketDeadline shuts the socket at that moment).
+/// answers one byte at a time (a SocketDeadline shuts the socket at that moment). Over TLS
+/// (rediss://) the handshake is bounded the same way (Connector), the server's certificate is
+/// verified against the host name, and a reconnect offers the last session for resumption.
 ///
 /// Commands go out as arrays of bulk strings (Poco::Redis::Array): Poco 1.11's typed commands
 /// send some arguments as RESP integers, which Redis 7 refuses. Replies are read here rather than
@@ -73,6 +76,8 @@ public:
 	std::vector<RedisReply> exchange(const std::vector<Command>& commands, Deadline deadline);
 
 	const RedisAddress& address() const { return _address; }
+	/// TLS connections opened by resuming an earlier session instead of a full handshake.
+	unsigned tlsResumptions() const { return _tlsResumptions; }
 
 private:
 	std::vector<RedisReply> exchangeOn(const std::vector<Command>& commands, Deadline until, bool& replied);
@@ -86,6 +91,8 @@ private:
 	std::timed_mutex _mutex;
 	std::optional<Poco::Net::StreamSocket> _socket;
 	bool _greeted = false; ///< AUTH and SELECT went through on this connection
+	Poco::Net::Session::Ptr _tlsSession; ///< the last TLS session, offered on the next connect
+	unsigned _tlsResumptions = 0;
 };
 
 }
