@@ -1,11 +1,14 @@
 #include "falcon/oauth2/SharedTokens.h"
 
+#include "falcon/oauth2/core/ProcessLocal.h"
 #include "falcon/oauth2/http/RetryPolicy.h"
 
 #include <Poco/Exception.h>
 #include <Poco/JSON/Object.h>
 #include <Poco/NumberFormatter.h>
 
+#include <mutex>
+#include <set>
 #include <sstream>
 
 namespace Falcon {
@@ -147,6 +150,22 @@ SharedTokens::SharedTokens(std::unique_ptr<SharedTokenStore> store, const Settin
 	_renewalWindow(settings.renewalWindow), _regions(*settings.regions), _next(next), _router(router),
 	_redactor(redactor), _logger(logger)
 {
+	warnOnce(_store->caution());
+}
+
+/// Once per process for each caution: every session made on the same store would repeat it.
+void SharedTokens::warnOnce(const std::string& caution)
+{
+	if (caution.empty()) return;
+	struct Said
+	{
+		std::mutex mutex;
+		std::set<std::string> cautions;
+	};
+	static ProcessLocal<Said> said;
+	Said& local = said.get();
+	std::lock_guard<std::mutex> lock(local.mutex);
+	if (local.cautions.size() < 64 && local.cautions.insert(caution).second) _logger.warning(caution);
 }
 
 /// The token another process minted while it is fresh; else a mint under the store's lock, so

@@ -97,6 +97,14 @@ private:
 	std::thread _extender;
 };
 
+std::string RedisTokenStore::caution() const
+{
+	if (!_connection->address().inClear()) return {};
+	return "token cache: the " + describe()
+		+ " is reached over plain TCP across a network: its AUTH password and the sealed entries travel in clear "
+		  "(use rediss:// for TLS)";
+}
+
 RedisTokenStore::RedisTokenStore(const Settings& settings):
 	_connection(
 		RedisConnection::shared(settings.address, settings.password, settings.timeout, EntrySeal::MAX_SEALED_BYTES)),

@@ -57,6 +57,8 @@ public:
 private:
 	class Use;
 
+	void warnOnce(const std::string& caution);
+
 	std::optional<TokenResult> servedFrom(const SharedEntry& entry, bool force) const;
 	void share(const ApiResult& result, SharedEntry entry, bool force, Use& use);
 	TokenResult resultOf(const SharedEntry& entry, std::chrono::seconds remaining) const;

@@ -37,6 +37,7 @@ public:
 	void remove(const std::string& name, const std::string& bytes, Deadline deadline) override;
 	std::unique_ptr<StoreLock> lock(const std::string& name, const CallBounds& call) override;
 	std::string describe() const override { return "Redis store " + _connection->address().str(); }
+	std::string caution() const override;
 
 	/// How often a waiter asks for the lock again.
 	static constexpr std::chrono::milliseconds LOCK_POLL{10};

@@ -56,6 +56,9 @@ public:
 	virtual std::unique_ptr<StoreLock> lock(const std::string& name, const CallBounds& call) = 0;
 	/// For messages: "file store /run/user/1000/falcon-oauth2".
 	virtual std::string describe() const = 0;
+	/// What a user should be told once about using this store (a password crossing a network in
+	/// clear); empty when nothing.
+	virtual std::string caution() const { return {}; }
 };
 
 }
