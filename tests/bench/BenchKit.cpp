@@ -118,7 +118,7 @@ const std::string REDIS_PASSWORD = "bench-redis/Pass+word=5";
 
 Testing::RedisServer& redisServer()
 {
-	static Testing::RedisServer server(Testing::RedisServer::Options{REDIS_PASSWORD, false});
+	static Testing::RedisServer server(Testing::RedisServer::Options{REDIS_PASSWORD, false, {}});
 	return server;
 }
 

@@ -132,8 +132,9 @@ CertificateAuthority::CertificateAuthority(const std::string& directory, const s
 		[&](FILE* f) { return PEM_write_PrivateKey(f, key.get(), nullptr, nullptr, 0, nullptr, nullptr) == 1; }, 0600);
 }
 
-CertificateAuthority::Issued CertificateAuthority::issue(
-	const std::string& fileStem, const std::vector<std::string>& dnsNames, const std::vector<std::string>& ipAddresses)
+CertificateAuthority::Issued CertificateAuthority::issue(const std::string& fileStem,
+	const std::vector<std::string>& dnsNames, const std::vector<std::string>& ipAddresses, Purpose purpose,
+	bool expired)
 {
 	Key caKey = readKey(_caKeyFile);
 	Cert caCert = readCert(_caFile);
@@ -148,7 +149,12 @@ CertificateAuthority::Issued CertificateAuthority::issue(
 	const std::string altNames = Poco::cat(std::string(","), names.begin(), names.end());
 	if (!altNames.empty()) addExtension(cert.get(), caCert.get(), NID_subject_alt_name, altNames);
 	addExtension(cert.get(), caCert.get(), NID_basic_constraints, "CA:FALSE");
-	addExtension(cert.get(), caCert.get(), NID_ext_key_usage, "serverAuth");
+	addExtension(cert.get(), caCert.get(), NID_ext_key_usage, purpose == Purpose::Client ? "clientAuth" : "serverAuth");
+	if (expired)
+	{
+		X509_gmtime_adj(X509_getm_notBefore(cert.get()), -3600L * 24 * 30);
+		X509_gmtime_adj(X509_getm_notAfter(cert.get()), -3600L * 24);
+	}
 	check(X509_sign(cert.get(), caKey.get(), EVP_sha256()) > 0, "signing a server certificate");
 
 	Issued issued{

@@ -25,9 +25,17 @@ public:
 
 	const std::string& caFile() const { return _caFile; }
 
-	/// A server certificate for the given DNS names and IP addresses, signed by this CA.
+	/// What a certificate is for: a server's, or a client's in mutual TLS.
+	enum class Purpose
+	{
+		Server,
+		Client
+	};
+
+	/// A certificate for the given DNS names and IP addresses, signed by this CA; `expired`: one
+	/// whose validity ended yesterday.
 	Issued issue(const std::string& fileStem, const std::vector<std::string>& dnsNames,
-		const std::vector<std::string>& ipAddresses);
+		const std::vector<std::string>& ipAddresses, Purpose purpose = Purpose::Server, bool expired = false);
 
 	/// Everything a loopback server needs: 127.0.0.1, ::1 and localhost.
 	Issued issueLoopback(const std::string& fileStem = "loopback")

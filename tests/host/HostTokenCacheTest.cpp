@@ -180,7 +180,7 @@ public:
 	/// forced token is its caller's own: the next process still gets the shared one.
 	void testConcurrentProcessesMintOnceThroughRedis()
 	{
-		RedisServer redis(RedisServer::Options{REDIS_PASSWORD, false});
+		RedisServer redis(RedisServer::Options{REDIS_PASSWORD, false, {}});
 		const auto first = wave(50, redisEnvironment(redis));
 		CPPUNIT_ASSERT_EQUAL(std::size_t(1), std::set<std::string>(first.begin(), first.end()).size());
 		CPPUNIT_ASSERT_EQUAL(1ul, _emulator->log().counters().tokensIssued);
@@ -202,7 +202,7 @@ public:
 	/// shows it masked.
 	void testRedisPasswordStaysSecret()
 	{
-		RedisServer redis(RedisServer::Options{REDIS_PASSWORD, false});
+		RedisServer redis(RedisServer::Options{REDIS_PASSWORD, false, {}});
 		const std::string inUrl = "redis://:" + REDIS_PASSWORD + "@127.0.0.1:6379/0";
 		const Finished refused = host({"--token-cache", inUrl, "run", "token", "--input", "{}"}, environment());
 		CPPUNIT_ASSERT_EQUAL_MESSAGE(refused.label(), 2, refused.status);

@@ -1,9 +1,6 @@
-#include "RedisServer.h"
-#include "SharedStoreContract.h"
+#include "RedisStoreFixture.h"
 #include "SuiteDriver.h"
-#include "TestDirectory.h"
 
-#include "falcon/oauth2/store/EntrySeal.h"
 #include "falcon/oauth2/store/RedisTokenStore.h"
 
 #include <Poco/Net/ServerSocket.h>
@@ -15,9 +12,6 @@ using namespace Falcon::OAuth2;
 using namespace Falcon::Testing;
 
 namespace {
-
-const std::string REDIS_PASSWORD = "redis/Pass+word=7";
-const std::string KEY_PREFIX = "tenant-a:";
 
 /// Answers whatever it is sent with `reply`, then trickles nothing more and keeps the connection
 /// open until the test ends: a peer that is not Redis.
@@ -60,10 +54,9 @@ private:
 
 } // namespace
 
-/// The distributed store, against a real redis-server of the suite's own (with a password, as
-/// it should be deployed), and how a call fares when that server is down, slow, restarted or
-/// refuses it.
-class RedisStoreTest: public SharedStoreContract
+/// The distributed store over plain TCP and Unix sockets, and how a call fares when the server
+/// is down, slow, restarted or refuses it.
+class RedisStoreTest: public RedisStoreFixture
 {
 	CPPUNIT_TEST_SUB_SUITE(RedisStoreTest, SharedStoreContract);
 	CPPUNIT_TEST(testKeysHoldNothingInClear);
@@ -79,83 +72,7 @@ class RedisStoreTest: public SharedStoreContract
 	CPPUNIT_TEST(testSessionsShareOneConnection);
 	CPPUNIT_TEST_SUITE_END();
 
-	std::unique_ptr<RedisServer> _redis;
-
-	std::string entryKey()
-	{
-		const std::string keys = _redis
-									 ->command({"EVAL", "return table.concat(redis.call('KEYS', ARGV[1]), ' ')", "0",
-										 KEY_PREFIX + "falcon-oauth2-*"})
-									 .text;
-		// The lock's key ends in ":lock"; a token's record is named after the token; the entry is the other.
-		std::size_t start = 0;
-		while (start < keys.size())
-		{
-			const std::size_t end = std::min(keys.find(' ', start), keys.size());
-			const std::string key = keys.substr(start, end - start);
-			if (!Poco::endsWith(key, std::string(":lock")) && key.find("falcon-oauth2-token-") == std::string::npos)
-				return key;
-			start = end + 1;
-		}
-		return {};
-	}
-
-protected:
-	void useStore(ClientConfig& config) override
-	{
-		config.tokenCache.store = TokenCacheSettings::Store::Redis;
-		config.tokenCache.redisUrl = _redis->url();
-		config.tokenCache.redisPassword = REDIS_PASSWORD;
-		config.tokenCache.keyPrefix = KEY_PREFIX;
-	}
-
-	std::string contents() override { return _redis->dump(); }
-
-	/// The key prefix is only in the object form, which a configuration file carries.
-	std::vector<std::string> storeOptions() override
-	{
-		const std::string file = writeTestFile("redis-store.json",
-			"{\"falcon\": {\"token_cache\": {\"store\": \"redis\", \"url\": \"" + _redis->url()
-				+ "\", \"key_prefix\": \"" + KEY_PREFIX + "\"}}}");
-		return {"--config", file};
-	}
-	Poco::Process::Env storeEnvironment() override { return {{"FALCON_TOKEN_CACHE_PASSWORD", REDIS_PASSWORD}}; }
-
-	std::string entryBytes() override
-	{
-		const std::string key = entryKey();
-		return key.empty() ? std::string() : _redis->command({"GET", key}).text;
-	}
-
-	void replaceEntry(const std::string& bytes) override
-	{
-		CPPUNIT_ASSERT(_redis->command({"SET", entryKey(), bytes, "KEEPTTL"}).is("OK"));
-	}
-
-	/// A call with `config` mints, within `within` of its start, and logs `why` and that it went
-	/// on without the store; neither the password nor the token is in the log.
-	ApiResult expectFallback(const ClientConfig& config, const std::string& why, std::chrono::milliseconds within)
-	{
-		RecordedLogger log("test.redis-store.fallback");
-		const auto start = Clock::now();
-		const TokenResult result = OAuth2Client(config, log.logger()).token();
-		const auto took = Clock::now() - start;
-		CPPUNIT_ASSERT_MESSAGE(log.text(), result.ok() && !result.fromSharedStore);
-		CPPUNIT_ASSERT_MESSAGE(
-			std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(took).count()) + " ms", took < within);
-		CPPUNIT_ASSERT_MESSAGE(log.text(), log.says(why));
-		CPPUNIT_ASSERT_MESSAGE(log.text(), log.says("goes on without it"));
-		for (const std::string& secret : {tokenOf(result), REDIS_PASSWORD, TEST_CLIENT_SECRET})
-			CPPUNIT_ASSERT_MESSAGE(log.text(), !log.says(secret));
-		CPPUNIT_ASSERT_MESSAGE(
-			log.text(), log.text().find('\x1b') == std::string::npos && log.text().find('\x07') == std::string::npos);
-		return result;
-	}
-
 public:
-	void setUp() override { _redis = std::make_unique<RedisServer>(RedisServer::Options{REDIS_PASSWORD, false}); }
-	void tearDown() override { _redis.reset(); }
-
 	/// Key names hold the prefix and digests only; the entry expires with its token.
 	/// Connections the server has open besides the test's own (its administrator's).
 	long long ourConnections()
@@ -209,7 +126,7 @@ public:
 
 	void testUnixSocket()
 	{
-		RedisServer local(RedisServer::Options{"", true});
+		RedisServer local(RedisServer::Options{"", true, {}});
 		ScriptedServer server(falconLike(), &loopbackCertificate());
 		ClientConfig config = sharedConfig(server);
 		config.tokenCache.redisUrl = local.url();

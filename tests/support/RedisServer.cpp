@@ -31,6 +31,7 @@ RedisServer::RedisServer(Options options): _options(std::move(options))
 	_directory = testDirectory() + "/redis-" + std::to_string(++servers);
 	Poco::File(_directory).createDirectories();
 	_port = _options.unixSocket ? 0 : freeLoopbackPort();
+	if (_options.tls) _adminPort = freeLoopbackPort();
 	start();
 }
 
@@ -50,8 +51,12 @@ RedisServer::~RedisServer()
 
 std::string RedisServer::url() const
 {
-	return _options.unixSocket ? "unix://" + _directory + "/redis.sock"
-							   : "redis://127.0.0.1:" + std::to_string(_port) + "/0";
+	if (_options.unixSocket) return "unix://" + _directory + "/redis.sock";
+	if (!_options.tls) return "redis://127.0.0.1:" + std::to_string(_port) + "/0";
+	std::string url = "rediss://127.0.0.1:" + std::to_string(_port) + "/0?ca_bundle=" + _options.tls->caFile;
+	if (!_options.tls->clientCertificateFile.empty())
+		url += "&client_cert=" + _options.tls->clientCertificateFile + "&client_key=" + _options.tls->clientKeyFile;
+	return url;
 }
 
 void RedisServer::start()
@@ -61,14 +66,22 @@ void RedisServer::start()
 	{
 		Poco::FileOutputStream out(configuration);
 		Poco::File(configuration).setExecutable(false);
-		out << "bind 127.0.0.1\nport " << _port << "\nsave \"\"\nappendonly no\ndir " << _directory << "\nlogfile "
-			<< _directory << "/redis.log\nenable-debug-command local\n";
+		out << "bind 127.0.0.1\nsave \"\"\nappendonly no\ndir " << _directory << "\nlogfile " << _directory
+			<< "/redis.log\nenable-debug-command local\n";
+		if (const auto& tls = _options.tls)
+		{
+			out << "port " << _adminPort << "\ntls-port " << _port << "\ntls-cert-file " << tls->certificateFile
+				<< "\ntls-key-file " << tls->keyFile << "\ntls-ca-cert-file " << tls->caFile << "\ntls-auth-clients "
+				<< (tls->requireClientCertificate ? "yes" : "no") << "\n";
+		}
+		else out << "port " << _port << "\n";
 		if (_options.unixSocket) out << "unixsocket " << _directory << "/redis.sock\nunixsocketperm 700\n";
 		if (!_options.password.empty()) out << "requirepass " << _options.password << "\n";
 	}
 	_process = std::make_unique<Poco::ProcessHandle>(Poco::Process::launch("redis-server", {configuration}));
+	const std::string adminUrl = _options.tls ? "redis://127.0.0.1:" + std::to_string(_adminPort) + "/0" : url();
 	_admin = std::make_unique<OAuth2::RedisConnection>(
-		OAuth2::RedisAddress::parse(url(), "test"), _options.password, std::chrono::seconds(5), 16 * 1024 * 1024);
+		OAuth2::RedisAddress::parse(adminUrl, "test"), _options.password, std::chrono::seconds(5), 16 * 1024 * 1024);
 	for (int attempt = 0; attempt < 200; ++attempt)
 	{
 		try
