@@ -70,6 +70,8 @@ class RedisStoreTest: public RedisStoreFixture
 	CPPUNIT_TEST(testEntryOfAnotherTypeIsReplaced);
 	CPPUNIT_TEST(testHostileRepliesAreBounded);
 	CPPUNIT_TEST(testSessionsShareOneConnection);
+	CPPUNIT_TEST(testFailoverOfAReplica);
+	CPPUNIT_TEST(testServerStillLoading);
 	CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -226,6 +228,40 @@ public:
 		const TokenResult shared = OAuth2Client(config).token();
 		CPPUNIT_ASSERT(shared.fromSharedStore);
 		CPPUNIT_ASSERT_EQUAL(std::size_t(2), server.requestCount("/oauth2/token"));
+	}
+
+	/// The store's address turns out to be a replica (a failover in progress, a primary demoted):
+	/// it refuses writes (-READONLY), and each call mints on its own within its deadline. Once
+	/// the replica is promoted (REPLICAOF NO ONE) the next mint is shared again, by itself.
+	void testFailoverOfAReplica()
+	{
+		RedisServer primary(RedisServer::Options{REDIS_PASSWORD, false, {}});
+		CPPUNIT_ASSERT(_redis->command({"CONFIG", "SET", "masterauth", REDIS_PASSWORD}).is("OK"));
+		CPPUNIT_ASSERT(_redis->command({"REPLICAOF", "127.0.0.1", std::to_string(primary.port())}).is("OK"));
+		ScriptedServer server(falconLike(), &loopbackCertificate());
+		const ClientConfig config = sharedConfig(server);
+		const ApiResult minted = expectFallback(config, "READONLY", std::chrono::seconds(3));
+		CPPUNIT_ASSERT(minted.ok());
+
+		CPPUNIT_ASSERT(_redis->command({"REPLICAOF", "NO", "ONE"}).is("OK"));
+		RecordedLogger log("test.redis-store.promoted");
+		const TokenResult first = OAuth2Client(config, log.logger()).token();
+		const TokenResult shared = OAuth2Client(config, log.logger()).token();
+		CPPUNIT_ASSERT_MESSAGE(log.text(), first.ok() && !first.fromSharedStore && shared.fromSharedStore);
+		CPPUNIT_ASSERT_EQUAL(tokenOf(first), tokenOf(shared));
+		CPPUNIT_ASSERT_MESSAGE(log.text(), !log.says("goes on without it"));
+	}
+
+	/// A server restarted with persistence answers -LOADING while it reads its dataset back: a
+	/// call meanwhile goes on without it, and says why.
+	void testServerStillLoading()
+	{
+		ImpostorServer loading("-LOADING Redis is loading the dataset in memory\r\n");
+		ScriptedServer server(falconLike(), &loopbackCertificate());
+		ClientConfig config = sharedConfig(server);
+		config.tokenCache.redisUrl = "redis://127.0.0.1:" + std::to_string(loading.port()) + "/0";
+		config.tokenCache.redisPassword.clear();
+		expectFallback(config, "LOADING Redis is loading the dataset", std::chrono::seconds(3));
 	}
 
 	/// A value of another type at the entry's key (another application's list): a miss, said
