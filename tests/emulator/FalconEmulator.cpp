@@ -12,6 +12,8 @@
 #include <Poco/Path.h>
 #include <Poco/TemporaryFile.h>
 
+#include <algorithm>
+
 namespace Falcon {
 namespace Emulator {
 
@@ -95,7 +97,10 @@ void FalconEmulator::start()
 		std::string directory = options.tlsDirectory;
 		if (directory.empty()) directory = _temporaryDirectory = Poco::TemporaryFile::tempName();
 		CertificateAuthority authority(directory, "Falcon Emulator CA", true);
-		const auto issued = authority.issue("server", options.certificateDnsNames, options.certificateIpAddresses);
+		std::vector<std::string> addresses = options.certificateIpAddresses;
+		if (std::find(addresses.begin(), addresses.end(), options.bindAddress) == addresses.end())
+			addresses.push_back(options.bindAddress);
+		const auto issued = authority.issue("server", options.certificateDnsNames, addresses);
 		_caFile = authority.caFile();
 		Poco::Net::Context::Params params;
 		params.certificateFile = issued.certificateFile;
@@ -107,7 +112,7 @@ void FalconEmulator::start()
 	for (std::size_t i = 0; i < options.clouds.size(); ++i)
 	{
 		const auto port = static_cast<Poco::UInt16>(options.firstPort == 0 ? 0 : options.firstPort + i);
-		const Poco::Net::SocketAddress address("127.0.0.1", port);
+		const Poco::Net::SocketAddress address(options.bindAddress, port);
 		Poco::Net::ServerSocket socket =
 			context ? Poco::Net::SecureServerSocket(address, 128, context) : Poco::Net::ServerSocket(address, 128);
 		Poco::Net::HTTPServerParams::Ptr params = new Poco::Net::HTTPServerParams;
@@ -117,8 +122,8 @@ void FalconEmulator::start()
 		params->setMaxThreads(512);
 		params->setMaxQueued(256);
 		const std::string cloud = options.clouds[i];
-		_state->baseUrls[cloud] =
-			std::string(context ? "https" : "http") + "://127.0.0.1:" + std::to_string(socket.address().port());
+		_state->baseUrls[cloud] = std::string(context ? "https" : "http") + "://" + options.bindAddress + ":"
+			+ std::to_string(socket.address().port());
 		_servers.push_back(
 			std::make_unique<Poco::Net::HTTPServer>(new CloudHandlerFactory(_state, cloud), _threads, socket, params));
 	}

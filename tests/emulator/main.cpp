@@ -6,6 +6,7 @@
 #include <Poco/File.h>
 #include <Poco/FileStream.h>
 #include <Poco/JSON/Object.h>
+#include <Poco/Net/IPAddress.h>
 #include <Poco/NumberParser.h>
 #include <Poco/Path.h>
 #include <Poco/RandomStream.h>
@@ -44,6 +45,10 @@ protected:
 		options.addOption(Option("port", "", "first port; the clouds get consecutive ports (default: 0, any free port)")
 							  .argument("PORT"));
 		options.addOption(Option("plain", "", "serve plain HTTP instead of TLS (loopback only, like everything here)"));
+		options.addOption(Option("bind", "",
+			"listen on this address instead of 127.0.0.1: a loopback address, or one in 198.18.0.0/15 (the "
+			"benchmarking range a test gives its own network namespaces)")
+							  .argument("ADDRESS"));
 		options.addOption(Option("tls-dir", "",
 			"where the CA and server certificate are made on first start and reused (default: a temporary directory)")
 							  .argument("DIR"));
@@ -88,6 +93,7 @@ protected:
 		}
 		else if (name == "port") _options.firstPort = static_cast<unsigned short>(number(name, value, 65535));
 		else if (name == "plain") _options.tls = false;
+		else if (name == "bind") _options.bindAddress = bindable(value);
 		else if (name == "tls-dir") _options.tlsDirectory = value;
 		else if (name == "expires-in") _options.expiresIn = std::chrono::seconds(number(name, value, 86400));
 		else if (name == "rate-limit") _options.rateLimit = number(name, value, 1000000);
@@ -318,6 +324,19 @@ private:
 			Poco::StringTokenizer(list, ",", Poco::StringTokenizer::TOK_TRIM | Poco::StringTokenizer::TOK_IGNORE_EMPTY))
 			faults.push_back(Fault::parse(name));
 		plan.setRandom(rate, faults);
+	}
+
+	/// `value` when it is an IPv4 address on loopback or in 198.18.0.0/15; nothing else is ever listened on.
+	static std::string bindable(const std::string& value)
+	{
+		Poco::Net::IPAddress address;
+		if (!Poco::Net::IPAddress::tryParse(value, address) || address.family() != Poco::Net::IPAddress::IPv4
+			|| !(address.isLoopback()
+				|| (address & Poco::Net::IPAddress(15, Poco::Net::IPAddress::IPv4))
+					== Poco::Net::IPAddress("198.18.0.0")))
+			throw Poco::InvalidArgumentException(
+				"--bind: expected an IPv4 address on loopback or in 198.18.0.0/15, got '" + value + "'");
+		return value;
 	}
 
 	static unsigned number(const std::string& name, const std::string& value, unsigned max)

@@ -110,6 +110,14 @@ public:
 		CPPUNIT_ASSERT(finished.err.find("status 418") != std::string::npos);
 		finished = run({"--no-such-option"});
 		CPPUNIT_ASSERT_EQUAL(64, finished.status);
+		// Only loopback and the benchmarking range a test gives its own namespaces are listened on.
+		for (const char* address : {"10.0.0.1", "0.0.0.0", "198.20.0.1", "::"})
+		{
+			finished = run({std::string("--bind=") + address});
+			CPPUNIT_ASSERT_EQUAL(64, finished.status);
+			CPPUNIT_ASSERT_MESSAGE(
+				finished.err, finished.err.find("--bind: expected an IPv4 address") != std::string::npos);
+		}
 	}
 
 	void testBadClientsFile()
