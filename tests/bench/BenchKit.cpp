@@ -1,5 +1,8 @@
 #include "BenchKit.h"
 
+#include "CertificateAuthority.h"
+#include "TestDirectory.h"
+
 #include <Poco/JSON/Parser.h>
 #include <Poco/Net/Context.h>
 #include <Poco/Net/HTTPRequest.h>
@@ -119,6 +122,15 @@ const std::string REDIS_PASSWORD = "bench-redis/Pass+word=5";
 Testing::RedisServer& redisServer()
 {
 	static Testing::RedisServer server(Testing::RedisServer::Options{REDIS_PASSWORD, false, {}});
+	return server;
+}
+
+Testing::RedisServer& redisTlsServer()
+{
+	static Emulator::CertificateAuthority authority(Testing::testDirectory() + "/redis-pki", "Bench Redis CA");
+	static const auto issued = authority.issueLoopback("redis");
+	static Testing::RedisServer server(Testing::RedisServer::Options{REDIS_PASSWORD, false,
+		Testing::RedisServer::Tls{issued.certificateFile, issued.keyFile, authority.caFile(), false, "", ""}});
 	return server;
 }
 

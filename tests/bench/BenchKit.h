@@ -35,6 +35,8 @@ extern Plugin::PluginLoader* plugin;
 
 /// The benchmarks' own redis-server (password-protected, as deployed), started on first use.
 Testing::RedisServer& redisServer();
+/// Another one that its clients reach over TLS (rediss://, a CA of the benchmarks' own).
+Testing::RedisServer& redisTlsServer();
 extern const std::string REDIS_PASSWORD;
 
 Poco::JSON::Object::Ptr connection();
@@ -116,6 +118,9 @@ std::vector<Row> pythonPackage(double cAbiP50Us);
 /// FalconPy's service classes on the bridge's tokens against FalconPy's own tokens: token
 /// requests of a stale-token herd, a data call's time, the mints of 20 processes.
 std::vector<Row> falconPyBridge();
+/// The simulated fleet (tests/fleet/fleet.py, needs root): its mints per renewal period and wall
+/// time; no rows without root.
+std::vector<Row> fleetRun();
 
 }
 } // namespace Falcon::Bench

@@ -171,9 +171,9 @@ namespace {
 Poco::Process::Env hostEnvironment(std::string tokenCache, const std::string& runtimeDirectory)
 {
 	Poco::Process::Env env;
-	if (tokenCache == "redis")
+	if (tokenCache == "redis" || tokenCache == "rediss")
 	{
-		tokenCache = redisServer().url();
+		tokenCache = (tokenCache == "redis" ? redisServer() : redisTlsServer()).url();
 		env["FALCON_TOKEN_CACHE_PASSWORD"] = REDIS_PASSWORD;
 	}
 	env["FALCON_BASE_URL"] = emulatorUrl;
@@ -215,30 +215,35 @@ std::vector<Row> coldStart()
 	const Poco::Process::Env minting = hostEnvironment("memory", runtime.path());
 	const Poco::Process::Env sharing = hostEnvironment("file", runtime.path());
 	const Poco::Process::Env sharingRedis = hostEnvironment("redis", runtime.path());
+	const Poco::Process::Env sharingTls = hostEnvironment("rediss", runtime.path());
 	const std::vector<std::string> run{"--plugin", FALCON_PLUGIN_MODULE, "run", "oauth2AccessToken", "--input", "{}"};
 	// The entries the shared runs are served from.
 	measureProcess(FALCON_HOST_BINARY, run, sharing);
 	measureProcess(FALCON_HOST_BINARY, run, sharingRedis);
-	std::vector<double> host, shared, redis, curl;
-	long hostRss = 0, sharedRss = 0, redisRss = 0, curlRss = 0;
+	measureProcess(FALCON_HOST_BINARY, run, sharingTls);
+	std::vector<double> host, shared, redis, tls, curl;
+	long hostRss = 0, sharedRss = 0, redisRss = 0, tlsRss = 0, curlRss = 0;
 	bool ok = true;
 	for (int i = 0; i < 15; ++i)
 	{
 		const auto h = measureProcess(FALCON_HOST_BINARY, run, minting);
 		const auto s = measureProcess(FALCON_HOST_BINARY, run, sharing);
 		const auto r = measureProcess(FALCON_HOST_BINARY, run, sharingRedis);
+		const auto t = measureProcess(FALCON_HOST_BINARY, run, sharingTls);
 		const auto c = measureProcess("curl",
 			{"-sS", "--cacert", emulatorCa, "--data-binary", "@" + formFile, emulatorUrl + "/oauth2/token", "-w",
 				"%{http_code}"},
 			{});
-		ok = ok && h.ok && s.ok && r.ok && c.ok;
+		ok = ok && h.ok && s.ok && r.ok && t.ok && c.ok;
 		host.push_back(h.wallMs);
 		shared.push_back(s.wallMs);
 		redis.push_back(r.wallMs);
+		tls.push_back(t.wallMs);
 		curl.push_back(c.wallMs);
 		hostRss = std::max(hostRss, h.maxRssKb);
 		sharedRss = std::max(sharedRss, s.maxRssKb);
 		redisRss = std::max(redisRss, r.maxRssKb);
+		tlsRss = std::max(tlsRss, t.maxRssKb);
 		curlRss = std::max(curlRss, c.maxRssKb);
 	}
 	Poco::File(formFile).remove();
@@ -268,7 +273,8 @@ std::vector<Row> coldStart()
 		contender("falcon-host run, minting (memory)", hostMs, hostRss, "<= 3x curl, <= 20 MB",
 			hostMs <= 3 * curlMs && hostRss <= 20 * 1024),
 		contender("falcon-host run, from the file store", sharedMs, sharedRss, "<= 1.0x curl", sharedMs <= curlMs),
-		contender("falcon-host run, from Redis", redisMs, redisRss, "", true)};
+		contender("falcon-host run, from Redis", redisMs, redisRss, "", true),
+		contender("falcon-host run, from Redis over TLS", median(tls), tlsRss, "", true)};
 }
 
 /// 10. 50 falcon-host processes started at once: how many tokens they mint and how long the wave

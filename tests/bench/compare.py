@@ -26,6 +26,7 @@ HEADLINES = [
     ("per_action_us", False),
     ("tokens", False),
     ("token_requests", False),
+    ("mints_per_renewal_period", False),
     ("inputs_per_second", True),
     ("wall_ms", False),
     ("p50_us", False),
