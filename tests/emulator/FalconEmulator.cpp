@@ -12,8 +12,6 @@
 #include <Poco/Path.h>
 #include <Poco/TemporaryFile.h>
 
-#include <algorithm>
-
 namespace Falcon {
 namespace Emulator {
 
@@ -97,10 +95,7 @@ void FalconEmulator::start()
 		std::string directory = options.tlsDirectory;
 		if (directory.empty()) directory = _temporaryDirectory = Poco::TemporaryFile::tempName();
 		CertificateAuthority authority(directory, "Falcon Emulator CA", true);
-		std::vector<std::string> addresses = options.certificateIpAddresses;
-		if (std::find(addresses.begin(), addresses.end(), options.bindAddress) == addresses.end())
-			addresses.push_back(options.bindAddress);
-		const auto issued = authority.issue("server", options.certificateDnsNames, addresses);
+		const auto issued = authority.issue("server", options.certificateDnsNames, options.certificateIpAddresses);
 		_caFile = authority.caFile();
 		Poco::Net::Context::Params params;
 		params.certificateFile = issued.certificateFile;

@@ -27,7 +27,7 @@ struct EmulatorOptions
 	/// One loopback listener per cloud, in this order.
 	std::vector<std::string> clouds{"us-1", "us-2", "us-3", "eu-1", "us-gov-1", "us-gov-2"};
 	/// The address the listeners bind: loopback, or one of a test's own network namespaces in the
-	/// benchmarking range 198.18.0.0/15 (see bindable()). Added to the certificate's addresses.
+	/// benchmarking range 198.18.0.0/15 (falcon-emulator --bind).
 	std::string bindAddress = "127.0.0.1";
 	bool tls = true;
 	/// Where the CA and the server certificate live (made on first start, reused after);

@@ -93,7 +93,11 @@ protected:
 		}
 		else if (name == "port") _options.firstPort = static_cast<unsigned short>(number(name, value, 65535));
 		else if (name == "plain") _options.tls = false;
-		else if (name == "bind") _options.bindAddress = bindable(value);
+		else if (name == "bind")
+		{
+			_options.bindAddress = bindable(value);
+			_options.certificateIpAddresses.push_back(value); // the certificate names where it listens
+		}
 		else if (name == "tls-dir") _options.tlsDirectory = value;
 		else if (name == "expires-in") _options.expiresIn = std::chrono::seconds(number(name, value, 86400));
 		else if (name == "rate-limit") _options.rateLimit = number(name, value, 1000000);
