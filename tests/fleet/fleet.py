@@ -22,6 +22,7 @@ import ctypes
 import http.client
 import json
 import os
+import shutil
 import signal
 import socket
 import ssl
@@ -209,6 +210,7 @@ class Fleet:
                 child.terminate()
             for child in self.children:
                 child.wait(timeout=10)
+            shutil.rmtree(self.work, ignore_errors=True)
 
     def measure(self):
         self.build_network()
