@@ -7,6 +7,7 @@
 #include <Poco/Process.h>
 #include <Poco/TemporaryFile.h>
 
+#include <sched.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -26,9 +27,18 @@ std::vector<Row> fleetRun()
 		return {};
 	}
 	const std::string figuresFile = Poco::TemporaryFile::tempName();
+	// The fleet brings its own emulator and stands for many machines: every core is its, not the
+	// one this process keeps to for the network contenders (a child inherits that).
+	cpu_set_t kept;
+	::sched_getaffinity(0, sizeof(kept), &kept);
+	cpu_set_t every;
+	CPU_ZERO(&every);
+	for (long core = 0; core < ::sysconf(_SC_NPROCESSORS_ONLN) && core < CPU_SETSIZE; ++core) CPU_SET(core, &every);
+	::sched_setaffinity(0, sizeof(every), &every);
 	Poco::ProcessHandle fleet = Poco::Process::launch(FALCON_PYTHON,
 		{FALCON_FLEET_SCRIPT, "--falcon-host", FALCON_HOST_BINARY, "--emulator", FALCON_EMULATOR_BINARY, "--json",
 			figuresFile});
+	::sched_setaffinity(0, sizeof(kept), &kept);
 	const bool passed = fleet.wait() == 0;
 	Poco::JSON::Object::Ptr figures;
 	{
