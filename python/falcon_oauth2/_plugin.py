@@ -6,13 +6,12 @@ really run side by side; the module's own sessions are shared by all of them.
 from __future__ import annotations
 
 import ctypes
-import json
 import os
 import stat
 import sysconfig
 import _thread
 
-from . import _configured
+from . import _configured, _jsontext
 from ._types import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -100,11 +99,11 @@ class Plugin:
 
     def invoke(self, action: str, action_input: Dict[str, Any], connection: Dict[str, Any]) -> Dict[str, Any]:
         """Run ``action`` and return its output object (``status_code``, ``headers``, ``body``...)."""
-        raw = self._invoke(action.encode(), json.dumps(action_input).encode(), json.dumps(connection).encode())
+        raw = self._invoke(action.encode(), _jsontext.dumps(action_input).encode(), _jsontext.dumps(connection).encode())
         if not raw:
             raise MemoryError("the plugin module could not allocate its result")
         try:
-            output = json.loads(ctypes.string_at(raw).decode("utf-8"))
+            output = _jsontext.loads(ctypes.string_at(raw).decode("utf-8"))
         except (UnicodeDecodeError, ValueError) as garbled:
             raise PluginUnusable(f"{self.path} answered {action} with something that is not JSON ({type(garbled).__name__})") from garbled
         finally:

@@ -1,9 +1,9 @@
 """FalconPy's constructor keywords, read into the plugin's connection object."""
 from __future__ import annotations
 
-import json
 import os
 
+from . import _jsontext
 from ._errors import InvalidBaseURL, InvalidCredentialFormat
 from ._types import TYPE_CHECKING
 
@@ -83,7 +83,7 @@ def read_creds(client_id: Any, client_secret: Any, creds: Any, member_cid: Any) 
         return {}
     if isinstance(creds, str):
         try:
-            parsed = json.loads(creds.replace("'", '"'))
+            parsed = _jsontext.loads(creds.replace("'", '"'))
         except ValueError as bad:
             raise InvalidCredentialFormat() from bad
         if not isinstance(parsed, dict):
