@@ -6,6 +6,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -65,7 +66,8 @@ private:
 	unsigned long _flights = 0;
 	TokenResult _lastFlight;
 
-	std::optional<TokenResult> _token;
+	/// Never changed once kept (a new token replaces it): a caller copies it outside the lock.
+	std::shared_ptr<const TokenResult> _token;
 	std::string _accessToken;
 	Clock::time_point _issuedAt;
 	std::chrono::seconds _expiresIn{0};
