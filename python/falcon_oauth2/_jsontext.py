@@ -49,46 +49,21 @@ def loads(text: str) -> Any:
     return value
 
 
+def _refuse(value: Any) -> Any:
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
+
+
+# The C encoder json.JSONEncoder makes, with compact separators, ASCII output, NaN and infinity
+# refused. No circular-reference markers: one encoder serves every thread, and a failed call
+# would leave its marks behind; a value that contains itself ends in RecursionError instead.
+_encode: Callable[[Any, int], Any] | None = (
+    _json.make_encoder(None, _refuse, _json.encode_basestring_ascii, None, ":", ",", False, False, False) if _json else None)
+
+
 def dumps(value: Any) -> str:
-    """`value` (dicts with string keys, lists, tuples, strings, numbers, booleans, None) as
-    compact ASCII JSON text; TypeError for anything else, ValueError for NaN or infinity."""
-    if _json is None:  # pragma: no cover - not CPython
+    """`value` (dicts, lists, tuples, strings, numbers, booleans, None) as compact ASCII JSON
+    text, as json.dumps writes it; TypeError for anything else, ValueError for NaN or infinity."""
+    if _encode is None:  # pragma: no cover - not CPython
         import json  # pylint: disable=import-outside-toplevel
-        return json.dumps(value, allow_nan=False)
-    parts: list = []
-    _write(value, parts)
-    return "".join(parts)
-
-
-def _write(value: Any, parts: list) -> None:
-    if value is None:
-        parts.append("null")
-    elif value is True:
-        parts.append("true")
-    elif value is False:
-        parts.append("false")
-    elif isinstance(value, str):
-        parts.append(_json.encode_basestring_ascii(value))
-    elif isinstance(value, int):
-        parts.append(int.__repr__(value))
-    elif isinstance(value, float):
-        if value != value or value in (float("inf"), float("-inf")):
-            raise ValueError("NaN and infinity are not JSON")
-        parts.append(float.__repr__(value))
-    elif isinstance(value, dict):
-        parts.append("{")
-        for index, (key, item) in enumerate(value.items()):
-            if not isinstance(key, str):
-                raise TypeError(f"JSON object keys are strings, not {type(key).__name__}")
-            parts.append(("," if index else "") + _json.encode_basestring_ascii(key) + ":")
-            _write(item, parts)
-        parts.append("}")
-    elif isinstance(value, (list, tuple)):
-        parts.append("[")
-        for index, item in enumerate(value):
-            if index:
-                parts.append(",")
-            _write(item, parts)
-        parts.append("]")
-    else:
-        raise TypeError(f"{type(value).__name__} is not JSON serializable")
+        return json.dumps(value, allow_nan=False, separators=(",", ":"))
+    return "".join(_encode(value, 0))

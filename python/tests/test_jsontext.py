@@ -19,9 +19,10 @@ class JsonTextTest(unittest.TestCase):
             for text in (json.dumps(value), json.dumps(value, indent=2, ensure_ascii=False), " \n" + json.dumps(value) + "\t "):
                 self.assertEqual(json.loads(text), _jsontext.loads(text), text)
 
-    def test_writes_what_json_reads_back(self):
+    def test_writes_what_json_writes(self):
         for value in VALUES:
             text = _jsontext.dumps(value)
+            self.assertEqual(json.dumps(value, separators=(",", ":")), text)
             self.assertEqual(value, json.loads(text), text)
             self.assertTrue(text.isascii(), text)
         self.assertEqual('{"a":[1,2],"b":null}', _jsontext.dumps({"a": (1, 2), "b": None}))
@@ -33,9 +34,14 @@ class JsonTextTest(unittest.TestCase):
         for value in (float("nan"), float("inf"), [float("-inf")]):
             with self.assertRaises(ValueError, msg=repr(value)):
                 _jsontext.dumps(value)
-        for value in ({1: "a"}, {"a": {1, 2}}, object(), b"bytes"):
+        for value in ({(1, 2): "a"}, {"a": {1, 2}}, object(), b"bytes"):
             with self.assertRaises(TypeError, msg=repr(value)):
                 _jsontext.dumps(value)
+        looped: list = []
+        looped.append(looped)
+        with self.assertRaises(RecursionError):
+            _jsontext.dumps(looped)
+        self.assertEqual('{"after":"a failure"}', _jsontext.dumps({"after": "a failure"}))
 
     def test_the_json_package_is_not_imported(self):
         import subprocess  # pylint: disable=import-outside-toplevel
