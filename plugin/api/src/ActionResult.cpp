@@ -1,4 +1,5 @@
 #include "falcon/plugin/ActionResult.h"
+#include "falcon/plugin/JsonWriter.h"
 
 #include <Poco/JSON/Array.h>
 
@@ -62,6 +63,13 @@ std::string ActionResult::errorKind() const
 
 std::string ActionResult::toJSON(unsigned indent) const
 {
+	if (indent == 0)
+	{
+		std::string compact;
+		compact.reserve(1024);
+		Json::write(_output, compact);
+		return compact;
+	}
 	std::ostringstream out;
 	_output->stringify(out, indent);
 	return out.str();
