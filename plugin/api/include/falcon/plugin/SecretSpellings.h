@@ -10,6 +10,12 @@
 namespace Falcon {
 namespace Plugin {
 
+/// A character that every URL and form encoding leaves as it is (RFC 3986's unreserved).
+inline bool isUnreserved(char c)
+{
+	return Poco::Ascii::isAlphaNumeric(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == '-' || c == '~';
+}
+
 /// `value` as an application/x-www-form-urlencoded body carries it: unreserved characters as
 /// they are, space as '+', the rest %XX (the encoding Python's requests uses, byte for byte).
 inline std::string formEncoded(const std::string& value)
@@ -19,7 +25,7 @@ inline std::string formEncoded(const std::string& value)
 	encoded.reserve(value.size());
 	for (unsigned char c : value)
 	{
-		if (Poco::Ascii::isAlphaNumeric(c) || c == '_' || c == '.' || c == '-' || c == '~')
+		if (isUnreserved(static_cast<char>(c)))
 		{
 			encoded += static_cast<char>(c);
 		}
@@ -44,9 +50,7 @@ inline std::string formEncoded(const std::string& value)
 inline std::vector<std::string> secretSpellings(const std::string& value)
 {
 	// Unreserved characters only (a JWT's, an opaque token's): every spelling is the value itself.
-	const bool plain = std::all_of(value.begin(), value.end(),
-		[](char c) { return Poco::Ascii::isAlphaNumeric(c) || c == '_' || c == '.' || c == '-' || c == '~'; });
-	if (plain) return {value};
+	if (std::all_of(value.begin(), value.end(), isUnreserved)) return {value};
 	std::string percentEncoded;
 	Poco::URI::encode(value, "!#$&'()*+,/:;=?@[]", percentEncoded);
 	std::string jsonEscaped;
