@@ -40,9 +40,8 @@ void TokenCache::remember(const TokenResult& result, Clock::time_point now)
 	{
 		if (const auto& issued = result.issued)
 		{
-			auto kept = std::make_shared<TokenResult>(result);
-			kept->keepParsedBody(); // served many times: parse once
-			_token = std::move(kept);
+			_token = result;
+			_token->keepParsedBody(); // served many times: parse once
 			_accessToken = issued->accessToken;
 			_issuedAt = now;
 			_expiresIn = issued->expiresIn;
@@ -83,14 +82,10 @@ TokenResult TokenCache::get(bool force, Clock::time_point deadline, const Mint& 
 		const auto now = _now();
 		if (!force && fresh(now))
 		{
-			// Copied after the lock is let go: many threads served at once wait only for the pointer.
-			const std::shared_ptr<const TokenResult> kept = _token;
-			const auto remaining = std::chrono::duration_cast<std::chrono::seconds>(_expiresIn - (now - _issuedAt));
-			lock.unlock();
-			TokenResult cached = *kept;
+			TokenResult cached = *_token;
 			cached.fromCache = true;
 			cached.fromSharedStore = false; // this process's memory served it this time
-			cached.remainingLifetime = remaining;
+			cached.remainingLifetime = std::chrono::duration_cast<std::chrono::seconds>(_expiresIn - (now - _issuedAt));
 			return cached;
 		}
 		if (_failure && now < _failureUntil) return servedFailure(now);

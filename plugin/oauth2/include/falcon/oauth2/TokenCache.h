@@ -6,7 +6,6 @@
 #include <chrono>
 #include <condition_variable>
 #include <functional>
-#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -66,8 +65,7 @@ private:
 	unsigned long _flights = 0;
 	TokenResult _lastFlight;
 
-	/// Never changed once kept (a new token replaces it): a caller copies it outside the lock.
-	std::shared_ptr<const TokenResult> _token;
+	std::optional<TokenResult> _token;
 	std::string _accessToken;
 	Clock::time_point _issuedAt;
 	std::chrono::seconds _expiresIn{0};
