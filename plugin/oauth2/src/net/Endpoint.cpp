@@ -2,18 +2,23 @@
 
 #include "falcon/oauth2/core/Error.h"
 
-#include <Poco/Net/IPAddress.h>
 #include <Poco/String.h>
 #include <Poco/URI.h>
+
+#include <arpa/inet.h>
 
 namespace Falcon {
 namespace OAuth2 {
 
 bool isLoopbackHost(const std::string& host)
 {
+	// Parsed with the C library rather than Poco::Net, which only a request needs: inet_aton
+	// reads IPv4 the way Poco does (127.1 included), inet_pton IPv6 (a zone id is no part of it).
 	if (Poco::icompare(host, "localhost") == 0) return true;
-	Poco::Net::IPAddress address;
-	return Poco::Net::IPAddress::tryParse(host, address) && address.isLoopback();
+	in_addr v4{};
+	if (::inet_aton(host.c_str(), &v4)) return (ntohl(v4.s_addr) >> 24) == 127;
+	in6_addr v6{};
+	return ::inet_pton(AF_INET6, host.substr(0, host.find('%')).c_str(), &v6) == 1 && IN6_IS_ADDR_LOOPBACK(&v6);
 }
 
 Endpoint Endpoint::parse(const std::string& url, const std::string& field)
