@@ -119,7 +119,7 @@ void SharedHitFrom(benchmark::State& state, Testing::RedisServer& server)
 	const RedisAddress address = RedisAddress::parse(server.url(), "bench");
 	RedisTokenStore store(RedisTokenStore::Settings{
 		address, REDIS_PASSWORD, "bench:", std::chrono::seconds(10), std::chrono::seconds(2)});
-	RedisConnection ping(address, REDIS_PASSWORD, std::chrono::seconds(2), 1024);
+	RedisSocket ping(address, REDIS_PASSWORD, std::chrono::seconds(2), 1024);
 	const EntrySeal seal(emulatorUrl, CLIENT, "", SECRET);
 	SharedEntry entry;
 	entry.accessToken = std::string(1200, 't');

@@ -241,7 +241,7 @@ public:
 	/// A connection the server dropped is opened again by resuming the TLS session.
 	void testReconnectResumesTheSession()
 	{
-		RedisConnection connection(
+		RedisSocket connection(
 			RedisAddress::parse(_redis->url(), "test"), REDIS_PASSWORD, std::chrono::seconds(2), 1024);
 		const auto deadline = [] { return Clock::now() + std::chrono::seconds(2); };
 		CPPUNIT_ASSERT(connection.exchange({{"PING"}}, deadline()).front().is("PONG"));

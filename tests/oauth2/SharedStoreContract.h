@@ -5,6 +5,7 @@
 
 #include "falcon/oauth2/store/EntrySeal.h"
 #include "falcon/oauth2/OAuth2Client.h"
+#include "falcon/oauth2/Wire.h"
 
 #include <Poco/AutoPtr.h>
 #include <Poco/Channel.h>
@@ -323,7 +324,7 @@ public:
 		ScriptedServer server(falconLike(), &loopbackCertificate());
 		ClientConfig config = sharedConfig(server);
 		const EntrySeal seal(config.effectiveBaseUrl(), config.clientId, config.memberCid, config.clientSecret);
-		const auto store = config.tokenCache.open();
+		const auto store = config.tokenCache.open(OAuth2::wire().redis);
 		const auto held = store->lock(seal.name(), CallBounds{Clock::now() + std::chrono::seconds(5)});
 		CPPUNIT_ASSERT(held);
 		Cancellation cancellation;

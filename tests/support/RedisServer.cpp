@@ -80,7 +80,7 @@ void RedisServer::start()
 	}
 	_process = std::make_unique<Poco::ProcessHandle>(Poco::Process::launch("redis-server", {configuration}));
 	const std::string adminUrl = _options.tls ? "redis://127.0.0.1:" + std::to_string(_adminPort) + "/0" : url();
-	_admin = std::make_unique<OAuth2::RedisConnection>(
+	_admin = std::make_unique<OAuth2::RedisSocket>(
 		OAuth2::RedisAddress::parse(adminUrl, "test"), _options.password, std::chrono::seconds(5), 16 * 1024 * 1024);
 	for (int attempt = 0; attempt < 200; ++attempt)
 	{

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "falcon/oauth2/store/RedisConnection.h"
+#include "falcon/oauth2/store/RedisSocket.h"
 
 #include <Poco/Process.h>
 
@@ -63,7 +63,7 @@ private:
 	Poco::UInt16 _port = 0;
 	Poco::UInt16 _adminPort = 0; ///< with TLS: the administrator's plain port
 	std::unique_ptr<Poco::ProcessHandle> _process;
-	std::unique_ptr<OAuth2::RedisConnection> _admin;
+	std::unique_ptr<OAuth2::RedisSocket> _admin;
 };
 
 }

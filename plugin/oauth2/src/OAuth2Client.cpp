@@ -2,6 +2,7 @@
 
 #include "falcon/oauth2/net/BasicCredentials.h"
 #include "falcon/oauth2/SharedTokens.h"
+#include "falcon/oauth2/Wire.h"
 
 namespace Falcon {
 namespace OAuth2 {
@@ -37,7 +38,7 @@ Endpoint baseOf(const ClientConfig& config)
 std::unique_ptr<TokenSource> sharedLayer(
 	const ClientConfig& config, TokenSource& next, RegionRouter& router, Redactor& redactor, Poco::Logger& logger)
 {
-	auto store = config.tokenCache.open();
+	auto store = config.tokenCache.open(wire().redis);
 	if (!store) return nullptr;
 	const SharedTokens::Settings settings{config.effectiveBaseUrl(), config.clientId, config.memberCid,
 		config.clientSecret, ClientConfig::clampRenewalWindow(config.renewalWindow), config.regions};
@@ -48,7 +49,7 @@ std::unique_ptr<TokenSource> sharedLayer(
 
 OAuth2Client::OAuth2Client(const ClientConfig& config, Poco::Logger& logger):
 	_config(validated(config)), _basicCredentials(basicCredentials(config.clientId, config.clientSecret)),
-	_router(baseOf(config), *config.regions, logger), _caller(config, _router, _redactor, logger),
+	_router(baseOf(config), *config.regions, logger), _caller(config, _router, _redactor, logger, wire().transport),
 	_tokenCache(
 		ClientConfig::clampRenewalWindow(config.renewalWindow), config.loginBackoffInitial, config.loginBackoffMax),
 	_minter(config, _caller, _router, _redactor, logger),

@@ -40,11 +40,12 @@ TransportSettings transportSettingsOf(const ClientConfig& config)
 
 } // namespace
 
-RouteCaller::RouteCaller(const ClientConfig& config, RegionRouter& router, Redactor& redactor, Poco::Logger& logger):
+RouteCaller::RouteCaller(const ClientConfig& config, RegionRouter& router, Redactor& redactor, Poco::Logger& logger,
+	TransportFactory transports):
 	_userAgent(
 		config.userAgent.empty() ? std::string(FALCON_OAUTH2_PRODUCT) : config.userAgent + " " + FALCON_OAUTH2_PRODUCT),
 	_router(router), _redactor(redactor), _logger(logger), _transportSettings(transportSettingsOf(config)),
-	_transport(_transportSettings, logger, redactor)
+	_transport(_transportSettings, logger, redactor, transports)
 {
 	_redactor.addSecret(_transportSettings.proxy.password);
 }
@@ -80,37 +81,36 @@ ApiResult RouteCaller::post(Route route, const WireRequest& request, const CallB
 /// Sends on the session's connection, following the redirects the router accepts.
 ApiResult RouteCaller::send(Route route, const WireRequest& request, const CallBounds& call)
 {
-	const SharedTransport::Turn transport = _transport.take(call.deadline);
-	if (!transport)
-		return failure(
-			Error::of(ErrorKind::Timeout, "the call's deadline passed while waiting for the session's connection"));
-	Endpoint target = _router.target(route);
-	for (unsigned hops = 0;; ++hops)
+	try
 	{
-		ApiResult result;
-		try
+		const SharedTransport::Turn transport = _transport.take(call.deadline);
+		if (!transport)
+			return failure(
+				Error::of(ErrorKind::Timeout, "the call's deadline passed while waiting for the session's connection"));
+		Endpoint target = _router.target(route);
+		for (unsigned hops = 0;; ++hops)
 		{
-			result = received(transport->post(target, request, call.deadline, call.cancellation));
+			ApiResult result = received(transport->post(target, request, call.deadline, call.cancellation));
+			if (result.statusCode != 308) return result;
+			Endpoint next;
+			if (auto refusal = _router.follow(route, target, result.header("Location"), hops, next))
+			{
+				refusal->traceId = ReplyClassifier::traceId(result);
+				refusal->message = _redactor.redact(refusal->message);
+				result.error = std::move(refusal);
+				return result;
+			}
+			const std::string region = result.header("X-Cs-Region");
+			_logger.information("following 308 from " + target.str() + " to " + next.str()
+				+ (region.empty() ? "" : " (X-Cs-Region: " + region + ")"));
+			target = next;
 		}
-		catch (const TransportError& e)
-		{
-			Error failed = Error::of(e.kind(), e.message());
-			failed.retryable = failed.retryable && !e.permanent();
-			return failure(failed);
-		}
-		if (result.statusCode != 308) return result;
-		Endpoint next;
-		if (auto refusal = _router.follow(route, target, result.header("Location"), hops, next))
-		{
-			refusal->traceId = ReplyClassifier::traceId(result);
-			refusal->message = _redactor.redact(refusal->message);
-			result.error = std::move(refusal);
-			return result;
-		}
-		const std::string region = result.header("X-Cs-Region");
-		_logger.information("following 308 from " + target.str() + " to " + next.str()
-			+ (region.empty() ? "" : " (X-Cs-Region: " + region + ")"));
-		target = next;
+	}
+	catch (const TransportError& e)
+	{
+		Error failed = Error::of(e.kind(), e.message());
+		failed.retryable = failed.retryable && !e.permanent();
+		return failure(failed);
 	}
 }
 

@@ -1,4 +1,4 @@
-#include "falcon/oauth2/http/Transport.h"
+#include "falcon/oauth2/http/HttpTransport.h"
 
 #include "falcon/oauth2/net/Connector.h"
 #include "falcon/oauth2/core/Redactor.h"
@@ -17,27 +17,19 @@
 namespace Falcon {
 namespace OAuth2 {
 
-TransportError::TransportError(ErrorKind kind, const std::string& message, bool beforeReply, bool permanent):
-	Poco::Exception(message), _kind(kind), _beforeReply(beforeReply), _permanent(permanent)
-{
-}
-
-Transport::Transport(TransportSettings settings, Poco::Logger& logger, Redactor& redactor):
+HttpTransport::HttpTransport(TransportSettings settings, Poco::Logger& logger, Redactor& redactor):
 	_settings(std::move(settings)), _logger(logger), _redactor(redactor)
 {
-	if (!_settings.verifyTls)
-		_logger.warning("TLS certificate verification is OFF for this session: any server can impersonate the Falcon "
-						"API and receive the client secret");
 }
 
-Transport::~Transport()
+HttpTransport::~HttpTransport()
 {
 	// A TLS connection says goodbye as it closes: a write like any other.
 	const SigpipeSuppressed quietly;
 	drop();
 }
 
-Poco::Net::Context::Ptr Transport::tlsContext()
+Poco::Net::Context::Ptr HttpTransport::tlsContext()
 {
 	if (!_context)
 	{
@@ -53,7 +45,7 @@ Poco::Net::Context::Ptr Transport::tlsContext()
 	return _context;
 }
 
-ProxySettings Transport::proxyFor(const Endpoint& target) const
+ProxySettings HttpTransport::proxyFor(const Endpoint& target) const
 {
 	if (_settings.proxy.enabled() || !_settings.proxyFromEnvironment) return _settings.proxy;
 	try
@@ -66,7 +58,7 @@ ProxySettings Transport::proxyFor(const Endpoint& target) const
 	}
 }
 
-void Transport::connect(const Endpoint& target, Deadline deadline)
+void HttpTransport::connect(const Endpoint& target, Deadline deadline)
 {
 	const ProxySettings proxy = proxyFor(target);
 	_redactor.addSecret(proxy.password);
@@ -80,7 +72,7 @@ void Transport::connect(const Endpoint& target, Deadline deadline)
 	++_connectionsOpened;
 }
 
-void Transport::drop()
+void HttpTransport::drop()
 {
 	if (!_session) return;
 	try
@@ -94,7 +86,7 @@ void Transport::drop()
 	_session.reset();
 }
 
-std::chrono::milliseconds Transport::setReadBudget(Deadline deadline)
+std::chrono::milliseconds HttpTransport::setReadBudget(Deadline deadline)
 {
 	// Set on every exchange: a socket's timeouts are never assumed from an earlier one.
 	const Poco::Timespan budget = Connector::budget(_settings.readTimeout, deadline);
@@ -103,7 +95,7 @@ std::chrono::milliseconds Transport::setReadBudget(Deadline deadline)
 	return std::chrono::milliseconds(budget.totalMilliseconds());
 }
 
-WireReply Transport::post(
+WireReply HttpTransport::post(
 	const Endpoint& target, const WireRequest& request, Deadline deadline, const Cancellation* cancellation)
 {
 	// Plain sockets send with MSG_NOSIGNAL; only TLS (OpenSSL's own writes) needs the guard.
@@ -129,9 +121,9 @@ WireReply Transport::post(
 
 /// One exchange's state: where it goes, whether a reply began, how long the read that failed
 /// could wait, and the deadline's guard. It words every failure the same way.
-struct Transport::Exchange
+struct HttpTransport::Exchange
 {
-	Exchange(Transport& transport, const Endpoint& target, const Cancellation* cancellation):
+	Exchange(HttpTransport& transport, const Endpoint& target, const Cancellation* cancellation):
 		transport(transport), where(target.str()), cancellation(cancellation)
 	{
 	}
@@ -155,7 +147,7 @@ struct Transport::Exchange
 		transport.drop();
 	}
 
-	Transport& transport;
+	HttpTransport& transport;
 	const std::string where;
 	const Cancellation* const cancellation;
 	/// The read timeout bounds each read; this bounds the whole exchange, however the peer paces it.
@@ -166,7 +158,7 @@ struct Transport::Exchange
 	std::chrono::milliseconds waitedFor{0};
 };
 
-WireReply Transport::exchange(
+WireReply HttpTransport::exchange(
 	const Endpoint& target, const WireRequest& request, Deadline deadline, const Cancellation* cancellation)
 {
 	Exchange exchange(*this, target, cancellation);
@@ -187,7 +179,7 @@ WireReply Transport::exchange(
 	}
 }
 
-void Transport::send(const Endpoint& target, const WireRequest& request)
+void HttpTransport::send(const Endpoint& target, const WireRequest& request)
 {
 	Poco::Net::HTTPRequest httpRequest(
 		Poco::Net::HTTPRequest::HTTP_POST, target.path.empty() ? "/" : target.path, Poco::Net::HTTPMessage::HTTP_1_1);
@@ -202,7 +194,7 @@ void Transport::send(const Endpoint& target, const WireRequest& request)
 	out << request.body << std::flush;
 }
 
-WireReply Transport::receive(Exchange& exchange, std::chrono::milliseconds readBudget)
+WireReply HttpTransport::receive(Exchange& exchange, std::chrono::milliseconds readBudget)
 {
 	const std::string& where = exchange.where;
 	Poco::Net::HTTPResponse httpResponse;
@@ -238,7 +230,7 @@ WireReply Transport::receive(Exchange& exchange, std::chrono::milliseconds readB
 	return reply;
 }
 
-TransportError Transport::classified(std::exception_ptr thrown, Exchange& exchange)
+TransportError HttpTransport::classified(std::exception_ptr thrown, Exchange& exchange)
 {
 	const std::string& where = exchange.where;
 	try
@@ -288,7 +280,7 @@ TransportError Transport::classified(std::exception_ptr thrown, Exchange& exchan
 	}
 }
 
-std::string Transport::readBody(std::istream& in, std::chrono::milliseconds readBudget, bool& stalled)
+std::string HttpTransport::readBody(std::istream& in, std::chrono::milliseconds readBudget, bool& stalled)
 {
 	std::string body;
 	char buffer[16 * 1024];

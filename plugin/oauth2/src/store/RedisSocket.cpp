@@ -1,6 +1,5 @@
-#include "falcon/oauth2/store/RedisConnection.h"
+#include "falcon/oauth2/store/RedisSocket.h"
 
-#include "falcon/oauth2/core/ProcessLocal.h"
 #include "falcon/oauth2/net/Connector.h"
 #include "falcon/oauth2/net/SocketDeadline.h"
 #include "falcon/oauth2/net/TlsContexts.h"
@@ -10,8 +9,6 @@
 #include <Poco/Net/SecureStreamSocket.h>
 #include <Poco/NumberParser.h>
 #include <Poco/Redis/Array.h>
-
-#include <map>
 
 namespace Falcon {
 namespace OAuth2 {
@@ -134,46 +131,19 @@ private:
 
 } // namespace
 
-RedisConnection::RedisConnection(
+RedisSocket::RedisSocket(
 	RedisAddress address, std::string password, std::chrono::milliseconds timeout, std::size_t maxReplyBytes):
 	_address(std::move(address)),
 	_password(std::move(password)), _timeout(timeout), _maxReplyBytes(maxReplyBytes)
 {
 }
 
-std::shared_ptr<RedisConnection> RedisConnection::shared(const RedisAddress& address, const std::string& password,
-	std::chrono::milliseconds timeout, std::size_t maxReplyBytes)
-{
-	struct Connections
-	{
-		std::mutex mutex;
-		std::map<std::string, std::weak_ptr<RedisConnection>> byKey;
-	};
-	static ProcessLocal<Connections> processConnections;
-	Connections& connections = processConnections.get();
-	// str() names the server, the user and the database; the password and the limits tell
-	// apart stores that must not share what they send.
-	const std::string key =
-		address.str() + '\n' + std::to_string(timeout.count()) + '\n' + std::to_string(maxReplyBytes) + '\n' + password;
-	std::lock_guard<std::mutex> lock(connections.mutex);
-	for (auto it = connections.byKey.begin(); it != connections.byKey.end();)
-		it = it->second.expired() ? connections.byKey.erase(it) : std::next(it);
-	std::weak_ptr<RedisConnection>& slot = connections.byKey[key];
-	std::shared_ptr<RedisConnection> connection = slot.lock();
-	if (!connection)
-	{
-		connection = std::make_shared<RedisConnection>(address, password, timeout, maxReplyBytes);
-		slot = connection;
-	}
-	return connection;
-}
-
-RedisConnection::~RedisConnection()
+RedisSocket::~RedisSocket()
 {
 	close();
 }
 
-void RedisConnection::close()
+void RedisSocket::close()
 {
 	if (!_socket) return;
 	try
@@ -186,7 +156,7 @@ void RedisConnection::close()
 	_socket.reset();
 }
 
-void RedisConnection::open(Deadline until)
+void RedisSocket::open(Deadline until)
 {
 	_greeted = false;
 	if (_address.local())
@@ -203,7 +173,7 @@ void RedisConnection::open(Deadline until)
 	if (tls && Poco::Net::SecureStreamSocket(*_socket).sessionWasReused()) ++_tlsResumptions;
 }
 
-std::vector<RedisReply> RedisConnection::exchange(const std::vector<Command>& commands, Deadline deadline)
+std::vector<RedisReply> RedisSocket::exchange(const std::vector<Command>& commands, Deadline deadline)
 {
 	const Deadline until = std::min(Clock::now() + _timeout, deadline);
 	// Another session's exchange may hold the connection: waiting for it counts against this one.
@@ -229,7 +199,7 @@ std::vector<RedisReply> RedisConnection::exchange(const std::vector<Command>& co
 	return exchangeOn(commands, until, replied);
 }
 
-std::vector<RedisReply> RedisConnection::exchangeOn(const std::vector<Command>& commands, Deadline until, bool& replied)
+std::vector<RedisReply> RedisSocket::exchangeOn(const std::vector<Command>& commands, Deadline until, bool& replied)
 {
 	bool passed = false;
 	try

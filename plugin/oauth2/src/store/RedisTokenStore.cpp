@@ -106,8 +106,8 @@ std::string RedisTokenStore::caution() const
 }
 
 RedisTokenStore::RedisTokenStore(const Settings& settings):
-	_connection(
-		RedisConnection::shared(settings.address, settings.password, settings.timeout, EntrySeal::MAX_SEALED_BYTES)),
+	_connection(RedisConnection::shared(
+		settings.address, settings.password, settings.timeout, EntrySeal::MAX_SEALED_BYTES, settings.connections)),
 	_keyPrefix(settings.keyPrefix), _lockTtl(settings.lockTtl), _timeout(settings.timeout)
 {
 }

@@ -7,15 +7,15 @@
 namespace Falcon {
 namespace OAuth2 {
 
-std::unique_ptr<SharedTokenStore> TokenCacheSettings::open() const
+std::unique_ptr<SharedTokenStore> TokenCacheSettings::open(RedisConnection::Factory redisConnections) const
 {
 	switch (store)
 	{
 	case Store::Memory: return nullptr;
 	case Store::File: return std::make_unique<FileTokenStore>(directory);
 	case Store::Redis:
-		return std::make_unique<RedisTokenStore>(RedisTokenStore::Settings{
-			RedisAddress::parse(redisUrl, "token_cache"), redisPassword, keyPrefix, lockTtl, storeTimeout});
+		return std::make_unique<RedisTokenStore>(RedisTokenStore::Settings{RedisAddress::parse(redisUrl, "token_cache"),
+			redisPassword, keyPrefix, lockTtl, storeTimeout, redisConnections});
 	}
 	return nullptr;
 }

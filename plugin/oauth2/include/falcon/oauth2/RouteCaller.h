@@ -20,7 +20,9 @@ namespace OAuth2 {
 class RouteCaller
 {
 public:
-	RouteCaller(const ClientConfig& config, RegionRouter& router, Redactor& redactor, Poco::Logger& logger);
+	/// Requests go through a transport `transports` makes on the first request.
+	RouteCaller(const ClientConfig& config, RegionRouter& router, Redactor& redactor, Poco::Logger& logger,
+		TransportFactory transports);
 
 	ApiResult post(Route route, const WireRequest& request, const CallBounds& call);
 

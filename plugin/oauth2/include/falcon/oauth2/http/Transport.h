@@ -6,9 +6,8 @@
 #include "falcon/oauth2/http/HeaderList.h"
 #include "falcon/oauth2/net/ProxySettings.h"
 
+#include <Poco/Exception.h>
 #include <Poco/Logger.h>
-#include <Poco/Net/Context.h>
-#include <Poco/Net/HTTPClientSession.h>
 
 #include <chrono>
 #include <exception>
@@ -68,50 +67,25 @@ private:
 	bool _permanent;
 };
 
-/// One keep-alive HTTP(S) connection, reused across calls while the origin stays the same. Owns
-/// its own TLS Context (never Poco's SSLManager), opens connections through Connector (proxy,
-/// TLS, deadline), bounds each read by the read timeout and the whole exchange by the call's
-/// deadline (SocketDeadline), and caps the reply size. Not
-/// thread-safe: the client serialises calls.
+/// How a session's requests reach the wire: one connection, one exchange at a time (the client
+/// serialises calls). HttpTransport is the one that speaks to sockets; it lives with the rest of
+/// the code that does (the wire, Wire.h), which the plugin module loads only once it sends.
 class Transport
 {
 public:
-	Transport(TransportSettings settings, Poco::Logger& logger, Redactor& redactor);
-	~Transport();
+	virtual ~Transport() = default;
 
 	/// POSTs to `target`; throws TransportError on any failure to get a complete reply. The
 	/// exchange ends at `deadline`, or soon after `cancellation` (may be null) is requested.
-	WireReply post(const Endpoint& target, const WireRequest& request, Deadline deadline,
-		const Cancellation* cancellation = nullptr);
+	virtual WireReply post(const Endpoint& target, const WireRequest& request, Deadline deadline,
+		const Cancellation* cancellation = nullptr) = 0;
 
 	/// TCP connections opened so far (a reused keep-alive connection is not counted again).
-	unsigned connectionsOpened() const { return _connectionsOpened.load(); }
-
-private:
-	void connect(const Endpoint& target, Deadline deadline);
-	void drop();
-	std::chrono::milliseconds setReadBudget(Deadline deadline);
-	struct Exchange;
-
-	/// One request and its reply on the session's connection (opened first when there is none).
-	WireReply exchange(
-		const Endpoint& target, const WireRequest& request, Deadline deadline, const Cancellation* cancellation);
-	void send(const Endpoint& target, const WireRequest& request);
-	WireReply receive(Exchange& exchange, std::chrono::milliseconds readBudget);
-	/// What went wrong in an exchange, as a TransportError of the right kind.
-	TransportError classified(std::exception_ptr thrown, Exchange& exchange);
-	std::string readBody(std::istream& in, std::chrono::milliseconds readBudget, bool& stalled);
-	Poco::Net::Context::Ptr tlsContext();
-	ProxySettings proxyFor(const Endpoint& target) const;
-
-	TransportSettings _settings;
-	Poco::Logger& _logger;
-	Redactor& _redactor;
-	Poco::Net::Context::Ptr _context;
-	std::unique_ptr<Poco::Net::HTTPClientSession> _session;
-	Endpoint _origin;
-	std::atomic<unsigned> _connectionsOpened{0};
+	virtual unsigned connectionsOpened() const = 0;
 };
+
+/// Makes a session's transport. Throws TransportError when it cannot.
+using TransportFactory = std::unique_ptr<Transport> (*)(const TransportSettings&, Poco::Logger&, Redactor&);
 
 }
 } // namespace Falcon::OAuth2

@@ -27,6 +27,7 @@ public:
 		std::string keyPrefix;
 		std::chrono::milliseconds lockTtl{10000};
 		std::chrono::milliseconds timeout{500};
+		RedisConnection::Factory connections = nullptr; ///< makes the connection when the process has none
 	};
 
 	explicit RedisTokenStore(const Settings& settings);

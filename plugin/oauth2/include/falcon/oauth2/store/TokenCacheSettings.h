@@ -1,5 +1,6 @@
 #pragma once
 
+#include "falcon/oauth2/store/RedisConnection.h"
 #include "falcon/oauth2/store/SharedTokenStore.h"
 
 #include <chrono>
@@ -31,8 +32,9 @@ struct TokenCacheSettings
 	/// Throws InvalidInputException naming the `token_cache` field at fault.
 	void validate() const;
 
-	/// The store these settings name, or null for memory only. The one place a store is made.
-	std::unique_ptr<SharedTokenStore> open() const;
+	/// The store these settings name, or null for memory only. The one place a store is made; a
+	/// Redis store's connection comes from `redisConnections` unless the process has one already.
+	std::unique_ptr<SharedTokenStore> open(RedisConnection::Factory redisConnections) const;
 };
 
 }

@@ -1,0 +1,59 @@
+#pragma once
+
+#include "falcon/oauth2/http/Transport.h"
+
+#include <Poco/Net/Context.h>
+#include <Poco/Net/HTTPClientSession.h>
+
+#include <atomic>
+#include <chrono>
+#include <exception>
+#include <memory>
+#include <string>
+
+namespace Falcon {
+namespace OAuth2 {
+
+/// One keep-alive HTTP(S) connection, reused across calls while the origin stays the same. Owns
+/// its own TLS Context (never Poco's SSLManager), opens connections through Connector (proxy,
+/// TLS, deadline), bounds each read by the read timeout and the whole exchange by the call's
+/// deadline (SocketDeadline), and caps the reply size. Not
+/// thread-safe: the client serialises calls.
+class HttpTransport final: public Transport
+{
+public:
+	HttpTransport(TransportSettings settings, Poco::Logger& logger, Redactor& redactor);
+	~HttpTransport() override;
+
+	WireReply post(const Endpoint& target, const WireRequest& request, Deadline deadline,
+		const Cancellation* cancellation = nullptr) override;
+	unsigned connectionsOpened() const override { return _connectionsOpened.load(); }
+
+private:
+	void connect(const Endpoint& target, Deadline deadline);
+	void drop();
+	std::chrono::milliseconds setReadBudget(Deadline deadline);
+	struct Exchange;
+
+	/// One request and its reply on the session's connection (opened first when there is none).
+	WireReply exchange(
+		const Endpoint& target, const WireRequest& request, Deadline deadline, const Cancellation* cancellation);
+	void send(const Endpoint& target, const WireRequest& request);
+	WireReply receive(Exchange& exchange, std::chrono::milliseconds readBudget);
+	/// What went wrong in an exchange, as a TransportError of the right kind.
+	TransportError classified(std::exception_ptr thrown, Exchange& exchange);
+	std::string readBody(std::istream& in, std::chrono::milliseconds readBudget, bool& stalled);
+	Poco::Net::Context::Ptr tlsContext();
+	ProxySettings proxyFor(const Endpoint& target) const;
+
+	TransportSettings _settings;
+	Poco::Logger& _logger;
+	Redactor& _redactor;
+	Poco::Net::Context::Ptr _context;
+	std::unique_ptr<Poco::Net::HTTPClientSession> _session;
+	Endpoint _origin;
+	std::atomic<unsigned> _connectionsOpened{0};
+};
+
+}
+} // namespace Falcon::OAuth2
