@@ -7,6 +7,7 @@
 #include "falcon/plugin/falcon_plugin.h"
 
 #include <Poco/File.h>
+#include <Poco/Path.h>
 #include <Poco/Process.h>
 
 #include <sys/stat.h>
@@ -31,6 +32,17 @@ ActionResult invokeToken(
 	return plugin.find("token")->invoke(jsonObject(input), context);
 }
 
+/// A copy of the plugin module in `directory`, with its wire module beside it (`withWire`) or
+/// without; returns the copy's path.
+std::string copyModule(const std::string& directory, bool withWire = true)
+{
+	Poco::File(directory).createDirectories();
+	const std::string copy = directory + "/libfalcon-oauth2-plugin.so";
+	Poco::File(FALCON_PLUGIN_MODULE).copyTo(copy);
+	if (withWire) Poco::File(Poco::Path(FALCON_PLUGIN_MODULE).parent().toString() + "falcon-oauth2").copyTo(directory);
+	return copy;
+}
+
 } // namespace
 
 /// What a host can rely on about the module as a binary: version checks, exports, two copies
@@ -45,6 +57,8 @@ class PluginIsolationTest: public CppUnit::TestFixture
 	CPPUNIT_TEST(testModuleOthersCouldWriteIsRefused);
 	CPPUNIT_TEST(testOnlyTheContractIsExported);
 	CPPUNIT_TEST(testTwoCopiesSideBySide);
+	CPPUNIT_TEST(testModuleWithoutItsWireSaysSo);
+	CPPUNIT_TEST(testWireOthersCouldWriteIsRefused);
 	CPPUNIT_TEST(testThirtyTwoThreadsOneTokenRequest);
 	CPPUNIT_TEST_SUITE_END();
 
@@ -188,10 +202,7 @@ public:
 
 	void testTwoCopiesSideBySide()
 	{
-		const std::string copyDirectory = testDirectory() + "/second-copy";
-		Poco::File(copyDirectory).createDirectories();
-		const std::string copy = copyDirectory + "/libfalcon-oauth2-plugin.so";
-		Poco::File(FALCON_PLUGIN_MODULE).copyTo(copy);
+		const std::string copy = copyModule(testDirectory() + "/second-copy");
 
 		auto emulator = startEmulator();
 		const auto connection = connectionFor(*emulator);
@@ -206,6 +217,39 @@ public:
 		CPPUNIT_ASSERT_EQUAL(2ul, emulator->log().counters().tokenRequests);
 		first.unload();
 		CPPUNIT_ASSERT(invokeToken(second, connection, "{\"force\": true}").ok());
+	}
+
+	/// The module sends through its wire module, loaded on the first request: a module installed
+	/// without it loads, answers what needs no request, and says what is missing when it must send.
+	void testModuleWithoutItsWireSaysSo()
+	{
+		const std::string alone = copyModule(testDirectory() + "/without-wire", false);
+		auto emulator = startEmulator();
+		PluginLoader plugin;
+		plugin.load(alone);
+		const auto result = invokeToken(plugin, connectionFor(*emulator));
+		CPPUNIT_ASSERT(!result.ok());
+		const std::string text = result.toJSON();
+		CPPUNIT_ASSERT_MESSAGE(text, text.find("cannot load the plugin's network module") != std::string::npos);
+		CPPUNIT_ASSERT_MESSAGE(text, text.find("falcon-oauth2/libfalcon-oauth2-wire.so") != std::string::npos);
+		CPPUNIT_ASSERT_EQUAL(0ul, emulator->log().counters().tokenRequests);
+	}
+
+	/// The wire module is code the plugin module loads: held to the rules the module was loaded by.
+	void testWireOthersCouldWriteIsRefused()
+	{
+		const std::string place = testDirectory() + "/writable-wire";
+		const std::string module = copyModule(place);
+		const std::string wire = place + "/falcon-oauth2/libfalcon-oauth2-wire.so";
+		::chmod(wire.c_str(), 0666);
+		auto emulator = startEmulator();
+		PluginLoader plugin;
+		plugin.load(module);
+		const std::string text = invokeToken(plugin, connectionFor(*emulator)).toJSON();
+		CPPUNIT_ASSERT_MESSAGE(text, text.find(wire + " is writable by group or others") != std::string::npos);
+		CPPUNIT_ASSERT_EQUAL(0ul, emulator->log().counters().tokenRequests);
+		::chmod(wire.c_str(), 0755);
+		CPPUNIT_ASSERT(invokeToken(plugin, connectionFor(*emulator)).ok()); // tried again: now loads
 	}
 
 	void testThirtyTwoThreadsOneTokenRequest()

@@ -20,26 +20,6 @@ POCO_IMPLEMENT_EXCEPTION(PluginLoadException, Poco::RuntimeException, "Cannot lo
 
 namespace {
 
-/// Refuses a module that someone other than its owner could have written: loading it runs its
-/// code in this process. The module must belong to this user or root and be writable by neither
-/// group nor others, and its directory must not be writable by others unless it is sticky (where
-/// nobody replaces what is not theirs).
-void checkTrusted(const std::string& path)
-{
-	struct stat module = {};
-	if (::stat(path.c_str(), &module) != 0) throw PluginLoadException("no such file: " + path);
-	if (module.st_uid != ::geteuid() && module.st_uid != 0)
-		throw PluginLoadException(
-			path + " belongs to another user (uid " + std::to_string(module.st_uid) + "); refusing to load it");
-	if (module.st_mode & (S_IWGRP | S_IWOTH))
-		throw PluginLoadException(path + " is writable by group or others; refusing to load it (chmod go-w)");
-	struct stat directory = {};
-	const std::string parent = Poco::Path(Poco::Path(path).absolute()).parent().toString();
-	if (::stat(parent.c_str(), &directory) != 0) throw PluginLoadException("cannot look at " + parent);
-	if ((directory.st_mode & (S_IWGRP | S_IWOTH)) && !(directory.st_mode & S_ISVTX))
-		throw PluginLoadException(path + " is in a directory writable by group or others; refusing to load it");
-}
-
 /// The text of member `name` of the JSON object `json`, as written, or "" when there is none:
 /// the value's extent is found (strings and nesting followed), nothing is parsed.
 std::string memberText(const std::string& json, const std::string& name)
@@ -109,7 +89,7 @@ public:
 	explicit ModuleSymbols(const std::string& path): _path(path)
 	{
 		if (!Poco::File(path).exists()) throw PluginLoadException("no such file: " + path);
-		checkTrusted(path);
+		PluginLoader::checkTrusted(path);
 		try
 		{
 			_library.load(path);
@@ -194,6 +174,24 @@ PluginLoader::~PluginLoader()
 int PluginLoader::apiVersionOf(const std::string& path)
 {
 	return ModuleSymbols(path).apiVersion();
+}
+
+/// Loading a module runs its code in this process: one that someone other than its owner could
+/// have written is refused.
+void PluginLoader::checkTrusted(const std::string& path)
+{
+	struct stat module = {};
+	if (::stat(path.c_str(), &module) != 0) throw PluginLoadException("no such file: " + path);
+	if (module.st_uid != ::geteuid() && module.st_uid != 0)
+		throw PluginLoadException(
+			path + " belongs to another user (uid " + std::to_string(module.st_uid) + "); refusing to load it");
+	if (module.st_mode & (S_IWGRP | S_IWOTH))
+		throw PluginLoadException(path + " is writable by group or others; refusing to load it (chmod go-w)");
+	struct stat directory = {};
+	const std::string parent = Poco::Path(Poco::Path(path).absolute()).parent().toString();
+	if (::stat(parent.c_str(), &directory) != 0) throw PluginLoadException("cannot look at " + parent);
+	if ((directory.st_mode & (S_IWGRP | S_IWOTH)) && !(directory.st_mode & S_ISVTX))
+		throw PluginLoadException(path + " is in a directory writable by group or others; refusing to load it");
 }
 
 std::string PluginLoader::cxxAbiOf(const std::string& path)

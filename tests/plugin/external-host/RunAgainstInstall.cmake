@@ -14,6 +14,7 @@ if(status)
 endif()
 foreach(installed include/falcon/plugin/Action.h include/falcon/plugin/falcon_plugin.h
         ${LIBDIR}/libfalcon-plugin-api.so ${LIBDIR}/libfalcon-plugin-api.so.1 ${LIBDIR}/libfalcon-plugin-api.so.1.0.0 ${LIBDIR}/falcon-plugins/libfalcon-oauth2-plugin.so
+        ${LIBDIR}/falcon-plugins/falcon-oauth2/libfalcon-oauth2-wire.so
         share/falcon-oauth2-plugin/schema/connection.schema.json ${LIBDIR}/cmake/FalconPluginApi/FalconPluginApiConfig.cmake)
   if(NOT EXISTS ${WORK_DIR}/prefix/${installed})
     message(FATAL_ERROR "not installed: ${installed}")
@@ -23,6 +24,7 @@ endforeach()
 # API library one directory up (no LD_LIBRARY_PATH, no ldconfig).
 execute_process(COMMAND python3 -c "import ctypes, sys; m = ctypes.CDLL(sys.argv[1]); print('api', m.falcon_plugin_api_version())"
           ${WORK_DIR}/prefix/${LIBDIR}/falcon-plugins/libfalcon-oauth2-plugin.so
+        ${LIBDIR}/falcon-plugins/falcon-oauth2/libfalcon-oauth2-wire.so
   RESULT_VARIABLE status OUTPUT_VARIABLE out ERROR_VARIABLE err)
 if(status OR NOT out MATCHES "api 2")
   message(FATAL_ERROR "ctypes could not load the installed module:\n${out}\n${err}")

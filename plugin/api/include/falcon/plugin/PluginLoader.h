@@ -65,6 +65,12 @@ public:
 	/// the tag, or one meant for C hosts only).
 	static std::string cxxAbiOf(const std::string& path);
 
+	/// Throws PluginLoadException unless the code at `path` is safe to load: it belongs to this
+	/// user or root and is writable by neither group nor others, and its directory is not
+	/// writable by others unless it is sticky. Checked by load(), and by a module before it loads
+	/// code of its own.
+	static void checkTrusted(const std::string& path);
+
 private:
 	class Impl;
 	std::unique_ptr<Impl> _impl;
