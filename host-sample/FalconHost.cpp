@@ -32,11 +32,11 @@ constexpr int API_FAILED = 1;
 
 } // namespace
 
-int FalconHost::main(const std::vector<std::string>& arguments)
+int FalconHost::run()
 {
 	try
 	{
-		const int status = dispatch(arguments);
+		const int status = dispatch(_arguments);
 		// A result that did not reach its reader (a full disk, a closed pipe) is no success.
 		std::cout.flush();
 		if (!std::cout) throw HostError("cannot write the result to standard output", HostError::OUTPUT_FAILED);
@@ -114,7 +114,7 @@ void FalconHost::loadPlugins()
 	{
 		// Installed: bin/falcon-host beside lib*/falcon-plugins/. Build tree: the build's module,
 		// found relative to falcon-host (no binary holds the path of the tree it was built in).
-		const Poco::Path executable(config().getString("application.dir"));
+		const Poco::Path executable(_executableDirectory);
 		for (const std::string& candidate : {Poco::Path(executable).parent().append("lib/falcon-plugins").toString(),
 				 Poco::Path(executable).parent().append(FALCON_INSTALL_MODULE_DIR).toString(),
 				 Poco::Path(executable).append(FALCON_BUILD_MODULE_DIR_RELATIVE).toString()})

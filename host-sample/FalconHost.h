@@ -4,7 +4,7 @@
 
 #include "falcon/plugin/PluginLoader.h"
 
-#include <Poco/Util/Application.h>
+#include <Poco/JSON/Object.h>
 
 #include <memory>
 #include <string>
@@ -17,14 +17,17 @@ namespace Host {
 ///
 ///   falcon-host [OPTIONS] list | describe ACTION | describe --connection | run ACTION |
 ///               test-connection | config
-class FalconHost: public Poco::Util::Application
+class FalconHost
 {
-protected:
-	void defineOptions(Poco::Util::OptionSet& options) override;
-	void handleOption(const std::string& name, const std::string& value) override;
-	int main(const std::vector<std::string>& arguments) override;
+public:
+	/// Reads the command line (argv[0] tells where falcon-host is); throws HostError on a mistake
+	/// in it.
+	void init(int argc, char** argv);
+	/// Runs the command it names; returns the exit status.
+	int run();
 
 private:
+	void handleOption(const std::string& name, const std::string& value);
 	int dispatch(const std::vector<std::string>& arguments);
 	int list();
 	int describe(const std::vector<std::string>& arguments);
@@ -48,6 +51,8 @@ private:
 	Plugin::ActionResult invoke(
 		const Plugin::Action& action, const Poco::JSON::Object::Ptr& input, const Poco::JSON::Object::Ptr& connection);
 
+	std::vector<std::string> _arguments; ///< the words that are not options: the command and its own
+	std::string _executableDirectory;
 	HostConfiguration _configuration;
 	std::vector<std::unique_ptr<Plugin::PluginLoader>> _plugins;
 	std::string _pluginPath;

@@ -2,21 +2,20 @@
 
 #include "FalconHost.h"
 
+#include "CommandLine.h"
 #include "HostError.h"
 #include "QuotedText.h"
 
 #include "falcon/plugin/falcon_plugin.h"
 
-#include <Poco/Util/HelpFormatter.h>
+#include <Poco/Path.h>
 #include <Poco/Version.h>
 
 #include <openssl/crypto.h>
 
+#include <cstdlib>
 #include <iostream>
 #include <map>
-
-using Poco::Util::Option;
-using Poco::Util::OptionSet;
 
 namespace Falcon {
 namespace Host {
@@ -70,56 +69,69 @@ const std::vector<std::pair<std::string, std::string>> CONNECTION_FLAGS{{"cloud"
 	{"ca-bundle", "ca_bundle"}, {"proxy", "proxy"}, {"timeout", "call_timeout_s"}, {"user-agent", "user_agent"},
 	{"token-cache", "token_cache"}};
 
+/// falcon-host's options, in the order --help lists them.
+const CommandLine& commandLine()
+{
+	static const CommandLine options({
+		{"help", 'h', "", "show help (with a command: that command's help)"},
+		{"version", 0, "", "show the versions of falcon-host, the plugin API, Poco and OpenSSL"},
+		{"plugin", 0, "PATH",
+			"plugin module, or a directory of modules (default: the one installed beside falcon-host)"},
+		{"config", 0, "FILE", "configuration file: INI with a [falcon] section, or JSON with a \"falcon\" object"},
+		{"cloud", 0, "NAME", "Falcon cloud: us-1, us-2, us-3, eu-1, us-gov-1, us-gov-2 (FALCON_CLOUD)"},
+		{"base-url", 0, "URL", "custom API base URL (FALCON_BASE_URL)"},
+		{"client-id", 0, "ID", "API client ID (FALCON_CLIENT_ID)"},
+		{"client-secret", 0, "SECRET",
+			"refused: use FALCON_CLIENT_SECRET, --client-secret-file or --client-secret-stdin"},
+		{"client-secret-file", 0, "FILE", "read the client secret from FILE (must be private: chmod 600)"},
+		{"client-secret-stdin", 0, "", "read the client secret from the first line of stdin"},
+		{"member-cid", 0, "CID", "MSSP child CID to act for (FALCON_MEMBER_CID)"},
+		{"ca-bundle", 0, "FILE", "PEM file of CAs to trust instead of the system's (FALCON_CA_BUNDLE)"},
+		{"proxy", 0, "URL", "HTTP proxy http://host:port; credentials only through HTTPS_PROXY or --config"},
+		{"insecure", 0, "", "do not verify TLS certificates (testing only; logs a warning)"},
+		{"timeout", 0, "SECONDS", "seconds a whole call may take (default 60)"},
+		{"user-agent", 0, "AGENT", "your product token, e.g. acme-soar/2.1"},
+		{"token-cache", 0, "STORE",
+			"where tokens are kept between runs: file (the default: one token for this user's processes), "
+			"file:/DIR, redis://HOST:PORT/DB, rediss://HOST:PORT/DB (TLS), unix:///PATH (password from "
+			"FALCON_TOKEN_CACHE_PASSWORD), or memory (FALCON_TOKEN_CACHE)"},
+		{"input", 0, "JSON", "run: the action's input as JSON"},
+		{"input-file", 0, "FILE", "run: read the action's input from FILE"},
+		{"output", 0, "FORMAT", "pretty or compact JSON (default: pretty on a terminal, compact otherwise)"},
+		{"connection", 0, "", "describe: the connection schema"},
+		{"reveal-outputs", 0, "", "workflow run: print secret workflow outputs in clear"},
+		{"debug", 0, "", "log requests and responses to stderr (secrets redacted)"},
+		{"quiet", 'q', "", "print only results"},
+	});
+	return options;
+}
+
+/// The directory of the running falcon-host, as argv[0] names it (a symbolic link is not
+/// followed: a link in /usr/local/bin stands for its own tree), with a trailing slash.
+std::string executableDirectory(const std::string& argv0)
+{
+	std::string path = argv0;
+	if (path.find('/') == std::string::npos)
+	{
+		const char* searched = std::getenv("PATH");
+		Poco::Path found;
+		if (searched && Poco::Path::find(searched, argv0, found)) path = found.toString();
+	}
+	return Poco::Path(Poco::Path(path).absolute()).parent().toString();
+}
+
 } // namespace
 
-void FalconHost::defineOptions(OptionSet& options)
+void FalconHost::init(int argc, char** argv)
 {
-	options.addOption(Option("help", "h", "show help (with a command: that command's help)"));
-	options.addOption(Option("version", "", "show the versions of falcon-host, the plugin API, Poco and OpenSSL"));
-	options.addOption(
-		Option("plugin", "", "plugin module, or a directory of modules (default: the one installed beside falcon-host)")
-			.argument("PATH"));
-	options.addOption(
-		Option("config", "", "configuration file: INI with a [falcon] section, or JSON with a \"falcon\" object")
-			.argument("FILE"));
-	options.addOption(Option("cloud", "", "Falcon cloud: us-1, us-2, us-3, eu-1, us-gov-1, us-gov-2 (FALCON_CLOUD)")
-						  .argument("NAME"));
-	options.addOption(Option("base-url", "", "custom API base URL (FALCON_BASE_URL)").argument("URL"));
-	options.addOption(Option("client-id", "", "API client ID (FALCON_CLIENT_ID)").argument("ID"));
-	options.addOption(
-		Option("client-secret", "", "refused: use FALCON_CLIENT_SECRET, --client-secret-file or --client-secret-stdin")
-			.argument("SECRET"));
-	options.addOption(Option("client-secret-file", "", "read the client secret from FILE (must be private: chmod 600)")
-						  .argument("FILE"));
-	options.addOption(Option("client-secret-stdin", "", "read the client secret from the first line of stdin"));
-	options.addOption(Option("member-cid", "", "MSSP child CID to act for (FALCON_MEMBER_CID)").argument("CID"));
-	options.addOption(Option("ca-bundle", "", "PEM file of CAs to trust instead of the system's (FALCON_CA_BUNDLE)")
-						  .argument("FILE"));
-	options.addOption(
-		Option("proxy", "", "HTTP proxy http://host:port; credentials only through HTTPS_PROXY or --config")
-			.argument("URL"));
-	options.addOption(Option("insecure", "", "do not verify TLS certificates (testing only; logs a warning)"));
-	options.addOption(Option("timeout", "", "seconds a whole call may take (default 60)").argument("SECONDS"));
-	options.addOption(Option("user-agent", "", "your product token, e.g. acme-soar/2.1").argument("AGENT"));
-	options.addOption(Option("token-cache", "",
-		"where tokens are kept between runs: file (the default: one token for this user's processes), "
-		"file:/DIR, redis://HOST:PORT/DB, rediss://HOST:PORT/DB (TLS), unix:///PATH (password from "
-		"FALCON_TOKEN_CACHE_PASSWORD), "
-		"or memory (FALCON_TOKEN_CACHE)")
-						  .argument("STORE"));
-	options.addOption(Option("input", "", "run: the action's input as JSON").argument("JSON"));
-	options.addOption(Option("input-file", "", "run: read the action's input from FILE").argument("FILE"));
-	options.addOption(Option("output", "", "pretty or compact JSON (default: pretty on a terminal, compact otherwise)")
-						  .argument("FORMAT"));
-	options.addOption(Option("connection", "", "describe: the connection schema"));
-	options.addOption(Option("reveal-outputs", "", "workflow run: print secret workflow outputs in clear"));
-	options.addOption(Option("debug", "", "log requests and responses to stderr (secrets redacted)"));
-	options.addOption(Option("quiet", "q", "print only results"));
+	_executableDirectory = executableDirectory(argc > 0 ? argv[0] : "falcon-host");
+	const std::vector<std::string> words(argv + (argc > 0 ? 1 : 0), argv + argc);
+	_arguments = commandLine().parse(
+		words, [this](const std::string& name, const std::string& value) { handleOption(name, value); });
 }
 
 void FalconHost::handleOption(const std::string& name, const std::string& value)
 {
-	Application::handleOption(name, value);
 	if (name == "help") _help = true;
 	else if (name == "version") _version = true;
 	else if (name == "plugin") _pluginPath = value;
@@ -165,17 +177,14 @@ int FalconHost::help(const std::string& command)
 		std::cout << it->second << "\n\nOptions that apply: see falcon-host --help.\n";
 		return 0;
 	}
-	Poco::Util::HelpFormatter formatter(options());
-	formatter.setCommand("falcon-host");
-	formatter.setUsage(USAGE);
-	formatter.setHeader("Runs the CrowdStrike Falcon OAuth2 actions of a plugin module.");
-	formatter.setFooter(
-		"Connection settings are layered: defaults < --config file < environment < flags. Every field of the "
-		"connection schema (falcon-host describe --connection) has its variable FALCON_<FIELD>: FALCON_CLIENT_ID, "
-		"FALCON_CLIENT_SECRET, FALCON_MEMBER_CID, FALCON_CLOUD, FALCON_BASE_URL, FALCON_CA_BUNDLE, "
-		"FALCON_CALL_TIMEOUT_S, ...; "
-		"HTTPS_PROXY and NO_PROXY are honoured by the plugin.");
-	formatter.format(std::cout);
+	std::cout << "usage: falcon-host " << USAGE
+			  << "\n\nRuns the CrowdStrike Falcon OAuth2 actions of a plugin module.\n\n"
+			  << "Options:\n";
+	commandLine().describe(std::cout);
+	std::cout << "\nConnection settings are layered: defaults < --config file < environment < flags. Every field of\n"
+				 "the connection schema (falcon-host describe --connection) has its variable FALCON_<FIELD>:\n"
+				 "FALCON_CLIENT_ID, FALCON_CLIENT_SECRET, FALCON_MEMBER_CID, FALCON_CLOUD, FALCON_BASE_URL,\n"
+				 "FALCON_CA_BUNDLE, FALCON_CALL_TIMEOUT_S, ...; HTTPS_PROXY and NO_PROXY are honoured by the plugin.\n";
 	return 0;
 }
 

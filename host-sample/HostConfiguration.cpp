@@ -2,6 +2,7 @@
 
 #include "BoundedRead.h"
 #include "HostError.h"
+#include "IniSection.h"
 #include "JsonText.h"
 #include "UrlPassword.h"
 
@@ -11,7 +12,6 @@
 #include <Poco/Path.h>
 #include <Poco/String.h>
 #include <Poco/URI.h>
-#include <Poco/Util/IniFileConfiguration.h>
 
 #include <sys/stat.h>
 
@@ -95,20 +95,9 @@ void HostConfiguration::loadFile(const std::string& path)
 	}
 	else
 	{
-		std::istringstream in(text);
-		Poco::AutoPtr<Poco::Util::IniFileConfiguration> ini;
-		try
-		{
-			ini = new Poco::Util::IniFileConfiguration(in);
-		}
-		catch (const Poco::Exception& e)
-		{
-			throw HostError(what + ": cannot be read: " + e.message());
-		}
-		Poco::Util::AbstractConfiguration::Keys keys;
-		ini->keys("falcon", keys);
-		if (keys.empty()) throw HostError(what + ": no settings in a [falcon] section");
-		for (const auto& key : keys) settings[key] = Value{ini->getString("falcon." + key), {}, Layer::File};
+		const auto section = iniSection(text, "falcon");
+		if (section.empty()) throw HostError(what + ": no settings in a [falcon] section");
+		for (const auto& [key, value] : section) settings[key] = Value{value, {}, Layer::File};
 	}
 	for (const auto& setting : settings)
 	{

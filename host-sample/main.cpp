@@ -2,8 +2,6 @@
 
 #include "HostError.h"
 
-#include <Poco/Util/OptionException.h>
-
 #include <csignal>
 
 #include <sys/prctl.h>
@@ -40,17 +38,10 @@ int main(int argc, char** argv)
 	{
 		host.init(argc, argv);
 	}
-	catch (const Poco::Util::OptionException& e)
+	catch (const Falcon::Host::HostError& e)
 	{
-		// Name the option, never its value: "--secret=S" is how a secret reaches a typo.
-		const std::string option = e.message().substr(0, e.message().find('='));
-		std::cerr << "falcon-host: " << e.name() << ": --" << option << " (see --help)\n";
-		return Falcon::Host::HostError::USAGE;
-	}
-	catch (const Poco::Exception& e)
-	{
-		std::cerr << "falcon-host: " << e.displayText() << " (see --help)\n";
-		return Falcon::Host::HostError::USAGE;
+		std::cerr << "falcon-host: " << e.what() << "\n";
+		return e.exitStatus();
 	}
 	return host.run();
 }

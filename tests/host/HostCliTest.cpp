@@ -39,6 +39,7 @@ class HostCliTest: public HostFixture
 {
 	CPPUNIT_TEST_SUITE(HostCliTest);
 	CPPUNIT_TEST(testHelp);
+	CPPUNIT_TEST(testCommandLine);
 	CPPUNIT_TEST(testList);
 	CPPUNIT_TEST(testDescribe);
 	CPPUNIT_TEST(testRunTokenAndRevoke);
@@ -82,6 +83,29 @@ public:
 		CPPUNIT_ASSERT_EQUAL(2, host({"--help", "frobnicate"}, {}).status);
 		CPPUNIT_ASSERT_EQUAL(2, host({"frobnicate"}, {}).status);
 		CPPUNIT_ASSERT_EQUAL(2, host({"--no-such-flag", "list"}, {}).status);
+	}
+
+	/// Options anywhere, --name=VALUE or --name VALUE, -h, and "--" ending them; each mistake
+	/// named, exit 2.
+	void testCommandLine()
+	{
+		const Run compact = host({"run", "--output=compact", "token", "--input", "{}", "-q"}, environment());
+		CPPUNIT_ASSERT_EQUAL_MESSAGE(label(compact), 0, compact.status);
+		CPPUNIT_ASSERT_EQUAL(std::string("{\"status_code\":201"), compact.out.substr(0, 18));
+		CPPUNIT_ASSERT_EQUAL(0, host({"-h"}, {}).status);
+		const Run ended = host({"--", "--help"}, {});
+		CPPUNIT_ASSERT_EQUAL_MESSAGE(label(ended), 2, ended.status);
+		CPPUNIT_ASSERT_MESSAGE(ended.err, ended.err.find("unknown command '--help'") != std::string::npos);
+		for (const auto& [words, said] : std::vector<std::pair<std::vector<std::string>, std::string>>{
+				 {{"list", "--no-such-flag"}, "unknown option --no-such-flag"}, {{"-x", "list"}, "unknown option -x"},
+				 {{"run", "token", "--input"}, "--input needs a value: --input JSON"},
+				 {{"--quiet=yes", "list"}, "--quiet takes no value"},
+				 {{"--output", "compact", "--output=pretty", "list"}, "--output is given more than once"}})
+		{
+			const Run wrong = host(words, {});
+			CPPUNIT_ASSERT_EQUAL_MESSAGE(label(wrong), 2, wrong.status);
+			CPPUNIT_ASSERT_MESSAGE(wrong.err, wrong.err.find("falcon-host: " + said) == 0);
+		}
 	}
 
 	void testList()

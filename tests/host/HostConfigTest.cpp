@@ -36,6 +36,7 @@ class HostConfigTest: public HostFixture
 {
 	CPPUNIT_TEST_SUITE(HostConfigTest);
 	CPPUNIT_TEST(testLayers);
+	CPPUNIT_TEST(testIniFileShapes);
 	CPPUNIT_TEST(testEveryFieldHasItsVariable);
 	CPPUNIT_TEST(testExitStatusSaysWhoRefused);
 	CPPUNIT_TEST(testSecretsOnArgvAreRefused);
@@ -95,6 +96,25 @@ public:
 		CPPUNIT_ASSERT_EQUAL(2, bad.status);
 		CPPUNIT_ASSERT(bad.err.find("unknown setting falcon.colud") != std::string::npos);
 		CPPUNIT_ASSERT_EQUAL(2, host({"--config", "/nonexistent.ini", "config"}, none).status);
+	}
+
+	/// INI as Poco's IniFileConfiguration reads it: comments, other sections, the section's name in
+	/// any case, trimmed values, the last of a key given twice.
+	void testIniFileShapes()
+	{
+		const std::string ini = writeTestFile("shapes.ini",
+			"; a comment\n# another\n[other]\ncloud = eu-1\n\n  [ Falcon ]  \n  cloud =   us-1  \nclient_id = first\n"
+			"client_id=second\n[more]\nclient_id = third\n",
+			0644);
+		const Run config = host({"--config", ini, "config"}, Poco::Process::Env{});
+		CPPUNIT_ASSERT_EQUAL_MESSAGE(label(config), 0, config.status);
+		CPPUNIT_ASSERT_EQUAL(std::string("us-1"), config.json()->getObject("cloud")->getValue<std::string>("value"));
+		CPPUNIT_ASSERT_EQUAL(
+			std::string("second"), config.json()->getObject("client_id")->getValue<std::string>("value"));
+		const std::string empty = writeTestFile("empty.ini", "[other]\ncloud = us-1\n", 0644);
+		const Run refused = host({"--config", empty, "config"}, Poco::Process::Env{});
+		CPPUNIT_ASSERT_EQUAL_MESSAGE(label(refused), 2, refused.status);
+		CPPUNIT_ASSERT_MESSAGE(refused.err, refused.err.find("no settings in a [falcon] section") != std::string::npos);
 	}
 
 	void testSecretsOnArgvAreRefused()
