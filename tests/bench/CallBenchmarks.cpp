@@ -5,6 +5,7 @@
 #include "falcon/oauth2/net/BasicCredentials.h"
 #include "falcon/oauth2/store/EntrySeal.h"
 #include "falcon/oauth2/store/FileTokenStore.h"
+#include "falcon/oauth2/Wire.h"
 #include "falcon/oauth2/store/RedisTokenStore.h"
 #include "falcon/plugin/SchemaValidator.h"
 
@@ -118,7 +119,7 @@ void SharedHitFrom(benchmark::State& state, Testing::RedisServer& server)
 	using namespace Falcon::OAuth2;
 	const RedisAddress address = RedisAddress::parse(server.url(), "bench");
 	RedisTokenStore store(RedisTokenStore::Settings{
-		address, REDIS_PASSWORD, "bench:", std::chrono::seconds(10), std::chrono::seconds(2)});
+		address, REDIS_PASSWORD, "bench:", std::chrono::seconds(10), std::chrono::seconds(2), wire().redis});
 	RedisSocket ping(address, REDIS_PASSWORD, std::chrono::seconds(2), 1024);
 	const EntrySeal seal(emulatorUrl, CLIENT, "", SECRET);
 	SharedEntry entry;

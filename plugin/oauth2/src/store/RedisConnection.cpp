@@ -2,6 +2,8 @@
 
 #include "falcon/oauth2/core/ProcessLocal.h"
 
+#include <Poco/Exception.h>
+
 #include <map>
 #include <mutex>
 
@@ -11,6 +13,7 @@ namespace OAuth2 {
 std::shared_ptr<RedisConnection> RedisConnection::shared(const RedisAddress& address, const std::string& password,
 	std::chrono::milliseconds timeout, std::size_t maxReplyBytes, Factory factory)
 {
+	if (!factory) throw Poco::InvalidArgumentException("RedisConnection::shared: no factory for a connection");
 	struct Connections
 	{
 		std::mutex mutex;
