@@ -127,14 +127,15 @@ int main(int argc, char** argv)
 	}
 
 	// FALCON_BENCH_ONLY=NAME runs that benchmark alone (for profiling), without the scenarios;
-	// FALCON_BENCH_ONLY=workflow (or falconpy, or fleet) runs that scenario alone.
+	// FALCON_BENCH_ONLY=workflow (or falconpy, fleet, cold) runs that scenario alone.
 	const char* only = std::getenv("FALCON_BENCH_ONLY");
 	const std::map<std::string, std::function<std::vector<Row>()>> scenarios{
-		{"workflow", workflowOverhead}, {"falconpy", falconPyBridge}, {"fleet", fleetRun}};
+		{"workflow", workflowOverhead}, {"falconpy", falconPyBridge}, {"fleet", fleetRun}, {"cold", coldStart}};
 	if (only && scenarios.count(only))
 	{
 		const auto rows = scenarios.at(only)();
-		for (const auto& row : rows) std::cout << row.contender << ": " << row.median << " " << row.verdict << "\n";
+		for (const auto& row : rows)
+			std::cout << row.contender << ": " << row.median << ", " << row.p99 << " " << row.verdict << "\n";
 		return 0;
 	}
 	std::string filter = std::string("--benchmark_filter=") + (only ? only : ".");
