@@ -26,7 +26,15 @@ inline int runSuites(int argc, char** argv)
 			const std::string name = argv[i];
 			const auto separator = name.find("::");
 			if (separator != std::string::npos) only = name;
-			runner.addTest(CppUnit::TestFactoryRegistry::getRegistry(name.substr(0, separator)).makeTest());
+			CppUnit::Test* suite = CppUnit::TestFactoryRegistry::getRegistry(name.substr(0, separator)).makeTest();
+			// A name no suite registered under would otherwise pass, having run nothing.
+			if (suite->countTestCases() == 0)
+			{
+				delete suite;
+				std::cerr << "no tests registered under " << name.substr(0, separator) << "\n";
+				return 1;
+			}
+			runner.addTest(suite);
 		}
 	}
 	else
