@@ -46,17 +46,19 @@ const char* sourceOf(const OAuth2::TokenResult& result)
 
 } // namespace
 
-Plugin::ActionResult AccessTokenAction::resultOf(const OAuth2::ApiResult& result) const
+Plugin::ActionResult AccessTokenAction::resultOf(OAuth2::ApiResult result) const
 {
-	return tokenOutput(OAuth2::TokenResult(result));
+	return tokenOutput(OAuth2::TokenResult(std::move(result)));
 }
 
-Plugin::ActionResult AccessTokenAction::tokenOutput(const OAuth2::TokenResult& result) const
+Plugin::ActionResult AccessTokenAction::tokenOutput(OAuth2::TokenResult result) const
 {
-	Poco::JSON::Object::Ptr output = result.toJSON();
-	output->set("cached", result.fromCache);
-	output->set("source", std::string(sourceOf(result)));
-	return Plugin::ActionResult(output, result.refused);
+	const std::string source = sourceOf(result);
+	const bool cached = result.fromCache, refused = result.refused;
+	Poco::JSON::Object::Ptr output = std::move(result).toJSON();
+	output->set("cached", cached);
+	output->set("source", source);
+	return Plugin::ActionResult(output, refused);
 }
 
 }

@@ -20,11 +20,11 @@ protected:
 	Plugin::ActionResult call(OAuth2::OAuth2Client& session, const Poco::JSON::Object::Ptr& input,
 		const Plugin::ActionContext& context) const override;
 	/// A refusal's output: `cached` false, `source` none.
-	Plugin::ActionResult resultOf(const OAuth2::ApiResult& result) const override;
+	Plugin::ActionResult resultOf(OAuth2::ApiResult result) const override;
 
 private:
 	/// Adds `cached` (whether a cache returned the token) and `source` (which layer of the chain).
-	Plugin::ActionResult tokenOutput(const OAuth2::TokenResult& result) const;
+	Plugin::ActionResult tokenOutput(OAuth2::TokenResult result) const;
 };
 
 }

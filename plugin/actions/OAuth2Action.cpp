@@ -52,9 +52,10 @@ std::string OAuth2Action::text(const Poco::JSON::Object::Ptr& object, const std:
 	return object && object->has(field) ? object->getValue<std::string>(field) : std::string();
 }
 
-Plugin::ActionResult OAuth2Action::resultOf(const OAuth2::ApiResult& result) const
+Plugin::ActionResult OAuth2Action::resultOf(OAuth2::ApiResult result) const
 {
-	return Plugin::ActionResult(result.toJSON(), result.refused);
+	const bool refused = result.refused;
+	return Plugin::ActionResult(std::move(result).toJSON(), refused);
 }
 
 Plugin::ActionResult OAuth2Action::invoke(

@@ -33,8 +33,9 @@ protected:
 	virtual Plugin::ActionResult call(OAuth2::OAuth2Client& session, const Poco::JSON::Object::Ptr& input,
 		const Plugin::ActionContext& context) const = 0;
 
-	/// The action's output for a client result; subclasses add their own fields.
-	virtual Plugin::ActionResult resultOf(const OAuth2::ApiResult& result) const;
+	/// The action's output for a client result (taken: its parsed reply becomes the output);
+	/// subclasses add their own fields.
+	virtual Plugin::ActionResult resultOf(OAuth2::ApiResult result) const;
 
 	/// A refusal in this action's output shape.
 	Plugin::ActionResult refuse(int status, OAuth2::ErrorKind kind, const std::string& message) const;

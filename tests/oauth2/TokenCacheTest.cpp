@@ -52,6 +52,7 @@ class TokenCacheTest: public CppUnit::TestFixture
 	CPPUNIT_TEST(testCachedUntilRenewalWindow);
 	CPPUNIT_TEST(testCustomRenewalWindowIsKept);
 	CPPUNIT_TEST(testForceMintsAgain);
+	CPPUNIT_TEST(testOutputsAreTheCallersOwn);
 	CPPUNIT_TEST(testSingleFlight);
 	CPPUNIT_TEST(testWaitersShareAFailure);
 	CPPUNIT_TEST(testWaitEndsAtDeadline);
@@ -129,6 +130,42 @@ public:
 		CPPUNIT_ASSERT(!forced.fromCache);
 		CPPUNIT_ASSERT_EQUAL(2, mints);
 		CPPUNIT_ASSERT_EQUAL(std::string("t2"), *cache.accessToken());
+	}
+
+	/// A minted result hands its parsed reply over as its output (no copy); every output is the
+	/// caller's own all the same: changing one changes neither the cache nor a later output.
+	void testOutputsAreTheCallersOwn()
+	{
+		ManualClock clock;
+		TokenCache cache(seconds(120), milliseconds(1000), milliseconds(8000), clock.function());
+		auto mint = [] {
+			ApiResult reply = issued("t1");
+			reply.headers.emplace_back("X-Cs-Traceid", "trace-1");
+			reply.parse(); // as the route caller does with a success
+			return reply;
+		};
+		TokenResult minted = cache.get(false, FAR, mint);
+		CPPUNIT_ASSERT(minted.parsed);
+		const Poco::JSON::Object::Ptr parsedBody = minted.parsed->body.extract<Poco::JSON::Object::Ptr>();
+		const Poco::JSON::Object::Ptr first = std::move(minted).toJSON();
+		CPPUNIT_ASSERT(first->getObject("body").get() == parsedBody.get());
+
+		auto scribble = [](const Poco::JSON::Object::Ptr& output) {
+			output->getObject("body")->set("access_token", std::string("changed"));
+			output->getObject("headers")->set("X-Cs-Traceid", std::string("changed"));
+		};
+		scribble(first);
+		for (int hit = 0; hit < 2; ++hit)
+		{
+			TokenResult cached = cache.get(false, FAR, mint);
+			CPPUNIT_ASSERT(cached.fromCache);
+			const Poco::JSON::Object::Ptr output = std::move(cached).toJSON();
+			CPPUNIT_ASSERT_EQUAL(std::string("t1"), output->getObject("body")->getValue<std::string>("access_token"));
+			CPPUNIT_ASSERT_EQUAL(
+				std::string("trace-1"), output->getObject("headers")->getValue<std::string>("X-Cs-Traceid"));
+			scribble(output);
+		}
+		CPPUNIT_ASSERT_EQUAL(std::string("t1"), *cache.accessToken());
 	}
 
 	void testSingleFlight()

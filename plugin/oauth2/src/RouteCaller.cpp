@@ -57,12 +57,12 @@ ApiResult RouteCaller::post(Route route, const WireRequest& request, const CallB
 	ApiResult result = send(route, request, call);
 	if (!result.error)
 	{
-		// The body of a token route success is parsed once, here, and kept: everything after uses
-		// `issued`, and every output of the result is a copy of the parsed body.
-		if (route == Route::Token && result.statusCode >= 200 && result.statusCode < 300)
+		// A success is read once, here: the classifier looks at the parsed body, a token route's
+		// is read into `issued`, and the output is made from the same objects.
+		if (result.statusCode >= 200 && result.statusCode < 300)
 		{
-			result.keepParsedBody();
-			result.issued = IssuedToken::fromJSON(*result.parsedBody);
+			result.parse();
+			if (route == Route::Token) result.issued = IssuedToken::fromJSON(result.parsed->body);
 		}
 		if (auto refusal = ReplyClassifier::classify(route, result))
 		{

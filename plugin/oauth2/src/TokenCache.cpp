@@ -34,14 +34,14 @@ TokenResult TokenCache::servedFailure(Clock::time_point now) const
 	return result;
 }
 
-void TokenCache::remember(const TokenResult& result, Clock::time_point now)
+void TokenCache::remember(const std::shared_ptr<const TokenResult>& kept, Clock::time_point now)
 {
+	const TokenResult& result = *kept;
 	if (result.ok())
 	{
 		if (const auto& issued = result.issued)
 		{
-			_token = result;
-			_token->keepParsedBody(); // served many times: parse once
+			_token = kept;
 			_accessToken = issued->accessToken;
 			_issuedAt = now;
 			_expiresIn = issued->expiresIn;
@@ -82,10 +82,14 @@ TokenResult TokenCache::get(bool force, Clock::time_point deadline, const Mint& 
 		const auto now = _now();
 		if (!force && fresh(now))
 		{
-			TokenResult cached = *_token;
+			const std::shared_ptr<const TokenResult> token = parsedToken();
+			const auto remaining = std::chrono::duration_cast<std::chrono::seconds>(_expiresIn - (now - _issuedAt));
+			// The copy is made outside the lock: callers on other threads are served meanwhile.
+			lock.unlock();
+			TokenResult cached = *token;
 			cached.fromCache = true;
 			cached.fromSharedStore = false; // this process's memory served it this time
-			cached.remainingLifetime = std::chrono::duration_cast<std::chrono::seconds>(_expiresIn - (now - _issuedAt));
+			cached.remainingLifetime = remaining;
 			return cached;
 		}
 		if (_failure && now < _failureUntil) return servedFailure(now);
@@ -110,7 +114,9 @@ TokenResult TokenCache::get(bool force, Clock::time_point deadline, const Mint& 
 		if (!force)
 		{
 			// Share the flight we waited for, whatever its outcome.
-			TokenResult shared = _lastFlight;
+			const std::shared_ptr<const TokenResult> flight = _lastFlight;
+			lock.unlock();
+			TokenResult shared = *flight;
 			shared.fromCache = shared.ok();
 			return shared;
 		}
@@ -130,13 +136,29 @@ TokenResult TokenCache::get(bool force, Clock::time_point deadline, const Mint& 
 		result = ApiResult::synthetic(
 			500, Error{ErrorKind::Protocol, "token request failed unexpectedly", false, std::nullopt, {}});
 	}
+	// What is kept is a copy without the parsed reply: the caller's result stays its only
+	// holder and hands it over as its output, and the first cached hit reads its own.
+	auto kept = std::make_shared<TokenResult>(result);
+	kept->parsed.reset();
 	lock.lock();
-	remember(result, _now());
-	_lastFlight = result;
+	remember(kept, _now());
+	_lastFlight = std::move(kept);
 	++_flights;
 	_inFlight = false;
 	_flightDone.notify_all();
 	return result;
+}
+
+/// The cached token with its reply read: the first hit reads it, once, for every later one.
+std::shared_ptr<const TokenResult> TokenCache::parsedToken()
+{
+	if (!_token->parsed)
+	{
+		auto parsed = std::make_shared<TokenResult>(*_token);
+		parsed->parse();
+		_token = std::move(parsed);
+	}
+	return _token;
 }
 
 void TokenCache::forget(const std::string& token)

@@ -55,30 +55,46 @@ Poco::JSON::Object::Ptr headersAsJSON(const HeaderList& headers)
 	return headerObject;
 }
 
-} // namespace
-
-Poco::JSON::Object::Ptr ApiResult::toJSON() const
+/// The output of `result` around the headers' object and the body given: both become part of it.
+Poco::JSON::Object::Ptr assembled(
+	const ApiResult& result, Poco::JSON::Object::Ptr headerObject, Poco::Dynamic::Var bodyJson)
 {
 	Poco::JSON::Object::Ptr json = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
-	json->set("status_code", statusCode);
-	const Poco::JSON::Object::Ptr headerObject =
-		headersObject ? Poco::JSON::Object::Ptr(new Poco::JSON::Object(*headersObject)) : headersAsJSON(headers);
+	json->set("status_code", result.statusCode);
 	json->set("headers", headerObject);
-	Poco::Dynamic::Var bodyJson = parsedBody ? Plugin::Json::deepCopy(*parsedBody) : bodyAsJSON(body);
-	if (remainingLifetime && bodyJson.type() == typeid(Poco::JSON::Object::Ptr))
+	if (result.remainingLifetime && bodyJson.type() == typeid(Poco::JSON::Object::Ptr))
 	{
 		Poco::JSON::Object::Ptr object = bodyJson.extract<Poco::JSON::Object::Ptr>();
-		if (object->has("expires_in")) object->set("expires_in", static_cast<Poco::Int64>(remainingLifetime->count()));
+		if (object->has("expires_in"))
+			object->set("expires_in", static_cast<Poco::Int64>(result.remainingLifetime->count()));
 	}
 	json->set("body", bodyJson);
-	if (error) json->set("error", errorAsJSON(*error));
+	if (result.error) json->set("error", errorAsJSON(*result.error));
 	return json;
 }
 
-void ApiResult::keepParsedBody()
+} // namespace
+
+Poco::JSON::Object::Ptr ApiResult::toJSON() const&
 {
-	if (!parsedBody) parsedBody = std::make_shared<const Poco::Dynamic::Var>(bodyAsJSON(body));
-	if (!headersObject) headersObject = std::make_shared<const Poco::JSON::Object>(*headersAsJSON(headers));
+	if (parsed) return assembled(*this, new Poco::JSON::Object(*parsed->headers), Plugin::Json::deepCopy(parsed->body));
+	return assembled(*this, headersAsJSON(headers), bodyAsJSON(body));
+}
+
+Poco::JSON::Object::Ptr ApiResult::toJSON() &&
+{
+	// Nothing else can reach a parsed reply this result alone holds: no copy is needed.
+	if (parsed && parsed.use_count() == 1)
+	{
+		const std::shared_ptr<Parsed> own = std::move(parsed);
+		return assembled(*this, std::move(own->headers), std::move(own->body));
+	}
+	return static_cast<const ApiResult&>(*this).toJSON();
+}
+
+void ApiResult::parse()
+{
+	if (!parsed) parsed = std::make_shared<Parsed>(Parsed{bodyAsJSON(body), headersAsJSON(headers)});
 }
 
 ApiResult ApiResult::synthetic(int statusCode, Error error)

@@ -24,6 +24,13 @@ Poco::JSON::Object::Ptr parseObject(const std::string& body)
 	}
 }
 
+/// Whether the body is a JSON object, read from the parsed reply when there is one.
+bool isObject(const ApiResult& reply)
+{
+	if (reply.parsed) return reply.parsed->body.type() == typeid(Poco::JSON::Object::Ptr);
+	return parseObject(reply.body) != nullptr;
+}
+
 } // namespace
 
 std::string ReplyClassifier::apiMessage(const std::string& body)
@@ -66,8 +73,7 @@ std::optional<Error> ReplyClassifier::classify(Route route, const ApiResult& rep
 	const bool success = status >= 200 && status < 300;
 	const bool blank = reply.body.find_first_not_of(" \t\r\n") == std::string::npos;
 	// A revoke's reply carries nothing the client needs, but it must be the API's (empty or JSON).
-	if (success && (route == Route::Token ? reply.issued.has_value() : blank || parseObject(reply.body)))
-		return std::nullopt;
+	if (success && (route == Route::Token ? reply.issued.has_value() : blank || isObject(reply))) return std::nullopt;
 	Error error;
 	error.traceId = traceId(reply);
 	const std::string said = apiMessage(reply.body);

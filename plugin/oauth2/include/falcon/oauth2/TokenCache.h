@@ -6,6 +6,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -51,7 +52,8 @@ public:
 
 private:
 	bool fresh(Clock::time_point now) const;
-	void remember(const TokenResult& result, Clock::time_point now);
+	void remember(const std::shared_ptr<const TokenResult>& result, Clock::time_point now);
+	std::shared_ptr<const TokenResult> parsedToken();
 	TokenResult servedFailure(Clock::time_point now) const;
 
 	const std::chrono::seconds _renewalWindow;
@@ -63,9 +65,10 @@ private:
 	std::condition_variable _flightDone;
 	bool _inFlight = false;
 	unsigned long _flights = 0;
-	TokenResult _lastFlight;
+	/// Results are kept behind pointers: a caller copies one after the lock is released.
+	std::shared_ptr<const TokenResult> _lastFlight;
 
-	std::optional<TokenResult> _token;
+	std::shared_ptr<const TokenResult> _token;
 	std::string _accessToken;
 	Clock::time_point _issuedAt;
 	std::chrono::seconds _expiresIn{0};

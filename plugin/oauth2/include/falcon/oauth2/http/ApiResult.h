@@ -28,23 +28,30 @@ struct ApiResult
 	/// schedules its renewal from it). The headers stay those of the reply that minted it.
 	std::optional<std::chrono::seconds> remainingLifetime;
 	std::optional<IssuedToken> issued; ///< a token route success: the body, read once
-	/// The body as JSON, once someone parsed it (a cached token is returned many times). Shared
-	/// and never changed: toJSON hands out copies.
-	std::shared_ptr<const Poco::Dynamic::Var> parsedBody;
-	/// The headers as the JSON object toJSON gives, once made (for a result returned many times).
-	/// Shared and never changed: toJSON hands out copies.
-	std::shared_ptr<const Poco::JSON::Object> headersObject;
 
-	/// Parses the body and makes the headers' object now, so that every later toJSON of this
-	/// result (and its copies) copies them instead.
-	void keepParsedBody();
+	/// The reply as JSON: the body (a string when it is not JSON) and the headers' object.
+	struct Parsed
+	{
+		Poco::Dynamic::Var body;
+		Poco::JSON::Object::Ptr headers;
+	};
+	/// The reply as JSON, once someone read it (a cached token is returned many times). Copies
+	/// of this result share it, and nobody changes it while it is shared.
+	std::shared_ptr<Parsed> parsed;
+
+	/// Reads the body and makes the headers' object now, so that every later toJSON of this
+	/// result (and of its copies) starts from them instead of from the text.
+	void parse();
 
 	bool ok() const { return !error.has_value(); }
 	std::string header(const std::string& name) const { return findHeader(headers, name); }
 
 	/// `{status_code, headers, body, error?}`; a JSON body is embedded as parsed JSON, anything
-	/// else as a string.
-	Poco::JSON::Object::Ptr toJSON() const;
+	/// else as a string. The objects are the caller's own: nothing else holds them.
+	Poco::JSON::Object::Ptr toJSON() const&;
+	/// The same from a result about to go: the parsed reply, when no copy shares it, becomes the
+	/// output itself instead of being copied (a minted token is read once and handed over).
+	Poco::JSON::Object::Ptr toJSON() &&;
 
 	/// FalconPy's shape for failures that never got an API reply (transport failures and the
 	/// SDK's own refusals): `{"errors": [{"message": m, "code": status}], "resources": []}`.
