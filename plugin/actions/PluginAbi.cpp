@@ -5,11 +5,12 @@
 #include "OAuth2Action.h"
 #include "SchemaCatalog.h"
 
+#include "falcon/oauth2/core/JsonReader.h"
 #include "falcon/plugin/JsonValues.h"
 #include "falcon/plugin/falcon_plugin.h"
 
+#include <Poco/JSON/Object.h>
 #include <Poco/JSONString.h>
-#include <Poco/JSON/Parser.h>
 
 #include <cstdlib>
 #include <cstring>
@@ -31,8 +32,7 @@ Poco::JSON::Object::Ptr parseObject(const char* text, const std::string& what)
 	if (!text) throw OAuth2::InvalidInputException(what + ": missing (NULL)");
 	try
 	{
-		Poco::JSON::Parser parser;
-		const Poco::Dynamic::Var value = parser.parse(text);
+		const Poco::Dynamic::Var value = OAuth2::JsonReader::read(text);
 		if (value.type() != typeid(Poco::JSON::Object::Ptr))
 			throw OAuth2::InvalidInputException(what + ": must be a JSON object");
 		return value.extract<Poco::JSON::Object::Ptr>();

@@ -1,9 +1,10 @@
 #include "falcon/oauth2/http/ApiResult.h"
 
+#include "falcon/oauth2/core/JsonReader.h"
+
 #include "falcon/plugin/JsonValues.h"
 
 #include <Poco/JSON/Array.h>
-#include <Poco/JSON/Parser.h>
 #include <Poco/String.h>
 
 namespace Falcon {
@@ -17,8 +18,7 @@ Poco::Dynamic::Var bodyAsJSON(const std::string& body)
 	try
 	{
 		// Keys stay in the order the API sent them: the body is passed through, not rewritten.
-		Poco::JSON::Parser parser(new Poco::JSON::ParseHandler(true));
-		return parser.parse(body);
+		return JsonReader::read(body);
 	}
 	catch (const Poco::Exception&)
 	{

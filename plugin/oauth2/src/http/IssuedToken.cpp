@@ -1,6 +1,8 @@
 #include "falcon/oauth2/http/IssuedToken.h"
 
-#include <Poco/JSON/Parser.h>
+#include "falcon/oauth2/core/JsonReader.h"
+
+#include <Poco/JSON/Object.h>
 
 namespace Falcon {
 namespace OAuth2 {
@@ -9,7 +11,7 @@ std::optional<IssuedToken> IssuedToken::fromBody(const std::string& body)
 {
 	try
 	{
-		return fromJSON(Poco::JSON::Parser().parse(body));
+		return fromJSON(JsonReader::read(body));
 	}
 	catch (const std::exception&)
 	{

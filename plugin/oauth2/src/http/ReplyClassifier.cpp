@@ -1,9 +1,11 @@
 #include "falcon/oauth2/http/ReplyClassifier.h"
 
+#include "falcon/oauth2/core/JsonReader.h"
 #include "falcon/oauth2/http/IssuedToken.h"
 #include "falcon/oauth2/http/RetryPolicy.h"
 
-#include <Poco/JSON/Parser.h>
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Object.h>
 #include <Poco/String.h>
 
 namespace Falcon {
@@ -15,8 +17,7 @@ Poco::JSON::Object::Ptr parseObject(const std::string& body)
 {
 	try
 	{
-		Poco::JSON::Parser parser;
-		return parser.parse(body).extract<Poco::JSON::Object::Ptr>();
+		return JsonReader::read(body).extract<Poco::JSON::Object::Ptr>();
 	}
 	catch (const std::exception&)
 	{

@@ -1,7 +1,8 @@
 #include "falcon/oauth2/store/EntrySeal.h"
 
+#include "falcon/oauth2/core/JsonReader.h"
+
 #include <Poco/JSON/Object.h>
-#include <Poco/JSON/Parser.h>
 
 #include <openssl/core_names.h>
 #include <openssl/crypto.h>
@@ -174,8 +175,7 @@ std::optional<SharedEntry> EntrySeal::parse(const std::string& plaintext)
 {
 	try
 	{
-		Poco::JSON::Parser parser;
-		const auto object = parser.parse(plaintext).extract<Poco::JSON::Object::Ptr>();
+		const auto object = JsonReader::read(plaintext).extract<Poco::JSON::Object::Ptr>();
 		SharedEntry entry;
 		entry.accessToken = object->getValue<std::string>("access_token");
 		entry.expiresAt = timeOf(object->getValue<Poco::Int64>("expires_at"));
