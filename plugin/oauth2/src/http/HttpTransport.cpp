@@ -68,6 +68,12 @@ void HttpTransport::connect(const Endpoint& target, Deadline deadline)
 	// behind our back (which would escape the deadline).
 	_session = std::make_unique<Poco::Net::HTTPClientSession>(socket);
 	_session->setKeepAlive(true);
+	// Each read and write waits at most the read timeout; each exchange as a whole ends at its
+	// deadline, where its guard shuts the socket down. So the timeouts are set once per
+	// connection, not per call (two system calls each time).
+	const Poco::Timespan readTimeout = Connector::budget(_settings.readTimeout, Deadline::max());
+	_session->socket().setReceiveTimeout(readTimeout);
+	_session->socket().setSendTimeout(readTimeout);
 	_origin = target;
 	++_connectionsOpened;
 }
@@ -86,13 +92,9 @@ void HttpTransport::drop()
 	_session.reset();
 }
 
-std::chrono::milliseconds HttpTransport::setReadBudget(Deadline deadline)
+std::chrono::milliseconds HttpTransport::readBudget(Deadline deadline) const
 {
-	// Set on every exchange: a socket's timeouts are never assumed from an earlier one.
-	const Poco::Timespan budget = Connector::budget(_settings.readTimeout, deadline);
-	_session->socket().setReceiveTimeout(budget);
-	_session->socket().setSendTimeout(budget);
-	return std::chrono::milliseconds(budget.totalMilliseconds());
+	return std::chrono::milliseconds(Connector::budget(_settings.readTimeout, deadline).totalMilliseconds());
 }
 
 WireReply HttpTransport::post(
@@ -165,10 +167,10 @@ WireReply HttpTransport::exchange(
 	try
 	{
 		if (!_session) connect(target, deadline);
-		const auto readBudget = setReadBudget(deadline);
+		const auto budget = readBudget(deadline);
 		exchange.guard.emplace(_session->socket(), deadline, cancellation);
 		send(target, request);
-		WireReply reply = receive(exchange, readBudget);
+		WireReply reply = receive(exchange, budget);
 		exchange.guard->disarm();
 		if (!exchange.keepAlive) drop();
 		return reply;

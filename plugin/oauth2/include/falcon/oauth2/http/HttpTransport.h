@@ -32,7 +32,8 @@ public:
 private:
 	void connect(const Endpoint& target, Deadline deadline);
 	void drop();
-	std::chrono::milliseconds setReadBudget(Deadline deadline);
+	/// How long one read may wait in this exchange: the read timeout, or less near the deadline.
+	std::chrono::milliseconds readBudget(Deadline deadline) const;
 	struct Exchange;
 
 	/// One request and its reply on the session's connection (opened first when there is none).
