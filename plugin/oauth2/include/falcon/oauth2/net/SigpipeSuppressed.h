@@ -21,6 +21,7 @@ public:
 private:
 	sigset_t _sigpipe;
 	sigset_t _previous;
+	bool _blockedBefore = false; ///< the thread held SIGPIPE back already: its mask stays as it is
 	bool _pendingBefore = false;
 };
 
