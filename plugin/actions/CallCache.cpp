@@ -19,16 +19,7 @@ void CallCache::appendKey(std::string& key, const Poco::Dynamic::Var& value)
 	}
 	else if (value.type() == typeid(Poco::JSON::Object::Ptr))
 	{
-		const auto& object = value.extract<Poco::JSON::Object::Ptr>();
-		key += '{';
-		for (const auto& entry : *object)
-		{
-			key += std::to_string(entry.first.size());
-			key += ':';
-			key += entry.first;
-			appendKey(key, entry.second);
-		}
-		key += '}';
+		appendKey(key, value.extract<Poco::JSON::Object::Ptr>());
 	}
 	else if (value.type() == typeid(Poco::JSON::Array::Ptr))
 	{
@@ -57,6 +48,24 @@ void CallCache::appendKey(std::string& key, const Poco::Dynamic::Var& value)
 		key += value.convert<std::string>();
 		key += ';';
 	}
+}
+
+void CallCache::appendKey(std::string& key, const Poco::JSON::Object::Ptr& object)
+{
+	if (!object)
+	{
+		key += 'z';
+		return;
+	}
+	key += '{';
+	for (const auto& entry : *object)
+	{
+		key += std::to_string(entry.first.size());
+		key += ':';
+		key += entry.first;
+		appendKey(key, entry.second);
+	}
+	key += '}';
 }
 
 std::string CallCache::digestOf(const std::string& key)

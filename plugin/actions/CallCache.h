@@ -3,6 +3,7 @@
 #include "falcon/oauth2/OAuth2Client.h"
 
 #include <Poco/Dynamic/Var.h>
+#include <Poco/JSON/Object.h>
 
 #include <memory>
 #include <mutex>
@@ -25,6 +26,9 @@ public:
 
 	/// An exact, unambiguous rendering of a JSON value (types and lengths included).
 	static void appendKey(std::string& key, const Poco::Dynamic::Var& value);
+	/// The same for an object (null: absent), without wrapping it in a value: the object's
+	/// reference count is shared by every thread that calls with it.
+	static void appendKey(std::string& key, const Poco::JSON::Object::Ptr& object);
 
 	/// The session a call with this key resolved to, or null when it has not been seen.
 	std::shared_ptr<OAuth2::OAuth2Client> find(const std::string& key) const;

@@ -65,12 +65,9 @@ Plugin::ActionResult OAuth2Action::invoke(
 	{
 		// Whatever door the call came through, nothing is sent before both objects pass their
 		// schemas; a call seen before (the same content) is not checked or resolved again.
-		const Poco::Dynamic::Var connection =
-			context.connection() ? Poco::Dynamic::Var(context.connection()) : Poco::Dynamic::Var();
-		const Poco::Dynamic::Var given = input ? Poco::Dynamic::Var(input) : Poco::Dynamic::Var();
 		std::string key = operationId();
-		CallCache::appendKey(key, connection);
-		CallCache::appendKey(key, given);
+		CallCache::appendKey(key, context.connection());
+		CallCache::appendKey(key, input);
 		static OAuth2::ProcessLocal<CallCache> cache;
 		CallCache& calls = cache.get();
 		std::shared_ptr<OAuth2::OAuth2Client> session = calls.find(key);
@@ -83,7 +80,8 @@ Plugin::ActionResult OAuth2Action::invoke(
 			const Poco::JSON::Object::Ptr canonical = spellings.canonical(context.connection());
 			std::vector<std::string> problems = schemas.check("connection.schema.json",
 				canonical ? Poco::Dynamic::Var(canonical) : Poco::Dynamic::Var(), "connection");
-			const auto inputProblems = schemas.check(operationId() + ".input.schema.json", given, "input");
+			const auto inputProblems = schemas.check(operationId() + ".input.schema.json",
+				input ? Poco::Dynamic::Var(input) : Poco::Dynamic::Var(), "input");
 			problems.insert(problems.end(), inputProblems.begin(), inputProblems.end());
 			if (!problems.empty())
 			{

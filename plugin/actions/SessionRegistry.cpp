@@ -22,7 +22,7 @@ std::string SessionRegistry::fingerprintOf(const OAuth2::ClientConfig& config, c
 	// A digest, so that the registry keeps no second copy of the secret. The secret in use is
 	// the configuration's: an input may bring its own (FalconPy's Uber style).
 	std::string rendering = config.clientSecret + '\0';
-	CallCache::appendKey(rendering, settings ? Poco::Dynamic::Var(settings) : Poco::Dynamic::Var());
+	CallCache::appendKey(rendering, settings);
 	Poco::SHA2Engine digest(Poco::SHA2Engine::SHA_256);
 	digest.update(rendering);
 	return Poco::DigestEngine::digestToHex(digest.digest());
