@@ -112,8 +112,8 @@ Object RunRecord::stepRecord(const StepDefinition& step, const StepState& state)
 
 void RunRecord::maskOutputs(const StepDefinition& step, const Object& outputs) const
 {
-	// Every known secret value anywhere, then the x-secret fields whatever their value.
-	maskInPlace(outputs, _run.mask);
+	// The x-secret fields whatever their value, then every known secret value anywhere else (in
+	// this order, the secret fields, a token's kilobyte or so each, are not searched).
 	for (const auto& secretPath : step.secretOutputPaths)
 	{
 		Poco::Dynamic::Var parent = outputs;
@@ -122,6 +122,7 @@ void RunRecord::maskOutputs(const StepDefinition& step, const Object& outputs) c
 		Object holder = asObject(parent);
 		if (holder && holder->has(secretPath.back())) holder->set(secretPath.back(), std::string("***"));
 	}
+	maskInPlace(outputs, _run.mask);
 }
 
 }
