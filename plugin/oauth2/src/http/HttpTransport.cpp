@@ -2,7 +2,6 @@
 
 #include "falcon/oauth2/net/Connector.h"
 #include "falcon/oauth2/core/Redactor.h"
-#include "falcon/oauth2/net/SigpipeSuppressed.h"
 #include "falcon/oauth2/net/SocketDeadline.h"
 #include "falcon/oauth2/net/TlsContexts.h"
 
@@ -24,8 +23,6 @@ HttpTransport::HttpTransport(TransportSettings settings, Poco::Logger& logger, R
 
 HttpTransport::~HttpTransport()
 {
-	// A TLS connection says goodbye as it closes: a write like any other.
-	const SigpipeSuppressed quietly;
 	drop();
 }
 
@@ -100,9 +97,6 @@ std::chrono::milliseconds HttpTransport::readBudget(Deadline deadline) const
 WireReply HttpTransport::post(
 	const Endpoint& target, const WireRequest& request, Deadline deadline, const Cancellation* cancellation)
 {
-	// Plain sockets send with MSG_NOSIGNAL; only TLS (OpenSSL's own writes) needs the guard.
-	std::optional<SigpipeSuppressed> quietly;
-	if (target.secure() || (_session && _origin.secure())) quietly.emplace();
 	if (_session && !_origin.sameOrigin(target)) drop();
 	const bool reused = _session != nullptr;
 	try

@@ -1,6 +1,7 @@
 #include "falcon/oauth2/net/TlsContexts.h"
 
 #include "falcon/oauth2/core/ProcessLocal.h"
+#include "falcon/oauth2/net/SigpipeFreeWrites.h"
 
 #include <Poco/Net/SSLException.h>
 
@@ -70,6 +71,7 @@ Poco::Net::Context::Ptr sharedTlsContext(
 	Poco::Net::Context::Ptr context = new Poco::Net::Context(Poco::Net::Context::TLS_CLIENT_USE, params);
 	context->requireMinimumProtocol(Poco::Net::Context::PROTO_TLSV1_2);
 	context->enableSessionCache(true); // a connection may offer its last session when it reconnects
+	writeWithoutSigpipe(context->sslContext());
 	if (!clientCert.empty()) presentClientCertificate(*context, clientCert, clientKey);
 	if (contexts.size() >= 64) contexts.clear(); // sessions keep theirs; only sharing restarts
 	contexts.emplace(key, context);
