@@ -54,10 +54,12 @@ public:
 		if (!thread.joinable()) thread = std::thread([this] { run(); });
 		entry.position = armed.emplace(deadline, &entry);
 		if (entry.cancellation) ++cancellable;
-		// Waking the watcher is a thread switch: only when it would sleep past this deadline (or
-		// must start looking at a cancellation flag). Calls one after another with the same
-		// timeout each end later than the one before, so they wake it about once per timeout.
-		if (deadline < plannedWake || entry.cancellation) changed.notify_one();
+		// Waking the watcher is a thread switch: only when it would sleep past this deadline, or
+		// past the next look a cancellation flag needs. Calls one after another with the same
+		// timeout each end later than the one before, so they wake it about once per timeout; and
+		// while cancellable calls follow one another it is awake every CANCEL_POLL anyway.
+		if (deadline < plannedWake || (entry.cancellation && plannedWake > Clock::now() + CANCEL_POLL))
+			changed.notify_one();
 	}
 
 	void disarm(SocketDeadline::Entry& entry)
@@ -74,6 +76,9 @@ public:
 	}
 
 private:
+	/// How often the watcher looks at the cancellation flags of the calls armed with one.
+	static constexpr std::chrono::milliseconds CANCEL_POLL{50};
+
 	void forget(SocketDeadline::Entry& entry)
 	{
 		armed.erase(entry.position);
@@ -91,7 +96,6 @@ private:
 
 	void run()
 	{
-		constexpr std::chrono::milliseconds CANCEL_POLL{50};
 		std::unique_lock<std::mutex> lock(mutex);
 		while (!stopping)
 		{
