@@ -168,9 +168,16 @@ int main(int argc, char** argv)
 		reporter, rows, "0 control", "raw_pair", "raw POST, first connection", "raw POST, second connection", 1.25);
 	if (!rows.empty() && rows.back().measure == "0 control") rows.back().verdict = "";
 	latencyRows(reporter, rows, "1 token mint", "token_mint", "raw POST /oauth2/token",
-		"Action::invoke oauth2AccessToken force", 1.25);
+		"Action::invoke oauth2AccessToken force", 1.15);
 	latencyRows(reporter, rows, "2 token mint, C ABI", "c_abi_token_mint", "raw POST /oauth2/token",
-		"falcon_plugin_invoke oauth2AccessToken", 1.35);
+		"falcon_plugin_invoke oauth2AccessToken", 1.2);
+	// Many threads are measured against one: their aggregate throughput on this machine's cores.
+	double oneThreadCallsPerSecond = 0;
+	for (const auto& run : reporter.collected)
+	{
+		if (run.benchmark_name().rfind("cached_token", 0) == 0 && run.threads == 1)
+			oneThreadCallsPerSecond = counter(run, "items_per_second");
+	}
 	for (const auto& run : reporter.collected)
 	{
 		if (run.benchmark_name().rfind("cached_token", 0) != 0) continue;
@@ -183,8 +190,17 @@ int main(int argc, char** argv)
 		row.p99 = std::to_string(static_cast<long long>(counter(run, "items_per_second"))) + " calls/s";
 		if (run.threads == 1)
 		{
-			row.target = "<= 5 us per call";
-			row.verdict = perCall <= 5 ? "pass" : "FAIL";
+			row.target = "<= 3 us per call";
+			row.verdict = perCall <= 3 ? "pass" : "FAIL";
+		}
+		else if (run.threads == 16 && oneThreadCallsPerSecond > 0)
+		{
+			const double scaling = counter(run, "items_per_second") / oneThreadCallsPerSecond;
+			std::ostringstream goal;
+			goal << "aggregate >= 1.8x one thread's (" << std::fixed << std::setprecision(2) << scaling << "x)";
+			row.target = goal.str();
+			row.verdict = scaling >= 1.8 ? "pass" : "FAIL";
+			row.figures->set("aggregate_vs_one_thread", scaling);
 		}
 		row.figures->set("threads", run.threads);
 		row.figures->set("us_per_call_per_thread", perCall);
@@ -233,7 +249,7 @@ int main(int argc, char** argv)
 		}
 	}
 	latencyRows(
-		reporter, rows, "8 revoke", "revoke", "raw POST /oauth2/revoke", "Action::invoke oauth2RevokeToken", 1.25);
+		reporter, rows, "8 revoke", "revoke", "raw POST /oauth2/revoke", "Action::invoke oauth2RevokeToken", 1.15);
 	rows.push_back(singleFlight(singleFlightSeconds));
 	for (auto& row : workflowOverhead()) rows.push_back(row);
 	for (auto& row : coldStart()) rows.push_back(row);

@@ -127,9 +127,9 @@ std::vector<Row> workflowOverhead()
 	row.median = inMicroseconds(step);
 	row.ratio = ratios[4];
 	std::ostringstream goal;
-	goal << "overhead <= 10% (" << std::fixed << std::setprecision(1) << overhead * 100 << "%)";
+	goal << "overhead <= 5% (" << std::fixed << std::setprecision(1) << overhead * 100 << "%)";
 	row.target = goal.str();
-	row.verdict = overhead <= 0.10 ? "pass" : "FAIL";
+	row.verdict = overhead <= 0.05 ? "pass" : "FAIL";
 	row.figures->set("per_step_us", step);
 	row.figures->set("overhead_fraction", overhead);
 	return {base, row};
