@@ -65,7 +65,9 @@ Plugin::ActionResult OAuth2Action::invoke(
 	{
 		// Whatever door the call came through, nothing is sent before both objects pass their
 		// schemas; a call seen before (the same content) is not checked or resolved again.
-		std::string key = operationId();
+		std::string key;
+		key.reserve(512);
+		key += operationId();
 		CallCache::appendKey(key, context.connection());
 		CallCache::appendKey(key, input);
 		static OAuth2::ProcessLocal<CallCache> cache;
