@@ -78,32 +78,15 @@ std::string describe()
 	return out.str();
 }
 
-/// The last text parsed on this thread and its object: hosts pass the same connection (and
-/// often the same input) call after call. The objects are not handed out for changing.
-struct ParsedText
-{
-	std::string text;
-	Poco::JSON::Object::Ptr object;
-
-	const Poco::JSON::Object::Ptr& parse(const char* json, const std::string& what)
-	{
-		if (!json || !object || text != json)
-		{
-			object = parseObject(json, what);
-			text = json;
-		}
-		return object;
-	}
-};
-
 Plugin::ActionResult invoke(const char* name, const char* inputJson, const char* connectionJson)
 {
 	const Plugin::Action* action = name ? Actions::findAction(name) : nullptr;
 	if (!action)
 		return Actions::OAuth2Action::refusal(418, OAuth2::ErrorKind::InvalidInput, "Invalid API operation specified.");
-	thread_local ParsedText lastInput, lastConnection;
-	const auto input = lastInput.parse(inputJson, "input");
-	const auto connection = lastConnection.parse(connectionJson, "connection");
+	// Parsed on every call: a parse kept per thread would need a thread_local destructor,
+	// which keeps the module mapped after dlclose, and parsing costs little beside a call.
+	const auto input = parseObject(inputJson, "input");
+	const auto connection = parseObject(connectionJson, "connection");
 	const auto deadline = Plugin::ActionContext::deadlineAfter(Plugin::ActionContext::callTimeoutOf(connection));
 	const Plugin::ActionContext context(connection, Poco::Logger::get("falcon.plugin"), deadline);
 	return action->invoke(input, context);

@@ -6,6 +6,9 @@
 
 #include <cppunit/extensions/HelperMacros.h>
 
+#include <dlfcn.h>
+
+#include <sstream>
 #include <thread>
 
 using namespace Falcon::Plugin;
@@ -18,6 +21,7 @@ class PluginReloadTest: public CppUnit::TestFixture
 {
 	CPPUNIT_TEST_SUITE(PluginReloadTest);
 	CPPUNIT_TEST(testLoadUseUnloadHundredTimes);
+	CPPUNIT_TEST(testCHostLeavesNothingMapped);
 	CPPUNIT_TEST_SUITE_END();
 
 	static constexpr int CYCLES = 100;
@@ -64,6 +68,34 @@ public:
 		// Every session was a new token and a revoke against the emulator.
 		CPPUNIT_ASSERT_EQUAL(static_cast<unsigned long>(CYCLES), emulator->log().counters().tokensIssued);
 		CPPUNIT_ASSERT_EQUAL(static_cast<unsigned long>(CYCLES), emulator->log().counters().revocations);
+	}
+
+	/// A C host calls through falcon_plugin.h and dlcloses: nothing a call left on the calling
+	/// thread (a thread_local with a destructor) may pin the module in memory.
+	void testCHostLeavesNothingMapped()
+	{
+		auto emulator = startEmulator();
+		std::ostringstream connection;
+		connectionFor(*emulator)->stringify(connection);
+		for (int cycle = 0; cycle < 3; ++cycle)
+		{
+			void* module = dlopen(FALCON_PLUGIN_MODULE, RTLD_NOW | RTLD_LOCAL);
+			CPPUNIT_ASSERT_MESSAGE(module ? "" : dlerror(), module);
+			using Invoke = char* (*)(const char*, const char*, const char*);
+			using Free = void (*)(char*);
+			const auto invoke = reinterpret_cast<Invoke>(dlsym(module, "falcon_plugin_invoke"));
+			const auto release = reinterpret_cast<Free>(dlsym(module, "falcon_plugin_free"));
+			CPPUNIT_ASSERT(invoke && release);
+			for (const char* action : {"oauth2AccessToken", "oauth2AccessToken", "noSuchAction"})
+			{
+				char* result = invoke(action, "{}", connection.str().c_str());
+				CPPUNIT_ASSERT(result);
+				release(result);
+			}
+			CPPUNIT_ASSERT_EQUAL(0, dlclose(module));
+			CPPUNIT_ASSERT_MESSAGE("the module is still mapped after dlclose: something it left on the thread pins it",
+				!ProcessFootprint::maps(FALCON_PLUGIN_MODULE));
+		}
 	}
 };
 
