@@ -26,10 +26,7 @@ double milliRounded(double seconds)
 void maskInPlace(const Poco::Dynamic::Var& value, const SecretMask& mask)
 {
 	auto masked = [&](const Poco::Dynamic::Var& element) -> std::optional<std::string> {
-		if (!element.isString()) return std::nullopt;
-		const std::string& text = element.extract<std::string>();
-		std::string result = mask.mask(text);
-		return result != text ? std::optional<std::string>(std::move(result)) : std::nullopt;
+		return element.isString() ? mask.masked(element.extract<std::string>()) : std::nullopt;
 	};
 	if (Object object = asObject(value))
 	{

@@ -41,9 +41,15 @@ void SecretMask::add(const std::string& value)
 
 std::string SecretMask::mask(const std::string& text) const
 {
-	if (text.size() < MIN_LENGTH) return text;
+	std::optional<std::string> result = masked(text);
+	return result ? std::move(*result) : text;
+}
+
+std::optional<std::string> SecretMask::masked(const std::string& text) const
+{
+	if (text.size() < MIN_LENGTH) return std::nullopt;
 	std::lock_guard<std::mutex> lock(_mutex);
-	if (_values.empty() || text.size() < _shortest) return text;
+	if (_values.empty() || text.size() < _shortest) return std::nullopt;
 	std::string result;
 	std::size_t copied = 0; // text before this is in `result` already
 	std::size_t i = 0;
@@ -76,7 +82,7 @@ std::string SecretMask::mask(const std::string& text) const
 		i += matched;
 		copied = i;
 	}
-	if (copied == 0) return text;
+	if (copied == 0) return std::nullopt;
 	result.append(text, copied, std::string::npos);
 	return result;
 }

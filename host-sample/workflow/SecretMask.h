@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
@@ -19,6 +20,8 @@ class SecretMask
 public:
 	void add(const std::string& value);
 	std::string mask(const std::string& text) const;
+	/// `text` masked, or nothing when it holds no secret (no copy made for the common case).
+	std::optional<std::string> masked(const std::string& text) const;
 
 	/// Values shorter than this are not taken: they would mask ordinary text and hide nothing.
 	static constexpr std::size_t MIN_LENGTH = 4;
