@@ -135,7 +135,8 @@ int main(int argc, char** argv)
 	{
 		const auto rows = scenarios.at(only)();
 		for (const auto& row : rows)
-			std::cout << row.contender << ": " << row.median << ", " << row.p99 << " " << row.verdict << "\n";
+			std::cout << row.contender << ": " << row.median << ", " << row.p99 << " ratio " << row.ratio << " "
+					  << row.verdict << "\n";
 		return 0;
 	}
 	std::string filter = std::string("--benchmark_filter=") + (only ? only : ".");
