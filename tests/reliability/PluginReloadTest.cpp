@@ -75,8 +75,9 @@ public:
 	void testCHostLeavesNothingMapped()
 	{
 		auto emulator = startEmulator();
-		std::ostringstream connection;
-		connectionFor(*emulator)->stringify(connection);
+		std::ostringstream connectionText;
+		connectionFor(*emulator)->stringify(connectionText);
+		const std::string connection = connectionText.str();
 		for (int cycle = 0; cycle < 3; ++cycle)
 		{
 			void* module = dlopen(FALCON_PLUGIN_MODULE, RTLD_NOW | RTLD_LOCAL);
@@ -86,11 +87,18 @@ public:
 			const auto invoke = reinterpret_cast<Invoke>(dlsym(module, "falcon_plugin_invoke"));
 			const auto release = reinterpret_cast<Free>(dlsym(module, "falcon_plugin_free"));
 			CPPUNIT_ASSERT(invoke && release);
+			// A token (minted, then from the cache: every path a call takes) and a refusal.
 			for (const char* action : {"oauth2AccessToken", "oauth2AccessToken", "noSuchAction"})
 			{
-				char* result = invoke(action, "{}", connection.str().c_str());
+				char* result = invoke(action, "{}", connection.c_str());
 				CPPUNIT_ASSERT(result);
+				const std::string text = result;
 				release(result);
+				const char* expected =
+					std::string(action) == "noSuchAction" ? "\"status_code\":418" : "\"status_code\":201";
+				// The reply itself is not shown: it holds a token.
+				CPPUNIT_ASSERT_MESSAGE(
+					std::string(action) + " did not answer " + expected, text.find(expected) != std::string::npos);
 			}
 			CPPUNIT_ASSERT_EQUAL(0, dlclose(module));
 			CPPUNIT_ASSERT_MESSAGE("the module is still mapped after dlclose: something it left on the thread pins it",
