@@ -9,6 +9,7 @@
 #include <Poco/Net/ServerSocket.h>
 
 #include <atomic>
+#include <fstream>
 #include <chrono>
 #include <thread>
 
@@ -30,9 +31,16 @@ RedisServer::RedisServer(Options options): _options(std::move(options))
 	static std::atomic<int> servers{0};
 	_directory = testDirectory() + "/redis-" + std::to_string(++servers);
 	Poco::File(_directory).createDirectories();
-	_port = _options.unixSocket ? 0 : freeLoopbackPort();
-	if (_options.tls) _adminPort = freeLoopbackPort();
-	start();
+	// A port found free can still be taken before redis-server binds it (other tests' outgoing
+	// connections draw from the same range): a server that did not come up gets new ports.
+	for (int attempt = 1;; ++attempt)
+	{
+		_port = _options.unixSocket ? 0 : freeLoopbackPort();
+		if (_options.tls) _adminPort = freeLoopbackPort();
+		const std::string failure = launch();
+		if (failure.empty()) return;
+		if (attempt == 3) throw Poco::RuntimeException(failure);
+	}
 }
 
 RedisServer::~RedisServer()
@@ -61,6 +69,12 @@ std::string RedisServer::url() const
 
 void RedisServer::start()
 {
+	const std::string failure = launch();
+	if (!failure.empty()) throw Poco::RuntimeException(failure);
+}
+
+std::string RedisServer::launch()
+{
 	// The password goes into a private configuration file, not into argv.
 	const std::string configuration = _directory + "/redis.conf";
 	{
@@ -86,15 +100,31 @@ void RedisServer::start()
 	{
 		try
 		{
-			if (command({"PING"}).is("PONG")) return;
+			if (command({"PING"}).is("PONG")) return {};
 		}
 		catch (const Poco::Exception&)
 		{
 		}
+		if (_process->tryWait() != -1)
+		{
+			_process.reset(); // reaped: nothing left to kill
+			return "redis-server exited at " + url() + ": " + lastLogLine();
+		}
 		std::this_thread::sleep_for(std::chrono::milliseconds(25));
 	}
 	kill();
-	throw Poco::RuntimeException("redis-server did not start within 5 s at " + url());
+	return "redis-server did not answer within 5 s at " + url() + ": " + lastLogLine();
+}
+
+std::string RedisServer::lastLogLine() const
+{
+	std::ifstream in(_directory + "/redis.log");
+	std::string line, last;
+	while (std::getline(in, line))
+	{
+		if (!line.empty()) last = line;
+	}
+	return last.empty() ? "(its log is empty)" : last;
 }
 
 void RedisServer::kill()

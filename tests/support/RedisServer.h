@@ -58,6 +58,11 @@ public:
 	std::string dump();
 
 private:
+	/// Starts redis-server at the current ports and waits for it; why it is not up, or nothing.
+	std::string launch();
+	/// The last line redis-server logged (it says why it would not start).
+	std::string lastLogLine() const;
+
 	Options _options;
 	std::string _directory;
 	Poco::UInt16 _port = 0;
