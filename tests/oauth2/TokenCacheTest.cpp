@@ -5,8 +5,13 @@
 
 #include <cppunit/extensions/HelperMacros.h>
 
+#include <pthread.h>
+#include <sched.h>
+#include <unistd.h>
+
 #include <atomic>
 #include <thread>
+#include <vector>
 
 using namespace Falcon::OAuth2;
 using namespace std::chrono;
@@ -44,6 +49,27 @@ ApiResult refused(ErrorKind kind, int status, std::optional<double> retryAfter =
 
 const auto FAR = TokenCache::Clock::now() + hours(1);
 
+/// What `call` returns on a thread that runs on `cpu` alone.
+template <typename Call>
+auto onCpu(long cpu, Call call)
+{
+	decltype(call()) result{};
+	std::thread([&] {
+		cpu_set_t only;
+		CPU_ZERO(&only);
+		CPU_SET(cpu, &only);
+		CPPUNIT_ASSERT_EQUAL(0, ::pthread_setaffinity_np(::pthread_self(), sizeof only, &only));
+		result = call();
+	}).join();
+	return result;
+}
+
+/// The access token a result carries, or "" for none.
+std::string tokenOf(const TokenResult& result)
+{
+	return result.issued ? result.issued->accessToken : std::string();
+}
+
 } // namespace
 
 class TokenCacheTest: public CppUnit::TestFixture
@@ -60,6 +86,7 @@ class TokenCacheTest: public CppUnit::TestFixture
 	CPPUNIT_TEST(testRateLimitIsRemembered);
 	CPPUNIT_TEST(testTransientFailuresAreNotRemembered);
 	CPPUNIT_TEST(testForget);
+	CPPUNIT_TEST(testEveryCpuSeesEachChange);
 	CPPUNIT_TEST(testRevokedTokensAreBounded);
 	CPPUNIT_TEST_SUITE_END();
 
@@ -314,6 +341,48 @@ public:
 		CPPUNIT_ASSERT_EQUAL(std::string("mine"), *cache.accessToken());
 		cache.forget("mine");
 		CPPUNIT_ASSERT(!cache.accessToken());
+	}
+
+	/// Each CPU serves hits from a copy of its own: a new token, a forgotten one and the renewal
+	/// window reach every copy, and a copy serves what is left of the token's life.
+	void testEveryCpuSeesEachChange()
+	{
+		ManualClock clock;
+		TokenCache cache(seconds(120), milliseconds(1000), milliseconds(8000), clock.function());
+		std::atomic<int> mints{0};
+		auto mint = [&] { return issued("t" + std::to_string(++mints)); };
+		cpu_set_t usable;
+		CPPUNIT_ASSERT_EQUAL(0, ::sched_getaffinity(0, sizeof usable, &usable));
+		std::vector<long> cpus;
+		for (long cpu = 0; cpu < CPU_SETSIZE; ++cpu)
+			if (CPU_ISSET(cpu, &usable)) cpus.push_back(cpu);
+		const auto everyCpu = [&](const std::string& expected, bool fromCache) {
+			for (const long cpu : cpus)
+			{
+				for (int hit = 0; hit < 2; ++hit) // the first fills the CPU's copy, the second reads it
+				{
+					const TokenResult result = onCpu(cpu, [&] { return cache.get(false, FAR, mint); });
+					CPPUNIT_ASSERT_EQUAL(expected, tokenOf(result));
+					CPPUNIT_ASSERT_EQUAL(fromCache, result.fromCache);
+					fromCache = true;
+				}
+			}
+		};
+
+		everyCpu("t1", false);
+		CPPUNIT_ASSERT_EQUAL(std::string("t2"), tokenOf(cache.get(true, FAR, mint)));
+		everyCpu("t2", true);
+		cache.forget("t2");
+		everyCpu("t3", false);
+		clock.now += seconds(1000);
+		for (const long cpu : cpus)
+		{
+			const TokenResult result = onCpu(cpu, [&] { return cache.get(false, FAR, mint); });
+			CPPUNIT_ASSERT_EQUAL(799L, static_cast<long>(result.remainingLifetime->count()));
+		}
+		clock.now += seconds(1799 - 120 - 1000); // stale
+		everyCpu("t4", false);
+		CPPUNIT_ASSERT_EQUAL(4, mints.load());
 	}
 
 	/// The process's list of revoked tokens keeps the newest MAX_KEPT, and says when it changed.

@@ -42,6 +42,7 @@ void TokenCache::remember(const std::shared_ptr<const TokenResult>& kept, Clock:
 		if (const auto& issued = result.issued)
 		{
 			_token = kept;
+			tokenChanged();
 			_accessToken = issued->accessToken;
 			_issuedAt = now;
 			_expiresIn = issued->expiresIn;
@@ -74,8 +75,48 @@ void TokenCache::remember(const std::shared_ptr<const TokenResult>& kept, Clock:
 	}
 }
 
+TokenResult TokenCache::served(const TokenResult& kept, std::chrono::seconds remaining)
+{
+	TokenResult cached = kept;
+	cached.fromCache = true;
+	cached.fromSharedStore = false; // this process's memory served it this time
+	cached.remainingLifetime = remaining;
+	return cached;
+}
+
+std::optional<TokenResult> TokenCache::replicaHit() const
+{
+	const auto replica = _replicas.find();
+	if (!replica) return std::nullopt;
+	const auto now = _now();
+	if (now - replica->issuedAt >= replica->expiresIn - _renewalWindow) return std::nullopt;
+	return served(*replica->token,
+		std::chrono::duration_cast<std::chrono::seconds>(replica->expiresIn - (now - replica->issuedAt)));
+}
+
+void TokenCache::replicate(const std::shared_ptr<const TokenResult>& token, unsigned long generation)
+{
+	// Copied before the lock is taken; placed only if no other token came meanwhile.
+	TokenReplicas::Entry entry{TokenReplicas::unshared(*token), {}, {}};
+	std::lock_guard<std::mutex> lock(_mutex);
+	if (generation != _tokenGeneration) return;
+	entry.issuedAt = _issuedAt;
+	entry.expiresIn = _expiresIn;
+	_replicas.place(std::move(entry));
+}
+
+void TokenCache::tokenChanged()
+{
+	++_tokenGeneration;
+	_replicas.clear();
+}
+
 TokenResult TokenCache::get(bool force, Clock::time_point deadline, const Mint& mint, const Cancellation* cancellation)
 {
+	if (!force)
+	{
+		if (auto hit = replicaHit()) return std::move(*hit);
+	}
 	std::unique_lock<std::mutex> lock(_mutex);
 	for (;;)
 	{
@@ -84,13 +125,11 @@ TokenResult TokenCache::get(bool force, Clock::time_point deadline, const Mint& 
 		{
 			const std::shared_ptr<const TokenResult> token = parsedToken();
 			const auto remaining = std::chrono::duration_cast<std::chrono::seconds>(_expiresIn - (now - _issuedAt));
-			// The copy is made outside the lock: callers on other threads are served meanwhile.
+			const unsigned long generation = _tokenGeneration;
+			// The copies are made outside the lock: callers on other threads are served meanwhile.
 			lock.unlock();
-			TokenResult cached = *token;
-			cached.fromCache = true;
-			cached.fromSharedStore = false; // this process's memory served it this time
-			cached.remainingLifetime = remaining;
-			return cached;
+			replicate(token, generation);
+			return served(*token, remaining);
 		}
 		if (_failure && now < _failureUntil) return servedFailure(now);
 		if (!_inFlight) break;
@@ -167,6 +206,7 @@ void TokenCache::forget(const std::string& token)
 	if (_token && _accessToken == token)
 	{
 		_token.reset();
+		tokenChanged();
 		_accessToken.clear();
 	}
 }

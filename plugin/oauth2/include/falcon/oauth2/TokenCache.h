@@ -1,5 +1,6 @@
 #pragma once
 
+#include "falcon/oauth2/TokenReplicas.h"
 #include "falcon/oauth2/TokenSource.h"
 #include "falcon/oauth2/core/Deadline.h"
 
@@ -54,6 +55,13 @@ private:
 	bool fresh(Clock::time_point now) const;
 	void remember(const std::shared_ptr<const TokenResult>& result, Clock::time_point now);
 	std::shared_ptr<const TokenResult> parsedToken();
+	/// A cached hit from this CPU's copy of the token, when it has one and it is fresh.
+	std::optional<TokenResult> replicaHit() const;
+	/// Gives this CPU a copy of `token` unless the token changed since it was read.
+	void replicate(const std::shared_ptr<const TokenResult>& token, unsigned long generation);
+	static TokenResult served(const TokenResult& kept, std::chrono::seconds remaining);
+	/// The kept token changed (a new one, or none): every CPU's copy goes.
+	void tokenChanged();
 	TokenResult servedFailure(Clock::time_point now) const;
 
 	const std::chrono::seconds _renewalWindow;
@@ -70,6 +78,8 @@ private:
 
 	std::shared_ptr<const TokenResult> _token;
 	std::string _accessToken;
+	unsigned long _tokenGeneration = 0; ///< counts changes of _token
+	TokenReplicas _replicas;
 	Clock::time_point _issuedAt;
 	std::chrono::seconds _expiresIn{0};
 

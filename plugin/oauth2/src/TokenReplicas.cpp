@@ -1,0 +1,43 @@
+#include "falcon/oauth2/TokenReplicas.h"
+
+#include "falcon/plugin/JsonValues.h"
+
+namespace Falcon {
+namespace OAuth2 {
+
+std::optional<TokenReplicas::Entry> TokenReplicas::find() const
+{
+	Slot& slot = _slots.mine();
+	std::lock_guard<std::mutex> lock(slot.mutex);
+	if (!slot.entry.token) return std::nullopt;
+	return slot.entry;
+}
+
+void TokenReplicas::place(Entry entry)
+{
+	Slot& slot = _slots.mine();
+	std::lock_guard<std::mutex> lock(slot.mutex);
+	slot.entry = std::move(entry);
+}
+
+void TokenReplicas::clear()
+{
+	_slots.forEach([](Slot& slot) {
+		std::lock_guard<std::mutex> lock(slot.mutex);
+		slot.entry = Entry{};
+	});
+}
+
+std::shared_ptr<const TokenResult> TokenReplicas::unshared(const TokenResult& result)
+{
+	auto copy = std::make_shared<TokenResult>(result);
+	if (result.parsed)
+	{
+		copy->parsed = std::make_shared<ApiResult::Parsed>(ApiResult::Parsed{
+			Plugin::Json::deepCopy(result.parsed->body), new Poco::JSON::Object(*result.parsed->headers)});
+	}
+	return copy;
+}
+
+}
+} // namespace Falcon::OAuth2
