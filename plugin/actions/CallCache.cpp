@@ -87,17 +87,19 @@ std::string CallCache::digestOf(const std::string& key)
 std::shared_ptr<OAuth2::OAuth2Client> CallCache::find(const std::string& key) const
 {
 	const std::string digest = digestOf(key);
-	std::lock_guard<std::mutex> lock(_mutex);
-	const auto it = _calls.find(digest);
-	return it == _calls.end() ? nullptr : it->second.lock();
+	Calls& calls = _calls.mine();
+	std::lock_guard<std::mutex> lock(calls.mutex);
+	const auto it = calls.sessions.find(digest);
+	return it == calls.sessions.end() ? nullptr : it->second.lock();
 }
 
 void CallCache::remember(const std::string& key, std::shared_ptr<OAuth2::OAuth2Client> session)
 {
 	const std::string digest = digestOf(key);
-	std::lock_guard<std::mutex> lock(_mutex);
-	if (_calls.size() >= CAPACITY) _calls.clear();
-	_calls[digest] = session;
+	Calls& calls = _calls.mine();
+	std::lock_guard<std::mutex> lock(calls.mutex);
+	if (calls.sessions.size() >= CAPACITY) calls.sessions.clear();
+	calls.sessions[digest] = session;
 }
 
 }

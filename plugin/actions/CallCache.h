@@ -1,6 +1,7 @@
 #pragma once
 
 #include "falcon/oauth2/OAuth2Client.h"
+#include "falcon/oauth2/core/PerCpu.h"
 
 #include <Poco/Dynamic/Var.h>
 #include <Poco/JSON/Object.h>
@@ -18,11 +19,12 @@ namespace Actions {
 /// with the same objects pays for validation and session lookup once. Bounded: when full it
 /// starts over. It does not keep sessions alive: one the registry let go is looked up anew.
 /// It keeps only a SHA-256 digest of each key: a key holds the call's client secret and token,
-/// which the cache must not keep a second copy of (SessionRegistry keeps none either).
+/// which the cache must not keep a second copy of (SessionRegistry keeps none either). Each CPU
+/// has a cache of its own (PerCpu): every call would otherwise take the same lock.
 class CallCache
 {
 public:
-	static constexpr std::size_t CAPACITY = 1024;
+	static constexpr std::size_t CAPACITY = 1024; ///< per CPU
 
 	/// An exact, unambiguous rendering of a JSON value (types and lengths included).
 	static void appendKey(std::string& key, const Poco::Dynamic::Var& value);
@@ -35,10 +37,14 @@ public:
 	void remember(const std::string& key, std::shared_ptr<OAuth2::OAuth2Client> session);
 
 private:
-	mutable std::mutex _mutex;
 	static std::string digestOf(const std::string& key);
 
-	std::unordered_map<std::string, std::weak_ptr<OAuth2::OAuth2Client>> _calls;
+	struct Calls
+	{
+		std::mutex mutex;
+		std::unordered_map<std::string, std::weak_ptr<OAuth2::OAuth2Client>> sessions;
+	};
+	OAuth2::PerCpu<Calls> _calls;
 };
 
 }
