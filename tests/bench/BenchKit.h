@@ -109,6 +109,9 @@ void registerCallBenchmarks();
 
 /// Whole-run scenarios, each measured against its baseline in the same run.
 Row singleFlight(double seconds);
+/// The cached token's throughput on many threads against one, beside the machine's own scaling
+/// of work that shares nothing, in alternating slices.
+std::vector<Row> cachedTokenScaling();
 std::vector<Row> workflowOverhead();
 std::vector<Row> coldStart();
 std::vector<Row> concurrentProcesses();

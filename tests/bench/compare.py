@@ -22,6 +22,7 @@ HEADLINES = [
     ("ratio_to_curl", False),
     ("ratio_to_c_abi", False),
     ("us_per_call_per_thread", False),
+    ("aggregate_vs_one_thread", True),
     ("us_per_hit", False),
     ("step_to_action", False),
     ("per_action_us", False),
