@@ -1,3 +1,4 @@
+#include "OnCpu.h"
 #include "SuiteDriver.h"
 
 #include "falcon/oauth2/RevokedTokens.h"
@@ -5,13 +6,8 @@
 
 #include <cppunit/extensions/HelperMacros.h>
 
-#include <pthread.h>
-#include <sched.h>
-#include <unistd.h>
-
 #include <atomic>
 #include <thread>
-#include <vector>
 
 using namespace Falcon::OAuth2;
 using namespace std::chrono;
@@ -48,21 +44,6 @@ ApiResult refused(ErrorKind kind, int status, std::optional<double> retryAfter =
 }
 
 const auto FAR = TokenCache::Clock::now() + hours(1);
-
-/// What `call` returns on a thread that runs on `cpu` alone.
-template <typename Call>
-auto onCpu(long cpu, Call call)
-{
-	decltype(call()) result{};
-	std::thread([&] {
-		cpu_set_t only;
-		CPU_ZERO(&only);
-		CPU_SET(cpu, &only);
-		CPPUNIT_ASSERT_EQUAL(0, ::pthread_setaffinity_np(::pthread_self(), sizeof only, &only));
-		result = call();
-	}).join();
-	return result;
-}
 
 /// The access token a result carries, or "" for none.
 std::string tokenOf(const TokenResult& result)
@@ -351,11 +332,8 @@ public:
 		TokenCache cache(seconds(120), milliseconds(1000), milliseconds(8000), clock.function());
 		std::atomic<int> mints{0};
 		auto mint = [&] { return issued("t" + std::to_string(++mints)); };
-		cpu_set_t usable;
-		CPPUNIT_ASSERT_EQUAL(0, ::sched_getaffinity(0, sizeof usable, &usable));
-		std::vector<long> cpus;
-		for (long cpu = 0; cpu < CPU_SETSIZE; ++cpu)
-			if (CPU_ISSET(cpu, &usable)) cpus.push_back(cpu);
+		using Falcon::Testing::onCpu;
+		const std::vector<long> cpus = Falcon::Testing::usableCpus();
 		const auto everyCpu = [&](const std::string& expected, bool fromCache) {
 			for (const long cpu : cpus)
 			{
