@@ -38,14 +38,30 @@ std::shared_ptr<OAuth2::OAuth2Client> SessionRegistry::session(
 	if (it != _sessions.end() && it->second.fingerprint == fingerprint)
 	{
 		it->second.lastUsed = ++_uses;
-		return it->second.client;
+		return referenceFor(it->second);
 	}
 	// Made under the lock: two first callers must not build two sessions. Construction only
 	// validates; it sends nothing.
 	auto client = std::make_shared<OAuth2::OAuth2Client>(config, logger);
 	if (it == _sessions.end() && _sessions.size() >= _capacity) evictLeastRecentlyUsed();
-	_sessions[key] = Entry{fingerprint, client, ++_uses};
-	return client;
+	Entry& entry = _sessions[key];
+	entry.fingerprint = fingerprint;
+	entry.client = std::move(client);
+	entry.references.forEach([](std::shared_ptr<OAuth2::OAuth2Client>& reference) { reference.reset(); });
+	entry.lastUsed = ++_uses;
+	return referenceFor(entry);
+}
+
+std::shared_ptr<OAuth2::OAuth2Client> SessionRegistry::referenceFor(Entry& entry)
+{
+	std::shared_ptr<OAuth2::OAuth2Client>& reference = entry.references.mine();
+	if (!reference)
+	{
+		// Owns the session through a holder of its own: its count is the holder's, not the session's.
+		const auto holder = std::make_shared<std::shared_ptr<OAuth2::OAuth2Client>>(entry.client);
+		reference = std::shared_ptr<OAuth2::OAuth2Client>(holder, holder->get());
+	}
+	return reference;
 }
 
 void SessionRegistry::evictLeastRecentlyUsed()

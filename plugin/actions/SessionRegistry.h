@@ -1,6 +1,7 @@
 #pragma once
 
 #include "falcon/oauth2/OAuth2Client.h"
+#include "falcon/oauth2/core/PerCpu.h"
 
 #include <map>
 #include <memory>
@@ -17,6 +18,8 @@ namespace Actions {
 /// At most `capacity` sessions are kept: an MSSP host cycling through many child CIDs, or a host
 /// fed ever new connections, evicts the least recently used one (a call still holding it
 /// finishes; the next call for it opens a new session).
+/// A session is handed out through a reference of each CPU's own (`PerCpu`): copies of it, one
+/// per call, count on a line that only callers on that CPU write, instead of all of them.
 class SessionRegistry
 {
 public:
@@ -39,8 +42,13 @@ private:
 	{
 		std::string fingerprint;
 		std::shared_ptr<OAuth2::OAuth2Client> client;
+		/// References to `client` with a count of their own, made on a CPU's first call.
+		OAuth2::PerCpu<std::shared_ptr<OAuth2::OAuth2Client>> references;
 		unsigned long long lastUsed = 0;
 	};
+
+	/// The calling CPU's reference to the session of `entry`.
+	static std::shared_ptr<OAuth2::OAuth2Client> referenceFor(Entry& entry);
 
 	static std::string fingerprintOf(const OAuth2::ClientConfig& config, const Poco::JSON::Object::Ptr& settings);
 

@@ -1,3 +1,4 @@
+#include "OnCpu.h"
 #include "SuiteDriver.h"
 
 #include "SessionRegistry.h"
@@ -14,6 +15,7 @@ class SessionRegistryTest: public CppUnit::TestFixture
 	CPPUNIT_TEST(testSameKeySameSession);
 	CPPUNIT_TEST(testChangedSettingsReplaceTheSession);
 	CPPUNIT_TEST(testLeastRecentlyUsedIsEvicted);
+	CPPUNIT_TEST(testEachCpuCountsOnItsOwn);
 	CPPUNIT_TEST_SUITE_END();
 
 	static OAuth2::ClientConfig config(const std::string& memberCid, const std::string& secret = "registry-secret")
@@ -77,6 +79,32 @@ public:
 		CPPUNIT_ASSERT(b != registry.session(config("bb"), settings(), _logger)); // a new session; cc went
 		CPPUNIT_ASSERT_EQUAL(std::size_t(2), registry.size());
 		CPPUNIT_ASSERT(b.use_count() == 1); // evicted sessions are only alive while a caller holds them
+	}
+
+	/// Callers on different CPUs get the same session through references that count apart, and
+	/// an evicted session goes with the last of them.
+	void testEachCpuCountsOnItsOwn()
+	{
+		Actions::SessionRegistry registry(1);
+		std::vector<std::shared_ptr<OAuth2::OAuth2Client>> references;
+		for (const long cpu : Testing::usableCpus())
+			references.push_back(
+				Testing::onCpu(cpu, [&] { return registry.session(config("aa"), settings(), _logger); }));
+		std::vector<std::weak_ptr<OAuth2::OAuth2Client>> watched(references.begin(), references.end());
+		for (const auto& reference : references)
+		{
+			CPPUNIT_ASSERT(reference.get() == references.front().get());
+			if (&reference != &references.front())
+				CPPUNIT_ASSERT(
+					reference.owner_before(references.front()) || references.front().owner_before(reference));
+		}
+		registry.session(config("bb"), settings(), _logger); // full: aa goes
+		// Each reference now lives only while its caller holds it.
+		references.pop_back();
+		CPPUNIT_ASSERT(watched.back().expired());
+		if (!references.empty()) CPPUNIT_ASSERT(!watched.front().expired());
+		references.clear();
+		for (const auto& reference : watched) CPPUNIT_ASSERT(reference.expired());
 	}
 };
 
