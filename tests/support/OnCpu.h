@@ -3,6 +3,7 @@
 #include <pthread.h>
 #include <sched.h>
 
+#include <exception>
 #include <stdexcept>
 #include <thread>
 #include <vector>
@@ -21,19 +22,29 @@ inline std::vector<long> usableCpus()
 	return cpus;
 }
 
-/// What `call` returns when run on a thread kept to `cpu` alone (for state kept per CPU).
+/// What `call` returns when run on a thread kept to `cpu` alone (for state kept per CPU); what
+/// it throws (a failed assertion too) is thrown here.
 template <typename Call>
 auto onCpu(long cpu, Call call)
 {
 	decltype(call()) result{};
 	bool pinned = false;
+	std::exception_ptr failure;
 	std::thread([&] {
 		cpu_set_t only;
 		CPU_ZERO(&only);
 		CPU_SET(cpu, &only);
 		pinned = ::pthread_setaffinity_np(::pthread_self(), sizeof only, &only) == 0;
-		if (pinned) result = call();
+		try
+		{
+			if (pinned) result = call();
+		}
+		catch (...)
+		{
+			failure = std::current_exception();
+		}
 	}).join();
+	if (failure) std::rethrow_exception(failure);
 	if (!pinned) throw std::runtime_error("could not keep a thread to CPU " + std::to_string(cpu));
 	return result;
 }
