@@ -24,16 +24,6 @@ OAuth2::ClientConfig AccessTokenAction::configFor(
 	return config;
 }
 
-Plugin::ActionResult AccessTokenAction::call(
-	OAuth2::OAuth2Client& session, const Poco::JSON::Object::Ptr& input, const Plugin::ActionContext& context) const
-{
-	OAuth2::TokenOptions options;
-	options.force = input->has("force") && input->getValue<bool>("force");
-	options.deadline = context.deadline();
-	options.cancellation = context.cancellation();
-	return tokenOutput(session.token(options));
-}
-
 namespace {
 
 /// What the output's `source` says.
@@ -44,7 +34,28 @@ const char* sourceOf(const OAuth2::TokenResult& result)
 	return result.fromCache ? "memory" : "api";
 }
 
+/// The output with what says where the token came from.
+Plugin::ActionResult labelled(Poco::JSON::Object::Ptr output, bool cached, const std::string& source, bool refused)
+{
+	output->set("cached", cached);
+	output->set("source", source);
+	return Plugin::ActionResult(output, refused);
+}
+
 } // namespace
+
+Plugin::ActionResult AccessTokenAction::call(
+	OAuth2::OAuth2Client& session, const Poco::JSON::Object::Ptr& input, const Plugin::ActionContext& context) const
+{
+	OAuth2::TokenOptions options;
+	options.force = input->has("force") && input->getValue<bool>("force");
+	options.deadline = context.deadline();
+	options.cancellation = context.cancellation();
+	// A hit this session's memory serves at once goes to its output without a result between.
+	if (const Poco::JSON::Object::Ptr hit = session.cachedTokenOutput(options))
+		return labelled(hit, true, "memory", false);
+	return tokenOutput(session.token(options));
+}
 
 Plugin::ActionResult AccessTokenAction::resultOf(OAuth2::ApiResult result) const
 {
@@ -55,10 +66,7 @@ Plugin::ActionResult AccessTokenAction::tokenOutput(OAuth2::TokenResult result) 
 {
 	const std::string source = sourceOf(result);
 	const bool cached = result.fromCache, refused = result.refused;
-	Poco::JSON::Object::Ptr output = std::move(result).toJSON();
-	output->set("cached", cached);
-	output->set("source", source);
-	return Plugin::ActionResult(output, refused);
+	return labelled(std::move(result).toJSON(), cached, source, refused);
 }
 
 }

@@ -7,6 +7,7 @@
 #include <cppunit/extensions/HelperMacros.h>
 
 #include <atomic>
+#include <sstream>
 #include <thread>
 
 using namespace Falcon::OAuth2;
@@ -32,6 +33,15 @@ ApiResult issued(const std::string& token, int expiresIn = 1799)
 		+ ",\"token_type\":\"bearer\"}";
 	result.issued = IssuedToken::fromBody(result.body);
 	return result;
+}
+
+/// A token reply with a trace header, read as the route caller reads a success.
+ApiResult tracedReply(const std::string& token)
+{
+	ApiResult reply = issued(token);
+	reply.headers.emplace_back("X-Cs-Traceid", "trace-1");
+	reply.parse();
+	return reply;
 }
 
 ApiResult refused(ErrorKind kind, int status, std::optional<double> retryAfter = std::nullopt)
@@ -68,6 +78,7 @@ class TokenCacheTest: public CppUnit::TestFixture
 	CPPUNIT_TEST(testTransientFailuresAreNotRemembered);
 	CPPUNIT_TEST(testForget);
 	CPPUNIT_TEST(testEveryCpuSeesEachChange);
+	CPPUNIT_TEST(testCachedOutputIsAHitsOutput);
 	CPPUNIT_TEST(testRevokedTokensAreBounded);
 	CPPUNIT_TEST_SUITE_END();
 
@@ -146,12 +157,7 @@ public:
 	{
 		ManualClock clock;
 		TokenCache cache(seconds(120), milliseconds(1000), milliseconds(8000), clock.function());
-		auto mint = [] {
-			ApiResult reply = issued("t1");
-			reply.headers.emplace_back("X-Cs-Traceid", "trace-1");
-			reply.parse(); // as the route caller does with a success
-			return reply;
-		};
+		auto mint = [] { return tracedReply("t1"); };
 		TokenResult minted = cache.get(false, FAR, mint);
 		CPPUNIT_ASSERT(minted.parsed);
 		const Poco::JSON::Object::Ptr parsedBody = minted.parsed->body.extract<Poco::JSON::Object::Ptr>();
@@ -361,6 +367,44 @@ public:
 		clock.now += seconds(1799 - 120 - 1000); // stale
 		everyCpu("t4", false);
 		CPPUNIT_ASSERT_EQUAL(4, mints.load());
+	}
+
+	/// The output made straight from a CPU's copy is the one a hit's result gives, the caller's
+	/// own, and there only while get() would serve the token from memory.
+	void testCachedOutputIsAHitsOutput()
+	{
+		ManualClock clock;
+		TokenCache cache(seconds(120), milliseconds(1000), milliseconds(8000), clock.function());
+		auto mint = [] { return tracedReply("t1"); };
+		const auto text = [](const Poco::JSON::Object::Ptr& output) {
+			std::ostringstream out;
+			output->stringify(out);
+			return out.str();
+		};
+		const long cpu = Falcon::Testing::usableCpus().front();
+		const bool checked = Falcon::Testing::onCpu(cpu, [&] {
+			CPPUNIT_ASSERT(!cache.cachedOutput());
+			cache.get(false, FAR, mint);
+			clock.now += seconds(100);
+			const std::string hit = text(cache.get(false, FAR, mint).toJSON()); // places this CPU's copy
+			const Poco::JSON::Object::Ptr direct = cache.cachedOutput();
+			CPPUNIT_ASSERT(direct);
+			CPPUNIT_ASSERT_EQUAL(hit, text(direct));
+			CPPUNIT_ASSERT_EQUAL(Poco::Int64(1699), direct->getObject("body")->getValue<Poco::Int64>("expires_in"));
+			direct->getObject("body")->set("access_token", std::string("changed"));
+			direct->getObject("headers")->set("X-Cs-Traceid", std::string("changed"));
+			CPPUNIT_ASSERT_EQUAL(hit, text(cache.cachedOutput()));
+
+			clock.now += seconds(1799 - 120 - 100); // stale
+			CPPUNIT_ASSERT(!cache.cachedOutput());
+			cache.get(false, FAR, mint);
+			cache.get(false, FAR, mint);
+			CPPUNIT_ASSERT(cache.cachedOutput());
+			cache.forget("t1");
+			CPPUNIT_ASSERT(!cache.cachedOutput());
+			return true;
+		});
+		CPPUNIT_ASSERT(checked);
 	}
 
 	/// The process's list of revoked tokens keeps the newest MAX_KEPT, and says when it changed.

@@ -18,6 +18,12 @@ TokenResult MemoryTokens::token(const TokenCall& call)
 		call.force, call.deadline, [&] { return _next.token(call); }, call.cancellation);
 }
 
+Poco::JSON::Object::Ptr MemoryTokens::cachedOutput(const CallBounds& call)
+{
+	dropRevoked(call);
+	return _cache.cachedOutput();
+}
+
 void MemoryTokens::dropRevoked(const CallBounds& call)
 {
 	const unsigned long generation = RevokedTokens::generation();

@@ -69,6 +69,12 @@ TokenResult OAuth2Client::token(const TokenOptions& options)
 	return _memory.token(call);
 }
 
+Poco::JSON::Object::Ptr OAuth2Client::cachedTokenOutput(const TokenOptions& options)
+{
+	if (options.force) return nullptr;
+	return _memory.cachedOutput(callOf(options));
+}
+
 ApiResult OAuth2Client::revoke(const RevokeOptions& options)
 {
 	const CallBounds call = callOf(options);

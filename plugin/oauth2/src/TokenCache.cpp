@@ -84,14 +84,20 @@ TokenResult TokenCache::served(const TokenResult& kept, std::chrono::seconds rem
 	return cached;
 }
 
-std::optional<TokenResult> TokenCache::replicaHit() const
+std::optional<std::pair<std::shared_ptr<const TokenResult>, std::chrono::seconds>> TokenCache::freshCopy() const
 {
-	const auto replica = _replicas.find();
+	auto replica = _replicas.find();
 	if (!replica) return std::nullopt;
 	const auto now = _now();
 	if (now - replica->issuedAt >= replica->expiresIn - _renewalWindow) return std::nullopt;
-	return served(*replica->token,
+	return std::make_pair(std::move(replica->token),
 		std::chrono::duration_cast<std::chrono::seconds>(replica->expiresIn - (now - replica->issuedAt)));
+}
+
+Poco::JSON::Object::Ptr TokenCache::cachedOutput() const
+{
+	const auto copy = freshCopy();
+	return copy ? copy->first->toJSON(copy->second) : nullptr;
 }
 
 void TokenCache::replicate(const std::shared_ptr<const TokenResult>& token, unsigned long generation)
@@ -115,7 +121,7 @@ TokenResult TokenCache::get(bool force, Clock::time_point deadline, const Mint& 
 {
 	if (!force)
 	{
-		if (auto hit = replicaHit()) return std::move(*hit);
+		if (const auto copy = freshCopy()) return served(*copy->first, copy->second);
 	}
 	std::unique_lock<std::mutex> lock(_mutex);
 	for (;;)

@@ -56,17 +56,16 @@ Poco::JSON::Object::Ptr headersAsJSON(const HeaderList& headers)
 }
 
 /// The output of `result` around the headers' object and the body given: both become part of it.
-Poco::JSON::Object::Ptr assembled(
-	const ApiResult& result, Poco::JSON::Object::Ptr headerObject, Poco::Dynamic::Var bodyJson)
+Poco::JSON::Object::Ptr assembled(const ApiResult& result, Poco::JSON::Object::Ptr headerObject,
+	Poco::Dynamic::Var bodyJson, std::optional<std::chrono::seconds> remainingLifetime)
 {
 	Poco::JSON::Object::Ptr json = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
 	json->set("status_code", result.statusCode);
 	json->set("headers", headerObject);
-	if (result.remainingLifetime && bodyJson.type() == typeid(Poco::JSON::Object::Ptr))
+	if (remainingLifetime && bodyJson.type() == typeid(Poco::JSON::Object::Ptr))
 	{
 		Poco::JSON::Object::Ptr object = bodyJson.extract<Poco::JSON::Object::Ptr>();
-		if (object->has("expires_in"))
-			object->set("expires_in", static_cast<Poco::Int64>(result.remainingLifetime->count()));
+		if (object->has("expires_in")) object->set("expires_in", static_cast<Poco::Int64>(remainingLifetime->count()));
 	}
 	json->set("body", bodyJson);
 	if (result.error) json->set("error", errorAsJSON(*result.error));
@@ -77,8 +76,17 @@ Poco::JSON::Object::Ptr assembled(
 
 Poco::JSON::Object::Ptr ApiResult::toJSON() const&
 {
-	if (parsed) return assembled(*this, new Poco::JSON::Object(*parsed->headers), Plugin::Json::deepCopy(parsed->body));
-	return assembled(*this, headersAsJSON(headers), bodyAsJSON(body));
+	return toJSON(remainingLifetime);
+}
+
+Poco::JSON::Object::Ptr ApiResult::toJSON(std::optional<std::chrono::seconds> lifetime) const
+{
+	if (parsed)
+	{
+		return assembled(
+			*this, new Poco::JSON::Object(*parsed->headers), Plugin::Json::deepCopy(parsed->body), lifetime);
+	}
+	return assembled(*this, headersAsJSON(headers), bodyAsJSON(body), lifetime);
 }
 
 Poco::JSON::Object::Ptr ApiResult::toJSON() &&
@@ -87,7 +95,7 @@ Poco::JSON::Object::Ptr ApiResult::toJSON() &&
 	if (parsed && parsed.use_count() == 1)
 	{
 		const std::shared_ptr<Parsed> own = std::move(parsed);
-		return assembled(*this, std::move(own->headers), std::move(own->body));
+		return assembled(*this, std::move(own->headers), std::move(own->body), remainingLifetime);
 	}
 	return static_cast<const ApiResult&>(*this).toJSON();
 }

@@ -21,6 +21,8 @@ public:
 	MemoryTokens(TokenCache& cache, TokenSource& next, bool checksBelow);
 
 	TokenResult token(const TokenCall& call) override;
+	/// After the same checks for revokes as token(): TokenCache::cachedOutput.
+	Poco::JSON::Object::Ptr cachedOutput(const CallBounds& call);
 	void forget(const std::string& accessToken, const CallBounds& call) override;
 	bool revoked(const std::string& accessToken, const CallBounds& call) override;
 

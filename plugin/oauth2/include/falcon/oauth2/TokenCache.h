@@ -40,6 +40,11 @@ public:
 	TokenResult get(
 		bool force, Clock::time_point deadline, const Mint& mint, const Cancellation* cancellation = nullptr);
 
+	/// A cached hit's output (`toJSON` of what get() would return), made straight from this
+	/// CPU's copy of the fresh token, which the first hit on the CPU places; null when there is
+	/// none (then get()). A host gets a hit's output without a copy of the result made first.
+	Poco::JSON::Object::Ptr cachedOutput() const;
+
 	/// Forgets the cached token if it is `token` (after a successful revoke).
 	void forget(const std::string& token);
 
@@ -55,8 +60,8 @@ private:
 	bool fresh(Clock::time_point now) const;
 	void remember(const std::shared_ptr<const TokenResult>& result, Clock::time_point now);
 	std::shared_ptr<const TokenResult> parsedToken();
-	/// A cached hit from this CPU's copy of the token, when it has one and it is fresh.
-	std::optional<TokenResult> replicaHit() const;
+	/// This CPU's copy of the token while it is fresh, with what is left of its life.
+	std::optional<std::pair<std::shared_ptr<const TokenResult>, std::chrono::seconds>> freshCopy() const;
 	/// Gives this CPU a copy of `token` unless the token changed since it was read.
 	void replicate(const std::shared_ptr<const TokenResult>& token, unsigned long generation);
 	static TokenResult served(const TokenResult& kept, std::chrono::seconds remaining);

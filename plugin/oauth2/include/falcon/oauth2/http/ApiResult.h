@@ -52,6 +52,9 @@ struct ApiResult
 	/// The same from a result about to go: the parsed reply, when no copy shares it, becomes the
 	/// output itself instead of being copied (a minted token is read once and handed over).
 	Poco::JSON::Object::Ptr toJSON() &&;
+	/// toJSON() as if `remainingLifetime` were `lifetime`: a kept result served as a cached
+	/// token, without a copy of the result made first.
+	Poco::JSON::Object::Ptr toJSON(std::optional<std::chrono::seconds> lifetime) const;
 
 	/// FalconPy's shape for failures that never got an API reply (transport failures and the
 	/// SDK's own refusals): `{"errors": [{"message": m, "code": status}], "resources": []}`.
