@@ -80,7 +80,7 @@ void independentWork()
 Row scalingRow(const std::string& contender, const Scaling& measured)
 {
 	Row row;
-	row.measure = "3 cached token scaling";
+	row.measure = "3 cached scaling";
 	row.contender = contender;
 	row.median = inMicroseconds(measured.oneThreadUs) + " per call";
 	std::ostringstream ratio;
