@@ -1,7 +1,5 @@
 #include "falcon/oauth2/TokenReplicas.h"
 
-#include "falcon/plugin/JsonValues.h"
-
 namespace Falcon {
 namespace OAuth2 {
 
@@ -31,11 +29,7 @@ void TokenReplicas::clear()
 std::shared_ptr<const TokenResult> TokenReplicas::unshared(const TokenResult& result)
 {
 	auto copy = std::make_shared<TokenResult>(result);
-	if (result.parsed)
-	{
-		copy->parsed = std::make_shared<ApiResult::Parsed>(ApiResult::Parsed{
-			Plugin::Json::deepCopy(result.parsed->body), new Poco::JSON::Object(*result.parsed->headers)});
-	}
+	if (result.parsed) copy->parsed = std::make_shared<ApiResult::Parsed>(result.parsed->copy());
 	return copy;
 }
 

@@ -83,10 +83,16 @@ Poco::JSON::Object::Ptr ApiResult::toJSON(std::optional<std::chrono::seconds> li
 {
 	if (parsed)
 	{
-		return assembled(
-			*this, new Poco::JSON::Object(*parsed->headers), Plugin::Json::deepCopy(parsed->body), lifetime);
+		Parsed own = parsed->copy();
+		return assembled(*this, std::move(own.headers), std::move(own.body), lifetime);
 	}
 	return assembled(*this, headersAsJSON(headers), bodyAsJSON(body), lifetime);
+}
+
+ApiResult::Parsed ApiResult::Parsed::copy() const
+{
+	// The headers' values are strings: copying the object copies them.
+	return Parsed{Plugin::Json::deepCopy(body), new Poco::JSON::Object(*headers)};
 }
 
 Poco::JSON::Object::Ptr ApiResult::toJSON() &&

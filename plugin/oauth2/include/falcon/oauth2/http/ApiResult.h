@@ -34,6 +34,9 @@ struct ApiResult
 	{
 		Poco::Dynamic::Var body;
 		Poco::JSON::Object::Ptr headers;
+
+		/// A copy that shares no object with this one (Poco's objects are shared pointers).
+		Parsed copy() const;
 	};
 	/// The reply as JSON, once someone read it (a cached token is returned many times). Copies
 	/// of this result share it, and nobody changes it while it is shared.
