@@ -20,7 +20,18 @@ TokenCache::TokenCache(std::chrono::seconds renewalWindow, Milliseconds backoffI
 
 bool TokenCache::fresh(Clock::time_point now) const
 {
-	return _token && now - _issuedAt < _expiresIn - _renewalWindow;
+	return _token && freshAt(_issuedAt, _expiresIn, now);
+}
+
+bool TokenCache::freshAt(Clock::time_point issuedAt, std::chrono::seconds expiresIn, Clock::time_point now) const
+{
+	return now - issuedAt < expiresIn - _renewalWindow;
+}
+
+std::chrono::seconds TokenCache::remainingAt(
+	Clock::time_point issuedAt, std::chrono::seconds expiresIn, Clock::time_point now)
+{
+	return std::chrono::duration_cast<std::chrono::seconds>(expiresIn - (now - issuedAt));
 }
 
 TokenResult TokenCache::servedFailure(Clock::time_point now) const
@@ -89,9 +100,8 @@ std::optional<std::pair<std::shared_ptr<const TokenResult>, std::chrono::seconds
 	auto replica = _replicas.find();
 	if (!replica) return std::nullopt;
 	const auto now = _now();
-	if (now - replica->issuedAt >= replica->expiresIn - _renewalWindow) return std::nullopt;
-	return std::make_pair(std::move(replica->token),
-		std::chrono::duration_cast<std::chrono::seconds>(replica->expiresIn - (now - replica->issuedAt)));
+	if (!freshAt(replica->issuedAt, replica->expiresIn, now)) return std::nullopt;
+	return std::make_pair(std::move(replica->token), remainingAt(replica->issuedAt, replica->expiresIn, now));
 }
 
 Poco::JSON::Object::Ptr TokenCache::cachedOutput() const
@@ -130,7 +140,7 @@ TokenResult TokenCache::get(bool force, Clock::time_point deadline, const Mint& 
 		if (!force && fresh(now))
 		{
 			const std::shared_ptr<const TokenResult> token = parsedToken();
-			const auto remaining = std::chrono::duration_cast<std::chrono::seconds>(_expiresIn - (now - _issuedAt));
+			const auto remaining = remainingAt(_issuedAt, _expiresIn, now);
 			const unsigned long generation = _tokenGeneration;
 			// The copies are made outside the lock: callers on other threads are served meanwhile.
 			lock.unlock();

@@ -58,6 +58,10 @@ public:
 
 private:
 	bool fresh(Clock::time_point now) const;
+	/// The one rule for the kept token and each CPU's copy: served until the renewal window.
+	bool freshAt(Clock::time_point issuedAt, std::chrono::seconds expiresIn, Clock::time_point now) const;
+	static std::chrono::seconds remainingAt(
+		Clock::time_point issuedAt, std::chrono::seconds expiresIn, Clock::time_point now);
 	void remember(const std::shared_ptr<const TokenResult>& result, Clock::time_point now);
 	std::shared_ptr<const TokenResult> parsedToken();
 	/// This CPU's copy of the token while it is fresh, with what is left of its life.
