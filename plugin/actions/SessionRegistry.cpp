@@ -44,11 +44,7 @@ std::shared_ptr<OAuth2::OAuth2Client> SessionRegistry::session(
 	// validates; it sends nothing.
 	auto client = std::make_shared<OAuth2::OAuth2Client>(config, logger);
 	if (it == _sessions.end() && _sessions.size() >= _capacity) evictLeastRecentlyUsed();
-	Entry& entry = _sessions[key];
-	entry.fingerprint = fingerprint;
-	entry.client = std::move(client);
-	entry.references.forEach([](std::shared_ptr<OAuth2::OAuth2Client>& reference) { reference.reset(); });
-	entry.lastUsed = ++_uses;
+	Entry& entry = _sessions[key] = Entry{fingerprint, std::move(client), {}, ++_uses};
 	return referenceFor(entry);
 }
 
