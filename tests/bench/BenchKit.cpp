@@ -147,5 +147,11 @@ std::string inMicroseconds(double value)
 	return out.str();
 }
 
+double median(std::vector<double> values)
+{
+	std::sort(values.begin(), values.end());
+	return values[values.size() / 2];
+}
+
 }
 } // namespace Falcon::Bench

@@ -102,6 +102,8 @@ struct Row
 };
 
 std::string inMicroseconds(double value);
+/// The middle value (the upper one of an even count).
+double median(std::vector<double> values);
 
 /// The per-call benchmarks (token mint, C ABI, revoke, cached token, schema validation),
 /// registered with Google Benchmark.

@@ -253,12 +253,6 @@ std::string inMilliseconds(double value)
 	return out.str();
 }
 
-double median(std::vector<double> values)
-{
-	std::sort(values.begin(), values.end());
-	return values[values.size() / 2];
-}
-
 } // namespace
 
 /// 5. Cold start: a whole falcon-host process minting, and one served from the shared file
