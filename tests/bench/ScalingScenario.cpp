@@ -63,9 +63,7 @@ Scaling scaling(const std::function<void()>& call)
 		ratios.push_back(many / one);
 		oneThread.push_back(1e6 / one);
 	}
-	std::sort(ratios.begin(), ratios.end());
-	std::sort(oneThread.begin(), oneThread.end());
-	return {ratios[ratios.size() / 2], oneThread[oneThread.size() / 2]};
+	return {median(ratios), median(oneThread)};
 }
 
 /// Work that shares nothing between threads and allocates as a cached hit does (strings in a
