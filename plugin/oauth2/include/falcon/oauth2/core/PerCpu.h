@@ -21,12 +21,7 @@ class PerCpu
 public:
 	static constexpr std::size_t MAX_SLOTS = 16;
 
-	PerCpu():
-		_count(static_cast<std::size_t>(
-			std::clamp<long>(::sysconf(_SC_NPROCESSORS_CONF), 1, static_cast<long>(MAX_SLOTS)))),
-		_slots(new Slot[_count])
-	{
-	}
+	PerCpu(): _count(slotCount()), _slots(new Slot[_count]) {}
 
 	/// The slot of the CPU the calling thread runs on.
 	T& mine() const
@@ -42,6 +37,14 @@ public:
 	}
 
 private:
+	/// Asked of the system once per process: glibc reads it from /sys on every call.
+	static std::size_t slotCount()
+	{
+		static const std::size_t count = static_cast<std::size_t>(
+			std::clamp<long>(::sysconf(_SC_NPROCESSORS_CONF), 1, static_cast<long>(MAX_SLOTS)));
+		return count;
+	}
+
 	struct alignas(64) Slot
 	{
 		T value;
