@@ -14,20 +14,24 @@ if TYPE_CHECKING:
 #: The keys FalconPy redacts.
 REDACTED_KEYS = {"access_token", "client_id", "client_secret", "member_cid", "token", "Authorization", "password"}
 
-_UNRESERVED = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+_UNRESERVED = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~"
+_UNRESERVED_SET = frozenset(_UNRESERVED)
 
 
 def _percent_encoded(value: str, space: str) -> str:
     """``value`` with every byte but the unreserved ones as %XX, a space as ``space``."""
-    return "".join(chr(byte) if byte in _UNRESERVED else space if byte == 0x20 else "%%%02X" % byte
-                   for byte in value.encode("utf-8"))
+    encoded = value.encode("utf-8")
+    if not encoded.translate(None, _UNRESERVED):  # a token's usual alphabet: nothing to encode
+        return value
+    return "".join(chr(byte) if byte in _UNRESERVED_SET else space if byte == 0x20 else "%%%02X" % byte
+                   for byte in encoded)
 
 
 def secret_spellings(value: str) -> list:
     """Every spelling ``value`` takes in printed text, as the plugin's own (C++) masking has them:
     as it is, form-encoded (a request body), percent-encoded (a URL's user info) and JSON-escaped
     (``"``, ``\\`` and ``/`` escaped). Distinct and sorted."""
-    json_escaped = "".join("\\" + char if char in '"\\/' else char for char in value)
+    json_escaped = value.replace("\\", "\\\\").replace('"', '\\"').replace("/", "\\/")
     return sorted({value, _percent_encoded(value, "+"), _percent_encoded(value, "%20"), json_escaped})
 
 
@@ -35,30 +39,37 @@ class SafeLog:
     """A logger (or none) and the secret values it must never print."""
 
     def __init__(self, debug: Union[bool, logging.Logger, None]):
-        """``debug``: True for the ``falcon_oauth2`` logger, a Logger for that one, False for none."""
-        self.logger: Optional[logging.Logger] = None
+        """``debug``: True for the ``falcon_oauth2`` logger, a Logger for that one, False for none.
+        Fixed for the object's life: without a logger no secret is even remembered (a token minted
+        per call would otherwise cost its spellings and grow the set for nothing)."""
+        self._logger: Optional[logging.Logger] = None
         # logging is imported only to log: a Logger given means the caller has imported it.
         given_logging = sys.modules.get("logging")
         if given_logging is not None and isinstance(debug, given_logging.Logger):
-            self.logger = debug
+            self._logger = debug
         elif debug:
             import logging  # pylint: disable=import-outside-toplevel,redefined-outer-name
-            self.logger = logging.getLogger("falcon_oauth2")
+            self._logger = logging.getLogger("falcon_oauth2")
         self._secrets: Set[str] = set()
         self._lock = _thread.allocate_lock()
 
     def __bool__(self) -> bool:
         """Whether anything is logged."""
-        return self.logger is not None
+        return self._logger is not None
+
+    @property
+    def logger(self) -> Optional[logging.Logger]:
+        """The logger, or None when nothing is logged."""
+        return self._logger
 
     @property
     def log(self) -> Optional[logging.Logger]:
         """The logger, as FalconPy's LogFacility names it."""
-        return self.logger
+        return self._logger
 
     def secret(self, value: Any) -> None:
         """Never print ``value``."""
-        if isinstance(value, str) and len(value) >= 4:
+        if self._logger is not None and isinstance(value, str) and len(value) >= 4:
             with self._lock:
                 self._secrets.update(secret_spellings(value))
 
@@ -79,15 +90,15 @@ class SafeLog:
 
     def debug(self, message: str, *values: Any) -> None:
         """Log at DEBUG, the values cleaned."""
-        if self.logger:
-            self.logger.debug(message, *[self.clean(value) for value in values])
+        if self._logger:
+            self._logger.debug(message, *[self.clean(value) for value in values])
 
     def warning(self, message: str, *values: Any) -> None:
         """Log at WARNING, the values cleaned."""
-        if self.logger:
-            self.logger.warning(message, *[self.clean(value) for value in values])
+        if self._logger:
+            self._logger.warning(message, *[self.clean(value) for value in values])
 
     def error(self, message: str, *values: Any) -> None:
         """Log at ERROR, the values cleaned."""
-        if self.logger:
-            self.logger.error(message, *[self.clean(value) for value in values])
+        if self._logger:
+            self._logger.error(message, *[self.clean(value) for value in values])

@@ -1,6 +1,7 @@
 """The log masker: the same spellings of a secret as the plugin's C++ masking, cut out of any
 text. Pure functions, no plugin needed."""
 import json
+import logging
 import os
 import unittest
 
@@ -21,7 +22,7 @@ class SpellingsTest(unittest.TestCase):
 
 class CleanTest(unittest.TestCase):
     def setUp(self):
-        self.log = SafeLog(False)
+        self.log = SafeLog(logging.getLogger("falcon_oauth2.test_log"))
         self.secret = 's3cr3t/Value+with=special&chars "q"'
         self.log.secret(self.secret)
 
@@ -37,6 +38,11 @@ class CleanTest(unittest.TestCase):
     def test_short_values_are_not_secrets(self):
         self.log.secret("abc")
         self.assertEqual("abc abc", self.log.clean("abc abc"))
+
+    def test_without_a_logger_nothing_is_kept(self):
+        silent = SafeLog(False)
+        silent.secret(self.secret)
+        self.assertEqual("x " + self.secret, silent.clean("x " + self.secret))
 
 
 if __name__ == "__main__":
