@@ -68,13 +68,13 @@ void Redactor::addToken(const std::string& value)
 {
 	if (value.empty()) return;
 	std::lock_guard<std::mutex> lock(_mutex);
-	if (!_knownTokens.insert(value).second) return;
-	std::vector<std::string> entry{value};
-	add(entry, value);
-	_tokens.push_back(std::move(entry));
+	if (!_tokens.empty() && _tokens.back() == value) return; // the session's current token again
+	if (_knownTokens.count(value)) return;
+	_tokens.push_back(value);
+	_knownTokens.insert(_tokens.back());
 	if (_tokens.size() > TOKEN_MEMORY)
 	{
-		_knownTokens.erase(_tokens.front().front());
+		_knownTokens.erase(_tokens.front());
 		_tokens.pop_front();
 	}
 }
@@ -82,10 +82,15 @@ void Redactor::addToken(const std::string& value)
 std::string Redactor::redact(const std::string& text) const
 {
 	std::vector<std::string> needles;
+	std::vector<std::string> tokens;
 	{
 		std::lock_guard<std::mutex> lock(_mutex);
 		needles = _secrets;
-		for (const auto& token : _tokens) needles.insert(needles.end(), token.begin(), token.end());
+		tokens.assign(_tokens.begin(), _tokens.end());
+	}
+	for (const auto& token : tokens)
+	{
+		for (auto& spelling : Plugin::secretSpellings(token)) needles.push_back(std::move(spelling));
 	}
 	// Longest first, so a secret that contains another is masked whole.
 	std::sort(

@@ -3,6 +3,7 @@
 #include <deque>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <unordered_set>
 #include <vector>
 
@@ -23,7 +24,8 @@ public:
 	void addSecret(const std::string& value);
 
 	/// Remembers a token; only the most recent `TOKEN_MEMORY` tokens are kept, so that a
-	/// long-running session does not grow without bound.
+	/// long-running session does not grow without bound. Every mint and shared-store hit adds
+	/// one, so this keeps the token alone: its spellings are worked out when text is redacted.
 	void addToken(const std::string& value);
 
 	std::string redact(const std::string& text) const;
@@ -39,8 +41,8 @@ private:
 
 	mutable std::mutex _mutex;
 	std::vector<std::string> _secrets;
-	std::deque<std::vector<std::string>> _tokens; ///< each token's spellings, the token first
-	std::unordered_set<std::string> _knownTokens; ///< the tokens of `_tokens`: a mint asks once per call
+	std::deque<std::string> _tokens; ///< oldest first; a deque's ends move without moving the rest
+	std::unordered_set<std::string_view> _knownTokens; ///< views of `_tokens`, to add each once
 };
 
 }
