@@ -3,6 +3,9 @@
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 
+#include <algorithm>
+#include <vector>
+
 namespace Falcon {
 namespace Plugin {
 namespace Json {
@@ -13,9 +16,14 @@ void writeString(const std::string& text, std::string& out)
 {
 	static const char HEX[] = "0123456789ABCDEF";
 	out += '"';
-	for (const char c : text)
+	// Bytes that need no escape are appended a run at a time, not one by one.
+	const auto needsEscape = [](char c) { return c == '"' || c == '\\' || (c >= 0 && c < 0x20); };
+	const char* run = text.data();
+	const char* const end = run + text.size();
+	for (const char* at = std::find_if(run, end, needsEscape); at != end; at = std::find_if(run, end, needsEscape))
 	{
-		switch (c)
+		out.append(run, at);
+		switch (*at)
 		{
 		case '"': out += "\\\""; break;
 		case '\\': out += "\\\\"; break;
@@ -25,20 +33,26 @@ void writeString(const std::string& text, std::string& out)
 		case '\r': out += "\\r"; break;
 		case '\t': out += "\\t"; break;
 		default:
-			if (c >= 0 && c < 0x20)
-			{
-				out += "\\u00";
-				out += HEX[(c >> 4) & 0xF];
-				out += HEX[c & 0xF];
-			}
-			else out += c;
+			out += "\\u00";
+			out += HEX[(*at >> 4) & 0xF];
+			out += HEX[*at & 0xF];
 		}
+		run = at + 1;
 	}
+	out.append(run, end);
 	out += '"';
 }
 
 void writeObject(const Poco::JSON::Object& object, std::string& out)
 {
+	// Object::get returns a copy of the value (a string's text and all); the map's own entries
+	// are read instead, each found by its name (the map is sorted by name) in the object's order.
+	std::vector<const Poco::JSON::Object::ValueType*> entries;
+	entries.reserve(object.size());
+	for (auto it = object.begin(); it != object.end(); ++it) entries.push_back(&*it);
+	const auto byName = [](const Poco::JSON::Object::ValueType* entry, const std::string& name) {
+		return entry->first < name;
+	};
 	out += '{';
 	bool first = true;
 	for (const std::string& name : object.getNames())
@@ -47,7 +61,7 @@ void writeObject(const Poco::JSON::Object& object, std::string& out)
 		first = false;
 		writeString(name, out);
 		out += ':';
-		write(object.get(name), out);
+		write((*std::lower_bound(entries.begin(), entries.end(), name, byName))->second, out);
 	}
 	out += '}';
 }
@@ -55,10 +69,10 @@ void writeObject(const Poco::JSON::Object& object, std::string& out)
 void writeArray(const Poco::JSON::Array& array, std::string& out)
 {
 	out += '[';
-	for (std::size_t i = 0; i < array.size(); ++i)
+	for (auto it = array.begin(); it != array.end(); ++it) // Array::get returns a copy too
 	{
-		if (i) out += ',';
-		write(array.get(static_cast<unsigned>(i)), out);
+		if (it != array.begin()) out += ',';
+		write(*it, out);
 	}
 	out += ']';
 }
@@ -68,7 +82,10 @@ void writeArray(const Poco::JSON::Array& array, std::string& out)
 void write(const Poco::Dynamic::Var& value, std::string& out)
 {
 	const std::type_info& type = value.type();
-	if (type == typeid(Poco::JSON::Object::Ptr))
+	// Strings first: most values are, and std::string's type_info is libstdc++'s own, so the
+	// test is a pointer comparison (a type that only looks alike is compared by name).
+	if (type == typeid(std::string)) writeString(value.extract<std::string>(), out);
+	else if (type == typeid(Poco::JSON::Object::Ptr))
 	{
 		const auto& object = value.extract<Poco::JSON::Object::Ptr>();
 		if (object) writeObject(*object, out);
@@ -83,7 +100,6 @@ void write(const Poco::Dynamic::Var& value, std::string& out)
 	else if (type == typeid(Poco::JSON::Object)) writeObject(value.extract<Poco::JSON::Object>(), out);
 	else if (type == typeid(Poco::JSON::Array)) writeArray(value.extract<Poco::JSON::Array>(), out);
 	else if (value.isEmpty()) out += "null";
-	else if (type == typeid(std::string)) writeString(value.extract<std::string>(), out);
 	// Numbers and booleans as Poco spells them (its shortest round-trip form for doubles); a
 	// char, dates and anything else as a string, as Poco's stringify does.
 	else if ((value.isNumeric() || value.isBoolean()) && type != typeid(char)) out += value.convert<std::string>();
