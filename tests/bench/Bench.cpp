@@ -127,10 +127,11 @@ int main(int argc, char** argv)
 	}
 
 	// FALCON_BENCH_ONLY=NAME runs that benchmark alone (for profiling), without the scenarios;
-	// FALCON_BENCH_ONLY=workflow (or falconpy, fleet, cold) runs that scenario alone.
+	// FALCON_BENCH_ONLY=workflow (or falconpy, fleet, cold, scaling, python) runs that scenario alone.
 	const char* only = std::getenv("FALCON_BENCH_ONLY");
 	const std::map<std::string, std::function<std::vector<Row>()>> scenarios{{"workflow", workflowOverhead},
-		{"falconpy", falconPyBridge}, {"fleet", fleetRun}, {"cold", coldStart}, {"scaling", cachedTokenScaling}};
+		{"falconpy", falconPyBridge}, {"fleet", fleetRun}, {"cold", coldStart}, {"scaling", cachedTokenScaling},
+		{"python", pythonPackage}};
 	if (only && scenarios.count(only))
 	{
 		const auto rows = scenarios.at(only)();
@@ -241,10 +242,7 @@ int main(int argc, char** argv)
 	for (auto& row : workflowOverhead()) rows.push_back(row);
 	for (auto& row : coldStart()) rows.push_back(row);
 	for (auto& row : concurrentProcesses()) rows.push_back(row);
-	if (const auto* cAbi = reporter.find("c_abi_token_mint"))
-	{
-		for (auto& row : pythonPackage(counter(*cAbi, "p50_us"))) rows.push_back(row);
-	}
+	for (auto& row : pythonPackage()) rows.push_back(row);
 	for (auto& row : falconPyBridge()) rows.push_back(row);
 	for (auto& row : fleetRun()) rows.push_back(row);
 

@@ -10,6 +10,10 @@
 #include <Poco/StreamCopier.h>
 #include <Poco/URI.h>
 
+#include <dlfcn.h>
+
+#include <cstring>
+
 #include <iomanip>
 #include <sstream>
 
@@ -116,7 +120,40 @@ Call pluginCall(const std::string& name, const std::string& input)
 	return [=] { return invoke(name, given, with).ok(); };
 }
 
-/// The same form POSTed on a bare keep-alive Poco session: the raw wire.
+Call cAbiCall(const std::string& name, const std::string& input)
+{
+	// The module the loader holds already: this handle only adds a reference to it.
+	void* module = dlopen(FALCON_PLUGIN_MODULE, RTLD_NOW | RTLD_LOCAL);
+	if (!module) throw std::runtime_error(std::string("cannot open the plugin module: ") + dlerror());
+	using Invoke = char* (*)(const char*, const char*, const char*);
+	using Free = void (*)(char*);
+	Invoke invokeC;
+	Free release;
+	*reinterpret_cast<void**>(&invokeC) = dlsym(module, "falcon_plugin_invoke");
+	*reinterpret_cast<void**>(&release) = dlsym(module, "falcon_plugin_free");
+	const std::string with = connectionJson();
+	const std::string operation = action(name).operationId();
+	return [=] {
+		char* out = invokeC(operation.c_str(), input.c_str(), with.c_str());
+		const bool ok = out && std::strstr(out, "\"status_code\":201") != nullptr;
+		release(out);
+		return ok;
+	};
+}
+
+double p50Of(const Call& call, int calls)
+{
+	std::vector<double> samples;
+	samples.reserve(static_cast<std::size_t>(calls));
+	for (int i = 0; i < calls; ++i)
+	{
+		const auto started = Clock::now();
+		call();
+		samples.push_back(std::chrono::duration<double, std::micro>(Clock::now() - started).count());
+	}
+	return median(samples);
+}
+
 const std::string REDIS_PASSWORD = "bench-redis/Pass+word=5";
 
 Testing::RedisServer& redisServer()

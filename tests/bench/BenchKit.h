@@ -84,6 +84,11 @@ using Call = std::function<bool()>;
 void pairedLoop(benchmark::State& state, const Call& baseline, const Call& contender);
 /// The plugin's action through Action::invoke, with the same input each call.
 Call pluginCall(const std::string& name, const std::string& input);
+/// The plugin's action through its C interface (falcon_plugin_invoke: JSON text in and out),
+/// as a host written in C calls it; true when it answers 201.
+Call cAbiCall(const std::string& name, const std::string& input);
+/// The median latency of `calls` calls of `call`, in microseconds.
+double p50Of(const Call& call, int calls);
 /// The same form POSTed on a bare keep-alive Poco session: the raw wire.
 Call rawCall(const std::shared_ptr<RawWire>& wire, const std::string& path, const std::string& form,
 	const std::string& authorization = "");
@@ -117,9 +122,9 @@ std::vector<Row> cachedTokenScaling();
 std::vector<Row> workflowOverhead();
 std::vector<Row> coldStart();
 std::vector<Row> concurrentProcesses();
-/// The Python package: per call against the C ABI's figure (`cAbiP50Us`, same run), and a cold
-/// interpreter minting against curl.
-std::vector<Row> pythonPackage(double cAbiP50Us);
+/// The Python package: per call against the C ABI called from C (in slices that alternate
+/// with it), and a cold interpreter minting against curl.
+std::vector<Row> pythonPackage();
 /// FalconPy's service classes on the bridge's tokens against FalconPy's own tokens: token
 /// requests of a stale-token herd, a data call's time, the mints of 20 processes.
 std::vector<Row> falconPyBridge();

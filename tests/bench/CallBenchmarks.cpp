@@ -13,10 +13,6 @@
 
 #include <sys/stat.h>
 
-#include <dlfcn.h>
-
-#include <cstring>
-
 namespace Falcon {
 namespace Bench {
 
@@ -41,21 +37,8 @@ void RawPair(benchmark::State& state)
 // 2. The same through the C interface (JSON in, JSON out).
 void CAbiTokenMint(benchmark::State& state)
 {
-	void* module = dlopen(FALCON_PLUGIN_MODULE, RTLD_NOW | RTLD_LOCAL);
-	using Invoke = char* (*)(const char*, const char*, const char*);
-	using Free = void (*)(char*);
-	Invoke invokeC;
-	Free release;
-	*reinterpret_cast<void**>(&invokeC) = dlsym(module, "falcon_plugin_invoke");
-	*reinterpret_cast<void**>(&release) = dlsym(module, "falcon_plugin_free");
-	const std::string with = connectionJson();
-	pairedLoop(state, rawCall(std::make_shared<RawWire>(), "/oauth2/token", TOKEN_FORM), [&] {
-		char* out = invokeC("oauth2AccessToken", "{\"force\": true}", with.c_str());
-		const bool ok = out && std::strstr(out, "\"status_code\":201") != nullptr;
-		release(out);
-		return ok;
-	});
-	dlclose(module);
+	pairedLoop(state, rawCall(std::make_shared<RawWire>(), "/oauth2/token", TOKEN_FORM),
+		cAbiCall("token", "{\"force\": true}"));
 }
 
 // 8. Revoke, plugin vs raw wire.

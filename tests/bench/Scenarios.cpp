@@ -385,7 +385,7 @@ std::vector<Row> concurrentProcesses()
 
 /// 11. The Python package: token() per call beside the C ABI called from C, and a cold
 /// `python3 -c '...OAuth2(...).token()'` beside curl's token POST.
-std::vector<Row> pythonPackage(double cAbiP50Us)
+std::vector<Row> pythonPackage()
 {
 	Poco::TemporaryFile runtime;
 	runtime.createDirectories();
@@ -395,26 +395,45 @@ std::vector<Row> pythonPackage(double cAbiP50Us)
 	Poco::Process::Env env = hostEnvironment("memory", runtime.path());
 	env["PYTHONPATH"] = FALCON_PYTHON_STAGE;
 	env["FALCON_PLUGIN_PATH"] = FALCON_PLUGIN_MODULE;
-	Poco::Pipe out;
-	Poco::ProcessHandle handle =
-		Poco::Process::launch(FALCON_PYTHON, {FALCON_PYTHON_BENCH, "3000"}, "", nullptr, &out, nullptr, env);
-	Poco::PipeInputStream in(out);
-	std::string text;
-	Poco::StreamCopier::copyToString(in, text);
-	const bool ran = handle.wait() == 0;
-	const auto figures = ran ? object(text) : Poco::JSON::Object::Ptr(new Poco::JSON::Object);
-	const double p50 = figures->optValue("p50_us", 0.0);
+	// Three slices of Python calls, each between two slices of C ABI calls on the same core: each
+	// slice's ratio is to the C figure around it, whatever speed the machine has that minute.
+	const Call cAbi = cAbiCall("token", "{\"force\": true}");
+	for (int i = 0; i < 100; ++i) cAbi();
+	double cBefore = p50Of(cAbi, 1000);
+	std::vector<double> ratios, pythonP50s, pythonP99s, cP50s;
+	bool ran = true;
+	for (int slice = 0; slice < 3; ++slice)
+	{
+		Poco::Pipe out;
+		Poco::ProcessHandle handle =
+			Poco::Process::launch(FALCON_PYTHON, {FALCON_PYTHON_BENCH, "1000"}, "", nullptr, &out, nullptr, env);
+		Poco::PipeInputStream in(out);
+		std::string text;
+		Poco::StreamCopier::copyToString(in, text);
+		ran = handle.wait() == 0 && ran;
+		const double cAfter = p50Of(cAbi, 1000);
+		if (!ran) break;
+		const auto figures = object(text);
+		pythonP50s.push_back(figures->getValue<double>("p50_us"));
+		pythonP99s.push_back(figures->getValue<double>("p99_us"));
+		cP50s.push_back((cBefore + cAfter) / 2);
+		ratios.push_back(pythonP50s.back() / cP50s.back());
+		cBefore = cAfter;
+	}
 	Row perCall;
 	perCall.measure = "11 Python package";
 	perCall.contender = "OAuth2.token() per call (vs C ABI from C)";
-	perCall.median = inMicroseconds(p50);
-	perCall.p99 = inMicroseconds(figures->optValue("p99_us", 0.0));
-	perCall.ratio = cAbiP50Us > 0 ? p50 / cAbiP50Us : 0;
+	if (ran)
+	{
+		perCall.median = inMicroseconds(median(pythonP50s)) + " vs " + inMicroseconds(median(cP50s));
+		perCall.p99 = inMicroseconds(median(pythonP99s));
+		perCall.ratio = median(ratios);
+		perCall.figures->set("p50_us", median(pythonP50s));
+		perCall.figures->set("c_abi_p50_us", median(cP50s));
+		perCall.figures->set("ratio_to_c_abi", perCall.ratio);
+	}
 	perCall.target = "<= 1.3x";
-	perCall.verdict = ran && perCall.ratio > 0 && perCall.ratio <= 1.3 ? "pass" : "FAIL";
-	perCall.figures->set("p50_us", p50);
-	perCall.figures->set("c_abi_p50_us", cAbiP50Us);
-	perCall.figures->set("ratio_to_c_abi", perCall.ratio);
+	perCall.verdict = ran && perCall.ratio <= 1.3 ? "pass" : "FAIL";
 
 	const std::string code =
 		"from falcon_oauth2 import OAuth2; import os; print(OAuth2(client_id=os.environ['FALCON_CLIENT_ID'], "
