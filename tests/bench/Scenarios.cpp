@@ -95,27 +95,40 @@ std::vector<Row> workflowOverhead()
 	const auto workflow = loader.loadText(yaml, "hundred.yaml");
 	const auto with = connection();
 	const auto input = object(std::getenv("FALCON_BENCH_CACHED") ? "{}" : "{\"force\": true}");
-	std::vector<double> direct, flowing, ratios;
-	for (int round = 0; round < 9; ++round)
-	{
-		auto started = Clock::now();
+	const auto invokedDirectly = [&] {
+		const auto started = Clock::now();
 		for (int i = 0; i < 100; ++i) invoke("token", input, with);
-		direct.push_back(duration<double, std::micro>(Clock::now() - started).count() / 100);
+		return duration<double, std::micro>(Clock::now() - started).count() / 100;
+	};
+	const auto runAsWorkflow = [&] {
 		Falcon::Workflow::RunOptions options;
 		options.connection = with;
 		options.logger = &Poco::Logger::get("bench");
 		Falcon::Workflow::WorkflowRunner runner(workflow, options);
-		started = Clock::now();
+		const auto started = Clock::now();
 		runner.run();
-		flowing.push_back(duration<double, std::micro>(Clock::now() - started).count() / 100);
+		return duration<double, std::micro>(Clock::now() - started).count() / 100;
+	};
+	std::vector<double> direct, flowing, ratios;
+	for (int round = 0; round < 15; ++round)
+	{
+		// Which goes first alternates: a machine speeding up or slowing down within a round
+		// favours neither.
+		if (round % 2 == 0)
+		{
+			direct.push_back(invokedDirectly());
+			flowing.push_back(runAsWorkflow());
+		}
+		else
+		{
+			flowing.push_back(runAsWorkflow());
+			direct.push_back(invokedDirectly());
+		}
 		ratios.push_back(flowing.back() / direct.back());
 	}
 	// Each round compares the two side by side; the median round is the figure.
-	std::sort(direct.begin(), direct.end());
-	std::sort(flowing.begin(), flowing.end());
-	std::sort(ratios.begin(), ratios.end());
-	const double action = direct[4], step = flowing[4];
-	const double overhead = ratios[4] - 1;
+	const double action = median(direct), step = median(flowing);
+	const double overhead = median(ratios) - 1;
 	Row base;
 	base.measure = "6 workflow";
 	base.contender = "100 actions invoked directly (per action)";
@@ -125,7 +138,7 @@ std::vector<Row> workflowOverhead()
 	row.measure = "6 workflow";
 	row.contender = "100-step workflow (per step)";
 	row.median = inMicroseconds(step);
-	row.ratio = ratios[4];
+	row.ratio = overhead + 1;
 	std::ostringstream goal;
 	goal << "overhead <= 5% (" << std::fixed << std::setprecision(1) << overhead * 100 << "%)";
 	row.target = goal.str();
