@@ -8,8 +8,9 @@ own baseline where the row has one: those hold best on a shared machine), averag
 runs and prints new/old. The noise of a row is how far the old runs spread; a change beyond
 it (and beyond 3 %) is a verdict: "worse" or "better". Rows that are a run's own baseline (a raw
 POST, curl, a PING, actions invoked directly) measure the machine: shown as "control", never
-judged. Exits 0 whatever it
-finds: it informs.
+judged. A process's time beyond curl's can be below zero: it is judged as the whole time it
+stands for (the old runs' curl time added back), so that less is better on both sides of zero.
+Exits 0 whatever it finds: it informs.
 """
 import argparse
 import json
@@ -34,6 +35,8 @@ HEADLINES = [
     ("p50_us", False),
 ]
 MIN_NOISE = 0.03
+#: Figures that are differences, with the figure each is a difference from: compared after it is added back.
+DIFFERENCE_FROM = {"ms_beyond_curl": "curl_ms"}
 #: Rows an older falcon-bench named otherwise, by their present names.
 RENAMED = {
     ("5 cold start", "falcon-host run oauth2AccessToken"): ("5 cold start", "falcon-host run, minting (memory)"),
@@ -55,6 +58,7 @@ def rows(path):
     for (measure, _), figures in found.items():
         if measure in curl_ms and isinstance(figures.get("ratio_to_curl"), (int, float)):
             figures["ms_beyond_curl"] = (figures["ratio_to_curl"] - 1) * curl_ms[measure]
+            figures["curl_ms"] = curl_ms[measure]
     return found
 
 
@@ -94,10 +98,11 @@ def main():
         olds = [run[key][figure] for run in old_runs]
         news = [run[key][figure] for run in new_runs]
         old, new = mean(olds), mean(news)
-        if old == 0:
+        offset = mean([run[key][DIFFERENCE_FROM[figure]] for run in old_runs]) if figure in DIFFERENCE_FROM else 0
+        if old + offset <= 0:
             continue
-        ratio = new / old
-        noise = max((max(olds) - min(olds)) / old, MIN_NOISE)
+        ratio = (new + offset) / (old + offset)
+        noise = max((max(olds) - min(olds)) / (old + offset), MIN_NOISE)
         change = (1 / ratio if higher_is_better and ratio else ratio) - 1
         if is_control(key[1], figure):
             verdict = "control"
