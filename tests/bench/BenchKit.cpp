@@ -141,14 +141,14 @@ Call cAbiCall(const std::string& name, const std::string& input)
 	};
 }
 
-double p50Of(const Call& call, int calls)
+std::optional<double> p50Of(const Call& call, int calls)
 {
 	std::vector<double> samples;
 	samples.reserve(static_cast<std::size_t>(calls));
 	for (int i = 0; i < calls; ++i)
 	{
 		const auto started = Clock::now();
-		call();
+		if (!call()) return std::nullopt;
 		samples.push_back(std::chrono::duration<double, std::micro>(Clock::now() - started).count());
 	}
 	return median(samples);

@@ -16,6 +16,7 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -87,8 +88,8 @@ Call pluginCall(const std::string& name, const std::string& input);
 /// The plugin's action through its C interface (falcon_plugin_invoke: JSON text in and out),
 /// as a host written in C calls it; true when it answers 201.
 Call cAbiCall(const std::string& name, const std::string& input);
-/// The median latency of `calls` calls of `call`, in microseconds.
-double p50Of(const Call& call, int calls);
+/// The median latency of `calls` calls of `call`, in microseconds; nothing when one failed.
+std::optional<double> p50Of(const Call& call, int calls);
 /// The same form POSTed on a bare keep-alive Poco session: the raw wire.
 Call rawCall(const std::shared_ptr<RawWire>& wire, const std::string& path, const std::string& form,
 	const std::string& authorization = "");

@@ -412,10 +412,10 @@ std::vector<Row> pythonPackage()
 	// slice's ratio is to the C figure around it, whatever speed the machine has that minute.
 	const Call cAbi = cAbiCall("token", "{\"force\": true}");
 	for (int i = 0; i < 100; ++i) cAbi();
-	double cBefore = p50Of(cAbi, 1000);
+	std::optional<double> cBefore = p50Of(cAbi, 1000);
 	std::vector<double> ratios, pythonP50s, pythonP99s, cP50s;
-	bool ran = true;
-	for (int slice = 0; slice < 3; ++slice)
+	bool ran = cBefore.has_value();
+	for (int slice = 0; slice < 3 && ran; ++slice)
 	{
 		Poco::Pipe out;
 		Poco::ProcessHandle handle =
@@ -423,13 +423,13 @@ std::vector<Row> pythonPackage()
 		Poco::PipeInputStream in(out);
 		std::string text;
 		Poco::StreamCopier::copyToString(in, text);
-		ran = handle.wait() == 0 && ran;
-		const double cAfter = p50Of(cAbi, 1000);
+		const std::optional<double> cAfter = p50Of(cAbi, 1000);
+		ran = handle.wait() == 0 && cAfter;
 		if (!ran) break;
 		const auto figures = object(text);
 		pythonP50s.push_back(figures->getValue<double>("p50_us"));
 		pythonP99s.push_back(figures->getValue<double>("p99_us"));
-		cP50s.push_back((cBefore + cAfter) / 2);
+		cP50s.push_back((*cBefore + *cAfter) / 2);
 		ratios.push_back(pythonP50s.back() / cP50s.back());
 		cBefore = cAfter;
 	}
