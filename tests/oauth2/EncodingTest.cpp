@@ -17,6 +17,7 @@ class EncodingTest: public CppUnit::TestFixture
 	CPPUNIT_TEST(testLongerSecretsFirst);
 	CPPUNIT_TEST(testShortSecretsOnlyWhereTheyAreValues);
 	CPPUNIT_TEST(testTokenMemoryIsBounded);
+	CPPUNIT_TEST(testTokensMaskedInEverySpelling);
 	CPPUNIT_TEST(testSyntheticShape);
 	CPPUNIT_TEST(testResultJsonPassesBodyThrough);
 	CPPUNIT_TEST_SUITE_END();
@@ -76,6 +77,24 @@ public:
 			redactor.redact("{\"password\": \"p\", \"port\": \"p1\"}"));
 		CPPUNIT_ASSERT_EQUAL(std::string("***"), redactor.redact("p"));
 		CPPUNIT_ASSERT_EQUAL(std::string("a=***; b=***"), redactor.redact("a=p; b=p"));
+	}
+
+	/// Tokens are kept as they are and spelled out when text is redacted: every spelling still
+	/// goes, and a token added again after others is still masked.
+	void testTokensMaskedInEverySpelling()
+	{
+		Redactor redactor;
+		const std::string token = "tok/en+with=chars \"q\"";
+		redactor.addToken(token);
+		redactor.addToken("another-token-value");
+		redactor.addToken(token);
+		FormBody form;
+		form.add("token", token);
+		CPPUNIT_ASSERT_EQUAL(std::string("token=***"), redactor.redact(form.str()));
+		CPPUNIT_ASSERT_EQUAL(
+			std::string("{\"t\":\"***\"}"), redactor.redact("{\"t\":\"tok\\/en+with=chars \\\"q\\\"\"}"));
+		CPPUNIT_ASSERT_EQUAL(
+			std::string("raw *** and ***"), redactor.redact("raw " + token + " and another-token-value"));
 	}
 
 	void testTokenMemoryIsBounded()
