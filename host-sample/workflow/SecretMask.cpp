@@ -34,6 +34,13 @@ void SecretMask::add(const std::string& value)
 {
 	if (value.size() < MIN_LENGTH) return;
 	// In every spelling the plugin's redactor knows: a secret in a URL or a form body is masked too.
+	// A token's only spelling is itself: taken as it is, without a list of copies.
+	if (Plugin::isItsOnlySpelling(value))
+	{
+		std::lock_guard<std::mutex> lock(_mutex);
+		insert(value);
+		return;
+	}
 	const auto spellings = Plugin::secretSpellings(value);
 	std::lock_guard<std::mutex> lock(_mutex);
 	for (const auto& spelling : spellings) insert(spelling);

@@ -1,19 +1,36 @@
 #pragma once
 
-#include <Poco/Ascii.h>
 #include <Poco/URI.h>
 
 #include <algorithm>
+#include <array>
 #include <string>
 #include <vector>
 
 namespace Falcon {
 namespace Plugin {
 
-/// A character that every URL and form encoding leaves as it is (RFC 3986's unreserved).
+/// A character that every URL and form encoding leaves as it is (RFC 3986's unreserved). A
+/// table: a token's every character is asked, for every token a run or a session meets.
 inline bool isUnreserved(char c)
 {
-	return Poco::Ascii::isAlphaNumeric(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == '-' || c == '~';
+	static constexpr auto UNRESERVED = [] {
+		std::array<bool, 256> table{};
+		for (int i = 0; i < 256; ++i)
+		{
+			table[static_cast<std::size_t>(i)] = (i >= 'a' && i <= 'z') || (i >= 'A' && i <= 'Z')
+				|| (i >= '0' && i <= '9') || i == '_' || i == '.' || i == '-' || i == '~';
+		}
+		return table;
+	}();
+	return UNRESERVED[static_cast<unsigned char>(c)];
+}
+
+/// True when every spelling of `value` is `value` itself (unreserved characters only: a JWT's, an
+/// opaque token's), so that it needs no other.
+inline bool isItsOnlySpelling(const std::string& value)
+{
+	return std::all_of(value.begin(), value.end(), isUnreserved);
 }
 
 /// `value` as an application/x-www-form-urlencoded body carries it: unreserved characters as
@@ -49,8 +66,7 @@ inline std::string formEncoded(const std::string& value)
 /// these, so both hide a secret in the same places. Distinct, in no particular order.
 inline std::vector<std::string> secretSpellings(const std::string& value)
 {
-	// Unreserved characters only (a JWT's, an opaque token's): every spelling is the value itself.
-	if (std::all_of(value.begin(), value.end(), isUnreserved)) return {value};
+	if (isItsOnlySpelling(value)) return {value};
 	std::string percentEncoded;
 	Poco::URI::encode(value, "!#$&'()*+,/:;=?@[]", percentEncoded);
 	std::string jsonEscaped;
