@@ -36,41 +36,45 @@ Value RunContext::lookup(const std::vector<std::string>& path) const
 }
 
 Poco::Dynamic::Var RunContext::navigate(
-	Poco::Dynamic::Var value, const std::vector<std::string>& path, std::size_t from)
+	const Poco::Dynamic::Var& value, const std::vector<std::string>& path, std::size_t from)
 {
-	for (std::size_t i = from; i < path.size() && !value.isEmpty(); ++i)
+	const Poco::Dynamic::Var* found = locate(value, path, from);
+	return found ? *found : Poco::Dynamic::Var();
+}
+
+const Poco::Dynamic::Var* RunContext::locate(
+	const Poco::Dynamic::Var& value, const std::vector<std::string>& path, std::size_t from)
+{
+	// Object::get and Array::get return copies: the walk reads the values where they are stored.
+	const Poco::Dynamic::Var* at = &value;
+	for (std::size_t i = from; i < path.size() && !at->isEmpty(); ++i)
 	{
-		if (const auto object = asObject(value))
+		if (const auto object = asObject(*at))
 		{
-			if (object->has(path[i]))
-			{
-				value = object->get(path[i]);
-				continue;
-			}
-			Poco::Dynamic::Var found;
+			at = Plugin::Json::memberOf(*object, path[i]);
+			if (at) continue;
 			for (const auto& entry : *object)
 			{
 				if (Poco::icompare(entry.first, path[i]) == 0)
 				{
-					found = entry.second;
+					at = &entry.second;
 					break;
 				}
 			}
-			value = found;
+			if (!at) return nullptr;
 		}
-		else if (const auto array = asArray(value))
+		else if (const auto array = asArray(*at))
 		{
 			unsigned index = 0;
-			value = Poco::NumberParser::tryParseUnsigned(path[i], index) && index < array->size()
-				? array->get(index)
-				: Poco::Dynamic::Var();
+			if (!Poco::NumberParser::tryParseUnsigned(path[i], index) || index >= array->size()) return nullptr;
+			at = &*(array->begin() + index);
 		}
 		else
 		{
-			return {};
+			return nullptr;
 		}
 	}
-	return value;
+	return at;
 }
 
 Value RunContext::find(const std::vector<std::string>& path) const

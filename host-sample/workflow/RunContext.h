@@ -23,7 +23,11 @@ public:
 	/// Follows `path` from `from` into `value`: object keys (exact, then case-insensitive, as
 	/// HTTP header names are) and array indexes. A missing step is null.
 	static Poco::Dynamic::Var navigate(
-		Poco::Dynamic::Var value, const std::vector<std::string>& path, std::size_t from);
+		const Poco::Dynamic::Var& value, const std::vector<std::string>& path, std::size_t from);
+	/// Where `navigate` ends, inside `value` (no copy made; valid while `value` is unchanged), or
+	/// null when a step is missing.
+	static const Poco::Dynamic::Var* locate(
+		const Poco::Dynamic::Var& value, const std::vector<std::string>& path, std::size_t from);
 
 private:
 	Value find(const std::vector<std::string>& path) const;

@@ -42,7 +42,7 @@ void maskInPlace(const Poco::Dynamic::Var& value, const SecretMask& mask)
 	{
 		for (unsigned i = 0; i < array->size(); ++i)
 		{
-			const Poco::Dynamic::Var element = array->get(i);
+			const Poco::Dynamic::Var& element = *(array->begin() + i); // Array::get returns a copy
 			if (auto text = masked(element)) array->set(i, *text);
 			else maskInPlace(element, mask);
 		}
@@ -113,10 +113,12 @@ void RunRecord::maskOutputs(const StepDefinition& step, const Object& outputs) c
 	// this order, the secret fields, a token's kilobyte or so each, are not searched).
 	for (const auto& secretPath : step.secretOutputPaths)
 	{
-		Poco::Dynamic::Var parent = outputs;
-		for (std::size_t i = 0; i + 1 < secretPath.size() && asObject(parent); ++i)
-			parent = asObject(parent)->get(secretPath[i]);
-		Object holder = asObject(parent);
+		Object holder = outputs;
+		for (std::size_t i = 0; i + 1 < secretPath.size() && holder; ++i)
+		{
+			const Poco::Dynamic::Var* member = Plugin::Json::memberOf(*holder, secretPath[i]);
+			holder = member ? asObject(*member) : nullptr;
+		}
 		if (holder && holder->has(secretPath.back())) holder->set(secretPath.back(), std::string("***"));
 	}
 	maskInPlace(outputs, _run.mask);

@@ -120,10 +120,11 @@ Object StepExecution::attempt(const RunContext& context, int& attempts)
 			options.connection, *options.logger, Plugin::ActionContext::deadlineAfter(timeout), cancellation);
 		const Plugin::ActionResult result = _step.action->invoke(input, actionContext);
 		const Object output = result.output();
+		const Poco::Dynamic::Var outputValue(output);
 		for (const auto& secretPath : _step.secretOutputPaths)
 		{
-			const Poco::Dynamic::Var secret = RunContext::navigate(output, secretPath, 0);
-			if (secret.isString()) _run.mask.add(secret.extract<std::string>());
+			const Poco::Dynamic::Var* secret = RunContext::locate(outputValue, secretPath, 0);
+			if (secret && secret->isString()) _run.mask.add(secret->extract<std::string>());
 		}
 		if (result.ok()) return output;
 		const std::string kind = result.errorKind();

@@ -27,6 +27,17 @@ inline Poco::JSON::Array::Ptr asArray(const Poco::Dynamic::Var& value)
 														  : Poco::JSON::Array::Ptr();
 }
 
+/// The member `name` of `object` as the object stores it, or null when it has none. Object::get
+/// returns a copy of the value: of a string's whole text (a token's kilobyte) every time.
+inline const Poco::Dynamic::Var* memberOf(const Poco::JSON::Object& object, const std::string& name)
+{
+	for (const auto& entry : object)
+	{
+		if (entry.first == name) return &entry.second;
+	}
+	return nullptr;
+}
+
 /// A copy that shares no object or array with `value` (Poco's objects are shared pointers: a
 /// copy made with `=` changes along with the original). Key order is kept.
 inline Poco::Dynamic::Var deepCopy(const Poco::Dynamic::Var& value)
