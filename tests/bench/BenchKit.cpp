@@ -83,8 +83,8 @@ const Falcon::Plugin::Action& action(const std::string& name)
 Falcon::Plugin::ActionResult invoke(
 	const std::string& name, const Poco::JSON::Object::Ptr& input, const Poco::JSON::Object::Ptr& with)
 {
-	const Falcon::Plugin::ActionContext context(
-		with, Poco::Logger::get("bench"), Clock::now() + std::chrono::seconds(30));
+	static Poco::Logger& logger = Poco::Logger::get("bench");
+	const Falcon::Plugin::ActionContext context(with, logger, Clock::now() + std::chrono::seconds(30));
 	return action(name).invoke(input, context);
 }
 
