@@ -55,7 +55,8 @@ std::optional<Poco::Dynamic::Var> InputTemplate::resolve(
 		Poco::JSON::Object::Ptr resolved = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
 		for (const auto& member : _members)
 		{
-			if (const auto child = member.second.resolve(context, secretMet)) resolved->set(member.first, *child);
+			if (auto child = member.second.resolve(context, secretMet))
+				Plugin::Json::put(*resolved, member.first, std::move(*child));
 		}
 		return Poco::Dynamic::Var(resolved);
 	}

@@ -14,6 +14,7 @@ using Object = Poco::JSON::Object::Ptr;
 using Array = Poco::JSON::Array::Ptr;
 using Plugin::Json::asArray;
 using Plugin::Json::asObject;
+using Plugin::Json::put;
 
 namespace {
 
@@ -36,7 +37,7 @@ void maskInPlace(const Poco::Dynamic::Var& value, const SecretMask& mask)
 			if (auto text = masked(entry.second)) changed.emplace_back(entry.first, std::move(*text));
 			else maskInPlace(entry.second, mask);
 		}
-		for (auto& change : changed) object->set(change.first, change.second);
+		for (auto& change : changed) put(*object, change.first, std::move(change.second));
 	}
 	else if (Array array = asArray(value))
 	{
@@ -72,37 +73,37 @@ Object RunRecord::make(const std::string& status, double seconds, const std::vec
 	Array steps = new Poco::JSON::Array;
 	for (std::size_t i = 0; i < states.size(); ++i) steps->add(stepRecord(_run.workflow.steps[i], *states[i]));
 	Object record = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
-	record->set("workflow", _run.workflow.name);
-	record->set("status", status);
-	record->set("duration_s", milliRounded(seconds));
-	record->set("steps", steps);
-	record->set("outputs", outputs);
+	put(*record, "workflow", _run.workflow.name);
+	put(*record, "status", status);
+	put(*record, "duration_s", milliRounded(seconds));
+	put(*record, "steps", steps);
+	put(*record, "outputs", outputs);
 	return record;
 }
 
 Object RunRecord::stepRecord(const StepDefinition& step, const StepState& state) const
 {
 	Object record = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
-	record->set("id", step.id);
-	record->set("action", step.action->operationId());
-	record->set("status", state.status);
-	record->set("attempts", state.attempts);
-	record->set("duration_s", milliRounded(state.seconds));
+	put(*record, "id", step.id);
+	put(*record, "action", step.action->operationId());
+	put(*record, "status", state.status);
+	put(*record, "attempts", state.attempts);
+	put(*record, "duration_s", milliRounded(state.seconds));
 	if (const Object single = asObject(state.outputs))
 	{
 		maskOutputs(step, single);
-		record->set("outputs", single);
+		put(*record, "outputs", single);
 	}
 	else if (const Array iterations = asArray(state.outputs))
 	{
 		for (std::size_t k = 0; k < iterations->size(); ++k)
 			maskOutputs(step, iterations->getObject(static_cast<unsigned>(k)));
-		record->set("outputs", iterations);
+		put(*record, "outputs", iterations);
 	}
 	if (const Object error = asObject(state.error))
 	{
 		maskOutputs(step, error); // already masked when it is part of the outputs; harmless again
-		record->set("error", error);
+		put(*record, "error", error);
 	}
 	return record;
 }
@@ -119,7 +120,7 @@ void RunRecord::maskOutputs(const StepDefinition& step, const Object& outputs) c
 			const Poco::Dynamic::Var* member = Plugin::Json::memberOf(*holder, secretPath[i]);
 			holder = member ? asObject(*member) : nullptr;
 		}
-		if (holder && holder->has(secretPath.back())) holder->set(secretPath.back(), std::string("***"));
+		if (holder && holder->has(secretPath.back())) put(*holder, secretPath.back(), std::string("***"));
 	}
 	maskInPlace(outputs, _run.mask);
 }

@@ -2,6 +2,8 @@
 
 #include "ConnectionSettings.h"
 
+#include "falcon/plugin/JsonValues.h"
+
 namespace Falcon {
 namespace Actions {
 
@@ -37,8 +39,8 @@ const char* sourceOf(const OAuth2::TokenResult& result)
 /// The output with what says where the token came from.
 Plugin::ActionResult labelled(Poco::JSON::Object::Ptr output, bool cached, const std::string& source, bool refused)
 {
-	output->set("cached", cached);
-	output->set("source", source);
+	Plugin::Json::put(*output, "cached", cached);
+	Plugin::Json::put(*output, "source", source);
 	return Plugin::ActionResult(output, refused);
 }
 

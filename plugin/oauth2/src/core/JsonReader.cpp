@@ -1,5 +1,7 @@
 #include "falcon/oauth2/core/JsonReader.h"
 
+#include "falcon/plugin/JsonValues.h"
+
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/JSONException.h>
 #include <Poco/JSON/Object.h>
@@ -81,7 +83,7 @@ private:
 			if (_at == _end || *_at != '"') fail("expected a member name");
 			const std::string key = string();
 			expect(':', "expected ':' after a member name");
-			object->set(key, value(depth));
+			Plugin::Json::put(*object, key, value(depth));
 			skipSpace();
 			if (_at == _end) fail("unexpected end of text");
 			const char next = *_at++;

@@ -29,12 +29,13 @@ Poco::Dynamic::Var bodyAsJSON(const std::string& body)
 Poco::JSON::Object::Ptr errorAsJSON(const Error& error)
 {
 	Poco::JSON::Object::Ptr json = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
-	json->set("kind", std::string(toString(error.kind)));
-	json->set("message", error.message);
-	json->set("retryable", error.retryable);
-	if (error.retryAfterSeconds) json->set("retry_after_s", *error.retryAfterSeconds);
-	else json->set("retry_after_s", Poco::Dynamic::Var());
-	json->set("trace_id", error.traceId);
+	using Plugin::Json::put;
+	put(*json, "kind", std::string(toString(error.kind)));
+	put(*json, "message", error.message);
+	put(*json, "retryable", error.retryable);
+	if (error.retryAfterSeconds) put(*json, "retry_after_s", *error.retryAfterSeconds);
+	else put(*json, "retry_after_s", Poco::Dynamic::Var());
+	put(*json, "trace_id", error.traceId);
 	return json;
 }
 
@@ -49,8 +50,14 @@ Poco::JSON::Object::Ptr headersAsJSON(const HeaderList& headers)
 	for (const auto& header : headers)
 	{
 		if (headerObject->has(header.first))
-			headerObject->set(header.first, headerObject->getValue<std::string>(header.first) + ", " + header.second);
-		else headerObject->set(header.first, header.second);
+		{
+			Plugin::Json::put(
+				*headerObject, header.first, headerObject->getValue<std::string>(header.first) + ", " + header.second);
+		}
+		else
+		{
+			Plugin::Json::put(*headerObject, header.first, header.second);
+		}
 	}
 	return headerObject;
 }
@@ -60,15 +67,16 @@ Poco::JSON::Object::Ptr assembled(const ApiResult& result, Poco::JSON::Object::P
 	Poco::Dynamic::Var bodyJson, std::optional<std::chrono::seconds> remainingLifetime)
 {
 	Poco::JSON::Object::Ptr json = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
-	json->set("status_code", result.statusCode);
-	json->set("headers", headerObject);
+	using Plugin::Json::put;
+	put(*json, "status_code", result.statusCode);
+	put(*json, "headers", std::move(headerObject));
 	if (remainingLifetime && bodyJson.type() == typeid(Poco::JSON::Object::Ptr))
 	{
 		Poco::JSON::Object::Ptr object = bodyJson.extract<Poco::JSON::Object::Ptr>();
-		if (object->has("expires_in")) object->set("expires_in", static_cast<Poco::Int64>(remainingLifetime->count()));
+		if (object->has("expires_in")) put(*object, "expires_in", static_cast<Poco::Int64>(remainingLifetime->count()));
 	}
-	json->set("body", bodyJson);
-	if (result.error) json->set("error", errorAsJSON(*result.error));
+	put(*json, "body", std::move(bodyJson));
+	if (result.error) put(*json, "error", errorAsJSON(*result.error));
 	return json;
 }
 

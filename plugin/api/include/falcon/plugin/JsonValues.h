@@ -38,6 +38,22 @@ inline const Poco::Dynamic::Var* memberOf(const Poco::JSON::Object& object, cons
 	return nullptr;
 }
 
+/// Sets member `name` of `object` to `value`, moved in. Object::set copies the value it is given
+/// twice (into a pair, then the pair into the map): a new holder each time and, for a string, its
+/// whole text. Here the member is set empty, which copies nothing, and the value swapped into it.
+inline void put(Poco::JSON::Object& object, const std::string& name, Poco::Dynamic::Var value)
+{
+	object.set(name, Poco::Dynamic::Var());
+	for (auto& entry : object)
+	{
+		if (entry.first == name)
+		{
+			entry.second.swap(value);
+			return;
+		}
+	}
+}
+
 /// A copy that shares no object or array with `value` (Poco's objects are shared pointers: a
 /// copy made with `=` changes along with the original). Key order is kept.
 inline Poco::Dynamic::Var deepCopy(const Poco::Dynamic::Var& value)
@@ -49,7 +65,7 @@ inline Poco::Dynamic::Var deepCopy(const Poco::Dynamic::Var& value)
 		Poco::JSON::Object::Ptr copy = new Poco::JSON::Object(*object);
 		for (const auto& entry : *object)
 		{
-			if (asObject(entry.second) || asArray(entry.second)) copy->set(entry.first, deepCopy(entry.second));
+			if (asObject(entry.second) || asArray(entry.second)) put(*copy, entry.first, deepCopy(entry.second));
 		}
 		return copy;
 	}
