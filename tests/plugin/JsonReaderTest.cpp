@@ -21,6 +21,7 @@ class JsonReaderTest: public CppUnit::TestFixture
 	CPPUNIT_TEST(testEdgeCasesAsPoco);
 	CPPUNIT_TEST(testMutatedDocumentsAsPoco);
 	CPPUNIT_TEST(testNestingIsBounded);
+	CPPUNIT_TEST(testMembersAreBounded);
 	CPPUNIT_TEST(testRefusalSaysWhere);
 	CPPUNIT_TEST_SUITE_END();
 
@@ -129,6 +130,31 @@ public:
 			std::string objects;
 			for (unsigned i = 0; i < depth; ++i) objects += "{\"a\":";
 			expectAsPoco(objects + "1" + std::string(depth, '}'));
+		}
+	}
+
+	/// A hostile reply of many short members is refused at the limit, not read for seconds.
+	void testMembersAreBounded()
+	{
+		const std::size_t limit = Falcon::OAuth2::JsonReader::MAX_MEMBERS;
+		const auto members = [](std::size_t count) {
+			std::string text = "{";
+			for (std::size_t i = 0; i < count; ++i) text += (i ? ",\"k" : "\"k") + std::to_string(i) + "\":0";
+			return text + "}";
+		};
+		const auto atLimit = Falcon::OAuth2::JsonReader::read(members(limit));
+		CPPUNIT_ASSERT_EQUAL(limit, atLimit.extract<Poco::JSON::Object::Ptr>()->size());
+		for (const std::size_t count : {limit + 1, std::size_t(100000)})
+		{
+			try
+			{
+				Falcon::OAuth2::JsonReader::read(members(count));
+				CPPUNIT_FAIL("an object of " + std::to_string(count) + " members was read");
+			}
+			catch (const Poco::JSON::JSONException& e)
+			{
+				CPPUNIT_ASSERT(e.message().find("more than 1000 members in one object") != std::string::npos);
+			}
 		}
 	}
 

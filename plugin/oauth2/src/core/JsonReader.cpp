@@ -14,6 +14,8 @@ namespace OAuth2 {
 
 namespace {
 
+const std::string TOO_MANY_MEMBERS = "more than " + std::to_string(JsonReader::MAX_MEMBERS) + " members in one object";
+
 class Reader
 {
 public:
@@ -77,9 +79,10 @@ private:
 			++_at;
 			return object;
 		}
-		for (;;)
+		for (std::size_t members = 1;; ++members)
 		{
 			skipSpace();
+			if (members > JsonReader::MAX_MEMBERS) fail(TOO_MANY_MEMBERS.c_str());
 			if (_at == _end || *_at != '"') fail("expected a member name");
 			const std::string key = string();
 			expect(':', "expected ':' after a member name");
