@@ -1,11 +1,9 @@
 #include "CallCache.h"
 
+#include "falcon/oauth2/store/Sha256.h"
+
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
-
-#include <openssl/sha.h>
-
-#include <stdexcept>
 
 namespace Falcon {
 namespace Actions {
@@ -67,26 +65,9 @@ void CallCache::appendKey(std::string& key, const Poco::JSON::Object::Ptr& objec
 	key += '}';
 }
 
-std::string CallCache::digestOf(const std::string& key)
-{
-	// SHA-256's own functions, not EVP: an EVP context made and freed per call costs six
-	// allocations, more than the digest of a key itself, and one kept per thread would need a
-	// thread_local destructor, which pins the module in memory so dlclose never unloads it.
-	// These work on a context on the stack, with the same CPU-specific code as EVP.
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
-	SHA256_CTX context;
-	unsigned char digest[SHA256_DIGEST_LENGTH];
-	if (SHA256_Init(&context) != 1 || SHA256_Update(&context, key.data(), key.size()) != 1
-		|| SHA256_Final(digest, &context) != 1)
-		throw std::runtime_error("SHA-256 failed");
-#pragma GCC diagnostic pop
-	return std::string(reinterpret_cast<const char*>(digest), sizeof digest);
-}
-
 std::shared_ptr<OAuth2::OAuth2Client> CallCache::find(const std::string& key) const
 {
-	const std::string digest = digestOf(key);
+	const std::string digest = OAuth2::sha256(key);
 	Calls& calls = _calls.mine();
 	std::lock_guard<std::mutex> lock(calls.mutex);
 	const auto it = calls.sessions.find(digest);
@@ -95,7 +76,7 @@ std::shared_ptr<OAuth2::OAuth2Client> CallCache::find(const std::string& key) co
 
 void CallCache::remember(const std::string& key, std::shared_ptr<OAuth2::OAuth2Client> session)
 {
-	const std::string digest = digestOf(key);
+	const std::string digest = OAuth2::sha256(key);
 	Calls& calls = _calls.mine();
 	std::lock_guard<std::mutex> lock(calls.mutex);
 	if (calls.sessions.size() >= CAPACITY) calls.sessions.clear();

@@ -37,8 +37,6 @@ public:
 	void remember(const std::string& key, std::shared_ptr<OAuth2::OAuth2Client> session);
 
 private:
-	static std::string digestOf(const std::string& key);
-
 	struct Calls
 	{
 		std::mutex mutex;

@@ -53,6 +53,7 @@ class EntrySealTest: public CppUnit::TestFixture
 	CPPUNIT_TEST(testNameAndBytesHoldNothingSecret);
 	CPPUNIT_TEST(testTamperedTruncatedOrForeignIsAMiss);
 	CPPUNIT_TEST(testRotatedSecretHasItsOwnEntry);
+	CPPUNIT_TEST(testRecordNamesStayAsReleased);
 	CPPUNIT_TEST(testFileStoreWritesPrivateFiles);
 	CPPUNIT_TEST(testFileStoreRefusesUnsafePlaces);
 	CPPUNIT_TEST(testLockExcludesUntilReleased);
@@ -110,6 +111,16 @@ public:
 		CPPUNIT_ASSERT(old.name() != rotated.name());
 		CPPUNIT_ASSERT(!rotated.open(old.seal(entry())));
 		CPPUNIT_ASSERT(!old.open(rotated.seal(entry())));
+	}
+
+	/// Processes of different releases share one store: a token's record keeps the name it had
+	/// (SHA-256 of the token, its first 48 hex digits), however the digest is computed.
+	void testRecordNamesStayAsReleased()
+	{
+		CPPUNIT_ASSERT_EQUAL(std::string("falcon-oauth2-token-ba7816bf8f01cfea414140de5dae2223b00361a396177a9c"),
+			EntrySeal::recordNameOf("abc"));
+		CPPUNIT_ASSERT_EQUAL(std::string("falcon-oauth2-token-e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934c"),
+			EntrySeal::recordNameOf(""));
 	}
 
 	void testFileStoreWritesPrivateFiles()

@@ -1,6 +1,7 @@
 #include "falcon/oauth2/store/EntrySeal.h"
 
 #include "falcon/oauth2/core/JsonReader.h"
+#include "falcon/oauth2/store/Sha256.h"
 
 #include <Poco/JSON/Object.h>
 
@@ -58,11 +59,8 @@ std::string hex(const unsigned char* bytes, std::size_t size)
 
 std::string sha256Hex(const std::string& text)
 {
-	unsigned char digest[EVP_MAX_MD_SIZE];
-	unsigned int size = 0;
-	if (EVP_Digest(text.data(), text.size(), digest, &size, EVP_sha256(), nullptr) != 1)
-		throw std::runtime_error("SHA-256 failed");
-	return hex(digest, size);
+	const std::string digest = sha256(text);
+	return hex(reinterpret_cast<const unsigned char*>(digest.data()), digest.size());
 }
 
 long long millisecondsOf(SharedEntry::WallClock::time_point at)
