@@ -10,6 +10,8 @@
 namespace Falcon {
 namespace OAuth2 {
 
+using Plugin::Json::put;
+
 namespace {
 
 Poco::Dynamic::Var bodyAsJSON(const std::string& body)
@@ -29,7 +31,6 @@ Poco::Dynamic::Var bodyAsJSON(const std::string& body)
 Poco::JSON::Object::Ptr errorAsJSON(const Error& error)
 {
 	Poco::JSON::Object::Ptr json = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
-	using Plugin::Json::put;
 	put(*json, "kind", std::string(toString(error.kind)));
 	put(*json, "message", error.message);
 	put(*json, "retryable", error.retryable);
@@ -50,14 +51,8 @@ Poco::JSON::Object::Ptr headersAsJSON(const HeaderList& headers)
 	for (const auto& header : headers)
 	{
 		if (headerObject->has(header.first))
-		{
-			Plugin::Json::put(
-				*headerObject, header.first, headerObject->getValue<std::string>(header.first) + ", " + header.second);
-		}
-		else
-		{
-			Plugin::Json::put(*headerObject, header.first, header.second);
-		}
+			put(*headerObject, header.first, headerObject->getValue<std::string>(header.first) + ", " + header.second);
+		else put(*headerObject, header.first, header.second);
 	}
 	return headerObject;
 }
@@ -67,7 +62,6 @@ Poco::JSON::Object::Ptr assembled(const ApiResult& result, Poco::JSON::Object::P
 	Poco::Dynamic::Var bodyJson, std::optional<std::chrono::seconds> remainingLifetime)
 {
 	Poco::JSON::Object::Ptr json = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
-	using Plugin::Json::put;
 	put(*json, "status_code", result.statusCode);
 	put(*json, "headers", std::move(headerObject));
 	if (remainingLifetime && bodyJson.type() == typeid(Poco::JSON::Object::Ptr))
