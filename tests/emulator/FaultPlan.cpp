@@ -150,6 +150,13 @@ std::optional<Fault> FaultPlan::next(const std::string& route)
 	return std::nullopt;
 }
 
+bool FaultPlan::scripted(const std::string& route)
+{
+	std::lock_guard<std::mutex> lock(_mutex);
+	const auto queue = _byRoute.find(route);
+	return queue != _byRoute.end() && !queue->second.empty();
+}
+
 void FaultPlan::clear()
 {
 	std::lock_guard<std::mutex> lock(_mutex);

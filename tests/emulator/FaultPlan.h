@@ -72,6 +72,10 @@ public:
 	/// The fault for this request of `route`, consuming one use of it.
 	std::optional<Fault> next(const std::string& route);
 
+	/// Whether a scripted fault of `route` itself still waits for its request: false once the
+	/// request it was meant for has arrived (and is, for a delay, being held).
+	bool scripted(const std::string& route);
+
 	/// Forgets the scripted faults (random ones stay until setRandom(0, {})).
 	void clear();
 

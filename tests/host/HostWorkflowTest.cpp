@@ -191,8 +191,8 @@ public:
 		{
 			_emulator->faults().add("token=delay-headers:1500x1");
 			const auto revokedBefore = _emulator->log().counters().revocations;
-			const Run run = host({"workflow", "run", path}, environment(), [signal](pid_t child) {
-				std::this_thread::sleep_for(milliseconds(500));
+			const Run run = host({"workflow", "run", path}, environment(), [this, signal](pid_t child) {
+				untilFaultTaken("token");
 				::kill(child, signal);
 			});
 			const std::string name = ::strsignal(signal);
@@ -224,8 +224,8 @@ public:
 		Poco::Process::Env env = environment();
 		const Run run = host(
 			{"--config", writeWorkflow("slow-reads.ini", "[falcon]\nread_timeout_s = 60\n"), "workflow", "run", path},
-			env, [](pid_t child) {
-				std::this_thread::sleep_for(milliseconds(500));
+			env, [this](pid_t child) {
+				untilFaultTaken("token");
 				::kill(child, SIGINT);
 				std::this_thread::sleep_for(milliseconds(500));
 				::kill(child, SIGTERM);
