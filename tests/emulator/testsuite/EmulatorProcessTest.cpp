@@ -32,6 +32,22 @@ Finished run(const std::vector<std::string>& arguments, const WhileRunning& whil
 	return runProgram(FALCON_EMULATOR_BINARY, arguments, {}, "", whileRunning);
 }
 
+/// Waits (up to 20 s) until `child` blocks `signal`, as the emulator does first thing in main:
+/// sent before that, a stop signal kills a process still loading instead of stopping it.
+void untilBlocked(pid_t child, int signal)
+{
+	const auto until = steady_clock::now() + seconds(20);
+	do
+	{
+		std::ifstream status("/proc/" + std::to_string(child) + "/status");
+		for (std::string line; std::getline(status, line);)
+		{
+			if (line.rfind("SigBlk:", 0) == 0 && (std::stoull(line.substr(7), nullptr, 16) >> (signal - 1) & 1)) return;
+		}
+		std::this_thread::sleep_for(milliseconds(10));
+	} while (steady_clock::now() < until);
+}
+
 } // namespace
 
 /// The falcon-emulator binary: help, refusals, start-up report, serving, and clean shutdown.
@@ -200,7 +216,7 @@ public:
 		CPPUNIT_ASSERT(finished.out.find(variables["FALCON_CLIENT_SECRET"]) == std::string::npos);
 
 		const Finished toStdout = run({"--print-env=-", "--clouds=us-1", "--plain"}, [](pid_t child) {
-			std::this_thread::sleep_for(milliseconds(500));
+			untilBlocked(child, SIGTERM);
 			::kill(child, SIGTERM);
 		});
 		CPPUNIT_ASSERT_EQUAL(0, toStdout.status);
