@@ -126,6 +126,7 @@ std::optional<Fault> FaultPlan::take(std::deque<Scripted>& queue)
 	Scripted& front = queue.front();
 	const Fault fault = front.fault;
 	if (front.remaining != ALWAYS && --front.remaining == 0) queue.pop_front();
+	_taken.notify_all();
 	return fault;
 }
 
@@ -150,17 +151,20 @@ std::optional<Fault> FaultPlan::next(const std::string& route)
 	return std::nullopt;
 }
 
-bool FaultPlan::scripted(const std::string& route)
+bool FaultPlan::untilTaken(const std::string& route, std::chrono::milliseconds limit)
 {
-	std::lock_guard<std::mutex> lock(_mutex);
-	const auto queue = _byRoute.find(route);
-	return queue != _byRoute.end() && !queue->second.empty();
+	std::unique_lock<std::mutex> lock(_mutex);
+	return _taken.wait_for(lock, limit, [&] {
+		const auto queue = _byRoute.find(route);
+		return queue == _byRoute.end() || queue->second.empty();
+	});
 }
 
 void FaultPlan::clear()
 {
 	std::lock_guard<std::mutex> lock(_mutex);
 	_byRoute.clear();
+	_taken.notify_all();
 }
 
 }

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <chrono>
+#include <condition_variable>
 #include <deque>
 #include <map>
 #include <mutex>
@@ -72,9 +73,10 @@ public:
 	/// The fault for this request of `route`, consuming one use of it.
 	std::optional<Fault> next(const std::string& route);
 
-	/// Whether a scripted fault of `route` itself still waits for its request: false once the
-	/// request it was meant for has arrived (and is, for a delay, being held).
-	bool scripted(const std::string& route);
+	/// Waits until no scripted fault of `route` itself waits for its request any more (the
+	/// request it was meant for has arrived and is, for a delay, being held), at most `limit`.
+	/// False when one still waits. What a test waits on to act during a call, not after a guess.
+	bool untilTaken(const std::string& route, std::chrono::milliseconds limit);
 
 	/// Forgets the scripted faults (random ones stay until setRandom(0, {})).
 	void clear();
@@ -89,6 +91,7 @@ private:
 	std::optional<Fault> take(std::deque<Scripted>& queue);
 
 	std::mutex _mutex;
+	std::condition_variable _taken;
 	std::map<std::string, std::deque<Scripted>> _byRoute;
 	double _randomRate = 0;
 	std::vector<Fault> _randomFaults;

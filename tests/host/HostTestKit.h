@@ -10,12 +10,10 @@
 
 #include <unistd.h>
 
-#include <chrono>
 #include <cstdlib>
 #include <functional>
 #include <memory>
 #include <string>
-#include <thread>
 #include <vector>
 
 namespace Falcon {
@@ -99,16 +97,6 @@ protected:
 	}
 
 	static std::string label(const Finished& run) { return run.label(); }
-
-	/// Waits (up to 30 s) until the request that the scripted fault of `route` was meant for has
-	/// reached the emulator: a signal sent then lands during that call, however slowly the
-	/// process started. A fixed wait would signal a process still starting on a loaded machine.
-	void untilFaultTaken(const std::string& route) const
-	{
-		const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-		while (_emulator->faults().scripted(route) && std::chrono::steady_clock::now() < deadline)
-			std::this_thread::sleep_for(std::chrono::milliseconds(10));
-	}
 
 	const std::string _client;
 	const std::string _secret;

@@ -192,7 +192,7 @@ public:
 			_emulator->faults().add("token=delay-headers:1500x1");
 			const auto revokedBefore = _emulator->log().counters().revocations;
 			const Run run = host({"workflow", "run", path}, environment(), [this, signal](pid_t child) {
-				untilFaultTaken("token");
+				_emulator->faults().untilTaken("token", seconds(30));
 				::kill(child, signal);
 			});
 			const std::string name = ::strsignal(signal);
@@ -225,7 +225,7 @@ public:
 		const Run run = host(
 			{"--config", writeWorkflow("slow-reads.ini", "[falcon]\nread_timeout_s = 60\n"), "workflow", "run", path},
 			env, [this](pid_t child) {
-				untilFaultTaken("token");
+				_emulator->faults().untilTaken("token", seconds(30));
 				::kill(child, SIGINT);
 				std::this_thread::sleep_for(milliseconds(500));
 				::kill(child, SIGTERM);
