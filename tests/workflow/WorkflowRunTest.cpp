@@ -235,8 +235,8 @@ public:
 	{
 		_emulator->faults().add("token=delay-headers:600x1");
 		auto cancelled = std::make_shared<Falcon::Plugin::Cancellation>();
-		std::thread interrupter([cancelled] {
-			std::this_thread::sleep_for(milliseconds(200));
+		std::thread interrupter([this, cancelled] {
+			_emulator->faults().untilTaken("token", seconds(30));
 			cancelled->cancel();
 		});
 		const auto record = run("version: 1\nsteps:\n"
@@ -258,8 +258,8 @@ public:
 	{
 		_emulator->faults().add("token=503x1");
 		auto cancelled = std::make_shared<Falcon::Plugin::Cancellation>();
-		std::thread interrupter([cancelled] {
-			std::this_thread::sleep_for(milliseconds(300));
+		std::thread interrupter([this, cancelled] {
+			_emulator->faults().untilTaken("token", seconds(30));
 			cancelled->cancel();
 		});
 		const auto started = steady_clock::now();
