@@ -152,7 +152,10 @@ public:
 		OAuth2Client client(configFor(server)); // callTimeout 5 s: the 4 s wait fits
 		Cancellation cancellation;
 		std::thread host([&] {
-			std::this_thread::sleep_for(milliseconds(300));
+			// Once the first request has reached the server: the call or the wait after it ends.
+			const auto until = steady_clock::now() + seconds(20);
+			while (server.requests().empty() && steady_clock::now() < until)
+				std::this_thread::sleep_for(milliseconds(10));
 			cancellation.cancel();
 		});
 		TokenOptions options;
