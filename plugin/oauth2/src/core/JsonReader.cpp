@@ -14,8 +14,6 @@ namespace OAuth2 {
 
 namespace {
 
-const std::string TOO_MANY_MEMBERS = "more than " + std::to_string(JsonReader::MAX_MEMBERS) + " members in one object";
-
 class Reader
 {
 public:
@@ -82,7 +80,8 @@ private:
 		for (std::size_t members = 1;; ++members)
 		{
 			skipSpace();
-			if (members > JsonReader::MAX_MEMBERS) fail(TOO_MANY_MEMBERS.c_str());
+			if (members > JsonReader::MAX_MEMBERS)
+				fail(("more than " + std::to_string(JsonReader::MAX_MEMBERS) + " members in one object").c_str());
 			if (_at == _end || *_at != '"') fail("expected a member name");
 			const std::string key = string();
 			expect(':', "expected ':' after a member name");
