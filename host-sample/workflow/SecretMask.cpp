@@ -20,7 +20,8 @@ void SecretMask::insert(const std::string& value)
 {
 	const auto [it, inserted] = _values.insert(value);
 	if (!inserted) return;
-	_shortest = _shortest == 0 ? value.size() : std::min(_shortest, value.size());
+	if (value.size() < _shortest.load(std::memory_order_relaxed))
+		_shortest.store(value.size(), std::memory_order_release);
 	const std::uint32_t bit = filterBit(value.data());
 	_prefixFilter[bit / 64] |= std::uint64_t(1) << (bit % 64);
 	auto& candidates = _byPrefix[std::string_view(*it).substr(0, MIN_LENGTH)];
@@ -54,9 +55,8 @@ std::string SecretMask::mask(const std::string& text) const
 
 std::optional<std::string> SecretMask::masked(const std::string& text) const
 {
-	if (text.size() < MIN_LENGTH) return std::nullopt;
+	if (text.size() < _shortest.load(std::memory_order_acquire)) return std::nullopt;
 	std::lock_guard<std::mutex> lock(_mutex);
-	if (_values.empty() || text.size() < _shortest) return std::nullopt;
 	std::string result;
 	std::size_t copied = 0; // text before this is in `result` already
 	std::size_t i = 0;

@@ -1,6 +1,8 @@
 #pragma once
 
+#include <atomic>
 #include <cstdint>
+#include <limits>
 #include <mutex>
 #include <optional>
 #include <set>
@@ -35,7 +37,9 @@ private:
 	mutable std::mutex _mutex;
 	std::set<std::string> _values;
 	std::unordered_map<std::string_view, std::vector<std::string_view>> _byPrefix; ///< longest first
-	std::size_t _shortest = 0; ///< texts shorter than this hold no secret
+	/// Texts shorter than this hold no secret (all of them while there is none): read without the
+	/// lock, so that most of a record's strings are passed over at the cost of one comparison.
+	std::atomic<std::size_t> _shortest{std::numeric_limits<std::size_t>::max()};
 	/// One bit per hashed prefix: a position whose bit is clear starts no secret, and costs one
 	/// multiplication instead of a map lookup.
 	std::vector<std::uint64_t> _prefixFilter = std::vector<std::uint64_t>(1024);

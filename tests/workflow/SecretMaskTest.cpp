@@ -15,6 +15,7 @@ class SecretMaskTest: public CppUnit::TestFixture
 	CPPUNIT_TEST(testWireSpellings);
 	CPPUNIT_TEST(testShortValuesAreNotTaken);
 	CPPUNIT_TEST(testManyValues);
+	CPPUNIT_TEST(testShorterValueAddedLater);
 	CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -67,6 +68,19 @@ public:
 		for (int i = 0; i < 500; ++i) mask.add("token-" + std::to_string(i) + "-end");
 		CPPUNIT_ASSERT_EQUAL(std::string("x *** y *** z"), mask.mask("x token-7-end y token-499-end z"));
 		CPPUNIT_ASSERT_EQUAL(std::string("token-500-end"), mask.mask("token-500-end"));
+	}
+
+	/// Texts shorter than every secret are passed over unread: a shorter secret met later
+	/// lowers that length, and a text exactly as long as it is still read.
+	void testShorterValueAddedLater()
+	{
+		SecretMask mask;
+		mask.add("a-long-secret-value");
+		CPPUNIT_ASSERT_EQUAL(std::string("tok1"), mask.mask("tok1"));
+		mask.add("tok1");
+		CPPUNIT_ASSERT_EQUAL(std::string("***"), mask.mask("tok1"));
+		CPPUNIT_ASSERT_EQUAL(std::string("x *** ***"), mask.mask("x tok1 a-long-secret-value"));
+		CPPUNIT_ASSERT_EQUAL(std::string("tok"), mask.mask("tok"));
 	}
 };
 
