@@ -23,29 +23,33 @@ double milliRounded(double seconds)
 	return std::round(seconds * 1000) / 1000;
 }
 
-/// Passes every string of `value` through the mask, changing the value in place.
+/// Passes every string of `value` through the mask, changing the value in place. Each value's
+/// type is asked once: a record walks every member of every step's outputs.
 void maskInPlace(const Poco::Dynamic::Var& value, const SecretMask& mask)
 {
-	auto masked = [&](const Poco::Dynamic::Var& element) -> std::optional<std::string> {
-		return element.isString() ? mask.masked(element.extract<std::string>()) : std::nullopt;
-	};
-	if (Object object = asObject(value))
+	const std::type_info& type = value.type();
+	if (type == typeid(Object))
 	{
+		Object shared = value.extract<Object>(); // Poco's pointer hands out a const object only
+		Poco::JSON::Object& object = *shared;
 		std::vector<std::pair<std::string, std::string>> changed;
-		for (const auto& entry : *object)
+		for (const auto& entry : object)
 		{
-			if (auto text = masked(entry.second)) changed.emplace_back(entry.first, std::move(*text));
-			else maskInPlace(entry.second, mask);
+			if (entry.second.type() != typeid(std::string)) maskInPlace(entry.second, mask);
+			else if (auto text = mask.masked(entry.second.extract<std::string>()))
+				changed.emplace_back(entry.first, std::move(*text));
 		}
-		for (auto& change : changed) put(*object, change.first, std::move(change.second));
+		for (auto& change : changed) put(object, change.first, std::move(change.second));
 	}
-	else if (Array array = asArray(value))
+	else if (type == typeid(Array))
 	{
-		for (unsigned i = 0; i < array->size(); ++i)
+		Array shared = value.extract<Array>();
+		Poco::JSON::Array& array = *shared;
+		for (unsigned i = 0; i < array.size(); ++i)
 		{
-			const Poco::Dynamic::Var& element = *(array->begin() + i); // Array::get returns a copy
-			if (auto text = masked(element)) array->set(i, *text);
-			else maskInPlace(element, mask);
+			const Poco::Dynamic::Var& element = *(array.begin() + i); // Array::get returns a copy
+			if (element.type() != typeid(std::string)) maskInPlace(element, mask);
+			else if (auto text = mask.masked(element.extract<std::string>())) array.set(i, *text);
 		}
 	}
 }
