@@ -2,6 +2,8 @@
 
 #include "falcon/plugin/JsonValues.h"
 
+#include <algorithm>
+
 namespace Falcon {
 namespace Workflow {
 
@@ -34,6 +36,18 @@ InputTemplate InputTemplate::compile(const Poco::Dynamic::Var& value, const std:
 		for (std::size_t i = 0; i < array->size(); ++i)
 			compiled._elements.push_back(
 				compile(array->get(static_cast<unsigned>(i)), path + "[" + std::to_string(i) + "]", parse));
+	}
+	// Without an expression inside, every attempt would build the same object or list again: the
+	// value as written is given to each call instead (an action reads its input, never changes it).
+	const auto literal = [](const InputTemplate& part) { return part._kind == Kind::Literal; };
+	if ((compiled._kind == Kind::Object || compiled._kind == Kind::Array)
+		&& std::all_of(compiled._members.begin(), compiled._members.end(),
+			[&](const auto& member) { return literal(member.second); })
+		&& std::all_of(compiled._elements.begin(), compiled._elements.end(), literal))
+	{
+		compiled._kind = Kind::Literal;
+		compiled._members.clear();
+		compiled._elements.clear();
 	}
 	return compiled;
 }

@@ -1,6 +1,7 @@
 #include "SuiteDriver.h"
 
 #include "workflow/Expression.h"
+#include "workflow/InputTemplate.h"
 
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
@@ -80,6 +81,7 @@ class ExpressionTest: public CppUnit::TestFixture
 	CPPUNIT_TEST(testFunctions);
 	CPPUNIT_TEST(testTemplates);
 	CPPUNIT_TEST(testTaint);
+	CPPUNIT_TEST(testInputTemplates);
 	CPPUNIT_TEST(testMalformedInputIsRefused);
 	CPPUNIT_TEST(testNeverCrashesOnArbitraryInput);
 	CPPUNIT_TEST_SUITE_END();
@@ -162,6 +164,33 @@ public:
 			std::string("[]"), Template::parse("[${{ inputs.nothing }}]").evaluate(CONTEXT).data.toString());
 		CPPUNIT_ASSERT_THROW(Template::parse("${{ inputs.cid "), ExpressionError);
 		CPPUNIT_ASSERT_THROW(Template::parse("${{ }}"), ExpressionError);
+	}
+
+	/// A `with:` without expressions is given as written, the same value to every attempt; one
+	/// with an expression is built each time, its literal parts as written.
+	void testInputTemplates()
+	{
+		const auto parse = [](const std::string& text, const std::string&) { return Template::parse(text); };
+		const auto ignore = [](const Value&) {};
+		Poco::JSON::Parser parser;
+		const Poco::Dynamic::Var literal = parser.parse(R"({"force": true, "data": {"ids": ["a", "b"]}})");
+		const InputTemplate constant = InputTemplate::compile(literal, "with", parse);
+		const Poco::Dynamic::Var first = *constant.resolve(CONTEXT, ignore);
+		CPPUNIT_ASSERT(first.extract<Poco::JSON::Object::Ptr>() == literal.extract<Poco::JSON::Object::Ptr>());
+		CPPUNIT_ASSERT(first.extract<Poco::JSON::Object::Ptr>()
+			== constant.resolve(CONTEXT, ignore)->extract<Poco::JSON::Object::Ptr>());
+
+		const Poco::Dynamic::Var mixed = parser.parse(R"({"cid": "${{ inputs.cid }}", "data": {"ids": ["a"]}})");
+		const InputTemplate built = InputTemplate::compile(mixed, "with", parse);
+		const auto one = built.resolve(CONTEXT, ignore)->extract<Poco::JSON::Object::Ptr>();
+		const auto two = built.resolve(CONTEXT, ignore)->extract<Poco::JSON::Object::Ptr>();
+		CPPUNIT_ASSERT(one != two);
+		CPPUNIT_ASSERT_EQUAL(std::string("abc"), one->getValue<std::string>("cid"));
+		CPPUNIT_ASSERT(one->getObject("data") == mixed.extract<Poco::JSON::Object::Ptr>()->getObject("data"));
+		const Poco::Dynamic::Var list = parser.parse(R"(["x", "${{ inputs.n }}"])");
+		const auto items =
+			InputTemplate::compile(list, "with", parse).resolve(CONTEXT, ignore)->extract<Poco::JSON::Array::Ptr>();
+		CPPUNIT_ASSERT_EQUAL(3, items->getElement<int>(1));
 	}
 
 	void testTaint()

@@ -27,7 +27,8 @@ public:
 	virtual std::string inputSchema() const = 0;
 	virtual std::string outputSchema() const = 0;
 
-	/// Runs the action. Never throws: every failure is a result with an `error`.
+	/// Runs the action. Never throws: every failure is a result with an `error`. The input is only
+	/// read: a host may give the same object to many calls, from many threads at once.
 	virtual ActionResult invoke(const Poco::JSON::Object::Ptr& input, const ActionContext& context) const noexcept = 0;
 
 	/// True for the operation ID or the alias.
