@@ -99,9 +99,9 @@ Value RunContext::find(const std::vector<std::string>& path) const
 
 Value RunContext::stepValue(const std::vector<std::string>& path) const
 {
-	const auto state = _run.stateOf(path[1]);
-	if (!state) return {};
 	const StepDefinition* step = _run.stepNamed(path[1]);
+	const auto state = step ? _run.stateOf(*step) : nullptr;
+	if (!state) return {};
 	const std::string& field = path[2];
 	if (field == "status") return Value{state->status, false};
 	if (field == "attempts") return Value{state->attempts, false};
@@ -109,12 +109,9 @@ Value RunContext::stepValue(const std::vector<std::string>& path) const
 	if (field != "outputs") return {};
 	// Secret when the path leads to (or into, or around) an x-secret field of the output.
 	std::vector<std::string> inside(path.begin() + 3, path.end());
-	if (step && step->loops() && !inside.empty()) inside.erase(inside.begin());
+	if (step->loops() && !inside.empty()) inside.erase(inside.begin());
 	bool secret = false;
-	if (step)
-	{
-		for (const auto& secretPath : step->secretOutputPaths) secret = secret || prefixEither(inside, secretPath);
-	}
+	for (const auto& secretPath : step->secretOutputPaths) secret = secret || prefixEither(inside, secretPath);
 	return Value{navigate(state->outputs, path, 3), secret};
 }
 

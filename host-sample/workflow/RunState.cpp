@@ -26,7 +26,8 @@ bool matchesType(const std::string& type, const Poco::Dynamic::Var& value)
 } // namespace
 
 RunState::RunState(const WorkflowDefinition& definition, RunOptions& runOptions):
-	workflow(definition), options(runOptions), inputs(new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER))
+	workflow(definition), options(runOptions), inputs(new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER)),
+	_states(definition.steps.size())
 {
 }
 
@@ -67,15 +68,14 @@ std::shared_ptr<StepState> RunState::start(const StepDefinition& step)
 {
 	auto state = std::make_shared<StepState>();
 	std::lock_guard<std::mutex> lock(_mutex);
-	_states[step.id] = state;
+	_states.at(static_cast<std::size_t>(&step - workflow.steps.data())) = state;
 	return state;
 }
 
-std::shared_ptr<const StepState> RunState::stateOf(const std::string& stepId) const
+std::shared_ptr<const StepState> RunState::stateOf(const StepDefinition& step) const
 {
 	std::lock_guard<std::mutex> lock(_mutex);
-	const auto it = _states.find(stepId);
-	return it == _states.end() ? nullptr : it->second;
+	return _states.at(static_cast<std::size_t>(&step - workflow.steps.data()));
 }
 
 const StepDefinition* RunState::stepNamed(const std::string& stepId) const

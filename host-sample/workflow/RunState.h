@@ -9,6 +9,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <vector>
 
 namespace Falcon {
 namespace Workflow {
@@ -40,8 +41,10 @@ public:
 	/// Checks the given inputs and reads the environment; throws std::invalid_argument.
 	void prepareInputs();
 
+	/// `step` is one of the workflow's steps.
 	std::shared_ptr<StepState> start(const StepDefinition& step);
-	std::shared_ptr<const StepState> stateOf(const std::string& stepId) const;
+	/// Null until the step has started.
+	std::shared_ptr<const StepState> stateOf(const StepDefinition& step) const;
 	const StepDefinition* stepNamed(const std::string& stepId) const;
 
 	bool failed() const;
@@ -51,7 +54,7 @@ public:
 
 private:
 	mutable std::mutex _mutex;
-	std::map<std::string, std::shared_ptr<StepState>> _states;
+	std::vector<std::shared_ptr<StepState>> _states; ///< by the step's place in the workflow
 	bool _failed = false;
 };
 
