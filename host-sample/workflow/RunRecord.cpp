@@ -23,8 +23,9 @@ double milliRounded(double seconds)
 	return std::round(seconds * 1000) / 1000;
 }
 
-/// Passes every string of `value` through the mask, changing the value in place. Each value's
-/// type is asked once: a record walks every member of every step's outputs.
+/// Passes every string of `value` through the mask, changing the value in place. A record walks
+/// every member of every step's outputs: a string is known by one type() and masked; anything
+/// else is passed down, where one more type() tells an object or a list from a scalar.
 void maskInPlace(const Poco::Dynamic::Var& value, const SecretMask& mask)
 {
 	const std::type_info& type = value.type();
