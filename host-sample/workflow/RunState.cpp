@@ -68,14 +68,19 @@ std::shared_ptr<StepState> RunState::start(const StepDefinition& step)
 {
 	auto state = std::make_shared<StepState>();
 	std::lock_guard<std::mutex> lock(_mutex);
-	_states.at(static_cast<std::size_t>(&step - workflow.steps.data())) = state;
+	_states.at(placeOf(step)) = state;
 	return state;
 }
 
 std::shared_ptr<const StepState> RunState::stateOf(const StepDefinition& step) const
 {
 	std::lock_guard<std::mutex> lock(_mutex);
-	return _states.at(static_cast<std::size_t>(&step - workflow.steps.data()));
+	return _states.at(placeOf(step));
+}
+
+std::size_t RunState::placeOf(const StepDefinition& step) const
+{
+	return static_cast<std::size_t>(&step - workflow.steps.data());
 }
 
 const StepDefinition* RunState::stepNamed(const std::string& stepId) const

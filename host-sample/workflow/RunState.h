@@ -53,6 +53,9 @@ public:
 	bool cancelled() const { return options.cancelled->cancelled(); }
 
 private:
+	/// Where `step` stands in the workflow's list.
+	std::size_t placeOf(const StepDefinition& step) const;
+
 	mutable std::mutex _mutex;
 	std::vector<std::shared_ptr<StepState>> _states; ///< by the step's place in the workflow
 	bool _failed = false;
