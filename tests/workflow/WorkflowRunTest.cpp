@@ -54,6 +54,7 @@ class WorkflowRunTest: public CppUnit::TestFixture
 	CPPUNIT_TEST(testConditionsAndOnError);
 	CPPUNIT_TEST(testForEachSharesOneToken);
 	CPPUNIT_TEST(testForEachRunsConcurrently);
+	CPPUNIT_TEST(testLiteralInputSharedByParallelCalls);
 	CPPUNIT_TEST(testCancellationRunsCleanup);
 	CPPUNIT_TEST(testCancellationEndsTheRetryWait);
 	CPPUNIT_TEST(testSecretsAreMasked);
@@ -229,6 +230,18 @@ public:
 			seen.insert(entry.form.size() > 2 ? entry.form[2].second : "");
 		CPPUNIT_ASSERT_EQUAL(std::size_t(4), seen.size());
 		CPPUNIT_ASSERT_EQUAL(Poco::Int64(201), record->getObject("outputs")->getValue<Poco::Int64>("second"));
+	}
+
+	/// A `with:` without expressions is one object given to every call: four threads read it at
+	/// once (ThreadSanitizer runs this suite), and each call still sees `force`.
+	void testLiteralInputSharedByParallelCalls()
+	{
+		const auto record =
+			run("version: 1\nsteps:\n  - id: fan\n    action: token\n    for_each: [1, 2, 3, 4, 5, 6, 7, 8]\n"
+				"    max_parallel: 4\n    with: {force: true}\n");
+		CPPUNIT_ASSERT_EQUAL(std::string("success"), _status);
+		CPPUNIT_ASSERT_EQUAL(std::size_t(8), step(record, 0)->getArray("outputs")->size());
+		CPPUNIT_ASSERT_EQUAL(8ul, _emulator->log().counters().tokensIssued); // forced: none from the cache
 	}
 
 	void testCancellationRunsCleanup()
