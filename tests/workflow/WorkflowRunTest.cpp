@@ -58,6 +58,7 @@ class WorkflowRunTest: public CppUnit::TestFixture
 	CPPUNIT_TEST(testCancellationRunsCleanup);
 	CPPUNIT_TEST(testCancellationEndsTheRetryWait);
 	CPPUNIT_TEST(testSecretsAreMasked);
+	CPPUNIT_TEST(testSecretsInsideOutputsAreMasked);
 	CPPUNIT_TEST(testInputsAreChecked);
 	CPPUNIT_TEST_SUITE_END();
 
@@ -317,6 +318,23 @@ public:
 		// Only the outputs were revealed; the steps still mask the token.
 		CPPUNIT_ASSERT_EQUAL(std::string("***"),
 			step(record, 0)->getObject("outputs")->getObject("body")->getValue<std::string>("access_token"));
+	}
+
+	/// A known secret inside an output no schema calls secret (the API's own error message, in a
+	/// list of objects) is masked where it stands, the rest of the text kept.
+	void testSecretsInsideOutputsAreMasked()
+	{
+		const std::string yaml =
+			"version: 1\ninputs:\n  who: {type: string, secret: true}\nsteps:\n"
+			"  - id: auth\n    action: token\n    with: {member_cid: eeeeeeee0123456789abcdef01234567}\n"
+			"    on_error: continue\n";
+		const auto record = run(yaml, "{\"who\": \"" + CLIENT + "\"}");
+		CPPUNIT_ASSERT_EQUAL_MESSAGE(
+			_recordText, std::string("failure"), step(record, 0)->getValue<std::string>("status"));
+		CPPUNIT_ASSERT_MESSAGE(_recordText, _recordText.find(CLIENT) == std::string::npos);
+		const auto errors = step(record, 0)->getObject("outputs")->getObject("body")->getArray("errors");
+		CPPUNIT_ASSERT_EQUAL(std::string("Failed to generate access token for clientID=***"),
+			errors->getObject(0)->getValue<std::string>("message"));
 	}
 
 	void testInputsAreChecked()
