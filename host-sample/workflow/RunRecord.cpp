@@ -32,15 +32,11 @@ void maskInPlace(const Poco::Dynamic::Var& value, const SecretMask& mask)
 	if (type == typeid(Object))
 	{
 		Object shared = value.extract<Object>(); // Poco's pointer hands out a const object only
-		Poco::JSON::Object& object = *shared;
-		std::vector<std::pair<std::string, std::string>> changed;
-		for (const auto& entry : object)
+		for (auto& entry : *shared)
 		{
 			if (entry.second.type() != typeid(std::string)) maskInPlace(entry.second, mask);
-			else if (auto text = mask.masked(entry.second.extract<std::string>()))
-				changed.emplace_back(entry.first, std::move(*text));
+			else if (auto text = mask.masked(entry.second.extract<std::string>())) entry.second = *text;
 		}
-		for (auto& change : changed) put(object, change.first, std::move(change.second));
 	}
 	else if (type == typeid(Array))
 	{
@@ -125,7 +121,9 @@ void RunRecord::maskOutputs(const StepDefinition& step, const Object& outputs) c
 			const Poco::Dynamic::Var* member = Plugin::Json::memberOf(*holder, secretPath[i]);
 			holder = member ? asObject(*member) : nullptr;
 		}
-		if (holder && holder->has(secretPath.back())) put(*holder, secretPath.back(), std::string("***"));
+		if (!holder) continue;
+		if (Poco::Dynamic::Var* secret = Plugin::Json::memberOf(*holder, secretPath.back()))
+			*secret = std::string("***");
 	}
 	maskInPlace(outputs, _run.mask);
 }

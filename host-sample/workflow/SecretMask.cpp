@@ -53,9 +53,8 @@ std::string SecretMask::mask(const std::string& text) const
 	return result ? std::move(*result) : text;
 }
 
-std::optional<std::string> SecretMask::masked(const std::string& text) const
+std::optional<std::string> SecretMask::searched(const std::string& text) const
 {
-	if (text.size() < _shortest.load(std::memory_order_acquire)) return std::nullopt;
 	std::lock_guard<std::mutex> lock(_mutex);
 	std::string result;
 	std::size_t copied = 0; // text before this is in `result` already

@@ -23,13 +23,19 @@ public:
 	void add(const std::string& value);
 	std::string mask(const std::string& text) const;
 	/// `text` masked, or nothing when it holds no secret (no copy made for the common case).
-	std::optional<std::string> masked(const std::string& text) const;
+	std::optional<std::string> masked(const std::string& text) const
+	{
+		// Most texts are shorter than every secret: passed over here, without a call or the lock.
+		if (text.size() < _shortest.load(std::memory_order_acquire)) return std::nullopt;
+		return searched(text);
+	}
 
 	/// Values shorter than this are not taken: they would mask ordinary text and hide nothing.
 	static constexpr std::size_t MIN_LENGTH = 4;
 
 private:
 	void insert(const std::string& value);
+	std::optional<std::string> searched(const std::string& text) const;
 
 	/// The values, and each value's first MIN_LENGTH characters pointing at it (views into the
 	/// set, whose nodes never move), so that masking costs one lookup per character of text
