@@ -2,6 +2,8 @@
 
 #include "QuotedText.h"
 
+#include "falcon/plugin/ActionContext.h"
+
 #include <Poco/Environment.h>
 
 #include <stdexcept>
@@ -27,7 +29,7 @@ bool matchesType(const std::string& type, const Poco::Dynamic::Var& value)
 
 RunState::RunState(const WorkflowDefinition& definition, RunOptions& runOptions):
 	workflow(definition), options(runOptions), inputs(new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER)),
-	_states(definition.steps.size())
+	callTimeout(Plugin::ActionContext::callTimeoutOf(runOptions.connection)), _states(definition.steps.size())
 {
 }
 

@@ -37,6 +37,9 @@ public:
 	SecretMask mask;
 	Poco::JSON::Object::Ptr inputs; ///< after defaults, checked against their declarations
 	std::map<std::string, Value> env;
+	/// The connection's call_timeout_s (or the default), read once: every attempt of every step
+	/// without a timeout of its own is given it.
+	const double callTimeout;
 
 	/// Checks the given inputs and reads the environment; throws std::invalid_argument.
 	void prepareInputs();

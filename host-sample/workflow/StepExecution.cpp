@@ -41,7 +41,8 @@ void StepExecution::run()
 	const Object error = _step.loops() ? iterate(context, iterations) : [&] {
 		const Object output = attempt(context, _state.attempts);
 		_state.outputs = output;
-		return output->getObject("error");
+		const Poco::Dynamic::Var* error = Plugin::Json::memberOf(*output, "error");
+		return error ? asObject(*error) : Object();
 	}();
 	_state.seconds = std::chrono::duration<double>(Clock::now() - started).count();
 	_state.status = error ? "failure" : "success";
@@ -108,8 +109,7 @@ Object StepExecution::attempt(const RunContext& context, int& attempts)
 	const RunOptions& options = _run.options;
 	const auto with = _step.with.resolve(context, [this](const Value& secret) { _run.mask.add(secret.text()); });
 	const Object input = with && asObject(*with) ? asObject(*with) : Object(new Poco::JSON::Object);
-	const double timeout =
-		_step.timeoutSeconds > 0 ? _step.timeoutSeconds : Plugin::ActionContext::callTimeoutOf(options.connection);
+	const double timeout = _step.timeoutSeconds > 0 ? _step.timeoutSeconds : _run.callTimeout;
 	// Cleanup steps (always()) are never given up: a minted token still gets revoked, within
 	// the step's own deadline. Other calls end when the run is abandoned.
 	const std::shared_ptr<const Plugin::Cancellation> cancellation = _step.cleanup ? nullptr : options.abandoned;
