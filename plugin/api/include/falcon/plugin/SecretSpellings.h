@@ -30,7 +30,11 @@ inline bool isUnreserved(char c)
 /// opaque token's), so that it needs no other.
 inline bool isItsOnlySpelling(const std::string& value)
 {
-	return std::all_of(value.begin(), value.end(), isUnreserved);
+	// Every character looked at, without a branch each: the answer is nearly always yes (a
+	// token's kilobyte is asked about once per step that sees it), so stopping early saves nothing.
+	bool unreserved = true;
+	for (const char c : value) unreserved &= isUnreserved(c);
+	return unreserved;
 }
 
 /// `value` as an application/x-www-form-urlencoded body carries it: unreserved characters as
