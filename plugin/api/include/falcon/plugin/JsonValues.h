@@ -42,11 +42,8 @@ inline const Poco::Dynamic::Var* memberOf(const Poco::JSON::Object& object, cons
 /// value this way costs no map search, no copy of the key and no second copy of the value.
 inline Poco::Dynamic::Var* memberOf(Poco::JSON::Object& object, const std::string& name)
 {
-	for (auto& entry : object)
-	{
-		if (entry.first == name) return &entry.second;
-	}
-	return nullptr;
+	// The object is not const, so neither is its member: one search, shared with the const form.
+	return const_cast<Poco::Dynamic::Var*>(memberOf(static_cast<const Poco::JSON::Object&>(object), name));
 }
 
 /// Sets member `name` of `object` to `value`, moved in. Object::set copies the value it is given
