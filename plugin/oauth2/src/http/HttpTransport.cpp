@@ -5,8 +5,6 @@
 #include "falcon/oauth2/net/SocketDeadline.h"
 #include "falcon/oauth2/net/TlsContexts.h"
 
-#include <Poco/Net/HTTPRequest.h>
-#include <Poco/Net/HTTPResponse.h>
 #include <Poco/Net/NetException.h>
 #include <Poco/Net/SSLException.h>
 
@@ -61,10 +59,9 @@ void HttpTransport::connect(const Endpoint& target, Deadline deadline)
 	_redactor.addSecret(proxy.password);
 	Poco::Net::StreamSocket socket =
 		Connector::open(target, proxy, target.secure() ? tlsContext() : nullptr, _settings.connectTimeout, deadline);
-	// The session only frames HTTP on our socket; with no host of its own it never reconnects
-	// behind our back (which would escape the deadline).
-	_session = std::make_unique<Poco::Net::HTTPClientSession>(socket);
-	_session->setKeepAlive(true);
+	// The connection only frames HTTP on our socket: it never reconnects behind our back (which
+	// would escape the deadline).
+	_session = std::make_unique<HttpConnection>(socket);
 	// Each read and write waits at most the read timeout; each exchange as a whole ends at its
 	// deadline, where its guard shuts the socket down. So the timeouts are set once per
 	// connection, not per call (two system calls each time).
@@ -97,11 +94,12 @@ std::chrono::milliseconds HttpTransport::readBudget(Deadline deadline) const
 WireReply HttpTransport::post(
 	const Endpoint& target, const WireRequest& request, Deadline deadline, const Cancellation* cancellation)
 {
+	const std::string bytes = message(target, request);
 	if (_session && !_origin.sameOrigin(target)) drop();
 	const bool reused = _session != nullptr;
 	try
 	{
-		return exchange(target, request, deadline, cancellation);
+		return exchange(target, bytes, deadline, cancellation);
 	}
 	catch (const TransportError& e)
 	{
@@ -111,7 +109,7 @@ WireReply HttpTransport::post(
 			|| Clock::now() >= deadline)
 			throw;
 		_logger.debug("the kept-alive connection was closed by the server; reconnecting");
-		return exchange(target, request, deadline, cancellation);
+		return exchange(target, bytes, deadline, cancellation);
 	}
 }
 
@@ -155,7 +153,7 @@ struct HttpTransport::Exchange
 };
 
 WireReply HttpTransport::exchange(
-	const Endpoint& target, const WireRequest& request, Deadline deadline, const Cancellation* cancellation)
+	const Endpoint& target, const std::string& bytes, Deadline deadline, const Cancellation* cancellation)
 {
 	Exchange exchange(*this, target, cancellation);
 	try
@@ -163,7 +161,7 @@ WireReply HttpTransport::exchange(
 		if (!_session) connect(target, deadline);
 		const auto budget = readBudget(deadline);
 		exchange.guard.emplace(_session->socket(), deadline, cancellation);
-		send(target, request);
+		_session->send(bytes);
 		WireReply reply = receive(exchange, budget);
 		exchange.guard->disarm();
 		if (!exchange.keepAlive) drop();
@@ -175,54 +173,89 @@ WireReply HttpTransport::exchange(
 	}
 }
 
-void HttpTransport::send(const Endpoint& target, const WireRequest& request)
+namespace {
+
+/// Whether `text` may stand in a header line: no line break or NUL (which would start a header
+/// of its own: header injection) and, in a name, no separator either.
+bool fitsALine(const std::string& text, bool isName)
 {
-	Poco::Net::HTTPRequest httpRequest(
-		Poco::Net::HTTPRequest::HTTP_POST, target.path.empty() ? "/" : target.path, Poco::Net::HTTPMessage::HTTP_1_1);
-	httpRequest.setHost(target.host, target.port);
-	for (const auto& header : request.headers) httpRequest.add(header.first, header.second);
-	httpRequest.setContentType(request.contentType);
-	httpRequest.setContentLength(static_cast<std::streamsize>(request.body.size()));
-	httpRequest.setKeepAlive(true);
-	// Stream errors would otherwise be swallowed into a badbit; let the cause through.
-	std::ostream& out = _session->sendRequest(httpRequest);
-	out.exceptions(std::ios::badbit);
-	out << request.body << std::flush;
+	for (const char c : text)
+	{
+		if (c == '\r' || c == '\n' || c == '\0' || (isName && (c == ':' || c == ' ' || c == '\t'))) return false;
+	}
+	return !(isName && text.empty());
+}
+
+void addField(std::string& message, const std::string& name, const std::string& value)
+{
+	// The message names the header only: its value may be a credential.
+	if (!fitsALine(name, true))
+		throw TransportError(ErrorKind::InvalidInput, "a request header's name is not a header name", true, true);
+	if (!fitsALine(value, false))
+		throw TransportError(ErrorKind::InvalidInput, "the request header " + name + " holds a line break", true, true);
+	message += name;
+	message += ": ";
+	message += value;
+	message += "\r\n";
+}
+
+} // namespace
+
+std::string HttpTransport::message(const Endpoint& target, const WireRequest& request)
+{
+	std::string message;
+	message.reserve(256 + request.body.size());
+	message += "POST ";
+	message += target.path.empty() ? "/" : target.path;
+	message += " HTTP/1.1\r\nHost: ";
+	const bool literalIpv6 = target.host.find(':') != std::string::npos;
+	if (literalIpv6) message += '[';
+	message += target.host;
+	if (literalIpv6) message += ']';
+	if (target.port != (target.secure() ? 443 : 80))
+	{
+		message += ':';
+		message += std::to_string(target.port);
+	}
+	message += "\r\n";
+	for (const auto& header : request.headers) addField(message, header.first, header.second);
+	addField(message, "Content-Type", request.contentType);
+	addField(message, "Content-Length", std::to_string(request.body.size()));
+	message += "Connection: Keep-Alive\r\n\r\n";
+	message += request.body;
+	return message;
 }
 
 WireReply HttpTransport::receive(Exchange& exchange, std::chrono::milliseconds readBudget)
 {
 	const std::string& where = exchange.where;
-	Poco::Net::HTTPResponse httpResponse;
 	exchange.waitingSince = Clock::now();
 	exchange.waitedFor = readBudget;
-	std::istream& in = _session->receiveResponse(httpResponse);
-	in.exceptions(std::ios::badbit);
+	ResponseHead head = _session->readHead();
 	exchange.replied = true;
 	WireReply reply;
-	reply.status = static_cast<int>(httpResponse.getStatus());
-	for (const auto& header : httpResponse) reply.headers.emplace_back(header.first, header.second);
-	if (httpResponse.hasContentLength()
-		&& httpResponse.getContentLength64() > static_cast<Poco::Int64>(_settings.maxResponseBytes))
+	reply.status = head.status;
+	reply.headers = std::move(head.headers);
+	if (head.contentLength && *head.contentLength > _settings.maxResponseBytes)
 	{
 		throw exchange.failure(ErrorKind::Protocol,
-			"reply from " + where + " announces " + std::to_string(httpResponse.getContentLength64())
+			"reply from " + where + " announces " + std::to_string(*head.contentLength)
 				+ " bytes, more than the limit of " + std::to_string(_settings.maxResponseBytes) + " bytes");
 	}
 	bool stalled = false;
-	reply.body = readBody(in, readBudget, stalled);
+	if (head.contentLength) reply.body.reserve(*head.contentLength);
+	readBody(reply.body, readBudget, stalled);
 	// A body cut off by the deadline can look complete (no Content-Length: it ends at the close).
 	if (exchange.guard->passed()) throw exchange.failure(ErrorKind::Timeout, "");
-	if (httpResponse.hasContentLength()
-		&& static_cast<Poco::Int64>(reply.body.size()) < httpResponse.getContentLength64())
+	if (head.contentLength && reply.body.size() < *head.contentLength)
 	{
 		// As with the headers, a read that timed out looks like an early end of the body.
 		if (stalled) throw exchange.failure(ErrorKind::Timeout, "the reply from " + where + " stalled mid-body");
 		throw exchange.failure(ErrorKind::Protocol,
 			"reply from " + where + " was cut short: got " + std::to_string(reply.body.size()) + " of "
-				+ std::to_string(httpResponse.getContentLength64()) + " bytes");
+				+ std::to_string(*head.contentLength) + " bytes");
 	}
-	exchange.keepAlive = httpResponse.getKeepAlive();
+	exchange.keepAlive = head.keepAlive;
 	return reply;
 }
 
@@ -276,22 +309,20 @@ TransportError HttpTransport::classified(std::exception_ptr thrown, Exchange& ex
 	}
 }
 
-std::string HttpTransport::readBody(std::istream& in, std::chrono::milliseconds readBudget, bool& stalled)
+void HttpTransport::readBody(std::string& body, std::chrono::milliseconds readBudget, bool& stalled)
 {
-	std::string body;
 	char buffer[16 * 1024];
-	while (in)
+	for (;;)
 	{
 		const auto started = Clock::now();
-		in.read(buffer, sizeof(buffer));
+		const std::size_t got = _session->readBody(buffer, sizeof buffer);
 		stalled = Clock::now() >= started + readBudget - std::chrono::milliseconds(10);
-		const auto got = static_cast<std::size_t>(in.gcount());
+		if (got == 0) return;
 		if (body.size() + got > _settings.maxResponseBytes)
 			throw TransportError(ErrorKind::Protocol,
 				"reply larger than the limit of " + std::to_string(_settings.maxResponseBytes) + " bytes");
 		body.append(buffer, got);
 	}
-	return body;
 }
 
 }

@@ -1,9 +1,9 @@
 #pragma once
 
+#include "falcon/oauth2/http/HttpConnection.h"
 #include "falcon/oauth2/http/Transport.h"
 
 #include <Poco/Net/Context.h>
-#include <Poco/Net/HTTPClientSession.h>
 
 #include <atomic>
 #include <chrono>
@@ -36,14 +36,19 @@ private:
 	std::chrono::milliseconds readBudget(Deadline deadline) const;
 	struct Exchange;
 
-	/// One request and its reply on the session's connection (opened first when there is none).
+	/// One request (`bytes`, the whole message) and its reply on the session's connection
+	/// (opened first when there is none).
 	WireReply exchange(
-		const Endpoint& target, const WireRequest& request, Deadline deadline, const Cancellation* cancellation);
-	void send(const Endpoint& target, const WireRequest& request);
+		const Endpoint& target, const std::string& bytes, Deadline deadline, const Cancellation* cancellation);
+	/// The request as it goes out: its head and body, in one piece. Throws TransportError
+	/// (invalid input) for a header that would break its line.
+	static std::string message(const Endpoint& target, const WireRequest& request);
 	WireReply receive(Exchange& exchange, std::chrono::milliseconds readBudget);
 	/// What went wrong in an exchange, as a TransportError of the right kind.
 	TransportError classified(std::exception_ptr thrown, Exchange& exchange);
-	std::string readBody(std::istream& in, std::chrono::milliseconds readBudget, bool& stalled);
+	/// Appends the reply's body to `body`, up to the size limit. `stalled`: the last read waited
+	/// out the read timeout (a TLS read that times out can look like the end of the connection).
+	void readBody(std::string& body, std::chrono::milliseconds readBudget, bool& stalled);
 	Poco::Net::Context::Ptr tlsContext();
 	ProxySettings proxyFor(const Endpoint& target) const;
 
@@ -51,7 +56,7 @@ private:
 	Poco::Logger& _logger;
 	Redactor& _redactor;
 	Poco::Net::Context::Ptr _context;
-	std::unique_ptr<Poco::Net::HTTPClientSession> _session;
+	std::unique_ptr<HttpConnection> _session;
 	Endpoint _origin;
 	std::atomic<unsigned> _connectionsOpened{0};
 };
