@@ -36,7 +36,9 @@ bool readReply(const char* bytes, size_t size, ApiResult& result)
 		written += static_cast<size_t>(n);
 	}
 	close(pair[0]);
-	HttpConnection connection(Poco::Net::StreamSocket(new Poco::Net::StreamSocketImpl(pair[1])));
+	// The writing end is closed: every read ends at once, well inside any read timeout.
+	HttpConnection connection(
+		Poco::Net::StreamSocket(new Poco::Net::StreamSocketImpl(pair[1])), std::chrono::milliseconds(10000));
 	try
 	{
 		const ResponseHead head = connection.readHead();

@@ -71,6 +71,7 @@ class HttpFramingTest: public CppUnit::TestFixture
 	CPPUNIT_TEST(testNoContentHasNoBody);
 	CPPUNIT_TEST(testMalformedHeadsAreProtocolErrors);
 	CPPUNIT_TEST(testHeaderLimits);
+	CPPUNIT_TEST(testStallsAreTimeouts);
 	CPPUNIT_TEST(testHeaderThatBreaksItsLineIsRefused);
 	CPPUNIT_TEST_SUITE_END();
 
@@ -90,10 +91,11 @@ class HttpFramingTest: public CppUnit::TestFixture
 		return server.connections();
 	}
 
-	/// The reply `bytes` must fail as a protocol error, and the same session then mint.
+	/// The reply `bytes`, after which the server hangs up, must fail as a protocol error, and the
+	/// same session then mint.
 	static void assertProtocolError(const std::string& bytes, const std::string& expected)
 	{
-		ScriptedServer server([&](const RecordedRequest&) { return raw(bytes); }, &loopbackCertificate());
+		ScriptedServer server([&](const RecordedRequest&) { return raw(bytes, true); }, &loopbackCertificate());
 		ClientConfig config = configFor(server);
 		config.maxRetries = 0;
 		OAuth2Client client(config);
@@ -261,6 +263,27 @@ public:
 		assertProtocolError(created("X-Long: v\r\n " + line.substr(0, line.size() / 2) + "\r\n "
 								+ line.substr(0, line.size() / 2) + "\r\n"),
 			"longer than");
+	}
+
+	/// A reply that stops mid-way and keeps the connection open: the read timeout ends the wait,
+	/// wherever the reply stopped, and says so.
+	void testStallsAreTimeouts()
+	{
+		const std::string whole = created(counted());
+		for (const std::size_t cut : {std::size_t(9), whole.find("Content-Length") + 4, whole.size() - 10})
+		{
+			ScriptedServer server(
+				[&](const RecordedRequest&) { return raw(whole.substr(0, cut)); }, &loopbackCertificate());
+			ClientConfig config = configFor(server);
+			config.readTimeout = std::chrono::milliseconds(300);
+			config.maxRetries = 0;
+			OAuth2Client client(config);
+			const TokenResult result = client.token();
+			CPPUNIT_ASSERT_EQUAL_MESSAGE(std::to_string(cut) + ": " + (result.error ? result.error->message : ""),
+				std::string("timeout"), kindOf(result));
+			server.setHandler(falconLike());
+			CPPUNIT_ASSERT(client.token(TokenOptions::forced()).ok());
+		}
 	}
 
 	void testHeaderThatBreaksItsLineIsRefused()

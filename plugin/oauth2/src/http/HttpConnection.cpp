@@ -117,7 +117,8 @@ void frame(ResponseHead& head)
 
 } // namespace
 
-HttpConnection::HttpConnection(const Poco::Net::StreamSocket& socket): HTTPSession(socket, true)
+HttpConnection::HttpConnection(const Poco::Net::StreamSocket& socket, std::chrono::milliseconds readTimeout):
+	HTTPSession(socket, true), _readTimeout(readTimeout)
 {
 }
 
@@ -135,10 +136,22 @@ void HttpConnection::send(const std::string& bytes)
 bool HttpConnection::fill()
 {
 	// Called once everything buffered has been read: a line is taken out as it is scanned.
-	const int got = receive(_in, static_cast<int>(sizeof _in));
 	_begin = 0;
-	_end = got > 0 ? static_cast<std::size_t>(got) : 0;
-	return got > 0;
+	_end = receiveSome(_in, sizeof _in);
+	return _end > 0;
+}
+
+std::size_t HttpConnection::receiveSome(char* buffer, std::size_t length)
+{
+	const auto started = std::chrono::steady_clock::now();
+	const int got = receive(buffer, static_cast<int>(std::min<std::size_t>(length, INT_MAX)));
+	if (got > 0) return static_cast<std::size_t>(got);
+	// A TLS read that waits out the socket's timeout comes back empty, as if the connection had
+	// ended: the time it took tells a stall from an end.
+	if (std::chrono::steady_clock::now() - started >= _readTimeout - std::chrono::milliseconds(10))
+		throw Poco::TimeoutException(
+			"nothing more of the reply came within " + std::to_string(_readTimeout.count()) + " ms");
+	return 0;
 }
 
 std::size_t HttpConnection::readSome(char* buffer, std::size_t length)
@@ -150,9 +163,7 @@ std::size_t HttpConnection::readSome(char* buffer, std::size_t length)
 		_begin += taken;
 		return taken;
 	}
-	// Nothing buffered: straight into the caller's buffer.
-	const int got = receive(buffer, static_cast<int>(std::min<std::size_t>(length, INT_MAX)));
-	return got > 0 ? static_cast<std::size_t>(got) : 0;
+	return receiveSome(buffer, length); // nothing buffered: straight into the caller's buffer
 }
 
 bool HttpConnection::readLine(std::string& line)

@@ -61,7 +61,7 @@ void HttpTransport::connect(const Endpoint& target, Deadline deadline)
 		Connector::open(target, proxy, target.secure() ? tlsContext() : nullptr, _settings.connectTimeout, deadline);
 	// The connection only frames HTTP on our socket: it never reconnects behind our back (which
 	// would escape the deadline).
-	_session = std::make_unique<HttpConnection>(socket);
+	_session = std::make_unique<HttpConnection>(socket, _settings.readTimeout);
 	// Each read and write waits at most the read timeout; each exchange as a whole ends at its
 	// deadline, where its guard shuts the socket down. So the timeouts are set once per
 	// connection, not per call (two system calls each time).
@@ -86,11 +86,6 @@ void HttpTransport::drop()
 	_session.reset();
 }
 
-std::chrono::milliseconds HttpTransport::readBudget(Deadline deadline) const
-{
-	return std::chrono::milliseconds(Connector::budget(_settings.readTimeout, deadline).totalMilliseconds());
-}
-
 WireReply HttpTransport::post(
 	const Endpoint& target, const WireRequest& request, Deadline deadline, const Cancellation* cancellation)
 {
@@ -113,8 +108,8 @@ WireReply HttpTransport::post(
 	}
 }
 
-/// One exchange's state: where it goes, whether a reply began, how long the read that failed
-/// could wait, and the deadline's guard. It words every failure the same way.
+/// One exchange's state: where it goes, whether a reply began, and the deadline's guard. It
+/// words every failure the same way.
 struct HttpTransport::Exchange
 {
 	Exchange(HttpTransport& transport, const Endpoint& target, const Cancellation* cancellation):
@@ -148,8 +143,6 @@ struct HttpTransport::Exchange
 	std::optional<SocketDeadline> guard;
 	bool replied = false;
 	bool keepAlive = true; ///< the server keeps the connection open after this reply
-	Clock::time_point waitingSince = Clock::time_point::max();
-	std::chrono::milliseconds waitedFor{0};
 };
 
 WireReply HttpTransport::exchange(
@@ -159,10 +152,10 @@ WireReply HttpTransport::exchange(
 	try
 	{
 		if (!_session) connect(target, deadline);
-		const auto budget = readBudget(deadline);
+		if (Clock::now() >= deadline) throw Poco::TimeoutException("the call's deadline passed");
 		exchange.guard.emplace(_session->socket(), deadline, cancellation);
 		_session->send(bytes);
-		WireReply reply = receive(exchange, budget);
+		WireReply reply = receive(exchange);
 		exchange.guard->disarm();
 		if (!exchange.keepAlive) drop();
 		return reply;
@@ -226,11 +219,9 @@ std::string HttpTransport::message(const Endpoint& target, const WireRequest& re
 	return message;
 }
 
-WireReply HttpTransport::receive(Exchange& exchange, std::chrono::milliseconds readBudget)
+WireReply HttpTransport::receive(Exchange& exchange)
 {
 	const std::string& where = exchange.where;
-	exchange.waitingSince = Clock::now();
-	exchange.waitedFor = readBudget;
 	ResponseHead head = _session->readHead();
 	exchange.replied = true;
 	WireReply reply;
@@ -242,15 +233,12 @@ WireReply HttpTransport::receive(Exchange& exchange, std::chrono::milliseconds r
 			"reply from " + where + " announces " + std::to_string(*head.contentLength)
 				+ " bytes, more than the limit of " + std::to_string(_settings.maxResponseBytes) + " bytes");
 	}
-	bool stalled = false;
 	if (head.contentLength) reply.body.reserve(*head.contentLength);
-	readBody(reply.body, readBudget, stalled);
+	readBody(reply.body);
 	// A body cut off by the deadline can look complete (no Content-Length: it ends at the close).
 	if (exchange.guard->passed()) throw exchange.failure(ErrorKind::Timeout, "");
 	if (head.contentLength && reply.body.size() < *head.contentLength)
 	{
-		// As with the headers, a read that timed out looks like an early end of the body.
-		if (stalled) throw exchange.failure(ErrorKind::Timeout, "the reply from " + where + " stalled mid-body");
 		throw exchange.failure(ErrorKind::Protocol,
 			"reply from " + where + " was cut short: got " + std::to_string(reply.body.size()) + " of "
 				+ std::to_string(*head.contentLength) + " bytes");
@@ -284,11 +272,6 @@ TransportError HttpTransport::classified(std::exception_ptr thrown, Exchange& ex
 	}
 	catch (const Poco::Net::NoMessageException& e)
 	{
-		// A TLS read that times out surfaces from Poco as "no message": tell the two apart by
-		// how long we waited.
-		if (Clock::now() >= exchange.waitingSince + exchange.waitedFor - std::chrono::milliseconds(10))
-			return exchange.failure(ErrorKind::Timeout,
-				"no reply from " + where + " within " + std::to_string(exchange.waitedFor.count()) + " ms");
 		return exchange.failure(ErrorKind::Network, "no reply from " + where + ": " + e.displayText());
 	}
 	catch (const ProxyRefusedException& e)
@@ -309,14 +292,12 @@ TransportError HttpTransport::classified(std::exception_ptr thrown, Exchange& ex
 	}
 }
 
-void HttpTransport::readBody(std::string& body, std::chrono::milliseconds readBudget, bool& stalled)
+void HttpTransport::readBody(std::string& body)
 {
 	char buffer[16 * 1024];
 	for (;;)
 	{
-		const auto started = Clock::now();
 		const std::size_t got = _session->readBody(buffer, sizeof buffer);
-		stalled = Clock::now() >= started + readBudget - std::chrono::milliseconds(10);
 		if (got == 0) return;
 		if (body.size() + got > _settings.maxResponseBytes)
 			throw TransportError(ErrorKind::Protocol,

@@ -4,6 +4,7 @@
 
 #include <Poco/Net/HTTPSession.h>
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -38,13 +39,15 @@ public:
 	static constexpr std::size_t MAX_LINE_BYTES = 16 * 1024;
 	static constexpr std::size_t MAX_FIELDS = 100;
 
-	explicit HttpConnection(const Poco::Net::StreamSocket& socket);
+	/// `readTimeout`: how long the socket's reads wait (its receive timeout).
+	HttpConnection(const Poco::Net::StreamSocket& socket, std::chrono::milliseconds readTimeout);
 
 	/// Writes all of `bytes`, or throws.
 	void send(const std::string& bytes);
 	/// Reads a reply's head, passing over interim (1xx) replies. Throws
 	/// Poco::Net::NoMessageException when the connection ends before the reply's first byte,
-	/// Poco::Net::MessageException when the head is malformed or breaks a limit.
+	/// Poco::Net::MessageException when the head is malformed or breaks a limit, and
+	/// Poco::TimeoutException when a read waits out the read timeout (here or in readBody).
 	ResponseHead readHead();
 	/// Reads up to `length` bytes of the body whose head was read last: 0 at its end, or when
 	/// the connection ends first (the caller compares with the length announced). Throws
@@ -64,12 +67,15 @@ private:
 	bool fill();
 	/// Up to `length` bytes, from the buffer first; 0 once the connection has ended.
 	std::size_t readSome(char* buffer, std::size_t length);
+	/// Up to `length` bytes from the socket; 0 once the connection has ended.
+	std::size_t receiveSome(char* buffer, std::size_t length);
 	/// One line without its line end; false when the connection ends before the line does.
 	bool readLine(std::string& line);
 	void readFields(ResponseHead& head);
 	/// The next chunk's size, after the end of the one before; 0 for the last.
 	std::uint64_t nextChunk();
 
+	const std::chrono::milliseconds _readTimeout;
 	char _in[16 * 1024];
 	std::size_t _begin = 0; ///< the first byte of _in not yet read
 	std::size_t _end = 0; ///< the end of what was received into _in

@@ -32,8 +32,6 @@ public:
 private:
 	void connect(const Endpoint& target, Deadline deadline);
 	void drop();
-	/// How long one read may wait in this exchange: the read timeout, or less near the deadline.
-	std::chrono::milliseconds readBudget(Deadline deadline) const;
 	struct Exchange;
 
 	/// One request (`bytes`, the whole message) and its reply on the session's connection
@@ -43,12 +41,11 @@ private:
 	/// The request as it goes out: its head and body, in one piece. Throws TransportError
 	/// (invalid input) for a header that would break its line.
 	static std::string message(const Endpoint& target, const WireRequest& request);
-	WireReply receive(Exchange& exchange, std::chrono::milliseconds readBudget);
+	WireReply receive(Exchange& exchange);
 	/// What went wrong in an exchange, as a TransportError of the right kind.
 	TransportError classified(std::exception_ptr thrown, Exchange& exchange);
-	/// Appends the reply's body to `body`, up to the size limit. `stalled`: the last read waited
-	/// out the read timeout (a TLS read that times out can look like the end of the connection).
-	void readBody(std::string& body, std::chrono::milliseconds readBudget, bool& stalled);
+	/// Appends the reply's body to `body`, up to the size limit.
+	void readBody(std::string& body);
 	Poco::Net::Context::Ptr tlsContext();
 	ProxySettings proxyFor(const Endpoint& target) const;
 
