@@ -82,11 +82,13 @@ class HttpFramingTest: public CppUnit::TestFixture
 	}
 
 	/// How many connections two calls answered with `reply` take.
-	static unsigned connectionsForTwoCalls(const std::string& reply)
+	/// Both calls must mint, the first with TOKEN_BODY's token; `close`: the server hangs up after
+	/// each reply.
+	static unsigned connectionsForTwoCalls(const std::string& reply, bool close = false)
 	{
-		ScriptedServer server([&](const RecordedRequest&) { return raw(reply); }, &loopbackCertificate());
+		ScriptedServer server([&](const RecordedRequest&) { return raw(reply, close); }, &loopbackCertificate());
 		OAuth2Client client(configFor(server));
-		CPPUNIT_ASSERT(client.token().ok());
+		CPPUNIT_ASSERT_EQUAL(std::string("framed-token"), tokenOf(client.token()));
 		CPPUNIT_ASSERT(client.token(TokenOptions::forced()).ok());
 		return server.connections();
 	}
@@ -134,23 +136,11 @@ public:
 
 	void testChunkedBodyKeepsTheConnection()
 	{
-		ScriptedServer server(
-			[](const RecordedRequest&) { return raw(created("Transfer-Encoding: chunked\r\n", chunked(TOKEN_BODY))); },
-			&loopbackCertificate());
-		OAuth2Client client(configFor(server));
-		CPPUNIT_ASSERT_EQUAL(std::string("framed-token"), tokenOf(client.token()));
-		CPPUNIT_ASSERT(client.token(TokenOptions::forced()).ok());
-		CPPUNIT_ASSERT_EQUAL(1u, server.connections());
+		CPPUNIT_ASSERT_EQUAL(
+			1u, connectionsForTwoCalls(created("Transfer-Encoding: chunked\r\n", chunked(TOKEN_BODY))));
 	}
 
-	void testBodyEndingWithTheConnection()
-	{
-		ScriptedServer server([](const RecordedRequest&) { return raw(created(""), true); }, &loopbackCertificate());
-		OAuth2Client client(configFor(server));
-		CPPUNIT_ASSERT_EQUAL(std::string("framed-token"), tokenOf(client.token()));
-		CPPUNIT_ASSERT(client.token(TokenOptions::forced()).ok());
-		CPPUNIT_ASSERT_EQUAL(2u, server.connections());
-	}
+	void testBodyEndingWithTheConnection() { CPPUNIT_ASSERT_EQUAL(2u, connectionsForTwoCalls(created(""), true)); }
 
 	/// Whether a connection is used again, as the reply says: the server leaves every one open.
 	void testReuseFollowsTheReply()
@@ -165,15 +155,9 @@ public:
 	void testLengthAndChunkedTogether()
 	{
 		// The coding wins over the length; what follows such a reply is not trusted.
-		ScriptedServer server(
-			[](const RecordedRequest&) {
-				return raw(created("Content-Length: 3\r\nTransfer-Encoding: chunked\r\n", chunked(TOKEN_BODY)));
-			},
-			&loopbackCertificate());
-		OAuth2Client client(configFor(server));
-		CPPUNIT_ASSERT_EQUAL(std::string("framed-token"), tokenOf(client.token()));
-		CPPUNIT_ASSERT(client.token(TokenOptions::forced()).ok());
-		CPPUNIT_ASSERT_EQUAL(2u, server.connections());
+		CPPUNIT_ASSERT_EQUAL(2u,
+			connectionsForTwoCalls(
+				created("Content-Length: 3\r\nTransfer-Encoding: chunked\r\n", chunked(TOKEN_BODY))));
 	}
 
 	void testChunkExtensionsAndTrailers()
@@ -184,13 +168,7 @@ public:
 			 << TOKEN_BODY.substr(0, 4) << "\r\n"
 			 << std::hex << std::uppercase << rest.size() << " ; x=1\r\n"
 			 << rest << "\r\n0\r\nX-Trailer: t\r\n\r\n";
-		ScriptedServer server(
-			[&](const RecordedRequest&) { return raw(created("Transfer-Encoding: gzip, chunked\r\n", body.str())); },
-			&loopbackCertificate());
-		OAuth2Client client(configFor(server));
-		CPPUNIT_ASSERT_EQUAL(std::string("framed-token"), tokenOf(client.token()));
-		CPPUNIT_ASSERT(client.token(TokenOptions::forced()).ok());
-		CPPUNIT_ASSERT_EQUAL(1u, server.connections());
+		CPPUNIT_ASSERT_EQUAL(1u, connectionsForTwoCalls(created("Transfer-Encoding: gzip, chunked\r\n", body.str())));
 	}
 
 	void testMalformedChunkedBodies()
