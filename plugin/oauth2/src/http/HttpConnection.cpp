@@ -118,8 +118,26 @@ void frame(ResponseHead& head)
 } // namespace
 
 HttpConnection::HttpConnection(const Poco::Net::StreamSocket& socket, std::chrono::milliseconds readTimeout):
-	HTTPSession(socket, true), _readTimeout(readTimeout)
+	_socket(socket), _readTimeout(readTimeout)
 {
+}
+
+HttpConnection::~HttpConnection()
+{
+	try
+	{
+		_socket.close();
+	}
+	catch (...)
+	{
+		// Gone already: nothing is left to close.
+	}
+}
+
+void HttpConnection::abort()
+{
+	_socket.shutdown();
+	_socket.close();
 }
 
 void HttpConnection::send(const std::string& bytes)
@@ -127,7 +145,8 @@ void HttpConnection::send(const std::string& bytes)
 	std::size_t sent = 0;
 	while (sent < bytes.size())
 	{
-		const int wrote = write(bytes.data() + sent, static_cast<std::streamsize>(bytes.size() - sent));
+		const int wrote = _socket.sendBytes(
+			bytes.data() + sent, static_cast<int>(std::min<std::size_t>(bytes.size() - sent, INT_MAX)));
 		if (wrote <= 0) throw Poco::Net::NetException("the connection stopped taking the request");
 		sent += static_cast<std::size_t>(wrote);
 	}
@@ -144,7 +163,7 @@ bool HttpConnection::fill()
 std::size_t HttpConnection::receiveSome(char* buffer, std::size_t length)
 {
 	const auto started = std::chrono::steady_clock::now();
-	const int got = receive(buffer, static_cast<int>(std::min<std::size_t>(length, INT_MAX)));
+	const int got = _socket.receiveBytes(buffer, static_cast<int>(std::min<std::size_t>(length, INT_MAX)));
 	if (got > 0) return static_cast<std::size_t>(got);
 	// A TLS read that waits out the socket's timeout comes back empty, as if the connection had
 	// ended: the time it took tells a stall from an end.

@@ -2,7 +2,7 @@
 
 #include "falcon/oauth2/http/HeaderList.h"
 
-#include <Poco/Net/HTTPSession.h>
+#include <Poco/Net/StreamSocket.h>
 
 #include <chrono>
 #include <cstddef>
@@ -32,7 +32,7 @@ struct ResponseHead
 /// HTTPClientSession formats a head twice (once only to count it) and reads through istreams
 /// that each set up a locale: that cost as much as the rest of a token call on our side.
 /// One reply at a time: readHead, then readBody until it returns 0.
-class HttpConnection final: public Poco::Net::HTTPSession
+class HttpConnection final
 {
 public:
 	/// Header lines longer than this, or more fields than MAX_FIELDS, make a reply malformed.
@@ -41,6 +41,14 @@ public:
 
 	/// `readTimeout`: how long the socket's reads wait (its receive timeout).
 	HttpConnection(const Poco::Net::StreamSocket& socket, std::chrono::milliseconds readTimeout);
+	/// Closes the socket.
+	~HttpConnection();
+	HttpConnection(const HttpConnection&) = delete;
+	HttpConnection& operator=(const HttpConnection&) = delete;
+
+	Poco::Net::StreamSocket& socket() { return _socket; }
+	/// Shuts the socket down and closes it at once: a reply still on its way is left unread.
+	void abort();
 
 	/// Writes all of `bytes`, or throws.
 	void send(const std::string& bytes);
@@ -75,6 +83,7 @@ private:
 	/// The next chunk's size, after the end of the one before; 0 for the last.
 	std::uint64_t nextChunk();
 
+	Poco::Net::StreamSocket _socket;
 	const std::chrono::milliseconds _readTimeout;
 	char _in[16 * 1024];
 	std::size_t _begin = 0; ///< the first byte of _in not yet read
