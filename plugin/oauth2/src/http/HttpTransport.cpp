@@ -61,37 +61,37 @@ void HttpTransport::connect(const Endpoint& target, Deadline deadline)
 		Connector::open(target, proxy, target.secure() ? tlsContext() : nullptr, _settings.connectTimeout, deadline);
 	// The connection only frames HTTP on our socket: it never reconnects behind our back (which
 	// would escape the deadline).
-	_session = std::make_unique<HttpConnection>(socket, _settings.readTimeout);
+	_connection = std::make_unique<HttpConnection>(socket, _settings.readTimeout);
 	// Each read and write waits at most the read timeout; each exchange as a whole ends at its
 	// deadline, where its guard shuts the socket down. So the timeouts are set once per
 	// connection, not per call (two system calls each time).
 	const Poco::Timespan readTimeout = Connector::budget(_settings.readTimeout, Deadline::max());
-	_session->socket().setReceiveTimeout(readTimeout);
-	_session->socket().setSendTimeout(readTimeout);
+	_connection->socket().setReceiveTimeout(readTimeout);
+	_connection->socket().setSendTimeout(readTimeout);
 	_origin = target;
 	++_connectionsOpened;
 }
 
 void HttpTransport::drop()
 {
-	if (!_session) return;
+	if (!_connection) return;
 	try
 	{
-		_session->abort();
+		_connection->abort();
 	}
 	catch (const Poco::Exception&)
 	{
 		// Already gone: nothing left to close.
 	}
-	_session.reset();
+	_connection.reset();
 }
 
 WireReply HttpTransport::post(
 	const Endpoint& target, const WireRequest& request, Deadline deadline, const Cancellation* cancellation)
 {
 	const std::string bytes = message(target, request);
-	if (_session && !_origin.sameOrigin(target)) drop();
-	const bool reused = _session != nullptr;
+	if (_connection && !_origin.sameOrigin(target)) drop();
+	const bool reused = _connection != nullptr;
 	try
 	{
 		return exchange(target, bytes, deadline, cancellation);
@@ -151,10 +151,10 @@ WireReply HttpTransport::exchange(
 	Exchange exchange(*this, target, cancellation);
 	try
 	{
-		if (!_session) connect(target, deadline);
+		if (!_connection) connect(target, deadline);
 		if (Clock::now() >= deadline) throw Poco::TimeoutException("the call's deadline passed");
-		exchange.guard.emplace(_session->socket(), deadline, cancellation);
-		_session->send(bytes);
+		exchange.guard.emplace(_connection->socket(), deadline, cancellation);
+		_connection->send(bytes);
 		WireReply reply = receive(exchange);
 		exchange.guard->disarm();
 		if (!exchange.keepAlive) drop();
@@ -222,7 +222,7 @@ std::string HttpTransport::message(const Endpoint& target, const WireRequest& re
 WireReply HttpTransport::receive(Exchange& exchange)
 {
 	const std::string& where = exchange.where;
-	ResponseHead head = _session->readHead();
+	ResponseHead head = _connection->readHead();
 	exchange.replied = true;
 	WireReply reply;
 	reply.status = head.status;
@@ -297,7 +297,7 @@ void HttpTransport::readBody(std::string& body)
 	char buffer[16 * 1024];
 	for (;;)
 	{
-		const std::size_t got = _session->readBody(buffer, sizeof buffer);
+		const std::size_t got = _connection->readBody(buffer, sizeof buffer);
 		if (got == 0) return;
 		if (body.size() + got > _settings.maxResponseBytes)
 			throw TransportError(ErrorKind::Protocol,

@@ -34,7 +34,7 @@ private:
 	void drop();
 	struct Exchange;
 
-	/// One request (`bytes`, the whole message) and its reply on the session's connection
+	/// One request (`bytes`, the whole message) and its reply on the kept connection
 	/// (opened first when there is none).
 	WireReply exchange(
 		const Endpoint& target, const std::string& bytes, Deadline deadline, const Cancellation* cancellation);
@@ -53,7 +53,7 @@ private:
 	Poco::Logger& _logger;
 	Redactor& _redactor;
 	Poco::Net::Context::Ptr _context;
-	std::unique_ptr<HttpConnection> _session;
+	std::unique_ptr<HttpConnection> _connection;
 	Endpoint _origin;
 	std::atomic<unsigned> _connectionsOpened{0};
 };
