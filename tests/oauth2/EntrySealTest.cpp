@@ -37,6 +37,14 @@ std::string freshDirectory(const std::string& name, mode_t mode = 0700)
 	return path;
 }
 
+std::string bytesOf(const std::string& hex)
+{
+	std::string bytes;
+	for (std::size_t i = 0; i + 1 < hex.size(); i += 2)
+		bytes += static_cast<char>(std::stoi(hex.substr(i, 2), nullptr, 16));
+	return bytes;
+}
+
 Deadline soon()
 {
 	return Clock::now() + std::chrono::seconds(2);
@@ -54,6 +62,7 @@ class EntrySealTest: public CppUnit::TestFixture
 	CPPUNIT_TEST(testTamperedTruncatedOrForeignIsAMiss);
 	CPPUNIT_TEST(testRotatedSecretHasItsOwnEntry);
 	CPPUNIT_TEST(testRecordNamesStayAsReleased);
+	CPPUNIT_TEST(testEntrySealedByTheReleaseStillOpens);
 	CPPUNIT_TEST(testFileStoreWritesPrivateFiles);
 	CPPUNIT_TEST(testFileStoreRefusesUnsafePlaces);
 	CPPUNIT_TEST(testLockExcludesUntilReleased);
@@ -121,6 +130,26 @@ public:
 			EntrySeal::recordNameOf("abc"));
 		CPPUNIT_ASSERT_EQUAL(std::string("falcon-oauth2-token-e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934c"),
 			EntrySeal::recordNameOf(""));
+	}
+
+	/// Processes of the release before share entries with this one: the name and the key derived
+	/// from the secret are the same, so an entry it sealed opens here.
+	void testEntrySealedByTheReleaseStillOpens()
+	{
+		const EntrySeal seal("https://api.crowdstrike.com", "0123456789abcdef0123456789abcdef", "",
+			"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmn");
+		CPPUNIT_ASSERT_EQUAL(
+			std::string("falcon-oauth2-bc8beaf252168246b040e7295498e690-440e4c65826aed0e"), seal.name());
+		const auto opened = seal.open(
+			bytesOf("464f433175b993951249cb17691fe0feb1664dc9c875508942a8d0d405c986e96769a83000c5c979c228336f9a56b9e8"
+					"467138facbf4fc4d55bab1a617aceeb5624389bc50cb2f4c741754312458927252c0e35030cca05ada1cd93176937177"
+					"81daf915c4a928fcd50529257680e9d88de0fc7089458179d0953ad6526abc6cbb8917146a03065c19ce6dd2d3451f29"
+					"4c49b66f52f8d2ae50d19fa630"));
+		CPPUNIT_ASSERT(opened);
+		CPPUNIT_ASSERT_EQUAL(std::string("released-token"), opened->accessToken);
+		CPPUNIT_ASSERT_EQUAL(std::string("https://api.us-2.crowdstrike.com"), opened->baseUrl);
+		CPPUNIT_ASSERT(
+			opened->expiresAt == SharedEntry::WallClock::time_point(std::chrono::milliseconds(1893456000000LL)));
 	}
 
 	void testFileStoreWritesPrivateFiles()
