@@ -3,10 +3,14 @@
 
 #include "falcon/oauth2/store/EntrySeal.h"
 #include "falcon/oauth2/store/FileTokenStore.h"
+#include "falcon/oauth2/store/Hkdf.h"
 
 #include <Poco/File.h>
 
 #include <cppunit/extensions/HelperMacros.h>
+
+#include <cstdio>
+#include <stdexcept>
 
 #include <sys/stat.h>
 #include <unistd.h>
@@ -45,6 +49,18 @@ std::string bytesOf(const std::string& hex)
 	return bytes;
 }
 
+std::string hexOf(const std::string& bytes)
+{
+	std::string hex;
+	char digits[3];
+	for (const char byte : bytes)
+	{
+		std::snprintf(digits, sizeof(digits), "%02x", static_cast<unsigned char>(byte));
+		hex += digits;
+	}
+	return hex;
+}
+
 Deadline soon()
 {
 	return Clock::now() + std::chrono::seconds(2);
@@ -63,6 +79,7 @@ class EntrySealTest: public CppUnit::TestFixture
 	CPPUNIT_TEST(testRotatedSecretHasItsOwnEntry);
 	CPPUNIT_TEST(testRecordNamesStayAsReleased);
 	CPPUNIT_TEST(testEntrySealedByTheReleaseStillOpens);
+	CPPUNIT_TEST(testKeysDeriveAsRfc5869Says);
 	CPPUNIT_TEST(testFileStoreWritesPrivateFiles);
 	CPPUNIT_TEST(testFileStoreRefusesUnsafePlaces);
 	CPPUNIT_TEST(testLockExcludesUntilReleased);
@@ -150,6 +167,31 @@ public:
 		CPPUNIT_ASSERT_EQUAL(std::string("https://api.us-2.crowdstrike.com"), opened->baseUrl);
 		CPPUNIT_ASSERT(
 			opened->expiresAt == SharedEntry::WallClock::time_point(std::chrono::milliseconds(1893456000000LL)));
+	}
+
+	/// RFC 5869's SHA-256 cases: basic, long inputs (a salt longer than a block), empty salt and info.
+	void testKeysDeriveAsRfc5869Says()
+	{
+		CPPUNIT_ASSERT_EQUAL(
+			std::string("3cb25f25faacd57a90434f64d0362f2a2d2d0a90cf1a5a4c5db02d56ecc4c5bf34007208d5b887185865"),
+			hexOf(hkdfSha256(
+				std::string(22, '\x0b'), bytesOf("000102030405060708090a0b0c"), bytesOf("f0f1f2f3f4f5f6f7f8f9"), 42)));
+		std::string input, salt, info;
+		for (int i = 0; i < 80; ++i)
+		{
+			input += static_cast<char>(i);
+			salt += static_cast<char>(0x60 + i);
+			info += static_cast<char>(0xb0 + i);
+		}
+		CPPUNIT_ASSERT_EQUAL(
+			std::string("b11e398dc80327a1c8e7f78c596a49344f012eda2d4efad8a050cc4c19afa97c59045a99cac78272"
+						"71cb41c65e590e09da3275600c2f09b8367793a9aca3db71cc30c58179ec3e87c14c01d5c1f3434f1d87"),
+			hexOf(hkdfSha256(input, salt, info, 82)));
+		CPPUNIT_ASSERT_EQUAL(
+			std::string("8da4e775a563c18f715f802a063c5a31b8a11f5c5ee1879ec3454e5f3c738d2d9d201395faa4b61a96c8"),
+			hexOf(hkdfSha256(std::string(22, '\x0b'), "", "", 42)));
+		CPPUNIT_ASSERT_EQUAL(std::size_t(8160), hkdfSha256("secret", "", "", 8160).size());
+		CPPUNIT_ASSERT_THROW(hkdfSha256("secret", "", "", 8161), std::invalid_argument);
 	}
 
 	void testFileStoreWritesPrivateFiles()

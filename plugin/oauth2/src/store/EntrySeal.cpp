@@ -1,14 +1,13 @@
 #include "falcon/oauth2/store/EntrySeal.h"
 
 #include "falcon/oauth2/core/JsonReader.h"
+#include "falcon/oauth2/store/Hkdf.h"
 #include "falcon/oauth2/store/Sha256.h"
 
 #include <Poco/JSON/Object.h>
 
-#include <openssl/core_names.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
-#include <openssl/kdf.h>
 #include <openssl/rand.h>
 
 #include <algorithm>
@@ -25,42 +24,21 @@ const std::string MAGIC = "FOC1"; ///< the format of a sealed entry, version 1
 constexpr std::size_t NONCE_BYTES = 12;
 constexpr std::size_t TAG_BYTES = 16;
 
-using Bytes = std::basic_string<unsigned char>;
-
-/// HKDF-SHA256 of `secret`, `length` bytes.
-Bytes hkdf(const std::string& secret, const std::string& salt, const std::string& info, std::size_t length)
-{
-	const std::unique_ptr<EVP_KDF, decltype(&EVP_KDF_free)> kdf(EVP_KDF_fetch(nullptr, "HKDF", nullptr), &EVP_KDF_free);
-	const std::unique_ptr<EVP_KDF_CTX, decltype(&EVP_KDF_CTX_free)> context(
-		kdf ? EVP_KDF_CTX_new(kdf.get()) : nullptr, &EVP_KDF_CTX_free);
-	if (!context) throw std::runtime_error("HKDF is not available");
-	char digest[] = "SHA256";
-	OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST, digest, 0),
-		OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_KEY, const_cast<char*>(secret.data()), secret.size()),
-		OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_SALT, const_cast<char*>(salt.data()), salt.size()),
-		OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_INFO, const_cast<char*>(info.data()), info.size()),
-		OSSL_PARAM_construct_end()};
-	Bytes out(length, 0);
-	if (EVP_KDF_derive(context.get(), out.data(), out.size(), params) != 1) throw std::runtime_error("HKDF failed");
-	return out;
-}
-
-std::string hex(const unsigned char* bytes, std::size_t size)
+std::string hex(const std::string& bytes)
 {
 	static const char DIGITS[] = "0123456789abcdef";
 	std::string text;
-	for (std::size_t i = 0; i < size; ++i)
+	for (const char byte : bytes)
 	{
-		text += DIGITS[bytes[i] >> 4];
-		text += DIGITS[bytes[i] & 0x0F];
+		text += DIGITS[static_cast<unsigned char>(byte) >> 4];
+		text += DIGITS[static_cast<unsigned char>(byte) & 0x0F];
 	}
 	return text;
 }
 
 std::string sha256Hex(const std::string& text)
 {
-	const std::string digest = sha256(text);
-	return hex(reinterpret_cast<const unsigned char*>(digest.data()), digest.size());
+	return hex(sha256(text));
 }
 
 long long millisecondsOf(SharedEntry::WallClock::time_point at)
@@ -84,11 +62,11 @@ using CipherContext = std::unique_ptr<EVP_CIPHER_CTX, decltype(&EVP_CIPHER_CTX_f
 EntrySeal::EntrySeal(const std::string& configuredBaseUrl, const std::string& clientId, const std::string& memberCid,
 	const std::string& clientSecret)
 {
-	const Bytes keyId = hkdf(clientSecret, "falcon-oauth2 key id", "", 8);
 	_name = "falcon-oauth2-" + sha256Hex(configuredBaseUrl + '\n' + clientId + '\n' + memberCid).substr(0, 32) + "-"
-		+ hex(keyId.data(), keyId.size());
-	const Bytes key = hkdf(clientSecret, _name, "falcon-oauth2 token cache v1", sizeof(_key));
+		+ hex(hkdfSha256(clientSecret, "falcon-oauth2 key id", "", 8));
+	std::string key = hkdfSha256(clientSecret, _name, "falcon-oauth2 token cache v1", sizeof(_key));
 	std::copy(key.begin(), key.end(), _key);
+	OPENSSL_cleanse(&key[0], key.size());
 }
 
 EntrySeal::~EntrySeal()
