@@ -82,6 +82,7 @@ class SharedStoreContract: public CppUnit::TestFixture
 	CPPUNIT_TEST(testRegionIsShared);
 	CPPUNIT_TEST(testRotatedSecretNeverGetsTheOldToken);
 	CPPUNIT_TEST(testTamperedEntryIsMintedAgain);
+	CPPUNIT_TEST(testEntryIsFreshAsLongAsInMemory);
 	CPPUNIT_TEST_SUITE_END_ABSTRACT();
 
 protected:
@@ -400,6 +401,26 @@ public:
 		const TokenResult third = OAuth2Client(sharedConfig(server)).token();
 		CPPUNIT_ASSERT(!third.fromSharedStore && tokenOf(third) != "foreign-token");
 		CPPUNIT_ASSERT_EQUAL(std::size_t(4), server.requests().size());
+	}
+
+	/// A shared token is renewed when the memory cache would renew it: once no more than the
+	/// renewal window is left, to the fraction of a second, not a second early.
+	void testEntryIsFreshAsLongAsInMemory()
+	{
+		using namespace OAuth2;
+		ScriptedServer server(falconLike(), &loopbackCertificate());
+		const ClientConfig config = sharedConfig(server);
+		const EntrySeal seal(config.effectiveBaseUrl(), config.clientId, config.memberCid, config.clientSecret);
+		SharedEntry entry;
+		entry.accessToken = "shared-token-with-120.7-s-left";
+		entry.baseUrl = config.effectiveBaseUrl();
+		entry.expiresAt = SharedEntry::WallClock::now() + config.renewalWindow + std::chrono::milliseconds(700);
+		OAuth2Client(sharedConfig(server)).token(); // makes the entry, which is then replaced
+		replaceEntry(seal.seal(entry));
+		const TokenResult served = OAuth2Client(sharedConfig(server)).token();
+		CPPUNIT_ASSERT(served.fromSharedStore);
+		CPPUNIT_ASSERT_EQUAL(entry.accessToken, tokenOf(served));
+		CPPUNIT_ASSERT_EQUAL(std::size_t(1), server.requests().size());
 	}
 };
 

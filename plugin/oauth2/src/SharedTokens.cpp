@@ -200,11 +200,12 @@ std::optional<TokenResult> SharedTokens::servedFrom(const SharedEntry& entry, bo
 	// The cloud another process found the credentials in: no 308 hop for this one.
 	_router.adopt(entry.baseUrl);
 	const auto now = WallClock::now();
-	const auto remaining = std::chrono::duration_cast<std::chrono::seconds>(entry.expiresAt - now);
-	if (!force && !entry.accessToken.empty() && remaining > _renewalWindow)
+	// Fresh to the fraction of a second, as in memory: compared in whole seconds, a shared token
+	// would be renewed up to a second before a session's memory renews its own.
+	if (!force && !entry.accessToken.empty() && entry.expiresAt - now > _renewalWindow)
 	{
 		_redactor.addToken(entry.accessToken);
-		return resultOf(entry, remaining);
+		return resultOf(entry, std::chrono::duration_cast<std::chrono::seconds>(entry.expiresAt - now));
 	}
 	// A cooldown written by anyone (an older release, a hostile peer) holds for MAX_COOLDOWN at most.
 	const auto cooldownUntil =
