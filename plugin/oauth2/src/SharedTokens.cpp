@@ -200,12 +200,13 @@ std::optional<TokenResult> SharedTokens::servedFrom(const SharedEntry& entry, bo
 	// The cloud another process found the credentials in: no 308 hop for this one.
 	_router.adopt(entry.baseUrl);
 	const auto now = WallClock::now();
+	const auto left = entry.expiresAt - now;
 	// Fresh to the fraction of a second, as in memory: compared in whole seconds, a shared token
 	// would be renewed up to a second before a session's memory renews its own.
-	if (!force && !entry.accessToken.empty() && entry.expiresAt - now > _renewalWindow)
+	if (!force && !entry.accessToken.empty() && left > _renewalWindow)
 	{
 		_redactor.addToken(entry.accessToken);
-		return resultOf(entry, std::chrono::duration_cast<std::chrono::seconds>(entry.expiresAt - now));
+		return resultOf(entry, std::chrono::duration_cast<std::chrono::seconds>(left));
 	}
 	// A cooldown written by anyone (an older release, a hostile peer) holds for MAX_COOLDOWN at most.
 	const auto cooldownUntil =
