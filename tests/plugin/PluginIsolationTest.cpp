@@ -163,6 +163,12 @@ public:
 		// A host that says it was built like that module is refused by the real one instead.
 		PluginLoader foreignHost("c++abi=1013 libc++ poco=0x010D0000");
 		CPPUNIT_ASSERT_THROW(foreignHost.load(FALCON_PLUGIN_MODULE), PluginLoadException);
+		// So is a host built before a result could carry an output the module shares: its
+		// inlined output() would hand the module's own object out to be changed.
+		std::string previousClasses = FALCON_PLUGIN_CXX_ABI_TAG;
+		previousClasses.erase(previousClasses.find(" classes=2"));
+		PluginLoader previousHost(previousClasses);
+		CPPUNIT_ASSERT_THROW(previousHost.load(FALCON_PLUGIN_MODULE), PluginLoadException);
 		loader.load(FALCON_PLUGIN_MODULE);
 		CPPUNIT_ASSERT(loader.loaded());
 	}

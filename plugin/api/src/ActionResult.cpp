@@ -1,8 +1,11 @@
 #include "falcon/plugin/ActionResult.h"
+#include "falcon/plugin/JsonValues.h"
 #include "falcon/plugin/JsonWriter.h"
 
 #include <Poco/JSON/Array.h>
 
+#include <cstdint>
+#include <mutex>
 #include <sstream>
 
 namespace Falcon {
@@ -36,6 +39,18 @@ Poco::JSON::Object::Ptr missingOutput()
 	return output;
 }
 
+/// The lock a result with a shared output takes while that output is read or replaced by a copy:
+/// one of a few, by the result's address, so that results on different threads seldom meet.
+std::mutex& guardOf(const ActionResult* result)
+{
+	struct alignas(64) Guard
+	{
+		std::mutex mutex;
+	};
+	static Guard guards[64];
+	return guards[(reinterpret_cast<std::uintptr_t>(result) / sizeof(ActionResult)) % 64].mutex;
+}
+
 } // namespace
 
 ActionResult::ActionResult(Poco::JSON::Object::Ptr output, bool rejectedInput):
@@ -43,36 +58,94 @@ ActionResult::ActionResult(Poco::JSON::Object::Ptr output, bool rejectedInput):
 {
 }
 
+ActionResult ActionResult::shared(Poco::JSON::Object::Ptr output)
+{
+	ActionResult result(std::move(output));
+	result._shared.store(true, std::memory_order_relaxed);
+	return result;
+}
+
+ActionResult::ActionResult(const ActionResult& other): _rejectedInput(other._rejectedInput)
+{
+	if (!other._shared.load(std::memory_order_acquire))
+	{
+		_output = other._output;
+		return;
+	}
+	std::lock_guard<std::mutex> lock(guardOf(&other));
+	_output = other._output;
+	_shared.store(other._shared.load(std::memory_order_relaxed), std::memory_order_relaxed);
+}
+
+ActionResult& ActionResult::operator=(const ActionResult& other)
+{
+	if (this == &other) return *this;
+	const ActionResult copy(other);
+	_output = copy._output;
+	_rejectedInput = copy._rejectedInput;
+	_shared.store(copy._shared.load(std::memory_order_relaxed), std::memory_order_release);
+	return *this;
+}
+
 ActionResult::~ActionResult() = default;
+
+template <typename Read>
+auto ActionResult::reading(Read read) const
+{
+	// Once the caller has its own copy, nothing replaces it: no lock is needed to read it.
+	if (!_shared.load(std::memory_order_acquire)) return read(_output);
+	std::lock_guard<std::mutex> lock(guardOf(this));
+	return read(_output);
+}
 
 bool ActionResult::ok() const
 {
-	return !_output->has("error");
+	return reading([](const Poco::JSON::Object::Ptr& output) { return !output->has("error"); });
 }
 
 int ActionResult::statusCode() const
 {
-	return _output->has("status_code") ? _output->getValue<int>("status_code") : 0;
+	return reading([](const Poco::JSON::Object::Ptr& output) {
+		return output->has("status_code") ? output->getValue<int>("status_code") : 0;
+	});
 }
 
 std::string ActionResult::errorKind() const
 {
-	const auto error = _output->getObject("error");
-	return error && error->has("kind") ? error->getValue<std::string>("kind") : std::string();
+	return reading([](const Poco::JSON::Object::Ptr& output) {
+		const auto error = output->getObject("error");
+		return error && error->has("kind") ? error->getValue<std::string>("kind") : std::string();
+	});
+}
+
+const Poco::JSON::Object::Ptr& ActionResult::output() const
+{
+	if (_shared.load(std::memory_order_acquire))
+	{
+		std::lock_guard<std::mutex> lock(guardOf(this));
+		if (_shared.load(std::memory_order_relaxed))
+		{
+			_output = Json::deepCopy(_output).extract<Poco::JSON::Object::Ptr>();
+			_shared.store(false, std::memory_order_release);
+		}
+	}
+	return _output;
 }
 
 std::string ActionResult::toJSON(unsigned indent) const
 {
-	if (indent == 0)
-	{
-		std::string compact;
-		compact.reserve(1024);
-		Json::write(_output, compact);
-		return compact;
-	}
-	std::ostringstream out;
-	_output->stringify(out, indent);
-	return out.str();
+	return reading([indent](const Poco::JSON::Object::Ptr& output) {
+		if (indent == 0)
+		{
+			std::string compact;
+			compact.reserve(1024);
+			Json::write(output, compact);
+			return compact;
+		}
+		std::ostringstream out;
+		output->stringify(out, indent);
+		return out.str();
+	});
 }
 
 }

@@ -5,10 +5,12 @@
 #include <string>
 
 /// What a C++ object crossing the host <-> module boundary depends on: the compiler's C++ ABI,
-/// the standard library and its dual ABI (std::string, std::list), and Poco's version (the
-/// classes of Poco::ClassLoader and Poco::JSON). A module reports the tag it was built with; a
-/// C++ host refuses one whose tag is not its own (see PluginLoader). Hosts in other languages, or
-/// built another way, use the C interface (falcon_plugin.h), which depends on none of this.
+/// the standard library and its dual ABI (std::string, std::list), Poco's version (the classes
+/// of Poco::ClassLoader and Poco::JSON), and the rules of this library's own classes that cross
+/// (`classes`: 2 since an ActionResult may carry an output the module shares). A module reports
+/// the tag it was built with; a C++ host refuses one whose tag is not its own (see PluginLoader).
+/// Hosts in other languages, or built another way, use the C interface (falcon_plugin.h), which
+/// depends on none of this.
 #define FALCON_PLUGIN_STRINGIFY_(x) #x
 #define FALCON_PLUGIN_STRINGIFY(x) FALCON_PLUGIN_STRINGIFY_(x)
 
@@ -23,7 +25,7 @@
 #ifndef FALCON_PLUGIN_CXX_ABI_TAG
 #define FALCON_PLUGIN_CXX_ABI_TAG \
 	"c++abi=" FALCON_PLUGIN_STRINGIFY(__GXX_ABI_VERSION) " " FALCON_PLUGIN_STDLIB \
-														 " poco=" FALCON_PLUGIN_STRINGIFY(POCO_VERSION)
+														 " poco=" FALCON_PLUGIN_STRINGIFY(POCO_VERSION) " classes=2"
 #endif
 
 /// The tag the module was built with (exported with C linkage, so a loader reads it without
