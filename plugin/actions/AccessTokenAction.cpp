@@ -44,6 +44,13 @@ Plugin::ActionResult labelled(Poco::JSON::Object::Ptr output, bool cached, const
 	return Plugin::ActionResult(output, refused);
 }
 
+/// The labels of a hit this session's memory serves, put once on the output its hits share.
+void labelledAsMemoryHit(Poco::JSON::Object& output)
+{
+	Plugin::Json::put(output, "cached", true);
+	Plugin::Json::put(output, "source", std::string("memory"));
+}
+
 } // namespace
 
 Plugin::ActionResult AccessTokenAction::call(
@@ -53,9 +60,10 @@ Plugin::ActionResult AccessTokenAction::call(
 	options.force = input->has("force") && input->getValue<bool>("force");
 	options.deadline = context.deadline();
 	options.cancellation = context.cancellation();
-	// A hit this session's memory serves at once goes to its output without a result between.
-	if (const Poco::JSON::Object::Ptr hit = session.cachedTokenOutput(options))
-		return labelled(hit, true, "memory", false);
+	// A hit this session's memory serves at once is an output shared with the hits that follow:
+	// the host reads it where it is, and copies it only to change it.
+	if (Poco::JSON::Object::Ptr hit = session.cachedTokenOutput(options, labelledAsMemoryHit))
+		return Plugin::ActionResult::shared(std::move(hit));
 	return tokenOutput(session.token(options));
 }
 

@@ -369,8 +369,9 @@ public:
 		CPPUNIT_ASSERT_EQUAL(4, mints.load());
 	}
 
-	/// The output made straight from a CPU's copy is the one a hit's result gives, the caller's
-	/// own, and there only while get() would serve the token from memory.
+	/// The output made straight from a CPU's copy is the one a hit's result gives (with the
+	/// caller's labels), one object for every hit while the lifetime left reads the same, and
+	/// there only while get() would serve the token from memory.
 	void testCachedOutputIsAHitsOutput()
 	{
 		ManualClock clock;
@@ -381,6 +382,7 @@ public:
 			output->stringify(out);
 			return out.str();
 		};
+		const TokenReplicas::Labels labels = [](Poco::JSON::Object& output) { output.set("label", std::string("on")); };
 		const long cpu = Falcon::Testing::usableCpus().front();
 		const bool checked = Falcon::Testing::onCpu(cpu, [&] {
 			CPPUNIT_ASSERT(!cache.cachedOutput());
@@ -391,11 +393,22 @@ public:
 			CPPUNIT_ASSERT(direct);
 			CPPUNIT_ASSERT_EQUAL(hit, text(direct));
 			CPPUNIT_ASSERT_EQUAL(Poco::Int64(1699), direct->getObject("body")->getValue<Poco::Int64>("expires_in"));
-			direct->getObject("body")->set("access_token", std::string("changed"));
-			direct->getObject("headers")->set("X-Cs-Traceid", std::string("changed"));
-			CPPUNIT_ASSERT_EQUAL(hit, text(cache.cachedOutput()));
+			CPPUNIT_ASSERT(cache.cachedOutput().get() == direct.get()); // shared, not made again
 
-			clock.now += seconds(1799 - 120 - 100); // stale
+			const Poco::JSON::Object::Ptr labelled = cache.cachedOutput(labels);
+			CPPUNIT_ASSERT(labelled.get() != direct.get());
+			CPPUNIT_ASSERT_EQUAL(std::string("on"), labelled->getValue<std::string>("label"));
+			CPPUNIT_ASSERT(cache.cachedOutput(labels).get() == labelled.get());
+			CPPUNIT_ASSERT(!direct->has("label"));
+
+			clock.now += seconds(1); // a second less left: made anew, the one given out unchanged
+			const Poco::JSON::Object::Ptr later = cache.cachedOutput();
+			CPPUNIT_ASSERT(later.get() != direct.get());
+			CPPUNIT_ASSERT_EQUAL(Poco::Int64(1698), later->getObject("body")->getValue<Poco::Int64>("expires_in"));
+			CPPUNIT_ASSERT_EQUAL(Poco::Int64(1699), direct->getObject("body")->getValue<Poco::Int64>("expires_in"));
+			CPPUNIT_ASSERT_EQUAL(later->getObject("body")->getValue<std::string>("access_token"), std::string("t1"));
+
+			clock.now += seconds(1799 - 120 - 101); // stale
 			CPPUNIT_ASSERT(!cache.cachedOutput());
 			cache.get(false, FAR, mint);
 			cache.get(false, FAR, mint);

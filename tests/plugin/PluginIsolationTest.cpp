@@ -15,6 +15,7 @@
 
 #include <cppunit/extensions/HelperMacros.h>
 
+#include <atomic>
 #include <set>
 #include <sstream>
 #include <thread>
@@ -60,6 +61,7 @@ class PluginIsolationTest: public CppUnit::TestFixture
 	CPPUNIT_TEST(testModuleWithoutItsWireSaysSo);
 	CPPUNIT_TEST(testWireOthersCouldWriteIsRefused);
 	CPPUNIT_TEST(testThirtyTwoThreadsOneTokenRequest);
+	CPPUNIT_TEST(testThreadsChangingHitsReachNoOtherHit);
 	CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -278,6 +280,38 @@ public:
 		CPPUNIT_ASSERT_EQUAL(1ul, emulator->log().counters().tokenRequests);
 		CPPUNIT_ASSERT_EQUAL(std::size_t(1), std::set<std::string>(tokens.begin(), tokens.end()).size());
 		CPPUNIT_ASSERT(!tokens.front().empty());
+	}
+
+	/// Hits on many threads read the outputs the module shares while half of them change their
+	/// own copies, as a workflow masks them: no hit sees another's change (and under
+	/// ThreadSanitizer, nothing races).
+	void testThreadsChangingHitsReachNoOtherHit()
+	{
+		auto emulator = startEmulator();
+		const auto connection = connectionFor(*emulator);
+		PluginLoader plugin;
+		plugin.load(FALCON_PLUGIN_MODULE);
+		const std::string token =
+			invokeToken(plugin, connection).output()->getObject("body")->getValue<std::string>("access_token");
+		std::atomic<int> wrong{0};
+		std::vector<std::thread> threads;
+		for (int t = 0; t < 8; ++t)
+		{
+			threads.emplace_back([&, t] {
+				for (int i = 0; i < 200; ++i)
+				{
+					const ActionResult hit = invokeToken(plugin, connection);
+					if (!hit.ok() || hit.toJSON().find(token) == std::string::npos) ++wrong;
+					if ((i + t) % 2 != 0) continue;
+					Poco::JSON::Object::Ptr body = hit.output()->getObject("body");
+					if (body->getValue<std::string>("access_token") != token) ++wrong;
+					body->set("access_token", std::string("***"));
+				}
+			});
+		}
+		for (auto& thread : threads) thread.join();
+		CPPUNIT_ASSERT_EQUAL(0, wrong.load());
+		CPPUNIT_ASSERT_EQUAL(1ul, emulator->log().counters().tokenRequests);
 	}
 };
 

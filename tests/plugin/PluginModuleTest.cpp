@@ -1,3 +1,4 @@
+#include "OnCpu.h"
 #include "PluginTestKit.h"
 #include "SuiteDriver.h"
 
@@ -22,6 +23,7 @@ class PluginModuleTest: public CppUnit::TestFixture
 	CPPUNIT_TEST(testMissingOutputIsAFailure);
 	CPPUNIT_TEST(testSchemasAreTheFiles);
 	CPPUNIT_TEST(testTokenKeywordStyleAndCache);
+	CPPUNIT_TEST(testChangingACachedOutputReachesNoOtherCall);
 	CPPUNIT_TEST(testTokenUberStyle);
 	CPPUNIT_TEST(testRevokeKeywordAndUberStyle);
 	CPPUNIT_TEST(testRefusedInputsSendNothing);
@@ -140,6 +142,35 @@ public:
 		CPPUNIT_ASSERT(!member.output()->getValue<bool>("cached")); // another member CID, another session
 		CPPUNIT_ASSERT(_emulator->log().entries().back().form.back()
 			== std::make_pair(std::string("member_cid"), std::string("abcdef0123456789abcdef0123456789")));
+	}
+
+	/// Cached hits share what the module keeps; a host that changes the output it was given (as
+	/// a workflow masks one) changes its own copy only.
+	void testChangingACachedOutputReachesNoOtherCall()
+	{
+		// On one CPU: the module keeps a hit's output per CPU.
+		const bool checked = Falcon::Testing::onCpu(Falcon::Testing::usableCpus().front(), [&] {
+			const std::string token = tokenIn(invoke("token", "{}"));
+			invoke("token", "{}"); // the first hit gives this CPU its copy of the token
+			const ActionResult hit = invoke("token", "{}");
+			const ActionResult other = invoke("token", "{}");
+			CPPUNIT_ASSERT(hit.output()->getValue<bool>("cached"));
+			Poco::JSON::Object::Ptr changed = hit.output();
+			changed->getObject("body")->set("access_token", std::string("***"));
+			changed->getObject("headers")->set("X-Cs-Region", std::string("changed"));
+			changed->remove("source");
+			CPPUNIT_ASSERT_EQUAL(token, tokenIn(other));
+			CPPUNIT_ASSERT(other.toJSON().find("\"source\":\"memory\"") != std::string::npos);
+			const ActionResult next = invoke("token", "{}");
+			CPPUNIT_ASSERT_EQUAL(token, tokenIn(next));
+			CPPUNIT_ASSERT_EQUAL(
+				std::string("us-1"), next.output()->getObject("headers")->getValue<std::string>("X-Cs-Region"));
+			CPPUNIT_ASSERT_EQUAL(std::string("memory"), next.output()->getValue<std::string>("source"));
+			CPPUNIT_ASSERT(hit.toJSON().find("\"access_token\":\"***\"") != std::string::npos);
+			return true;
+		});
+		CPPUNIT_ASSERT(checked);
+		CPPUNIT_ASSERT_EQUAL(1ul, _emulator->log().counters().tokenRequests);
 	}
 
 	void testTokenUberStyle()

@@ -18,10 +18,10 @@ TokenResult MemoryTokens::token(const TokenCall& call)
 		call.force, call.deadline, [&] { return _next.token(call); }, call.cancellation);
 }
 
-Poco::JSON::Object::Ptr MemoryTokens::cachedOutput(const CallBounds& call)
+Poco::JSON::Object::Ptr MemoryTokens::cachedOutput(const CallBounds& call, TokenReplicas::Labels labels)
 {
 	dropRevoked(call);
-	return _cache.cachedOutput();
+	return _cache.cachedOutput(labels);
 }
 
 void MemoryTokens::dropRevoked(const CallBounds& call)

@@ -69,10 +69,10 @@ TokenResult OAuth2Client::token(const TokenOptions& options)
 	return _memory.token(call);
 }
 
-Poco::JSON::Object::Ptr OAuth2Client::cachedTokenOutput(const TokenOptions& options)
+Poco::JSON::Object::Ptr OAuth2Client::cachedTokenOutput(const TokenOptions& options, TokenReplicas::Labels labels)
 {
 	if (options.force) return nullptr;
-	return _memory.cachedOutput(callOf(options));
+	return _memory.cachedOutput(callOf(options), labels);
 }
 
 ApiResult OAuth2Client::revoke(const RevokeOptions& options)

@@ -104,10 +104,15 @@ std::optional<std::pair<std::shared_ptr<const TokenResult>, std::chrono::seconds
 	return std::make_pair(std::move(replica->token), remainingAt(replica->issuedAt, replica->expiresIn, now));
 }
 
-Poco::JSON::Object::Ptr TokenCache::cachedOutput() const
+Poco::JSON::Object::Ptr TokenCache::cachedOutput(TokenReplicas::Labels labels) const
 {
-	const auto copy = freshCopy();
-	return copy ? copy->first->toJSON(copy->second) : nullptr;
+	const auto now = _now();
+	return _replicas.sharedOutput(
+		[&](const TokenReplicas::Entry& replica) -> std::optional<std::chrono::seconds> {
+			if (!freshAt(replica.issuedAt, replica.expiresIn, now)) return std::nullopt;
+			return remainingAt(replica.issuedAt, replica.expiresIn, now);
+		},
+		labels);
 }
 
 void TokenCache::replicate(const std::shared_ptr<const TokenResult>& token, unsigned long generation)

@@ -16,6 +16,7 @@ void TokenReplicas::place(Entry entry)
 	Slot& slot = _slots.mine();
 	std::lock_guard<std::mutex> lock(slot.mutex);
 	slot.entry = std::move(entry);
+	slot.output.reset();
 }
 
 void TokenReplicas::clear()
@@ -23,7 +24,15 @@ void TokenReplicas::clear()
 	_slots.forEach([](Slot& slot) {
 		std::lock_guard<std::mutex> lock(slot.mutex);
 		slot.entry = Entry{};
+		slot.output.reset();
 	});
+}
+
+Poco::JSON::Object::Ptr TokenReplicas::outputOf(const Entry& entry, std::chrono::seconds lifetime, Labels labels)
+{
+	Poco::JSON::Object::Ptr output = entry.token->toJSON(lifetime);
+	if (labels) labels(*output);
+	return output;
 }
 
 std::shared_ptr<const TokenResult> TokenReplicas::unshared(const TokenResult& result)

@@ -22,7 +22,7 @@ public:
 
 	TokenResult token(const TokenCall& call) override;
 	/// After the same checks for revokes as token(): TokenCache::cachedOutput.
-	Poco::JSON::Object::Ptr cachedOutput(const CallBounds& call);
+	Poco::JSON::Object::Ptr cachedOutput(const CallBounds& call, TokenReplicas::Labels labels);
 	void forget(const std::string& accessToken, const CallBounds& call) override;
 	bool revoked(const std::string& accessToken, const CallBounds& call) override;
 

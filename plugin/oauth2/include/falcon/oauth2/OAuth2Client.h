@@ -61,9 +61,10 @@ public:
 	/// the caller's own: it replaces this session's memory, never the shared entry.
 	TokenResult token(const TokenOptions& options = {});
 	/// For a caller that wants a token only as its output (`toJSON`): the output of an unforced
-	/// token() that this session's memory serves, made without copying the result first; null
-	/// when the memory cannot serve it at once (then token()).
-	Poco::JSON::Object::Ptr cachedTokenOutput(const TokenOptions& options = {});
+	/// token() that this session's memory serves, with `labels` added; null when the memory
+	/// cannot serve it at once (then token()). The object is shared with the hits that follow
+	/// (TokenCache::cachedOutput): read it, or copy it to change it.
+	Poco::JSON::Object::Ptr cachedTokenOutput(const TokenOptions& options = {}, TokenReplicas::Labels labels = nullptr);
 
 	/// POST /oauth2/revoke with Basic credentials. A revoked token is forgotten wherever this
 	/// process or the shared store keeps it, whichever session minted it.

@@ -40,10 +40,11 @@ public:
 	TokenResult get(
 		bool force, Clock::time_point deadline, const Mint& mint, const Cancellation* cancellation = nullptr);
 
-	/// A cached hit's output (`toJSON` of what get() would return), made straight from this
-	/// CPU's copy of the fresh token, which the first hit on the CPU places; null when there is
-	/// none (then get()). A host gets a hit's output without a copy of the result made first.
-	Poco::JSON::Object::Ptr cachedOutput() const;
+	/// A cached hit's output (`toJSON` of what get() would return, then `labels`), made from
+	/// this CPU's copy of the fresh token, which the first hit on the CPU places; null when there
+	/// is none (then get()). Every hit on the CPU while the lifetime left reads the same gets
+	/// the same object (TokenReplicas::sharedOutput): it must not be changed.
+	Poco::JSON::Object::Ptr cachedOutput(TokenReplicas::Labels labels = nullptr) const;
 
 	/// Forgets the cached token if it is `token` (after a successful revoke).
 	void forget(const std::string& token);
