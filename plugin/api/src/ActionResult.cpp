@@ -41,6 +41,9 @@ Poco::JSON::Object::Ptr missingOutput()
 
 /// The lock a result with a shared output takes while that output is read or replaced by a copy:
 /// one of a few, by the result's address, so that results on different threads seldom meet.
+/// Every bit of the address counts: results on threads' stacks often differ only in the high
+/// ones (stacks megabytes apart, the same frame in each), and low bits alone put them all on one
+/// lock that every core then takes in turn.
 std::mutex& guardOf(const ActionResult* result)
 {
 	struct alignas(64) Guard
@@ -48,7 +51,8 @@ std::mutex& guardOf(const ActionResult* result)
 		std::mutex mutex;
 	};
 	static Guard guards[64];
-	return guards[(reinterpret_cast<std::uintptr_t>(result) / sizeof(ActionResult)) % 64].mutex;
+	const std::uint64_t address = reinterpret_cast<std::uintptr_t>(result);
+	return guards[(address * 0x9E3779B97F4A7C15u) >> 58].mutex; // Fibonacci hashing: the top 6 bits
 }
 
 } // namespace
