@@ -17,8 +17,27 @@ bool Action::answersTo(const std::string& name) const
 
 ActionContext::ActionContext(Poco::JSON::Object::Ptr connection, Poco::Logger& logger, Clock::time_point deadline,
 	std::shared_ptr<const Cancellation> cancellation):
-	_connection(std::move(connection)),
+	_held(std::move(connection)),
+	_connection(&_held), _logger(logger), _deadline(deadline), _cancellation(std::move(cancellation))
+{
+}
+
+ActionContext::ActionContext(const Poco::JSON::Object::Ptr* borrowed, Poco::Logger& logger, Clock::time_point deadline,
+	std::shared_ptr<const Cancellation> cancellation):
+	_connection(borrowed),
 	_logger(logger), _deadline(deadline), _cancellation(std::move(cancellation))
+{
+}
+
+ActionContext ActionContext::borrowing(const Poco::JSON::Object::Ptr& connection, Poco::Logger& logger,
+	Clock::time_point deadline, std::shared_ptr<const Cancellation> cancellation)
+{
+	return ActionContext(&connection, logger, deadline, std::move(cancellation));
+}
+
+ActionContext::ActionContext(const ActionContext& other):
+	_held(other._held), _connection(other._connection == &other._held ? &_held : other._connection),
+	_logger(other._logger), _deadline(other._deadline), _cancellation(other._cancellation)
 {
 }
 

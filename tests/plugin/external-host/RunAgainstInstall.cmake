@@ -13,7 +13,7 @@ if(status)
   message(FATAL_ERROR "cmake --install failed: ${status}")
 endif()
 foreach(installed include/falcon/plugin/Action.h include/falcon/plugin/falcon_plugin.h
-        ${LIBDIR}/libfalcon-plugin-api.so ${LIBDIR}/libfalcon-plugin-api.so.1 ${LIBDIR}/libfalcon-plugin-api.so.1.0.0 ${LIBDIR}/falcon-plugins/libfalcon-oauth2-plugin.so
+        ${LIBDIR}/libfalcon-plugin-api.so ${LIBDIR}/libfalcon-plugin-api.so.2 ${LIBDIR}/libfalcon-plugin-api.so.2.0.0 ${LIBDIR}/falcon-plugins/libfalcon-oauth2-plugin.so
         ${LIBDIR}/falcon-plugins/falcon-oauth2/libfalcon-oauth2-wire.so
         share/falcon-oauth2-plugin/schema/connection.schema.json ${LIBDIR}/cmake/FalconPluginApi/FalconPluginApiConfig.cmake)
   if(NOT EXISTS ${WORK_DIR}/prefix/${installed})
