@@ -116,7 +116,8 @@ Object StepExecution::attempt(const RunContext& context, int& attempts)
 	for (int attempt = 1;; ++attempt)
 	{
 		++attempts;
-		const Plugin::ActionContext actionContext(
+		// The run keeps its connection: a for_each's threads read it without writing its count.
+		const auto actionContext = Plugin::ActionContext::borrowing(
 			options.connection, *options.logger, Plugin::ActionContext::deadlineAfter(timeout), cancellation);
 		const Plugin::ActionResult result = _step.action->invoke(input, actionContext);
 		const Object output = result.output();

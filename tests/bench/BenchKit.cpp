@@ -84,7 +84,9 @@ Falcon::Plugin::ActionResult invoke(
 	const std::string& name, const Poco::JSON::Object::Ptr& input, const Poco::JSON::Object::Ptr& with)
 {
 	static Poco::Logger& logger = Poco::Logger::get("bench");
-	const Falcon::Plugin::ActionContext context(with, logger, Clock::now() + std::chrono::seconds(30));
+	// One connection for every thread, as a host with a pool of workers keeps it: borrowed.
+	const auto context =
+		Falcon::Plugin::ActionContext::borrowing(with, logger, Clock::now() + std::chrono::seconds(30));
 	return action(name).invoke(input, context);
 }
 
