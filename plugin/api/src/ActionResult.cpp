@@ -4,9 +4,8 @@
 
 #include <Poco/JSON/Array.h>
 
-#include <cstdint>
-#include <mutex>
 #include <sstream>
+#include <thread>
 
 namespace Falcon {
 namespace Plugin {
@@ -39,22 +38,6 @@ Poco::JSON::Object::Ptr missingOutput()
 	return output;
 }
 
-/// The lock a result with a shared output takes while that output is read or replaced by a copy:
-/// one of a few, by the result's address, so that results on different threads seldom meet.
-/// Every bit of the address counts: results on threads' stacks often differ only in the high
-/// ones (stacks megabytes apart, the same frame in each), and low bits alone put them all on one
-/// lock that every core then takes in turn.
-std::mutex& guardOf(const ActionResult* result)
-{
-	struct alignas(64) Guard
-	{
-		std::mutex mutex;
-	};
-	static Guard guards[64];
-	const std::uint64_t address = reinterpret_cast<std::uintptr_t>(result);
-	return guards[(address * 0x9E3779B97F4A7C15u) >> 58].mutex; // Fibonacci hashing: the top 6 bits
-}
-
 } // namespace
 
 ActionResult::ActionResult(Poco::JSON::Object::Ptr output, bool rejectedInput):
@@ -65,91 +48,83 @@ ActionResult::ActionResult(Poco::JSON::Object::Ptr output, bool rejectedInput):
 ActionResult ActionResult::shared(Poco::JSON::Object::Ptr output)
 {
 	ActionResult result(std::move(output));
-	result._shared.store(true, std::memory_order_relaxed);
+	result._shared.swap(result._output);
+	result._state.store(SHARED, std::memory_order_relaxed);
 	return result;
 }
 
-ActionResult::ActionResult(const ActionResult& other): _rejectedInput(other._rejectedInput)
+ActionResult::ActionResult(const ActionResult& other):
+	_shared(other._shared), _state(SHARED), _rejectedInput(other._rejectedInput)
 {
-	if (!other._shared.load(std::memory_order_acquire))
-	{
-		_output = other._output;
-		return;
-	}
-	std::lock_guard<std::mutex> lock(guardOf(&other));
+	// A copy of a result whose caller took its output shares that output, as copies always did;
+	// any other copy makes its own from the shared one when asked.
+	if (other._state.load(std::memory_order_acquire) != OWNED) return;
 	_output = other._output;
-	_shared.store(other._shared.load(std::memory_order_relaxed), std::memory_order_relaxed);
+	_state.store(OWNED, std::memory_order_relaxed);
 }
 
 ActionResult& ActionResult::operator=(const ActionResult& other)
 {
 	if (this == &other) return *this;
 	const ActionResult copy(other);
+	_shared = copy._shared;
 	_output = copy._output;
 	_rejectedInput = copy._rejectedInput;
-	_shared.store(copy._shared.load(std::memory_order_relaxed), std::memory_order_release);
+	_state.store(copy._state.load(std::memory_order_relaxed), std::memory_order_release);
 	return *this;
 }
 
 ActionResult::~ActionResult() = default;
 
-template <typename Read>
-auto ActionResult::reading(Read read) const
+const Poco::JSON::Object::Ptr& ActionResult::current() const
 {
-	// Once the caller has its own copy, nothing replaces it: no lock is needed to read it.
-	if (!_shared.load(std::memory_order_acquire)) return read(_output);
-	std::lock_guard<std::mutex> lock(guardOf(this));
-	return read(_output);
+	// `_shared` never changes, and `_output` does not once it is OWNED: no lock is needed.
+	return _state.load(std::memory_order_acquire) == OWNED ? _output : _shared;
 }
 
 bool ActionResult::ok() const
 {
-	return reading([](const Poco::JSON::Object::Ptr& output) { return !output->has("error"); });
+	return !current()->has("error");
 }
 
 int ActionResult::statusCode() const
 {
-	return reading([](const Poco::JSON::Object::Ptr& output) {
-		return output->has("status_code") ? output->getValue<int>("status_code") : 0;
-	});
+	const Poco::JSON::Object::Ptr& output = current();
+	return output->has("status_code") ? output->getValue<int>("status_code") : 0;
 }
 
 std::string ActionResult::errorKind() const
 {
-	return reading([](const Poco::JSON::Object::Ptr& output) {
-		const auto error = output->getObject("error");
-		return error && error->has("kind") ? error->getValue<std::string>("kind") : std::string();
-	});
+	const auto error = current()->getObject("error");
+	return error && error->has("kind") ? error->getValue<std::string>("kind") : std::string();
 }
 
 const Poco::JSON::Object::Ptr& ActionResult::output() const
 {
-	if (_shared.load(std::memory_order_acquire))
+	State state = SHARED;
+	if (_state.compare_exchange_strong(state, COPYING, std::memory_order_acquire))
 	{
-		std::lock_guard<std::mutex> lock(guardOf(this));
-		if (_shared.load(std::memory_order_relaxed))
-		{
-			_output = Json::deepCopy(_output).extract<Poco::JSON::Object::Ptr>();
-			_shared.store(false, std::memory_order_release);
-		}
+		_output = Json::deepCopy(_shared).extract<Poco::JSON::Object::Ptr>();
+		_state.store(OWNED, std::memory_order_release);
 	}
+	// Another thread's output() is making the copy: a copy takes a few microseconds.
+	while (state == COPYING && _state.load(std::memory_order_acquire) != OWNED) std::this_thread::yield();
 	return _output;
 }
 
 std::string ActionResult::toJSON(unsigned indent) const
 {
-	return reading([indent](const Poco::JSON::Object::Ptr& output) {
-		if (indent == 0)
-		{
-			std::string compact;
-			compact.reserve(1024);
-			Json::write(output, compact);
-			return compact;
-		}
-		std::ostringstream out;
-		output->stringify(out, indent);
-		return out.str();
-	});
+	const Poco::JSON::Object::Ptr& output = current();
+	if (indent == 0)
+	{
+		std::string compact;
+		compact.reserve(1024);
+		Json::write(output, compact);
+		return compact;
+	}
+	std::ostringstream out;
+	output->stringify(out, indent);
+	return out.str();
 }
 
 }

@@ -46,15 +46,20 @@ public:
 	std::string toJSON(unsigned indent = 0) const;
 
 private:
-	/// `read(output)` while nothing replaces the output (output() may, on another thread).
-	template <typename Read>
-	auto reading(Read read) const;
+	/// What the readers read: the caller's own output once it is made, else the shared one.
+	const Poco::JSON::Object::Ptr& current() const;
 
+	enum State : unsigned char
+	{
+		SHARED, ///< only `_shared` is there
+		COPYING, ///< output() is making `_output`; another output() waits for it
+		OWNED ///< `_output` is the caller's (from the start, when nothing was shared)
+	};
+
+	Poco::JSON::Object::Ptr _shared; ///< the module's output, never changed; null when not shared
 	mutable Poco::JSON::Object::Ptr _output;
+	mutable std::atomic<State> _state{OWNED};
 	bool _rejectedInput;
-	/// `_output` is still the module's shared one. It sits where the members above left padding:
-	/// the class keeps the size and layout of the library's first version.
-	mutable std::atomic<bool> _shared{false};
 };
 
 }
