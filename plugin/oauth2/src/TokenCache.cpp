@@ -95,24 +95,27 @@ TokenResult TokenCache::served(const TokenResult& kept, std::chrono::seconds rem
 	return cached;
 }
 
+std::optional<std::chrono::seconds> TokenCache::servableFor(
+	const TokenReplicas::Entry& replica, Clock::time_point now) const
+{
+	if (!freshAt(replica.issuedAt, replica.expiresIn, now)) return std::nullopt;
+	return remainingAt(replica.issuedAt, replica.expiresIn, now);
+}
+
 std::optional<std::pair<std::shared_ptr<const TokenResult>, std::chrono::seconds>> TokenCache::freshCopy() const
 {
 	auto replica = _replicas.find();
 	if (!replica) return std::nullopt;
-	const auto now = _now();
-	if (!freshAt(replica->issuedAt, replica->expiresIn, now)) return std::nullopt;
-	return std::make_pair(std::move(replica->token), remainingAt(replica->issuedAt, replica->expiresIn, now));
+	const auto left = servableFor(*replica, _now());
+	if (!left) return std::nullopt;
+	return std::make_pair(std::move(replica->token), *left);
 }
 
 Poco::JSON::Object::Ptr TokenCache::cachedOutput(TokenReplicas::Labels labels) const
 {
 	const auto now = _now();
 	return _replicas.sharedOutput(
-		[&](const TokenReplicas::Entry& replica) -> std::optional<std::chrono::seconds> {
-			if (!freshAt(replica.issuedAt, replica.expiresIn, now)) return std::nullopt;
-			return remainingAt(replica.issuedAt, replica.expiresIn, now);
-		},
-		labels);
+		[&](const TokenReplicas::Entry& replica) { return servableFor(replica, now); }, labels);
 }
 
 void TokenCache::replicate(const std::shared_ptr<const TokenResult>& token, unsigned long generation)

@@ -65,6 +65,8 @@ private:
 		Clock::time_point issuedAt, std::chrono::seconds expiresIn, Clock::time_point now);
 	void remember(const std::shared_ptr<const TokenResult>& result, Clock::time_point now);
 	std::shared_ptr<const TokenResult> parsedToken();
+	/// What is left of a CPU's copy's life while get() would serve it; nothing once it is not fresh.
+	std::optional<std::chrono::seconds> servableFor(const TokenReplicas::Entry& replica, Clock::time_point now) const;
 	/// This CPU's copy of the token while it is fresh, with what is left of its life.
 	std::optional<std::pair<std::shared_ptr<const TokenResult>, std::chrono::seconds>> freshCopy() const;
 	/// Gives this CPU a copy of `token` unless the token changed since it was read.
