@@ -36,19 +36,17 @@ const char* sourceOf(const OAuth2::TokenResult& result)
 	return result.fromCache ? "memory" : "api";
 }
 
-/// The output with what says where the token came from.
-Plugin::ActionResult labelled(Poco::JSON::Object::Ptr output, bool cached, const std::string& source, bool refused)
+/// What says where the token came from.
+void putLabels(Poco::JSON::Object& output, bool cached, const std::string& source)
 {
-	Plugin::Json::put(*output, "cached", cached);
-	Plugin::Json::put(*output, "source", source);
-	return Plugin::ActionResult(output, refused);
+	Plugin::Json::put(output, "cached", cached);
+	Plugin::Json::put(output, "source", source);
 }
 
 /// The labels of a hit this session's memory serves, put once on the output its hits share.
 void labelledAsMemoryHit(Poco::JSON::Object& output)
 {
-	Plugin::Json::put(output, "cached", true);
-	Plugin::Json::put(output, "source", std::string("memory"));
+	putLabels(output, true, "memory");
 }
 
 } // namespace
@@ -76,7 +74,9 @@ Plugin::ActionResult AccessTokenAction::tokenOutput(OAuth2::TokenResult result) 
 {
 	const std::string source = sourceOf(result);
 	const bool cached = result.fromCache, refused = result.refused;
-	return labelled(std::move(result).toJSON(), cached, source, refused);
+	Poco::JSON::Object::Ptr output = std::move(result).toJSON();
+	putLabels(*output, cached, source);
+	return Plugin::ActionResult(output, refused);
 }
 
 }
